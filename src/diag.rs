@@ -1,0 +1,285 @@
+//! Diagnostics: collected, never thrown, and rendered for people (text) or tools (JSON).
+
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::sync::Arc;
+use unicode_width::UnicodeWidthStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A 1-based line and column (in characters) inside a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+impl Pos {
+    pub const START: Pos = Pos { line: 1, col: 1 };
+
+    pub fn new(line: u32, col: u32) -> Pos {
+        Pos { line, col }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: &'static str,
+    /// What is wrong, in Chinese.
+    pub message: String,
+    /// What to write instead, in Chinese; shown under the caret.
+    pub help: String,
+    /// Path relative to the site root, `/`-separated.
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    #[serde(skip)]
+    pub source_line: Option<String>,
+}
+
+/// One source file as diagnostics need it: its display path and its text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub rel: String,
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    pub fn new(rel: impl Into<String>, text: impl Into<Arc<str>>) -> SourceFile {
+        SourceFile {
+            rel: rel.into(),
+            text: text.into(),
+        }
+    }
+
+    pub fn line_text(&self, line: u32) -> Option<&str> {
+        let index = usize::try_from(line).ok()?.checked_sub(1)?;
+        self.text.lines().nth(index)
+    }
+
+    /// Line and column of a byte offset into the text.
+    pub fn pos_of(&self, offset: usize) -> Pos {
+        let offset = offset.min(self.text.len());
+        let before = self.text.get(..offset).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+        Pos::new(to_u32(line), to_u32(col))
+    }
+
+    pub fn diag(
+        &self,
+        severity: Severity,
+        code: &'static str,
+        pos: Pos,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            severity,
+            code,
+            message: message.into(),
+            help: help.into(),
+            file: self.rel.clone(),
+            line: pos.line.max(1),
+            column: pos.col.max(1),
+            source_line: self.line_text(pos.line).map(clip_line),
+        }
+    }
+
+    pub fn error(
+        &self,
+        code: &'static str,
+        pos: Pos,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Diagnostic {
+        self.diag(Severity::Error, code, pos, message, help)
+    }
+
+    pub fn warning(
+        &self,
+        code: &'static str,
+        pos: Pos,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Diagnostic {
+        self.diag(Severity::Warning, code, pos, message, help)
+    }
+}
+
+pub fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A 10 MB line must not be echoed back whole.
+fn clip_line(line: &str) -> String {
+    const MAX: usize = 200;
+    if line.chars().count() <= MAX {
+        line.to_string()
+    } else {
+        let mut s: String = line.chars().take(MAX).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// Every diagnostic of a run.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Diagnostics {
+        Diagnostics::default()
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(ds);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.count(Severity::Error)
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.items.iter().filter(|d| d.severity == severity).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sorted by file, line, column, then severity; exact duplicates removed.
+    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        self.items.sort_by(|a, b| {
+            (&a.file, a.line, a.column, a.severity, a.code, &a.message)
+                .cmp(&(&b.file, b.line, b.column, b.severity, b.code, &b.message))
+        });
+        self.items.dedup();
+        self.items
+    }
+}
+
+/// The rustc-like text form of cli.md.
+pub fn render_text(d: &Diagnostic) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}[{}]: {}", d.severity.as_str(), d.code, d.message);
+    let _ = writeln!(out, "  --> {}:{}:{}", d.file, d.line, d.column);
+    let gutter = d.line.to_string().len().max(2);
+    let pad = " ".repeat(gutter);
+    match &d.source_line {
+        Some(src) => {
+            let before: String = src
+                .chars()
+                .take(usize::try_from(d.column.saturating_sub(1)).unwrap_or(0))
+                .collect();
+            let indent = " ".repeat(before.width());
+            let _ = writeln!(out, "{pad} |");
+            let _ = writeln!(out, "{:>gutter$} | {}", d.line, src);
+            let _ = writeln!(out, "{pad} | {indent}^ {}", d.help);
+        }
+        None if !d.help.is_empty() => {
+            let _ = writeln!(out, "{pad} = {}", d.help);
+        }
+        None => {}
+    }
+    out
+}
+
+pub fn render_json(ds: &[Diagnostic]) -> String {
+    serde_json::to_string_pretty(ds).unwrap_or_else(|_| "[]".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pos_of_counts_characters_not_bytes() {
+        let f = SourceFile::new("a.md", "---\ntitle: 电梯 x\n");
+        let offset = "---\ntitle: 电梯 ".len();
+        assert_eq!(f.pos_of(offset), Pos::new(2, 11));
+    }
+
+    #[test]
+    fn text_form_matches_cli_spec_shape() {
+        let f = SourceFile::new(
+            "content/problems/2026-017.md",
+            "---\ntitle: 3号楼电梯异响\n",
+        );
+        let d = f.error(
+            "E-FIELD-MISSING",
+            Pos::new(2, 1),
+            "缺少必填字段 `deadline`（完成时限）",
+            "问题墙条目必须写明完成时限，例如 deadline: 2026-12-31",
+        );
+        let text = render_text(&d);
+        assert_eq!(
+            text,
+            "error[E-FIELD-MISSING]: 缺少必填字段 `deadline`（完成时限）\n  --> content/problems/2026-017.md:2:1\n   |\n 2 | title: 3号楼电梯异响\n   | ^ 问题墙条目必须写明完成时限，例如 deadline: 2026-12-31\n"
+        );
+    }
+
+    #[test]
+    fn caret_is_aligned_under_wide_characters() {
+        let f = SourceFile::new("a.md", "标题: x");
+        let d = f.error("E", Pos::new(1, 5), "m", "h");
+        let text = render_text(&d);
+        // 标题 is four columns wide, then ": " — the caret sits under `x`.
+        assert!(text.contains("\n   |       ^ h\n"), "{text}");
+    }
+
+    #[test]
+    fn long_lines_are_clipped() {
+        let long = "x".repeat(10_000);
+        let f = SourceFile::new("a.md", long.as_str());
+        let d = f.error("E", Pos::new(1, 1), "m", "h");
+        assert!(
+            d.source_line
+                .as_ref()
+                .is_some_and(|s| s.chars().count() == 201)
+        );
+    }
+
+    #[test]
+    fn sorted_by_file_then_line() {
+        let a = SourceFile::new("b.md", "x\ny\n");
+        let b = SourceFile::new("a.md", "x\ny\n");
+        let mut ds = Diagnostics::new();
+        ds.push(a.error("E1", Pos::new(2, 1), "m", ""));
+        ds.push(a.error("E2", Pos::new(1, 1), "m", ""));
+        ds.push(b.warning("W", Pos::new(2, 1), "m", ""));
+        let sorted = ds.into_sorted();
+        let order: Vec<_> = sorted.iter().map(|d| (d.file.as_str(), d.line)).collect();
+        assert_eq!(order, vec![("a.md", 2), ("b.md", 1), ("b.md", 2)]);
+    }
+}

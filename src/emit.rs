@@ -1,0 +1,146 @@
+//! Writes a build into a fresh directory beside the output and swaps it in only when all of it
+//! was written: a failed build leaves the previous output exactly as it was.
+
+use crate::render::{Data, Files};
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Why the output directory cannot be written, in Chinese.
+#[derive(Debug)]
+pub struct EmitError(pub String);
+
+/// Refuses output directories whose replacement would destroy the site itself.
+pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), EmitError> {
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let out = absolute(output);
+    if root.starts_with(&out) {
+        return Err(EmitError(format!("输出目录 {} 包含网站本身，不能用作输出目录", output.display())));
+    }
+    for protected in ["content", "static", "templates", "themes"] {
+        if out.starts_with(root.join(protected)) {
+            return Err(EmitError(format!("输出目录不能放在网站的 {protected}/ 里")));
+        }
+    }
+    if out.join("site.yaml").exists() {
+        return Err(EmitError(format!("{} 里有 site.yaml，看起来是一个网站目录，不能覆盖", output.display())));
+    }
+    Ok(())
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    if let Ok(c) = p.canonicalize() {
+        return c;
+    }
+    let base = if p.is_absolute() { PathBuf::new() } else { std::env::current_dir().unwrap_or_default() };
+    let mut out = base;
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Every output path must stay below the output directory.
+fn safe_rel(rel: &str) -> bool {
+    !rel.is_empty() && !rel.starts_with('/') && !rel.contains('\\') && rel.split('/').all(|s| !s.is_empty() && s != "." && s != "..")
+}
+
+pub fn write_site(files: &Files, output: &Path) -> Result<(), EmitError> {
+    let output = absolute(output);
+    let parent = output.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
+    std::fs::create_dir_all(&parent).map_err(|e| EmitError(format!("无法创建 {}：{e}", parent.display())))?;
+    let pid = std::process::id();
+    let staging = parent.join(format!(".{name}.gongkai-new-{pid}"));
+    let _ = std::fs::remove_dir_all(&staging);
+    let result = write_all(files, &staging).and_then(|()| swap(&staging, &output, &parent.join(format!(".{name}.gongkai-old-{pid}"))));
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn write_all(files: &Files, dir: &Path) -> Result<(), EmitError> {
+    let io = |p: &Path, e: std::io::Error| EmitError(format!("写入 {} 失败：{e}", p.display()));
+    std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    let mut dirs = BTreeSet::new();
+    for rel in files.keys() {
+        if !safe_rel(rel) {
+            return Err(EmitError(format!("输出路径不安全：{rel}")));
+        }
+        if let Some(i) = rel.rfind('/') {
+            dirs.insert(&rel[..i]);
+        }
+    }
+    for d in dirs {
+        let p = dir.join(d);
+        std::fs::create_dir_all(&p).map_err(|e| io(&p, e))?;
+    }
+    files.par_iter().try_for_each(|(rel, data)| {
+        let target = dir.join(rel);
+        match data {
+            Data::Bytes(b) => std::fs::write(&target, b).map_err(|e| io(&target, e)),
+            Data::Copy(src) => std::fs::copy(src, &target).map(|_| ()).map_err(|e| io(src, e)),
+        }
+    })
+}
+
+fn swap(staging: &Path, output: &Path, old: &Path) -> Result<(), EmitError> {
+    let _ = std::fs::remove_dir_all(old);
+    let had_output = output.exists();
+    if had_output {
+        std::fs::rename(output, old).map_err(|e| EmitError(format!("无法替换 {}：{e}", output.display())))?;
+    }
+    if let Err(e) = std::fs::rename(staging, output) {
+        if had_output {
+            let _ = std::fs::rename(old, output);
+        }
+        return Err(EmitError(format!("无法替换 {}：{e}", output.display())));
+    }
+    if had_output {
+        let _ = std::fs::remove_dir_all(old);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_paths_that_climb_out() {
+        assert!(safe_rel("a/b.html"));
+        assert!(!safe_rel("../x"));
+        assert!(!safe_rel("a/../../x"));
+        assert!(!safe_rel("/etc/x"));
+    }
+
+    #[test]
+    fn swaps_in_and_replaces_old_output() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let out = dir.path().join("output");
+        std::fs::create_dir_all(&out).expect("mkdir");
+        std::fs::write(out.join("stale.html"), "old").expect("write");
+        let mut files = Files::new();
+        files.insert("a/index.html".into(), Data::Bytes(b"new".to_vec()));
+        write_site(&files, &out).expect("written");
+        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).expect("read"), "new");
+        assert!(!out.join("stale.html").exists());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).expect("ls").flatten().map(|e| e.file_name()).collect();
+        assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    }
+
+    #[test]
+    fn output_may_not_hold_the_site() {
+        let dir = tempfile::tempdir().expect("tmp");
+        assert!(check_output_dir(dir.path(), dir.path()).is_err());
+        assert!(check_output_dir(dir.path(), &dir.path().join("content/x")).is_err());
+        assert!(check_output_dir(dir.path(), &dir.path().join("output")).is_ok());
+    }
+}

@@ -1,0 +1,6 @@
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    gongkai::cli::run(gongkai::cli::Cli::parse())
+}

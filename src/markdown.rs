@@ -1,0 +1,1411 @@
+//! Markdown bodies → safe HTML, plain text and summaries (content.md §3 and the `summary` rule of §2).
+//!
+//! One pass over pulldown-cmark's event stream rewrites links and images (resolving relative
+//! targets through the caller), highlights fenced code with syntect, renders footnotes with
+//! prefixed ids and collects the plain text; pulldown-cmark's HTML writer then produces the markup,
+//! which goes through ammonia unless the site allows raw HTML.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use syntect::highlighting::ThemeSet;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+/// What a relative link or image target in a body resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// The published URL of the target (without the `#…`/`?…` part, which is re-appended).
+    Url(String),
+    /// The target does not exist or is not allowed; the string explains why, in Chinese.
+    Missing(String),
+}
+
+/// Whether a link is an image `![](…)` or a normal link `[](…)`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum LinkKind {
+    Link,
+    Image,
+}
+
+/// Per-site rendering switches.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// `allow_raw_html` from site.yaml: pass raw HTML through instead of escaping it.
+    pub allow_raw_html: bool,
+}
+
+/// A relative link or image whose target the resolver reported missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenLink {
+    /// Byte offset of the link (its `[` or `![`) in the body.
+    pub offset: usize,
+    /// The target as written in the body.
+    pub target: String,
+    /// The resolver's explanation.
+    pub message: String,
+}
+
+/// The result of rendering one body.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// Safe HTML.
+    pub html: String,
+    /// Plain text of the whole body (for search), blocks separated by '\n'.
+    pub text: String,
+    /// Plain text of the first paragraph.
+    pub first_paragraph: String,
+    pub broken_links: Vec<BrokenLink>,
+}
+
+/// Class prefix of the highlighter; `highlight_css` uses the same one.
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// Light theme shipped with syntect's default theme dump.
+const HIGHLIGHT_THEME: &str = "InspiredGitHub";
+
+/// syntect's regex engine can go superlinear on huge lines; such blocks are shown unhighlighted.
+const MAX_HIGHLIGHT_BYTES: usize = 128 * 1024;
+const MAX_HIGHLIGHT_LINE_BYTES: usize = 4 * 1024;
+
+/// Loading the syntax dump takes milliseconds; do it once per process, not per record.
+static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
+
+/// Building an ammonia configuration allocates several sets; share one across all records/threads.
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(build_sanitizer);
+
+/// Renders a record body. `resolve` is called for every link/image target that is a relative path
+/// (not absolute URL with a scheme, not `#anchor`, not `mailto:`/`tel:`, not starting with `/`); the
+/// part after `#` or `?` is kept and re-appended to the resolved URL. Root-relative targets (starting
+/// with `/`) are passed to `root_relative` to be prefixed (the site may live under a sub-path).
+pub fn render(
+    body: &str,
+    opts: &RenderOptions,
+    resolve: &dyn Fn(&str, LinkKind) -> LinkTarget,
+    root_relative: &dyn Fn(&str) -> String,
+) -> Rendered {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_FOOTNOTES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    options.insert(Options::ENABLE_TASKLISTS);
+
+    let mut r = Renderer {
+        allow_raw_html: opts.allow_raw_html,
+        resolve,
+        root_relative,
+        out: Vec::new(),
+        broken: Vec::new(),
+        text: TextSink::default(),
+        image: None,
+        code: None,
+        footnotes: HashMap::new(),
+    };
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        r.event(event, range.start);
+    }
+    r.finish_dangling();
+
+    let mut html = String::with_capacity(body.len() + body.len() / 2);
+    pulldown_cmark::html::push_html(&mut html, r.out.into_iter());
+    if !opts.allow_raw_html {
+        // Defence in depth: raw HTML was already escaped, but anything that slipped through
+        // (e.g. a `javascript:` link target) is removed here.
+        html = SANITIZER.clean(&html).to_string();
+    }
+
+    let (text, first_paragraph) = r.text.finish();
+    Rendered {
+        html,
+        text,
+        first_paragraph,
+        broken_links: r.broken,
+    }
+}
+
+/// The summary rule: the text cut at a sentence end (。！？!?；; and '.' followed by space/end) to at
+/// most `max_chars` characters (chars, not bytes); if no sentence end fits, cut at max_chars-1 chars
+/// and append '…'. Whitespace collapsed.
+pub fn summarize(text: &str, max_chars: usize) -> String {
+    // Collapse whitespace lazily and stop early: only max_chars + 1 chars are ever needed
+    // (the extra one tells whether the text is longer and whether a '.' ends a sentence).
+    let limit = max_chars.saturating_add(1);
+    let mut chars: Vec<char> = Vec::with_capacity(limit.min(1024));
+    'words: for word in text.split_whitespace() {
+        if !chars.is_empty() {
+            if chars.len() >= limit {
+                break;
+            }
+            chars.push(' ');
+        }
+        for c in word.chars() {
+            if chars.len() >= limit {
+                break 'words;
+            }
+            chars.push(c);
+        }
+    }
+    if chars.len() <= max_chars {
+        return chars.into_iter().collect();
+    }
+    if max_chars == 0 {
+        return String::new();
+    }
+
+    // Last sentence end within the first max_chars chars.
+    let mut cut = None;
+    for i in (0..max_chars).rev() {
+        let c = chars[i];
+        let ends = match c {
+            '。' | '！' | '？' | '!' | '?' | '；' | ';' => true,
+            '.' => chars.get(i + 1).is_none_or(|n| *n == ' '),
+            _ => false,
+        };
+        if ends {
+            cut = Some(i + 1);
+            break;
+        }
+    }
+    if let Some(mut end) = cut {
+        // Keep closing quotes/brackets that belong to the sentence (“好。”) if they still fit.
+        while end < max_chars && chars.get(end).is_some_and(|c| is_closing_mark(*c)) {
+            end += 1;
+        }
+        return chars[..end]
+            .iter()
+            .collect::<String>()
+            .trim_end()
+            .to_owned();
+    }
+    let mut s: String = chars[..max_chars - 1].iter().collect();
+    s.truncate(s.trim_end().len());
+    s.push('…');
+    s
+}
+
+/// CSS for the class-based syntax highlighting (light theme), to be written into the theme's static
+/// files.
+pub fn highlight_css() -> String {
+    // Called once per build, so the theme set is not cached.
+    let themes = ThemeSet::load_defaults();
+    themes
+        .themes
+        .get(HIGHLIGHT_THEME)
+        .or_else(|| themes.themes.values().next())
+        .and_then(|theme| css_for_theme_with_class_style(theme, CLASS_STYLE).ok())
+        .unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event rewriting
+
+struct ImageState {
+    src: Option<String>,
+    title: String,
+    alt: String,
+    /// Nesting depth of tags inside the image description.
+    depth: usize,
+}
+
+struct CodeState {
+    lang: Option<String>,
+    code: String,
+}
+
+struct Renderer<'a, 'f> {
+    allow_raw_html: bool,
+    resolve: &'f dyn Fn(&str, LinkKind) -> LinkTarget,
+    root_relative: &'f dyn Fn(&str) -> String,
+    out: Vec<Event<'a>>,
+    broken: Vec<BrokenLink>,
+    text: TextSink,
+    image: Option<ImageState>,
+    code: Option<CodeState>,
+    /// Footnote label → number, in order of first appearance (as pulldown-cmark numbers them).
+    footnotes: HashMap<String, usize>,
+}
+
+impl<'a> Renderer<'a, '_> {
+    fn html(&mut self, s: String) {
+        self.out.push(Event::InlineHtml(CowStr::from(s)));
+    }
+
+    fn event(&mut self, event: Event<'a>, offset: usize) {
+        if self.code.is_some() {
+            self.code_event(event);
+            return;
+        }
+        if self.image.is_some() {
+            self.image_event(event, offset);
+            return;
+        }
+        match event {
+            Event::Start(tag) => self.start(tag, offset),
+            Event::End(tag) => self.end(tag),
+            Event::Text(t) => {
+                self.text.push(&t);
+                self.out.push(Event::Text(t));
+            }
+            Event::Code(t) => {
+                self.text.push(&t);
+                self.out.push(Event::Code(t));
+            }
+            Event::InlineMath(t) | Event::DisplayMath(t) => {
+                // Not enabled in Options; treated as code if a future option turns it on.
+                self.text.push(&t);
+                self.out.push(Event::Code(t));
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                // Raw HTML is left out of the plain text either way: tags are noise in search.
+                if self.allow_raw_html {
+                    self.out.push(Event::InlineHtml(h));
+                } else {
+                    // The HTML writer escapes text, so the markup is shown, never executed.
+                    self.out.push(Event::Text(h));
+                }
+            }
+            Event::FootnoteReference(label) => {
+                let n = self.footnote_number(&label);
+                self.html(format!(
+                    "<sup class=\"footnote-reference\"><a href=\"#fn-{n}\">{n}</a></sup>"
+                ));
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.text.line_break();
+                self.out.push(event);
+            }
+            Event::Rule => {
+                self.text.flush(BlockKind::Loose);
+                self.out.push(Event::Rule);
+            }
+            Event::TaskListMarker(_) => self.out.push(event),
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'a>, offset: usize) {
+        match tag {
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            } => {
+                let href = if link_type == LinkType::Email {
+                    Some(format!("mailto:{dest_url}"))
+                } else {
+                    self.target(&dest_url, LinkKind::Link, offset)
+                };
+                let external = href.as_deref().is_some_and(is_external);
+                let mut s = String::from("<a");
+                if let Some(href) = href {
+                    s.push_str(" href=\"");
+                    escape_href(&mut s, &href);
+                    s.push('"');
+                }
+                if !title.is_empty() {
+                    s.push_str(" title=\"");
+                    escape_html(&mut s, &title);
+                    s.push('"');
+                }
+                if external {
+                    s.push_str(" rel=\"noopener\"");
+                }
+                s.push('>');
+                self.html(s);
+            }
+            Tag::Image {
+                dest_url, title, ..
+            } => {
+                let src = self.target(&dest_url, LinkKind::Image, offset);
+                self.image = Some(ImageState {
+                    src,
+                    title: title.into_string(),
+                    alt: String::new(),
+                    depth: 0,
+                });
+            }
+            Tag::CodeBlock(kind) => {
+                self.text.flush(BlockKind::Loose);
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split(|c: char| c.is_whitespace() || c == ',')
+                        .next()
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_owned),
+                    CodeBlockKind::Indented => None,
+                };
+                self.code = Some(CodeState {
+                    lang,
+                    code: String::new(),
+                });
+            }
+            Tag::FootnoteDefinition(label) => {
+                self.text.flush(BlockKind::Loose);
+                self.text.footnote_depth += 1;
+                let n = self.footnote_number(&label);
+                self.html(format!(
+                    "<div class=\"footnote-definition\" id=\"fn-{n}\">\
+                     <sup class=\"footnote-definition-label\">{n}</sup>"
+                ));
+            }
+            Tag::Table(_) => {
+                self.text.flush(BlockKind::Loose);
+                // Lets wide tables scroll sideways on phones instead of widening the page.
+                self.html("<div class=\"table-wrap\">".to_owned());
+                self.out.push(Event::Start(tag));
+            }
+            Tag::HtmlBlock if !self.allow_raw_html => {
+                self.text.flush(BlockKind::Loose);
+                // The escaped markup is shown as a paragraph of its own.
+                self.html("<p>".to_owned());
+                self.out.push(Event::Start(tag));
+            }
+            Tag::TableCell
+            | Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript => self.out.push(Event::Start(tag)),
+            _ => {
+                // Every other tag starts a block: what came before is a block of its own.
+                self.text.flush(BlockKind::Loose);
+                self.out.push(Event::Start(tag));
+            }
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph => self.text.flush(BlockKind::Paragraph),
+            TagEnd::Heading(_) => self.text.flush(BlockKind::Other),
+            TagEnd::TableCell => self.text.push(" "),
+            TagEnd::TableHead | TagEnd::TableRow => self.text.flush(BlockKind::Other),
+            TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image => {}
+            _ => self.text.flush(BlockKind::Loose),
+        }
+        self.out.push(Event::End(tag));
+        match tag {
+            TagEnd::Table => self.html("</div>\n".to_owned()),
+            TagEnd::HtmlBlock if !self.allow_raw_html => self.html("</p>\n".to_owned()),
+            TagEnd::FootnoteDefinition => {
+                self.text.footnote_depth = self.text.footnote_depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+    }
+
+    /// Events inside a code block: only text is expected.
+    fn code_event(&mut self, event: Event<'a>) {
+        match event {
+            Event::Text(t) => {
+                if let Some(code) = self.code.as_mut() {
+                    code.code.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => self.finish_code(),
+            _ => {}
+        }
+    }
+
+    fn finish_code(&mut self) {
+        let Some(CodeState { lang, code }) = self.code.take() else {
+            return;
+        };
+        self.text
+            .push_block(code.trim_end_matches('\n'), BlockKind::Other);
+        let highlighted = lang.as_deref().and_then(|l| highlight(l, &code));
+        let html = match (highlighted, lang) {
+            (Some(spans), Some(lang)) => {
+                let mut s = String::with_capacity(spans.len() + 64);
+                s.push_str("<pre class=\"hl-code\"><code class=\"language-");
+                escape_html(&mut s, &lang);
+                s.push_str("\">");
+                s.push_str(&spans);
+                s.push_str("</code></pre>\n");
+                s
+            }
+            _ => {
+                let mut s = String::with_capacity(code.len() + 32);
+                s.push_str("<pre><code>");
+                escape_html(&mut s, &code);
+                s.push_str("</code></pre>\n");
+                s
+            }
+        };
+        self.out.push(Event::Html(CowStr::from(html)));
+    }
+
+    /// Events inside an image description: they make up the alt text.
+    fn image_event(&mut self, event: Event<'a>, offset: usize) {
+        match event {
+            Event::Start(tag) => {
+                // Nested links/images are not rendered but their targets must still exist.
+                match &tag {
+                    Tag::Link {
+                        link_type,
+                        dest_url,
+                        ..
+                    } if *link_type != LinkType::Email => {
+                        self.target(dest_url, LinkKind::Link, offset);
+                    }
+                    Tag::Image { dest_url, .. } => {
+                        self.target(dest_url, LinkKind::Image, offset);
+                    }
+                    _ => {}
+                }
+                if let Some(img) = self.image.as_mut() {
+                    img.depth += 1;
+                }
+            }
+            Event::End(_) => {
+                let done = match self.image.as_mut() {
+                    Some(img) if img.depth > 0 => {
+                        img.depth -= 1;
+                        false
+                    }
+                    _ => true,
+                };
+                if done {
+                    self.finish_image();
+                }
+            }
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                if let Some(img) = self.image.as_mut() {
+                    img.alt.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(img) = self.image.as_mut() {
+                    img.alt.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn finish_image(&mut self) {
+        let Some(img) = self.image.take() else {
+            return;
+        };
+        let mut s = String::from("<img");
+        if let Some(src) = img.src {
+            s.push_str(" src=\"");
+            escape_href(&mut s, &src);
+            s.push('"');
+        }
+        s.push_str(" alt=\"");
+        escape_html(&mut s, img.alt.trim());
+        s.push('"');
+        if !img.title.is_empty() {
+            s.push_str(" title=\"");
+            escape_html(&mut s, &img.title);
+            s.push('"');
+        }
+        s.push_str(" loading=\"lazy\">");
+        self.html(s);
+    }
+
+    /// pulldown-cmark balances its events, but never let an open state swallow output silently.
+    fn finish_dangling(&mut self) {
+        if self.image.is_some() {
+            self.finish_image();
+        }
+        if self.code.is_some() {
+            self.finish_code();
+        }
+        self.text.flush(BlockKind::Loose);
+    }
+
+    fn footnote_number(&mut self, label: &str) -> usize {
+        let next = self.footnotes.len() + 1;
+        *self.footnotes.entry(label.to_owned()).or_insert(next)
+    }
+
+    /// The URL a link/image target is written out with, or `None` to drop it (unsafe scheme).
+    /// Relative targets go through the resolver; a missing one is recorded as broken and kept as
+    /// written so the page still renders.
+    fn target(&mut self, dest: &str, kind: LinkKind, offset: usize) -> Option<String> {
+        match classify(dest) {
+            TargetClass::Unsafe => None,
+            TargetClass::Keep | TargetClass::External => Some(dest.to_owned()),
+            TargetClass::RootRelative => Some((self.root_relative)(dest)),
+            TargetClass::Relative => {
+                let split = dest.find(['#', '?']).unwrap_or(dest.len());
+                let (path, suffix) = dest.split_at(split);
+                if path.is_empty() {
+                    // `?query` alone refers to the page itself.
+                    return Some(dest.to_owned());
+                }
+                match (self.resolve)(&percent_decode(path), kind) {
+                    LinkTarget::Url(url) => Some(url + suffix),
+                    LinkTarget::Missing(message) => {
+                        self.broken.push(BrokenLink {
+                            offset,
+                            target: dest.to_owned(),
+                            message,
+                        });
+                        Some(dest.to_owned())
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum TargetClass {
+    /// `#anchor`, `?query`, empty, or a non-web scheme such as `mailto:`/`tel:`: left as written.
+    Keep,
+    /// `http(s)://…` or protocol-relative `//…`: left as written, gets `rel="noopener"`.
+    External,
+    /// Script-capable scheme: the attribute is dropped.
+    Unsafe,
+    RootRelative,
+    Relative,
+}
+
+fn classify(dest: &str) -> TargetClass {
+    if dest.is_empty() || dest.starts_with('#') || dest.starts_with('?') {
+        return TargetClass::Keep;
+    }
+    if dest.starts_with("//") {
+        return TargetClass::External;
+    }
+    if dest.starts_with('/') {
+        return TargetClass::RootRelative;
+    }
+    match scheme(dest) {
+        Some(s) if s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https") => {
+            TargetClass::External
+        }
+        Some(s)
+            if s.eq_ignore_ascii_case("javascript")
+                || s.eq_ignore_ascii_case("vbscript")
+                || s.eq_ignore_ascii_case("data") =>
+        {
+            TargetClass::Unsafe
+        }
+        Some(_) => TargetClass::Keep,
+        None => TargetClass::Relative,
+    }
+}
+
+/// The URL scheme per RFC 3986 (`ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"`). Browsers drop
+/// tabs and newlines inside URLs, so those are skipped too (`java\tscript:` is still a scheme).
+fn scheme(dest: &str) -> Option<String> {
+    let mut s = String::new();
+    for c in dest.trim_start_matches(|c: char| c <= ' ').chars() {
+        match c {
+            ':' => return (!s.is_empty()).then_some(s),
+            '\t' | '\n' | '\r' => {}
+            c if c.is_ascii_alphabetic() => s.push(c),
+            c if !s.is_empty() && (c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) => s.push(c),
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn is_external(url: &str) -> bool {
+    classify(url) == TargetClass::External
+}
+
+/// `%E4%BC%9A.md` → `会.md`, so files with Chinese names resolve whether or not the author
+/// percent-encoded them. Anything that does not decode to UTF-8 is passed on as written.
+fn percent_decode(s: &str) -> Cow<'_, str> {
+    if !s.contains('%') {
+        return Cow::Borrowed(s);
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'%' {
+            let hi = bytes.get(i + 1).and_then(|h| (*h as char).to_digit(16));
+            let lo = bytes.get(i + 2).and_then(|l| (*l as char).to_digit(16));
+            if let (Some(hi), Some(lo)) = (hi, lo) {
+                // Two hex digits always fit in a byte.
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b);
+        i += 1;
+    }
+    match String::from_utf8(out) {
+        Ok(decoded) => Cow::Owned(decoded),
+        Err(_) => Cow::Borrowed(s),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Highlighting
+
+fn highlight(lang: &str, code: &str) -> Option<String> {
+    if code.len() > MAX_HIGHLIGHT_BYTES {
+        return None;
+    }
+    let syntaxes: &SyntaxSet = &SYNTAXES;
+    let syntax = syntaxes.find_syntax_by_token(lang)?;
+    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, CLASS_STYLE);
+    for line in LinesWithEndings::from(code) {
+        if line.len() > MAX_HIGHLIGHT_LINE_BYTES {
+            return None;
+        }
+        generator
+            .parse_html_for_line_which_includes_newline(line)
+            .ok()?;
+    }
+    Some(generator.finalize())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sanitising
+
+fn build_sanitizer() -> ammonia::Builder<'static> {
+    let mut b = ammonia::Builder::default();
+    b.add_tags(&["input"])
+        // Only our own markup can carry classes: raw HTML is escaped before sanitising.
+        .add_generic_attributes(&["class"])
+        .add_tag_attributes("a", &["rel"])
+        .add_tag_attributes("img", &["loading"])
+        .add_tag_attributes("div", &["id"])
+        .add_tag_attributes("input", &["type", "disabled", "checked"])
+        .add_tag_attributes("th", &["style"])
+        .add_tag_attributes("td", &["style"])
+        // rel is set per link (external only), so ammonia must not add its own.
+        .link_rel(None)
+        .attribute_filter(|element, attribute, value| {
+            let keep = match (element, attribute) {
+                ("input", "type") => value == "checkbox",
+                ("th" | "td", "style") => matches!(
+                    value,
+                    "text-align: left" | "text-align: center" | "text-align: right"
+                ),
+                ("div", "id") => value
+                    .strip_prefix("fn-")
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())),
+                ("a", "rel") => value == "noopener",
+                ("img", "loading") => value == "lazy",
+                _ => true,
+            };
+            keep.then_some(Cow::Borrowed(value))
+        });
+    b
+}
+
+fn escape_html(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Attribute-safe URL: characters that are never valid raw in a URL are percent-encoded, the rest
+/// (including non-ASCII, which browsers handle) is kept.
+fn escape_href(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '\'' => out.push_str("&#39;"),
+            '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}' | ' ' => {
+                out.push_str(&format!("%{:02X}", c as u32));
+            }
+            c if c.is_control() => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain text
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BlockKind {
+    /// A real paragraph: candidate for `first_paragraph`.
+    Paragraph,
+    /// Text directly in a list item, quote etc.: fallback when the body has no paragraph.
+    Loose,
+    /// Headings, table rows, code: never a summary.
+    Other,
+}
+
+#[derive(Default)]
+struct TextSink {
+    text: String,
+    block: String,
+    first_paragraph: Option<String>,
+    fallback: Option<String>,
+    footnote_depth: usize,
+}
+
+impl TextSink {
+    fn push(&mut self, s: &str) {
+        self.block.push_str(s);
+    }
+
+    /// Marks a source line break; resolved at flush time depending on the neighbouring characters.
+    fn line_break(&mut self) {
+        self.block.push('\n');
+    }
+
+    fn flush(&mut self, kind: BlockKind) {
+        if self.block.is_empty() {
+            return;
+        }
+        let block = std::mem::take(&mut self.block);
+        let joined = join_lines(&block);
+        self.push_block(joined.trim(), kind);
+    }
+
+    fn push_block(&mut self, block: &str, kind: BlockKind) {
+        if block.trim().is_empty() {
+            return;
+        }
+        if !self.text.is_empty() {
+            self.text.push('\n');
+        }
+        self.text.push_str(block);
+        if self.footnote_depth == 0 {
+            match kind {
+                BlockKind::Paragraph if self.first_paragraph.is_none() => {
+                    self.first_paragraph = Some(block.to_owned());
+                }
+                BlockKind::Loose if self.fallback.is_none() => {
+                    self.fallback = Some(block.to_owned());
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn finish(self) -> (String, String) {
+        let first = self.first_paragraph.or(self.fallback).unwrap_or_default();
+        (self.text, first)
+    }
+}
+
+/// Joins the lines of one block: a break between two CJK characters disappears (Chinese has no
+/// spaces between words), any other break becomes a space.
+fn join_lines(block: &str) -> String {
+    if !block.contains('\n') {
+        return block.to_owned();
+    }
+    let mut out = String::with_capacity(block.len());
+    let mut prev: Option<char> = None;
+    let mut pending_break = false;
+    for c in block.chars() {
+        if c == '\n' {
+            pending_break = true;
+            continue;
+        }
+        if pending_break {
+            pending_break = false;
+            let glue = !(prev.is_some_and(is_cjk) && is_cjk(c));
+            if glue && !out.ends_with(' ') && c != ' ' {
+                out.push(' ');
+            }
+        }
+        out.push(c);
+        prev = Some(c);
+    }
+    out
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x9FFF     // radicals, CJK punctuation, kana, unified ideographs
+        | 0xF900..=0xFAFF   // compatibility ideographs
+        | 0xFE30..=0xFE4F   // compatibility forms
+        | 0xFF00..=0xFFEF   // full-width forms
+        | 0x20000..=0x3FFFF // extension ideographs
+    )
+}
+
+fn is_closing_mark(c: char) -> bool {
+    matches!(
+        c,
+        '”' | '’' | '」' | '』' | '）' | ')' | '》' | '〉' | '】' | '"' | '\''
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+
+    fn no_resolve(path: &str, _: LinkKind) -> LinkTarget {
+        LinkTarget::Missing(format!("不应解析：{path}"))
+    }
+
+    fn root(p: &str) -> String {
+        format!("/sub{p}")
+    }
+
+    fn safe() -> RenderOptions {
+        RenderOptions {
+            allow_raw_html: false,
+        }
+    }
+
+    fn md(body: &str) -> Rendered {
+        render(body, &safe(), &no_resolve, &root)
+    }
+
+    /// Every tag in the output (text is escaped, so each '<' starts a real tag), lower-cased.
+    fn tags(html: &str) -> Vec<String> {
+        let mut tags = Vec::new();
+        let mut rest = html;
+        while let Some(start) = rest.find('<') {
+            let after = &rest[start..];
+            let end = after.find('>').map_or(after.len(), |e| e + 1);
+            tags.push(after[..end].to_ascii_lowercase());
+            rest = &after[end..];
+        }
+        tags
+    }
+
+    fn assert_inert(html: &str) {
+        for tag in tags(html) {
+            for bad in [
+                "<script",
+                "<iframe",
+                "<object",
+                "<embed",
+                "<style",
+                "<svg",
+                "<form",
+                "onerror",
+                "onload",
+                "onclick",
+                "javascript:",
+                "vbscript:",
+                "style=\"color",
+                "srcdoc",
+            ] {
+                assert!(!tag.contains(bad), "executable markup {tag:?} in {html}");
+            }
+        }
+    }
+
+    #[test]
+    fn table_is_wrapped_aligned_and_in_text() {
+        let r = md("| 项目 | 金额 |\n|---|:-:|\n| 路灯 | 3.5 |\n");
+        assert!(
+            r.html.contains("<div class=\"table-wrap\"><table>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<th>项目</th>"), "{}", r.html);
+        assert!(
+            r.html.contains("<td style=\"text-align: center\">3.5</td>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("</table>\n</div>"), "{}", r.html);
+        assert_eq!(r.text, "项目 金额\n路灯 3.5");
+        assert_eq!(r.first_paragraph, "");
+    }
+
+    #[test]
+    fn footnotes_get_prefixed_ids_and_matching_links() {
+        let r = md("正文内容[^note]。\n\n[^note]: 注释内容\n");
+        assert!(
+            r.html
+                .contains("<sup class=\"footnote-reference\"><a href=\"#fn-1\">1</a></sup>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<div class=\"footnote-definition\" id=\"fn-1\">"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("注释内容"));
+        assert_eq!(r.first_paragraph, "正文内容。");
+        assert_eq!(r.text, "正文内容。\n注释内容");
+    }
+
+    #[test]
+    fn footnote_numbering_follows_first_appearance() {
+        let r = md("甲[^b]乙[^a]丙[^b]\n\n[^a]: A\n[^b]: B\n");
+        assert_eq!(r.html.matches("href=\"#fn-1\"").count(), 2, "{}", r.html);
+        assert_eq!(r.html.matches("href=\"#fn-2\"").count(), 1, "{}", r.html);
+        let a = r.html.find("id=\"fn-2\"").expect("definition a");
+        assert!(r.html[a..].starts_with("id=\"fn-2\"><sup class=\"footnote-definition-label\">2"));
+    }
+
+    #[test]
+    fn strikethrough() {
+        let r = md("原定~~周一~~周二开会");
+        assert!(r.html.contains("<del>周一</del>"), "{}", r.html);
+        assert_eq!(r.text, "原定周一周二开会");
+    }
+
+    #[test]
+    fn task_list_keeps_disabled_checkboxes() {
+        let r = md("- [x] 已完成\n- [ ] 未完成\n");
+        let inputs: Vec<_> = tags(&r.html)
+            .into_iter()
+            .filter(|t| t.starts_with("<input"))
+            .collect();
+        assert_eq!(inputs.len(), 2, "{}", r.html);
+        assert!(inputs.iter().all(|t| t.contains("type=\"checkbox\"")));
+        assert!(inputs.iter().all(|t| t.contains("disabled")));
+        assert_eq!(inputs.iter().filter(|t| t.contains("checked")).count(), 1);
+        assert_eq!(r.text, "已完成\n未完成");
+    }
+
+    #[test]
+    fn rust_block_is_highlighted_with_classes() {
+        let r = md("```rust\nfn main() { let x = \"<b>\"; }\n```\n");
+        assert!(
+            r.html
+                .contains("<pre class=\"hl-code\"><code class=\"language-rust\">"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("hl-rust"), "{}", r.html);
+        assert!(r.html.contains("<span class=\"hl-"), "{}", r.html);
+        assert!(!r.html.contains("<b>"), "{}", r.html);
+        assert_eq!(r.text, "fn main() { let x = \"<b>\"; }");
+    }
+
+    #[test]
+    fn yaml_block_is_highlighted_with_classes() {
+        let r = md("```yaml\ntitle: 会议\ndate: 2026-11-05\n```\n");
+        assert!(r.html.contains("hl-yaml"), "{}", r.html);
+        assert!(r.html.contains("<span class=\"hl-"), "{}", r.html);
+        assert!(r.html.contains("会议"));
+    }
+
+    #[test]
+    fn unknown_language_and_no_language_are_plain() {
+        let r = md("```nosuchlang\n<b>x</b>\n```\n\n```\n<i>y</i>\n```\n\n    <u>z</u>\n");
+        assert_eq!(r.html.matches("<pre><code>").count(), 3, "{}", r.html);
+        assert!(r.html.contains("&lt;b&gt;x&lt;/b&gt;"), "{}", r.html);
+        assert!(r.html.contains("&lt;i&gt;y&lt;/i&gt;"), "{}", r.html);
+        assert!(!r.html.contains("hl-"), "{}", r.html);
+        assert_eq!(r.text, "<b>x</b>\n<i>y</i>\n<u>z</u>");
+    }
+
+    #[test]
+    fn unclosed_fence_still_renders() {
+        let r = md("```rust\nfn a() {}\n");
+        assert!(r.html.contains("hl-rust"), "{}", r.html);
+        assert!(r.html.contains("</code></pre>"), "{}", r.html);
+    }
+
+    #[test]
+    fn relative_link_resolved_keeping_fragment_and_query() {
+        let calls = RefCell::new(Vec::new());
+        let resolve = |p: &str, k: LinkKind| {
+            calls.borrow_mut().push((p.to_owned(), k));
+            LinkTarget::Url(format!("/m/{}/", p.trim_start_matches("../meetings/")))
+        };
+        let r = render(
+            "见[会议](../meetings/a.md#x)和[另一次](b.md?v=1#y)。",
+            &safe(),
+            &resolve,
+            &root,
+        );
+        assert!(
+            r.html.contains("<a href=\"/m/a.md/#x\">会议</a>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<a href=\"/m/b.md/?v=1#y\">"), "{}", r.html);
+        assert_eq!(
+            *calls.borrow(),
+            vec![
+                ("../meetings/a.md".to_owned(), LinkKind::Link),
+                ("b.md".to_owned(), LinkKind::Link)
+            ]
+        );
+        assert!(r.broken_links.is_empty());
+        assert!(
+            !r.html.contains("rel="),
+            "internal links get no rel: {}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn percent_encoded_targets_are_decoded_for_the_resolver() {
+        let seen = RefCell::new(String::new());
+        let resolve = |p: &str, _: LinkKind| {
+            *seen.borrow_mut() = p.to_owned();
+            LinkTarget::Url("/ok/".to_owned())
+        };
+        render("[a](%E4%BC%9A%E8%AE%AE.md)", &safe(), &resolve, &root);
+        assert_eq!(*seen.borrow(), "会议.md");
+        render("[a](100%.md)", &safe(), &resolve, &root);
+        assert_eq!(*seen.borrow(), "100%.md");
+    }
+
+    #[test]
+    fn missing_target_is_reported_with_offset() {
+        let body = "# 标题\n\n前言文字，\n见[附件](files/missing.pdf#p2)。\n";
+        let resolve = |_: &str, _: LinkKind| LinkTarget::Missing("文件不存在".to_owned());
+        let r = render(body, &safe(), &resolve, &root);
+        assert_eq!(
+            r.broken_links,
+            vec![BrokenLink {
+                offset: body.find("[附件]").expect("link in body"),
+                target: "files/missing.pdf#p2".to_owned(),
+                message: "文件不存在".to_owned(),
+            }]
+        );
+    }
+
+    #[test]
+    fn missing_image_offset_points_at_bang_and_kind_is_image() {
+        let body = "图片：\n\n![合影](photo.jpg)\n";
+        let kinds = RefCell::new(Vec::new());
+        let resolve = |_: &str, k: LinkKind| {
+            kinds.borrow_mut().push(k);
+            LinkTarget::Missing("图片不存在".to_owned())
+        };
+        let r = render(body, &safe(), &resolve, &root);
+        assert_eq!(r.broken_links.len(), 1);
+        assert_eq!(r.broken_links[0].offset, body.find('!').expect("bang"));
+        assert_eq!(*kinds.borrow(), vec![LinkKind::Image]);
+    }
+
+    #[test]
+    fn image_is_lazy_with_alt_and_title() {
+        let resolve = |p: &str, _: LinkKind| LinkTarget::Url(format!("/r/{p}"));
+        let r = render(
+            "![居民 *议事* 会](photo.jpg \"合影\")",
+            &safe(),
+            &resolve,
+            &root,
+        );
+        assert!(
+            r.html.contains(
+                "<img src=\"/r/photo.jpg\" alt=\"居民 议事 会\" title=\"合影\" loading=\"lazy\">"
+            ),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.text, "", "alt text is not body text");
+    }
+
+    #[test]
+    fn image_inside_link_and_links_inside_alt_are_checked() {
+        let seen = RefCell::new(Vec::new());
+        let resolve = |p: &str, k: LinkKind| {
+            seen.borrow_mut().push((p.to_owned(), k));
+            LinkTarget::Url(format!("/r/{p}"))
+        };
+        let r = render(
+            "[![图](a.png)](b.md)\n\n![说明见[这里](c.md)](d.png)",
+            &safe(),
+            &resolve,
+            &root,
+        );
+        assert!(
+            r.html.contains(
+                "<a href=\"/r/b.md\"><img src=\"/r/a.png\" alt=\"图\" loading=\"lazy\"></a>"
+            ),
+            "{}",
+            r.html
+        );
+        let seen = seen.borrow();
+        assert!(seen.contains(&("c.md".to_owned(), LinkKind::Link)));
+        assert!(seen.contains(&("d.png".to_owned(), LinkKind::Image)));
+    }
+
+    #[test]
+    fn root_relative_is_prefixed_and_not_resolved() {
+        let r = md("[关于](/about/#contact) ![logo](/static/logo.png)");
+        assert!(
+            r.html.contains("href=\"/sub/about/#contact\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("src=\"/sub/static/logo.png\""),
+            "{}",
+            r.html
+        );
+        assert!(r.broken_links.is_empty(), "{:?}", r.broken_links);
+    }
+
+    #[test]
+    fn absolute_anchor_mail_tel_not_resolved_and_external_gets_noopener() {
+        let r = md(
+            "[a](https://www.gov.cn/x) [b](#top) [c](mailto:ju@example.cn) [d](tel:010-12345) \
+             <https://example.org> <ju@example.cn> [e](//cdn.example.org/x.js)",
+        );
+        assert!(r.broken_links.is_empty(), "{:?}", r.broken_links);
+        assert!(
+            r.html
+                .contains("<a href=\"https://www.gov.cn/x\" rel=\"noopener\">a</a>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<a href=\"#top\">b</a>"), "{}", r.html);
+        assert!(
+            r.html.contains("<a href=\"mailto:ju@example.cn\">c</a>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<a href=\"tel:010-12345\">d</a>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<a href=\"https://example.org\" rel=\"noopener\">"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<a href=\"mailto:ju@example.cn\">ju@example.cn</a>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<a href=\"//cdn.example.org/x.js\" rel=\"noopener\">"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn hostile_html_is_neutralised() {
+        let body = "<script>alert(1)</script>\n\n\
+                    文字<img src=x onerror=alert(1)>文字\n\n\
+                    [x](javascript:alert(1)) [y](JaVaScRiPt:alert(2)) [z](<java\tscript:alert(3)>)\n\n\
+                    ![i](javascript:alert(4)) [d](data:text/html,<script>alert(5)</script>)\n\n\
+                    <iframe src=\"https://evil.example\"></iframe>\n\n\
+                    <a href=\"javascript:alert(6)\" onclick=\"alert(7)\">点我</a>\n\n\
+                    <div style=\"color:red\" onmouseover=\"alert(8)\">x</div>\n\n\
+                    [ref]\n\n[ref]: javascript:alert(9)\n";
+        let r = md(body);
+        assert_inert(&r.html);
+        // The markup is shown as text rather than silently dropped.
+        assert!(r.html.contains("&lt;script&gt;"), "{}", r.html);
+        assert!(!r.text.contains("<script"), "raw HTML is not search text");
+    }
+
+    #[test]
+    fn raw_html_mode_passes_html_but_still_resolves_links() {
+        let resolve = |p: &str, _: LinkKind| LinkTarget::Url(format!("/r/{p}"));
+        let opts = RenderOptions {
+            allow_raw_html: true,
+        };
+        let r = render(
+            "<div class=\"x\">原样</div>\n\n见[附件](a.pdf)，<span class=\"y\">行内</span>\n\n[js](javascript:alert(1))",
+            &opts,
+            &resolve,
+            &root,
+        );
+        assert!(r.html.contains("<div class=\"x\">原样</div>"), "{}", r.html);
+        assert!(
+            r.html.contains("<span class=\"y\">行内</span>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<a href=\"/r/a.pdf\">附件</a>"),
+            "{}",
+            r.html
+        );
+        // Markdown links are ours to write: a script URL is dropped even in raw mode.
+        assert!(!r.html.contains("javascript:"), "{}", r.html);
+    }
+
+    #[test]
+    fn safe_mode_escapes_the_same_div() {
+        let r = md("<div class=\"x\">原样</div>\n");
+        assert!(!r.html.contains("<div class=\"x\">"), "{}", r.html);
+        assert!(r.html.contains("&lt;div class=\"x\"&gt;"), "{}", r.html);
+    }
+
+    #[test]
+    fn text_and_first_paragraph() {
+        let body = "# 第十二次居民议事会\n\n会议由**张三**主持，\n讨论了`加装电梯`事项。\nSee the\nplan.\n\n\
+                    - 议题一\n- 议题二\n\n> 引用内容\n\n```\nlet x = 1;\nlet y = 2;\n```\n";
+        let r = md(body);
+        assert_eq!(
+            r.text,
+            "第十二次居民议事会\n会议由张三主持，讨论了加装电梯事项。 See the plan.\n议题一\n议题二\n引用内容\nlet x = 1;\nlet y = 2;"
+        );
+        assert_eq!(
+            r.first_paragraph,
+            "会议由张三主持，讨论了加装电梯事项。 See the plan."
+        );
+    }
+
+    #[test]
+    fn first_paragraph_falls_back_to_list_text() {
+        let r = md("## 议程\n\n- 审议预算\n- 讨论绿化\n");
+        assert_eq!(r.first_paragraph, "审议预算");
+        let r = md("![图](/a.png)\n\n真正的第一段。\n");
+        assert_eq!(r.first_paragraph, "真正的第一段。");
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        let huge_line = "字".repeat(3_500_000); // ~10 MB
+        let deep_quote = format!("{} 深", ">".repeat(10_000));
+        let deep_list = "- ".repeat(5_000) + "x";
+        let brackets = "[".repeat(50_000) + &"]".repeat(50_000);
+        let stars = "*".repeat(100_000) + "a";
+        let long_code = format!("```rust\n{}\n```\n", "let a = 1;".repeat(100_000));
+        let inputs: Vec<String> = vec![
+            String::new(),
+            "---".to_owned(),
+            "---\n---\n".to_owned(),
+            huge_line.clone(),
+            deep_quote,
+            deep_list,
+            brackets,
+            stars,
+            long_code,
+            "```\nunclosed".to_owned(),
+            "~~~yaml\nunclosed: [".to_owned(),
+            "a\0b\0\n\n[\0](\0)".to_owned(),
+            "[^]: x\n[^a]\n\n[^a]: [^a]".to_owned(),
+            "| a |\n|---|\n| ![x](\u{0}) |".to_owned(),
+            "![](<>)[](<>)".to_owned(),
+        ];
+        let resolve = |_: &str, _: LinkKind| LinkTarget::Missing("缺失".to_owned());
+        for (i, input) in inputs.iter().enumerate() {
+            for raw in [false, true] {
+                let r = render(
+                    input,
+                    &RenderOptions {
+                        allow_raw_html: raw,
+                    },
+                    &resolve,
+                    &root,
+                );
+                if i == 3 {
+                    assert_eq!(r.text.chars().count(), 3_500_000);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn huge_code_block_falls_back_to_plain() {
+        let r = md(&format!(
+            "```rust\n{}\n```\n",
+            "x".repeat(MAX_HIGHLIGHT_LINE_BYTES + 1)
+        ));
+        assert!(r.html.starts_with("<pre><code>"));
+        assert!(!r.html.contains("hl-"));
+    }
+
+    #[test]
+    fn summarize_cuts_chinese_at_last_sentence_end() {
+        // 200 chars: sentence ends at char 50, 110 and 160.
+        let text = format!(
+            "{}。{}。{}。{}",
+            "甲".repeat(49),
+            "乙".repeat(59),
+            "丙".repeat(49),
+            "丁".repeat(40)
+        );
+        assert_eq!(text.chars().count(), 200);
+        let s = summarize(&text, 120);
+        assert_eq!(s.chars().count(), 110);
+        assert!(s.ends_with("乙。"));
+    }
+
+    #[test]
+    fn summarize_without_sentence_end_adds_ellipsis() {
+        let text = "字".repeat(200);
+        let s = summarize(&text, 120);
+        assert_eq!(s.chars().count(), 120);
+        assert_eq!(s, format!("{}…", "字".repeat(119)));
+    }
+
+    #[test]
+    fn summarize_short_text_unchanged_but_collapsed() {
+        assert_eq!(
+            summarize("本周六上午九点开会。", 120),
+            "本周六上午九点开会。"
+        );
+        assert_eq!(summarize("  a \n\t b  ", 120), "a b");
+        assert_eq!(summarize("", 120), "");
+        assert_eq!(summarize("任何文字", 0), "");
+        assert_eq!(summarize("恰好四字", 4), "恰好四字");
+    }
+
+    #[test]
+    fn summarize_other_sentence_ends() {
+        // '.' only ends a sentence before a space or the end: "3.5" does not.
+        let s = summarize("Budget is 3.5 wan. Next item is long enough", 30);
+        assert_eq!(s, "Budget is 3.5 wan.");
+        assert_eq!(summarize("第一项；第二项很长很长很长", 8), "第一项；");
+        assert_eq!(
+            summarize("真的吗？是的！后面还有很多", 10),
+            "真的吗？是的！"
+        );
+        assert_eq!(summarize("价格3.5万元不含税费用很高", 8), "价格3.5万元…");
+        // Closing quotes stay with their sentence.
+        assert_eq!(
+            summarize("他说：“同意。”后面还有很多字", 9),
+            "他说：“同意。”"
+        );
+    }
+
+    #[test]
+    fn summarize_ellipsis_does_not_follow_a_space() {
+        let s = summarize("abcd efgh", 6);
+        assert_eq!(s, "abcd…");
+    }
+
+    #[test]
+    fn highlight_css_uses_the_prefix() {
+        let css = highlight_css();
+        assert!(css.contains(".hl-code"), "{css}");
+        assert!(css.len() > 500);
+    }
+
+    #[test]
+    fn classify_targets() {
+        assert_eq!(classify("a.md"), TargetClass::Relative);
+        assert_eq!(classify("../a/b.png"), TargetClass::Relative);
+        assert_eq!(classify("./会议.md"), TargetClass::Relative);
+        assert_eq!(classify("a:b/c"), TargetClass::Keep);
+        assert_eq!(classify("dir/a:b"), TargetClass::Relative);
+        assert_eq!(classify("HTTPS://x"), TargetClass::External);
+        assert_eq!(classify(" javascript:x"), TargetClass::Unsafe);
+        assert_eq!(classify("java\nscript:x"), TargetClass::Unsafe);
+        assert_eq!(classify("/x"), TargetClass::RootRelative);
+        assert_eq!(classify("?q"), TargetClass::Keep);
+    }
+}

@@ -1,0 +1,546 @@
+//! Raw content files → typed records, with every mistake of every file reported.
+
+mod kinds;
+
+pub use kinds::*;
+
+use crate::calendar::Calendar;
+use crate::config::SiteConfig;
+use crate::dates::{DateValue, parse_date, parse_date_value};
+use crate::diag::{Diagnostic, Pos, SourceFile};
+use crate::enums::AfterExpiry;
+use crate::load::{ContentFile, Loaded, Section};
+use crate::privacy::{self, PiiKind};
+use crate::yaml::{self, Fields, Node, Value};
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+pub const COMMON_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "updated",
+    "slug",
+    "summary",
+    "tags",
+    "org",
+    "draft",
+    "attachments",
+    "approval",
+    "expires",
+    "after_expiry",
+    "privacy_allow",
+    "extra",
+];
+
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub file: String,
+    pub title: String,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Clone)]
+pub struct Approval {
+    pub reviewed_by: String,
+    pub approved_by: String,
+    pub approved_on: Date,
+}
+
+/// The fields every record shares (content.md §2).
+#[derive(Debug, Clone)]
+pub struct Common {
+    pub title: String,
+    pub date: Option<DateValue>,
+    pub updated: Option<Date>,
+    pub slug: Option<String>,
+    pub summary: Option<String>,
+    pub tags: Vec<String>,
+    pub org: Option<String>,
+    pub draft: bool,
+    pub attachments: Vec<Attachment>,
+    /// Present only when complete.
+    pub approval: Option<Approval>,
+    pub expires: Option<Date>,
+    pub after_expiry: AfterExpiry,
+    pub privacy_allow: Vec<PiiKind>,
+    pub extra: serde_json::Value,
+}
+
+#[derive(Debug, Clone)]
+pub enum Body {
+    Meeting(Meeting),
+    Notice(Notice),
+    Problem(Problem),
+    Service(ServiceList),
+    Page,
+}
+
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub file: ContentFile,
+    pub common: Common,
+    pub body: Body,
+}
+
+impl Record {
+    pub fn date(&self) -> Option<Date> {
+        self.common.date.map(|d| d.day)
+    }
+}
+
+/// A section's or the home page's own text (`_index.md`).
+#[derive(Debug, Clone)]
+pub struct IndexPage {
+    pub file: ContentFile,
+    pub title: Option<String>,
+    pub extra: serde_json::Value,
+}
+
+pub struct Model {
+    pub records: Vec<Record>,
+    pub indexes: Vec<IndexPage>,
+}
+
+/// What a record's front matter may refer to outside itself.
+pub struct Context<'a> {
+    pub config: &'a SiteConfig,
+    pub calendar: &'a Calendar,
+    pub loaded: &'a Loaded,
+}
+
+pub fn build_model(ctx: &Context, diags: &mut Vec<Diagnostic>) -> Model {
+    let results: Vec<(Option<Parsed>, Vec<Diagnostic>)> = ctx
+        .loaded
+        .files
+        .par_iter()
+        .map(|file| {
+            let mut ds = Vec::new();
+            let parsed = parse_file(file, ctx, &mut ds);
+            (parsed, ds)
+        })
+        .collect();
+    let mut model = Model {
+        records: Vec::new(),
+        indexes: Vec::new(),
+    };
+    for (parsed, ds) in results {
+        diags.extend(ds);
+        match parsed {
+            Some(Parsed::Record(r)) => model.records.push(*r),
+            Some(Parsed::Index(i)) => model.indexes.push(i),
+            None => {}
+        }
+    }
+    model
+}
+
+enum Parsed {
+    Record(Box<Record>),
+    Index(IndexPage),
+}
+
+fn parse_file(file: &ContentFile, ctx: &Context, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
+    let src = &file.source;
+    if file.is_index {
+        return parse_index(file, diags).map(Parsed::Index);
+    }
+    let Some(fm) = &file.front_matter else {
+        diags.push(src.error(
+            "E-NO-FRONT-MATTER",
+            Pos::START,
+            "文件开头缺少 front matter（两行 --- 之间的字段）",
+            "在第一行写 ---，接着写 title: 标题 等字段，再写一行 --- 后开始正文",
+        ));
+        return None;
+    };
+    if !fm.closed {
+        diags.push(src.error(
+            "E-FRONT-MATTER-OPEN",
+            Pos::START,
+            "front matter 没有结束的 `---` 行",
+            "在字段写完后单独写一行 ---，正文从下一行开始",
+        ));
+        return None;
+    }
+    let root = match yaml::parse(src, &fm.text, 1) {
+        Ok(Some(root)) => root,
+        Ok(None) => {
+            diags.push(src.error(
+                "E-FIELD-MISSING",
+                Pos::new(2, 1),
+                "front matter 是空的，缺少必填字段 `title`（标题）",
+                "在两行 --- 之间写上 title: 标题",
+            ));
+            return None;
+        }
+        Err(d) => {
+            diags.push(*d);
+            return None;
+        }
+    };
+    let (allowed, what) = kinds::allowed_keys(file.section);
+    let f = Fields::read(src, &root, &allowed, what, diags)?;
+    let common = read_common(file, &f, ctx, diags);
+    let body = match file.section {
+        Section::Meetings => kinds::read_meeting(&f, ctx, diags).map(Body::Meeting),
+        Section::Notices => kinds::read_notice(&f, ctx, diags).map(Body::Notice),
+        Section::Problems => kinds::read_problem(&f, common.as_ref().and_then(|c| c.date), diags).map(Body::Problem),
+        Section::Services => kinds::read_service(&f, ctx, diags).map(Body::Service),
+        Section::Pages => Some(Body::Page),
+    };
+    let common = common?;
+    check_privacy(file, &root, &common.privacy_allow, diags);
+    Some(Parsed::Record(Box::new(Record {
+        file: file.clone(),
+        common,
+        body: body?,
+    })))
+}
+
+fn parse_index(file: &ContentFile, diags: &mut Vec<Diagnostic>) -> Option<IndexPage> {
+    let src = &file.source;
+    let mut page = IndexPage {
+        file: file.clone(),
+        title: None,
+        extra: serde_json::Value::Null,
+    };
+    let Some(fm) = &file.front_matter else {
+        return Some(page);
+    };
+    if !fm.closed {
+        diags.push(src.error(
+            "E-FRONT-MATTER-OPEN",
+            Pos::START,
+            "front matter 没有结束的 `---` 行",
+            "在字段写完后单独写一行 ---",
+        ));
+        return None;
+    }
+    match yaml::parse(src, &fm.text, 1) {
+        Ok(Some(root)) => {
+            let f = Fields::read(src, &root, &["title", "extra"], "_index.md ", diags)?;
+            page.title = f.str("title", diags);
+            page.extra = f.get("extra").map_or(serde_json::Value::Null, Node::to_json);
+            check_privacy(file, &root, &[], diags);
+        }
+        Ok(None) => {}
+        Err(d) => {
+            diags.push(*d);
+            return None;
+        }
+    }
+    Some(page)
+}
+
+pub fn read_date(f: &Fields, key: &str, diags: &mut Vec<Diagnostic>) -> Option<Date> {
+    let node = f.get(key)?;
+    match node.scalar().and_then(parse_date) {
+        Some(d) => Some(d),
+        None => {
+            diags.push(f.type_error(node, key, "日期", "日期写成 2026-11-05 的形式"));
+            None
+        }
+    }
+}
+
+fn read_common(file: &ContentFile, f: &Fields, ctx: &Context, diags: &mut Vec<Diagnostic>) -> Option<Common> {
+    let title = f.req_str("title", "标题", "例如 title: 关于5号楼加装电梯的公示", diags);
+    let date = match f.get("date") {
+        Some(node) => match node.scalar().and_then(|s| parse_date_value(s, &ctx.config.tz)) {
+            Some(d) => Some(d),
+            None => {
+                diags.push(f.type_error(node, "date", "日期", "写成 2026-11-05，或带时间的 2026-11-05T14:30:00+08:00"));
+                None
+            }
+        },
+        None => {
+            if file.section != Section::Pages {
+                diags.push(f.missing("date", "日期", "例如 date: 2026-11-05"));
+            }
+            None
+        }
+    };
+    let updated = read_date(f, "updated", diags);
+    let slug = f.str("slug", diags);
+    if let (Some(s), Some(node)) = (&slug, f.get("slug"))
+        && crate::slug::slugify(s).is_empty()
+    {
+        diags.push(f.invalid(node, "slug 里至少要有一个字母、数字或汉字".into(), "例如 slug: dianti-gongshi"));
+    }
+    let summary = f.str("summary", diags);
+    let tags = f.str_list("tags", diags).unwrap_or_default();
+    if let Some(items) = f.get("tags").and_then(Node::as_seq) {
+        for (tag, node) in tags.iter().zip(items) {
+            if crate::slug::slugify(tag).is_empty() {
+                diags.push(f.invalid(node, format!("标签「{tag}」里没有字母、数字或汉字"), "标签写成 加装电梯 这样的词"));
+            }
+        }
+    }
+    let org = read_org_ref(f, "org", ctx, diags);
+    let draft = f.bool("draft", diags).unwrap_or(false);
+    let attachments = read_attachments(file, f, ctx, diags);
+    let approval = read_approval(f, ctx, diags);
+    let expires = read_date(f, "expires", diags);
+    let after_expiry = match f.get("after_expiry") {
+        Some(node) => match node.scalar().and_then(AfterExpiry::parse) {
+            Some(a) => a,
+            None => {
+                diags.push(f.invalid(
+                    node,
+                    "after_expiry 的值不对".into(),
+                    &format!("可以写：{}", AfterExpiry::choices()),
+                ));
+                AfterExpiry::Keep
+            }
+        },
+        None => AfterExpiry::Keep,
+    };
+    if after_expiry != AfterExpiry::Keep
+        && expires.is_none()
+        && let Some(pos) = f.key_pos("after_expiry")
+    {
+        diags.push(f.file.warning(
+            "W-EXPIRY",
+            pos,
+            "写了 after_expiry 却没有写 expires，不会生效",
+            "加上 expires: 2026-12-31 这样的日期",
+        ));
+    }
+    let privacy_allow = match f.get("privacy_allow") {
+        Some(_) => {
+            let mut kinds = Vec::new();
+            for item in f.seq("privacy_allow", "写成列表，例如 [mobile]", diags).unwrap_or_default() {
+                match item.scalar().and_then(PiiKind::parse) {
+                    Some(k) => kinds.push(k),
+                    None => diags.push(f.invalid(
+                        item,
+                        "privacy_allow 只能列出 id_number、mobile、bank_card".into(),
+                        "例如 privacy_allow: [mobile]",
+                    )),
+                }
+            }
+            kinds
+        }
+        None => Vec::new(),
+    };
+    let extra = f.get("extra").map_or(serde_json::Value::Null, Node::to_json);
+    Some(Common {
+        title: title?,
+        date,
+        updated,
+        slug,
+        summary,
+        tags,
+        org,
+        draft,
+        attachments,
+        approval,
+        expires,
+        after_expiry,
+        privacy_allow,
+        extra,
+    })
+}
+
+pub fn read_org_ref(f: &Fields, key: &str, ctx: &Context, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let id = f.str(key, diags)?;
+    if ctx.config.org_index.contains_key(&id) {
+        return Some(id);
+    }
+    let known: Vec<&str> = ctx.config.org_index.keys().map(String::as_str).collect();
+    let help = match crate::yaml::nearest(&id, &known) {
+        Some(k) => format!("是不是想写 `{k}`？组织单元在 site.yaml 的 org 里定义"),
+        None if known.is_empty() => "site.yaml 里还没有定义 org 组织树".to_string(),
+        None => {
+            let mut ids = known.clone();
+            ids.sort_unstable();
+            format!("可用的单元：{}", ids.join("、"))
+        }
+    };
+    if let Some(node) = f.get(key) {
+        diags.push(f.invalid(node, format!("找不到组织单元 `{id}`"), &help));
+    }
+    None
+}
+
+fn read_attachments(file: &ContentFile, f: &Fields, ctx: &Context, diags: &mut Vec<Diagnostic>) -> Vec<Attachment> {
+    let mut out = Vec::new();
+    let help = "写成列表，每项 {file: 文件名, title: 显示的名称}";
+    for item in f.seq("attachments", help, diags).unwrap_or_default() {
+        let Some(a) = Fields::read(f.file, item, &["file", "title"], "附件 ", diags) else {
+            continue;
+        };
+        let Some(name) = a.req_str("file", "附件文件", "例如 file: mingxi.pdf", diags) else {
+            continue;
+        };
+        let title = a.str("title", diags).unwrap_or_else(|| name.rsplit('/').next().unwrap_or(&name).to_string());
+        let pos = a.get("file").map_or(item.pos, |n| n.pos);
+        match resolve_asset(file, &name, ctx.loaded) {
+            Ok(_) => out.push(Attachment { file: name, title, pos }),
+            Err(message) => diags.push(f.file.error("E-ATTACHMENT", pos, message, "把文件放进记录所在的文件夹（或 static/ 里，写成 /files/名称），并核对文件名")),
+        }
+    }
+    out
+}
+
+/// Where a file named in a record lives: below `content/` (`Content`) or `static/` (`Static`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AssetPath {
+    Content(String),
+    Static(String),
+}
+
+/// Resolves a relative or `/`-rooted file name against the record's folder or `static/`;
+/// anything that climbs out of the site is refused.
+pub fn resolve_asset(file: &ContentFile, name: &str, loaded: &Loaded) -> Result<AssetPath, String> {
+    let name = name.trim();
+    if name.is_empty() || name.contains('\\') || name.contains(':') {
+        return Err(format!("附件路径「{name}」写法不对"));
+    }
+    if let Some(rest) = name.strip_prefix('/') {
+        let rest = rest.strip_prefix("static/").unwrap_or(rest);
+        let norm = normalize(rest).ok_or_else(|| format!("附件路径「{name}」超出了网站目录"))?;
+        return if loaded.static_files.contains(&norm) {
+            Ok(AssetPath::Static(norm))
+        } else {
+            Err(format!("在 static/ 里找不到附件「{name}」"))
+        };
+    }
+    let joined = if file.dir.is_empty() { name.to_string() } else { format!("{}/{name}", file.dir) };
+    let norm = normalize(&joined).ok_or_else(|| format!("附件路径「{name}」超出了网站目录"))?;
+    if loaded.content_assets.contains(&norm) {
+        return Ok(AssetPath::Content(norm));
+    }
+    if let Some(rest) = norm.strip_prefix("static/").or_else(|| name.strip_prefix("static/"))
+        && loaded.static_files.contains(rest)
+    {
+        return Ok(AssetPath::Static(rest.to_string()));
+    }
+    Err(format!("找不到附件「{name}」"))
+}
+
+/// `a/./b/../c` → `a/c`; None when `..` climbs above the start.
+pub fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn read_approval(f: &Fields, ctx: &Context, diags: &mut Vec<Diagnostic>) -> Option<Approval> {
+    let keys = ["reviewed_by", "approved_by", "approved_on"];
+    let Some(a) = f.map("approval", &keys, "approval ", diags) else {
+        if ctx.config.require_approval && let Some(pos) = f.key_pos("title") {
+            diags.push(f.file.warning(
+                "W-UNAPPROVED",
+                pos,
+                "本站要求审批（require_approval），这条记录没有 approval，不会发布",
+                "审核、审批后加上 approval: {reviewed_by: 审核人, approved_by: 审批人, approved_on: 2026-11-05}",
+            ));
+        }
+        return None;
+    };
+    let reviewed_by = a.str("reviewed_by", diags).filter(|s| !s.trim().is_empty());
+    let approved_by = a.str("approved_by", diags).filter(|s| !s.trim().is_empty());
+    let approved_on = read_date(&a, "approved_on", diags);
+    match (reviewed_by, approved_by, approved_on) {
+        (Some(reviewed_by), Some(approved_by), Some(approved_on)) => Some(Approval {
+            reviewed_by,
+            approved_by,
+            approved_on,
+        }),
+        _ => {
+            if ctx.config.require_approval {
+                diags.push(f.file.warning(
+                    "W-UNAPPROVED",
+                    a.pos,
+                    "approval 不完整（需要 reviewed_by、approved_by、approved_on），这条记录不会发布",
+                    "把审核人、审批人和审批日期都写上",
+                ));
+            }
+            None
+        }
+    }
+}
+
+/// content.md §4: no ID, mobile or bank-card number in published text unless allowed.
+fn check_privacy(file: &ContentFile, root: &Node, allow: &[PiiKind], diags: &mut Vec<Diagnostic>) {
+    let src = &file.source;
+    let mut report = |kind: PiiKind, pos: Pos, masked: &str| {
+        diags.push(src.error(
+            "E-PRIVACY",
+            pos,
+            format!("这里有{}（{masked}），公开内容不能包含个人信息", kind.label()),
+            match kind {
+                PiiKind::Mobile => "手机号请打码，例如 138****1234；确需公开时在 privacy_allow 里写 mobile".to_string(),
+                _ => format!("删除这个号码；确需公开时在 privacy_allow 里写 {}", kind.code()),
+            },
+        ));
+    };
+    scan_node(root, false, &mut |node, text| {
+        for hit in privacy::scan(text) {
+            if allow.contains(&hit.kind) {
+                continue;
+            }
+            let pos = scalar_pos(src, node, text, hit.start);
+            report(hit.kind, pos, &hit.masked);
+        }
+    });
+    for hit in privacy::scan(&file.body) {
+        if !allow.contains(&hit.kind) {
+            report(hit.kind, src.pos_of(file.body_offset + hit.start), &hit.masked);
+        }
+    }
+}
+
+/// Every published string of a front matter, skipping `contact` maps (their purpose is to be reached).
+fn scan_node(node: &Node, skip: bool, visit: &mut dyn FnMut(&Node, &str)) {
+    match &node.value {
+        Value::Scalar { text, .. } if !skip => visit(node, text),
+        Value::Scalar { .. } => {}
+        Value::Seq(items) => items.iter().for_each(|n| scan_node(n, skip, visit)),
+        Value::Map(entries) => {
+            for (k, v) in entries {
+                let is_contact = k.scalar() == Some("contact");
+                scan_node(v, skip || is_contact, visit);
+            }
+        }
+    }
+}
+
+/// Where inside a scalar a hit is: exact when the scalar is written on one line as it reads,
+/// else the scalar's own start.
+fn scalar_pos(src: &SourceFile, node: &Node, text: &str, byte: usize) -> Pos {
+    let (Some(line), Some(before)) = (src.line_text(node.pos.line), text.get(..byte)) else {
+        return node.pos;
+    };
+    let start_char = usize::try_from(node.pos.col.saturating_sub(1)).unwrap_or(0);
+    let rest: String = line.chars().skip(start_char).collect();
+    let quote = usize::from(rest.starts_with(['"', '\'']));
+    let unquoted: String = rest.chars().skip(quote).collect();
+    if unquoted.starts_with(before) {
+        let offset = quote + before.chars().count();
+        Pos::new(node.pos.line, node.pos.col + crate::diag::to_u32(offset))
+    } else {
+        node.pos
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_refuses_climbing_out() {
+        assert_eq!(normalize("a/./b/../c"), Some("a/c".into()));
+        assert_eq!(normalize("../x"), None);
+        assert_eq!(normalize("a/../../x"), None);
+    }
+}

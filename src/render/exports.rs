@@ -1,0 +1,124 @@
+//! Open data under `/data/`: the same facts the pages show, for tools (output.md's exports table).
+//! Redacted records are left out entirely (content.md §2: nothing in exports).
+
+use super::{Data, Files, Rendered};
+use crate::derive::{Entry, Site, round4};
+use crate::model::Body;
+use serde_json::{Value, json};
+
+fn date_desc(site: &Site, pred: impl Fn(&Entry) -> bool) -> Vec<usize> {
+    let mut v: Vec<usize> = (0..site.entries.len()).filter(|&i| !site.entries[i].redacted && pred(&site.entries[i])).collect();
+    v.sort_by(|&a, &b| {
+        let (ea, eb) = (&site.entries[a], &site.entries[b]);
+        eb.rec.date().cmp(&ea.rec.date()).then_with(|| ea.slug.cmp(&eb.slug))
+    });
+    v
+}
+
+fn json_file(value: &Value) -> Data {
+    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
+    bytes.push(b'\n');
+    Data::Bytes(bytes)
+}
+
+pub fn notices(site: &Site, cards: &[Value]) -> Value {
+    let items: Vec<Value> = date_desc(site, |e| e.as_notice().is_some())
+        .into_iter()
+        .map(|i| {
+            let c = &cards[i];
+            json!({
+                "slug": c["slug"], "url": c["permalink"], "title": c["title"], "kind": c["kind"], "kind_label": c["kind_label"],
+                "category": c["category"], "date": c["date"],
+                "publicity": c["publicity"].as_object().map(|p| json!({"start": p["start"], "end": p["end"], "working_days": p["working_days"]})),
+                "status": c["status"], "status_label": c["status_label"], "days_left": c["days_left"],
+                "contact": c["contact"], "series": c["series"], "round": c["round"], "withdrawn": c["withdrawn"],
+                "tags": c["tags"].as_array().map(|t| t.iter().map(|x| x["name"].clone()).collect::<Vec<_>>()),
+                "org": c["org"]["id"],
+            })
+        })
+        .collect();
+    json!(items)
+}
+
+pub fn meetings(site: &Site, cards: &[Value]) -> Value {
+    let items: Vec<Value> = date_desc(site, |e| matches!(e.rec.body, Body::Meeting(_)))
+        .into_iter()
+        .map(|i| {
+            let c = &cards[i];
+            let mut problems: Vec<Value> = site
+                .meeting_problems
+                .get(&i)
+                .map(|v| v.iter().filter(|&&p| !site.entries[p].redacted).map(|&p| cards[p]["id"].clone()).collect())
+                .unwrap_or_default();
+            problems.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+            json!({
+                "slug": c["slug"], "url": c["permalink"], "title": c["title"], "kind": c["kind"], "date": c["date"],
+                "datetime": site.entries[i].rec.common.date.and_then(|d| d.instant).map(|t| t.to_string()),
+                "theme": c["theme"], "location": c["location"], "host": c["host"], "recorder": c["recorder"],
+                "attendance": c["attendance"].as_object().map(|a| json!({"expected": a["expected"], "present": a["present"], "on_leave": a["on_leave"]})),
+                "participants": c["participants"], "decisions": c["decisions"], "problems": problems,
+                "org": c["org"]["id"],
+            })
+        })
+        .collect();
+    json!(items)
+}
+
+pub fn problems(site: &Site, cards: &[Value]) -> Value {
+    let mut idx: Vec<usize> = (0..site.entries.len()).filter(|&i| !site.entries[i].redacted && site.entries[i].as_problem().is_some()).collect();
+    idx.sort_by(|&a, &b| cards[a]["id"].as_str().cmp(&cards[b]["id"].as_str()));
+    let items: Vec<Value> = idx
+        .into_iter()
+        .map(|i| {
+            let c = &cards[i];
+            let meeting = site.problem_meeting.get(&i).map(|&m| site.entries[m].slug.clone());
+            json!({
+                "id": c["id"], "url": c["permalink"], "title": c["title"], "date": c["date"], "source": c["source"],
+                "org": c["org"]["id"], "meeting": meeting, "location": c["location"],
+                "responsible": c["responsible"], "measures": c["measures"], "deadline": c["deadline"],
+                "status": c["status"], "status_label": c["status_label"], "closed": c["closed"],
+                "overdue": c["overdue"], "days_overdue": c["days_overdue"], "progress": c["progress"], "echo": c["echo"],
+                "on_time": c["on_time"], "satisfaction": c["satisfaction"],
+            })
+        })
+        .collect();
+    json!(items)
+}
+
+pub fn services(site: &Site, cards: &[Value]) -> Value {
+    let items: Vec<Value> = date_desc(site, |e| matches!(e.rec.body, Body::Service(_)))
+        .into_iter()
+        .map(|i| {
+            let c = &cards[i];
+            let items: Vec<Value> = c["items"]
+                .as_array()
+                .map(|items| {
+                    items
+                        .iter()
+                        .map(|it| {
+                            let mut it = it.clone();
+                            it["org"] = it["org"]["id"].clone();
+                            if let Some(b) = it["budget"].as_f64() {
+                                it["budget"] = json!(round4(b));
+                            }
+                            it
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            json!({
+                "slug": c["slug"], "url": c["permalink"], "title": c["title"], "kind": c["kind"], "kind_label": c["kind_label"],
+                "date": c["date"], "provider": c["provider"], "org": c["org"]["id"], "items": items,
+            })
+        })
+        .collect();
+    json!(items)
+}
+
+pub fn add_exports(site: &Site, cards: &[Value], _bodies: &[Rendered], files: &mut Files) {
+    files.insert("data/notices.json".into(), json_file(&notices(site, cards)));
+    files.insert("data/meetings.json".into(), json_file(&meetings(site, cards)));
+    files.insert("data/problems.json".into(), json_file(&problems(site, cards)));
+    files.insert("data/services.json".into(), json_file(&services(site, cards)));
+    files.insert("data/stats.json".into(), json_file(&json!(site.stats)));
+}

@@ -1,0 +1,172 @@
+//! Tera templates and static files of the theme: the built-in default, a site's `themes/NAME/`
+//! instead of it, and a site's own `templates/FILE` over single files.
+
+use crate::diag::{Diagnostic, Pos, SourceFile};
+use include_dir::{Dir, include_dir};
+use std::collections::BTreeMap;
+use std::path::Path;
+use tera::{Tera, Value};
+
+static DEFAULT_THEME: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// A theme's files: template name → (path for messages, text), static path → bytes.
+pub struct Theme {
+    pub templates: BTreeMap<String, (String, String)>,
+    pub statics: BTreeMap<String, Vec<u8>>,
+}
+
+fn collect_dir(dir: &Dir<'_>, prefix: &str, out: &mut Vec<(String, Vec<u8>)>) {
+    for f in dir.files() {
+        let rel = f.path().strip_prefix(prefix).unwrap_or(f.path());
+        out.push((rel.to_string_lossy().replace('\\', "/"), f.contents().to_vec()));
+    }
+    for d in dir.dirs() {
+        collect_dir(d, prefix, out);
+    }
+}
+
+fn read_disk_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return out;
+    }
+    for entry in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name().into_iter().flatten() {
+        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if let (Ok(rel), Ok(bytes)) = (entry.path().strip_prefix(dir), std::fs::read(entry.path())) {
+            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            out.push((rel, bytes));
+        }
+    }
+    out
+}
+
+pub fn load_theme(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Theme {
+    let mut theme = Theme { templates: BTreeMap::new(), statics: BTreeMap::new() };
+    let disk = root.join("themes").join(name);
+    let (templates, statics, prefix) = if disk.is_dir() {
+        (read_disk_dir(&disk.join("templates")), read_disk_dir(&disk.join("static")), format!("themes/{name}/"))
+    } else {
+        if name != "default" {
+            let file = SourceFile::new("site.yaml", std::fs::read_to_string(root.join("site.yaml")).unwrap_or_default());
+            let line = file.text.lines().position(|l| l.trim_start().starts_with("theme:")).map_or(1, |i| i + 1);
+            diags.push(file.error(
+                "E-THEME",
+                Pos::new(crate::diag::to_u32(line), 1),
+                format!("找不到主题 `{name}`"),
+                format!("把主题放在 themes/{name}/（含 templates/ 和 static/），或写 theme: default"),
+            ));
+        }
+        let mut t = Vec::new();
+        let mut s = Vec::new();
+        if let Some(d) = DEFAULT_THEME.get_dir("templates") {
+            collect_dir(d, "templates", &mut t);
+        }
+        if let Some(d) = DEFAULT_THEME.get_dir("static") {
+            collect_dir(d, "static", &mut s);
+        }
+        (t, s, "themes/default/".to_string())
+    };
+    for (rel, bytes) in templates {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        theme.templates.insert(rel.clone(), (format!("{prefix}templates/{rel}"), text));
+    }
+    for (rel, bytes) in read_disk_dir(&root.join("templates")) {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        theme.templates.insert(rel.clone(), (format!("templates/{rel}"), text));
+    }
+    theme.statics.extend(statics);
+    theme
+}
+
+/// `--> 3:5` in Tera's parse errors, so a template mistake points at its line.
+fn tera_pos(message: &str) -> Pos {
+    let Some(i) = message.find("--> ") else { return Pos::START };
+    let mut nums = message[i + 4..].split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+    let line = nums.next().and_then(|n| n.parse().ok()).unwrap_or(1);
+    let col = nums.next().and_then(|n| n.parse().ok()).unwrap_or(1);
+    Pos::new(line, col)
+}
+
+pub fn error_chain(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str("\n");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+pub fn compile(theme: &Theme, diags: &mut Vec<Diagnostic>) -> Option<Tera> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+    tera.register_filter("zh_date", zh_date);
+    tera.register_filter("pct", pct_filter);
+    let raw: Vec<(&str, &str)> = theme.templates.iter().map(|(name, (_, text))| (name.as_str(), text.as_str())).collect();
+    // Added one by one first, so each broken template is reported with its own file.
+    let mut ok = true;
+    for (name, (path, text)) in &theme.templates {
+        if let Err(e) = tera::Template::new(name, None, text) {
+            let chain = error_chain(&e);
+            let file = SourceFile::new(path.clone(), text.clone());
+            diags.push(file.error("E-TEMPLATE", tera_pos(&chain), format!("模板有语法错误：{}", chain.lines().last().unwrap_or("")), "按 Tera 模板语法修改这一处"));
+            ok = false;
+        }
+    }
+    if !ok {
+        return None;
+    }
+    if let Err(e) = tera.add_raw_templates(raw) {
+        diags.push(SourceFile::new("templates/", "").error("E-TEMPLATE", Pos::START, format!("模板无法组合：{}", error_chain(&e).replace('\n', "；")), "检查 extends、import 和 include 引用的模板名"));
+        return None;
+    }
+    Some(tera)
+}
+
+fn zh_date(value: &Value, _: &std::collections::HashMap<String, Value>) -> tera::Result<Value> {
+    Ok(match value.as_str().and_then(crate::dates::parse_date) {
+        Some(d) => Value::String(crate::dates::zh(d)),
+        None => Value::String(value.as_str().unwrap_or_default().to_string()),
+    })
+}
+
+fn pct_filter(value: &Value, _: &std::collections::HashMap<String, Value>) -> tera::Result<Value> {
+    Ok(Value::String(value.as_f64().map_or_else(|| "—".to_string(), crate::derive::pct)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_theme_is_embedded_and_compiles() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut diags = Vec::new();
+        let theme = load_theme(dir.path(), "default", &mut diags);
+        assert!(theme.templates.contains_key("base.html"));
+        assert!(compile(&theme, &mut diags).is_some(), "{diags:?}");
+        assert!(diags.is_empty());
+    }
+
+    #[test]
+    fn site_template_overrides_one_file_and_errors_point_at_it() {
+        let dir = tempfile::tempdir().expect("tmp");
+        std::fs::create_dir_all(dir.path().join("templates")).expect("mkdir");
+        std::fs::write(dir.path().join("templates/404.html"), "ok\n{% if %}\n").expect("write");
+        let mut diags = Vec::new();
+        let theme = load_theme(dir.path(), "default", &mut diags);
+        assert_eq!(theme.templates.get("404.html").map(|t| t.0.as_str()), Some("templates/404.html"));
+        assert!(compile(&theme, &mut diags).is_none());
+        assert_eq!(diags[0].file, "templates/404.html");
+        assert_eq!(diags[0].line, 2);
+    }
+
+    #[test]
+    fn zh_date_filter() {
+        let v = zh_date(&Value::String("2026-11-05".into()), &Default::default()).expect("ok");
+        assert_eq!(v, Value::String("2026年11月5日".into()));
+    }
+}

@@ -1,0 +1,580 @@
+//! A YAML tree that remembers where every key and value was written, so each mistake can be
+//! reported at its own line and column, and every mistake of a file in one run.
+
+use crate::diag::{Diagnostic, Pos, SourceFile, to_u32};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+
+/// Deeper nesting than any front matter needs is refused rather than risking the stack.
+const MAX_DEPTH: usize = 64;
+/// More nodes than any front matter needs is refused (a 10 MB flow list, say).
+const MAX_NODES: usize = 200_000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A scalar as written; `plain` is false when it was quoted or a block scalar.
+    Scalar {
+        text: String,
+        plain: bool,
+    },
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub pos: Pos,
+}
+
+impl Node {
+    /// The scalar's text, unless it is a plain null (`~`, `null`, empty).
+    pub fn scalar(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar { text, plain } if !(*plain && is_null(text)) => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(&self.value, Value::Scalar { text, plain: true } if is_null(text))
+    }
+
+    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// What kind of value this is, in Chinese, for "expected X, found Y" messages.
+    pub fn kind_label(&self) -> &'static str {
+        match &self.value {
+            Value::Scalar { .. } if self.is_null() => "空值",
+            Value::Scalar { .. } => "单个值",
+            Value::Seq(_) => "列表",
+            Value::Map(_) => "键值表",
+        }
+    }
+
+    /// Free-form YAML (the `extra` maps) as JSON for templates.
+    pub fn to_json(&self) -> serde_json::Value {
+        match &self.value {
+            Value::Scalar { text, plain } => {
+                if !*plain {
+                    return serde_json::Value::String(text.clone());
+                }
+                if is_null(text) {
+                    serde_json::Value::Null
+                } else if let Some(b) = parse_bool(text) {
+                    serde_json::Value::Bool(b)
+                } else if let Ok(i) = text.parse::<i64>() {
+                    serde_json::Value::from(i)
+                } else if let Some(n) = text
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64)
+                {
+                    serde_json::Value::Number(n)
+                } else {
+                    serde_json::Value::String(text.clone())
+                }
+            }
+            Value::Seq(items) => items.iter().map(Node::to_json).collect(),
+            Value::Map(entries) => entries
+                .iter()
+                .map(|(k, v)| (k.scalar().unwrap_or_default().to_string(), v.to_json()))
+                .collect::<serde_json::Map<_, _>>()
+                .into(),
+        }
+    }
+}
+
+fn is_null(text: &str) -> bool {
+    matches!(text, "" | "~" | "null" | "Null" | "NULL")
+}
+
+pub fn parse_bool(text: &str) -> Option<bool> {
+    match text {
+        "true" | "True" | "TRUE" => Some(true),
+        "false" | "False" | "FALSE" => Some(false),
+        _ => None,
+    }
+}
+
+fn pos_of(span: &Span, line_offset: u32) -> Pos {
+    Pos::new(
+        to_u32(span.start.line()).saturating_add(line_offset),
+        to_u32(span.start.col() + 1),
+    )
+}
+
+enum Frame {
+    Seq(Pos, Vec<Node>),
+    Map(Pos, Vec<(Node, Node)>, Option<Node>),
+}
+
+/// Parses one YAML document. `line_offset` is added to every line (front matter starts below
+/// the opening `---`). An empty document is `None`.
+pub fn parse(
+    file: &SourceFile,
+    text: &str,
+    line_offset: u32,
+) -> Result<Option<Node>, Box<Diagnostic>> {
+    let mut parser = Parser::new_from_str(text);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut root: Option<Node> = None;
+    let mut documents = 0usize;
+    let mut nodes = 0usize;
+    let error = |pos: Pos, message: String, help: &str| {
+        Box::new(file.error("E-YAML", pos, message, help.to_string()))
+    };
+    while let Some(event) = parser.next_event() {
+        let (event, span) = event.map_err(|e| {
+            let marker = e.marker();
+            error(
+                Pos::new(
+                    to_u32(marker.line()).saturating_add(line_offset),
+                    to_u32(marker.col() + 1),
+                ),
+                format!("YAML 写法有误：{}", e.info()),
+                "检查这一行的缩进、冒号后的空格和引号是否成对",
+            )
+        })?;
+        let pos = pos_of(&span, line_offset);
+        let node = match event {
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(error(
+                        pos,
+                        "front matter 里只能有一个 YAML 文档".into(),
+                        "删除多余的 `---` 分隔行",
+                    ));
+                }
+                continue;
+            }
+            Event::Alias(_) => {
+                return Err(error(
+                    pos,
+                    "不支持 YAML 别名（*name）".into(),
+                    "把要重复的内容直接写出来",
+                ));
+            }
+            Event::Scalar(text, style, _, _) => Node {
+                value: Value::Scalar {
+                    text: text.into_owned(),
+                    plain: style == ScalarStyle::Plain,
+                },
+                pos,
+            },
+            Event::SequenceStart(_, _) | Event::MappingStart(_, _) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(error(
+                        pos,
+                        "YAML 嵌套层数过多".into(),
+                        "front matter 只需要几层缩进",
+                    ));
+                }
+                stack.push(if matches!(event, Event::SequenceStart(..)) {
+                    Frame::Seq(pos, Vec::new())
+                } else {
+                    Frame::Map(pos, Vec::new(), None)
+                });
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
+                Some(Frame::Seq(p, items)) => Node {
+                    value: Value::Seq(items),
+                    pos: p,
+                },
+                Some(Frame::Map(p, entries, _)) => Node {
+                    value: Value::Map(entries),
+                    pos: p,
+                },
+                None => continue,
+            },
+            _ => continue,
+        };
+        nodes += 1;
+        if nodes > MAX_NODES {
+            return Err(error(
+                pos,
+                "YAML 内容过大".into(),
+                "front matter 只放字段，长内容写在正文里",
+            ));
+        }
+        match stack.last_mut() {
+            Some(Frame::Seq(_, items)) => items.push(node),
+            Some(Frame::Map(_, entries, pending)) => match pending.take() {
+                None => {
+                    if node.scalar().is_none() && !node.is_null() {
+                        return Err(error(
+                            node.pos,
+                            "键必须是简单的名字".into(),
+                            "写成 `键: 值` 的形式",
+                        ));
+                    }
+                    *pending = Some(node);
+                }
+                Some(key) => {
+                    let name = key.scalar().unwrap_or_default();
+                    if entries
+                        .iter()
+                        .any(|(k, _)| k.scalar().unwrap_or_default() == name)
+                    {
+                        return Err(error(
+                            key.pos,
+                            format!("字段 `{name}` 写了两次"),
+                            "每个字段只写一次，删除重复的一行",
+                        ));
+                    }
+                    entries.push((key, node));
+                }
+            },
+            None => root = Some(node),
+        }
+    }
+    Ok(root)
+}
+
+/// A YAML map being read against a list of allowed keys.
+pub struct Fields<'a> {
+    pub file: &'a SourceFile,
+    pub pos: Pos,
+    entries: &'a [(Node, Node)],
+}
+
+/// The nearest allowed key to a misspelt one, if it is near enough to be a typo.
+pub fn nearest<'k>(name: &str, allowed: &[&'k str]) -> Option<&'k str> {
+    allowed
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(name, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+impl<'a> Fields<'a> {
+    /// Checks that `node` is a map and that it uses only `allowed` keys; reports the rest.
+    pub fn read(
+        file: &'a SourceFile,
+        node: &'a Node,
+        allowed: &[&str],
+        what: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Fields<'a>> {
+        let Some(entries) = node.as_map() else {
+            diags.push(file.error(
+                "E-FIELD-TYPE",
+                node.pos,
+                format!("{what}应当是键值表，这里是{}", node.kind_label()),
+                "每行写成 `键: 值`，下一层缩进两个空格",
+            ));
+            return None;
+        };
+        for (key, _) in entries {
+            let name = key.scalar().unwrap_or_default();
+            if allowed.contains(&name) {
+                continue;
+            }
+            let help = match nearest(name, allowed) {
+                Some(k) => format!("是不是想写 `{k}`？"),
+                None => format!("{what}可用的字段：{}", allowed.join("、")),
+            };
+            diags.push(file.error(
+                "E-FIELD-UNKNOWN",
+                key.pos,
+                format!("{what}里没有字段 `{name}`"),
+                help,
+            ));
+        }
+        Some(Fields {
+            file,
+            pos: node.pos,
+            entries,
+        })
+    }
+
+    pub fn get(&self, key: &str) -> Option<&'a Node> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.scalar() == Some(key))
+            .map(|(_, v)| v)
+            .filter(|v| !v.is_null())
+    }
+
+    pub fn key_pos(&self, key: &str) -> Option<Pos> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.scalar() == Some(key))
+            .map(|(k, _)| k.pos)
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub fn missing(&self, key: &str, what: &str, help: &str) -> Diagnostic {
+        self.file.error(
+            "E-FIELD-MISSING",
+            self.pos,
+            format!("缺少必填字段 `{key}`（{what}）"),
+            help.to_string(),
+        )
+    }
+
+    pub fn type_error(&self, node: &Node, key: &str, expected: &str, help: &str) -> Diagnostic {
+        self.file.error(
+            "E-FIELD-TYPE",
+            node.pos,
+            format!(
+                "字段 `{key}` 应当是{expected}，这里写的是{}",
+                describe(node)
+            ),
+            help.to_string(),
+        )
+    }
+
+    pub fn invalid(&self, node: &Node, message: String, help: &str) -> Diagnostic {
+        self.file
+            .error("E-FIELD-VALUE", node.pos, message, help.to_string())
+    }
+
+    /// A string value; any scalar counts (a title of `2026` is a string too).
+    pub fn str(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
+        let node = self.get(key)?;
+        match node.scalar() {
+            Some(s) => Some(s.to_string()),
+            None => {
+                diags.push(self.type_error(node, key, "一段文字", "写在同一行，例如 `键: 文字`"));
+                None
+            }
+        }
+    }
+
+    pub fn req_str(
+        &self,
+        key: &str,
+        what: &str,
+        help: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<String> {
+        if !self.has(key) {
+            diags.push(self.missing(key, what, help));
+            return None;
+        }
+        let s = self.str(key, diags)?;
+        if s.trim().is_empty() {
+            diags.push(self.missing(key, what, help));
+            return None;
+        }
+        Some(s)
+    }
+
+    pub fn bool(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<bool> {
+        let node = self.get(key)?;
+        let parsed = match &node.value {
+            Value::Scalar { text, plain: true } => parse_bool(text),
+            _ => None,
+        };
+        if parsed.is_none() {
+            diags.push(self.type_error(
+                node,
+                key,
+                "true 或 false",
+                "写 `true`（是）或 `false`（否）",
+            ));
+        }
+        parsed
+    }
+
+    pub fn int(&self, key: &str, min: i64, diags: &mut Vec<Diagnostic>) -> Option<i64> {
+        let node = self.get(key)?;
+        match node.scalar().and_then(|s| s.trim().parse::<i64>().ok()) {
+            Some(n) if n >= min => Some(n),
+            Some(n) => {
+                diags.push(self.invalid(
+                    node,
+                    format!("字段 `{key}` 不能小于 {min}，这里是 {n}"),
+                    &format!("写一个不小于 {min} 的整数"),
+                ));
+                None
+            }
+            None => {
+                diags.push(self.type_error(node, key, "整数", "只写阿拉伯数字，例如 `12`"));
+                None
+            }
+        }
+    }
+
+    pub fn number(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<f64> {
+        let node = self.get(key)?;
+        match node
+            .scalar()
+            .and_then(|s| s.trim().parse::<f64>().ok())
+            .filter(|n| n.is_finite())
+        {
+            Some(n) => Some(n),
+            None => {
+                diags.push(self.type_error(node, key, "数字", "只写数字，例如 `12.5`"));
+                None
+            }
+        }
+    }
+
+    pub fn str_list(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
+        let node = self.get(key)?;
+        let Some(items) = node.as_seq() else {
+            diags.push(self.type_error(
+                node,
+                key,
+                "列表",
+                "每项一行，以 `- ` 开头，或写成 [甲, 乙]",
+            ));
+            return None;
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match item.scalar() {
+                Some(s) => out.push(s.to_string()),
+                None => diags.push(self.type_error(item, key, "文字列表", "列表每项写一段文字")),
+            }
+        }
+        Some(out)
+    }
+
+    pub fn seq(&self, key: &str, help: &str, diags: &mut Vec<Diagnostic>) -> Option<&'a [Node]> {
+        let node = self.get(key)?;
+        match node.as_seq() {
+            Some(items) => Some(items),
+            None => {
+                diags.push(self.type_error(node, key, "列表", help));
+                None
+            }
+        }
+    }
+
+    /// A nested map read against its own allowed keys.
+    pub fn map(
+        &self,
+        key: &str,
+        allowed: &[&str],
+        what: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Fields<'a>> {
+        let node = self.get(key)?;
+        Fields::read(self.file, node, allowed, what, diags)
+    }
+
+    /// Every key present (for kinds whose allowed keys depend on another field).
+    pub fn keys(&self) -> impl Iterator<Item = (&'a str, Pos)> + 'a {
+        self.entries
+            .iter()
+            .map(|(k, _)| (k.scalar().unwrap_or_default(), k.pos))
+    }
+}
+
+/// A short, safe description of a value for messages: never more than a few characters.
+fn describe(node: &Node) -> String {
+    match node.scalar() {
+        Some(s) => {
+            let short: String = s.chars().take(20).collect();
+            if short.len() < s.len() {
+                format!("「{short}…」")
+            } else {
+                format!("「{short}」")
+            }
+        }
+        None => node.kind_label().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new("t.md", text)
+    }
+
+    #[test]
+    fn positions_are_one_based_with_offset() {
+        let text = "title: 你好\ntags:\n  - 甲\n";
+        let f = file(text);
+        let root = parse(&f, text, 1).ok().flatten().expect("a map");
+        let map = root.as_map().expect("map");
+        assert_eq!(map[0].0.pos, Pos::new(2, 1));
+        assert_eq!(map[0].1.pos, Pos::new(2, 8));
+        let tags = map[1].1.as_seq().expect("seq");
+        assert_eq!(tags[0].pos, Pos::new(4, 5));
+    }
+
+    #[test]
+    fn syntax_error_has_position() {
+        let text = "title: \"unclosed\nx: 1\n";
+        let err = parse(&file(text), text, 1).expect_err("must fail");
+        assert_eq!(err.code, "E-YAML");
+        assert!(err.line >= 2);
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused() {
+        let text = "a: 1\nb: 2\na: 3\n";
+        let err = parse(&file(text), text, 0).expect_err("duplicate");
+        assert_eq!((err.line, err.column), (3, 1));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_overflowed() {
+        let text = "[".repeat(100_000);
+        assert!(parse(&file(&text), &text, 0).is_err());
+    }
+
+    #[test]
+    fn aliases_are_refused() {
+        let text = "a: &x 1\nb: *x\n";
+        assert!(parse(&file(text), text, 0).is_err());
+    }
+
+    #[test]
+    fn unknown_key_suggests_nearest() {
+        let text = "titel: x\n";
+        let f = file(text);
+        let root = parse(&f, text, 0).ok().flatten().expect("map");
+        let mut diags = Vec::new();
+        Fields::read(&f, &root, &["title", "date"], "记录", &mut diags);
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].help.contains("`title`"), "{}", diags[0].help);
+    }
+
+    #[test]
+    fn quoted_null_is_a_string() {
+        let text = "a: 'null'\nb: null\n";
+        let f = file(text);
+        let root = parse(&f, text, 0).ok().flatten().expect("map");
+        let map = root.as_map().expect("map");
+        assert_eq!(map[0].1.scalar(), Some("null"));
+        assert!(map[1].1.is_null());
+    }
+
+    #[test]
+    fn typed_readers_report_wrong_types() {
+        let text = "n: abc\nb: yes\nl: x\n";
+        let f = file(text);
+        let root = parse(&f, text, 0).ok().flatten().expect("map");
+        let mut diags = Vec::new();
+        let fields = Fields::read(&f, &root, &["n", "b", "l"], "记录", &mut diags).expect("map");
+        assert_eq!(fields.int("n", 0, &mut diags), None);
+        assert_eq!(fields.bool("b", &mut diags), None);
+        assert_eq!(fields.str_list("l", &mut diags), None);
+        let lines: Vec<u32> = diags.iter().map(|d| d.line).collect();
+        assert_eq!(lines, vec![1, 2, 3]);
+    }
+}
