@@ -2,6 +2,8 @@
 //! theme's Tera templates, in parallel. Produces the list of files `emit` writes.
 
 pub mod exports;
+pub mod feeds;
+pub mod search;
 pub mod theme;
 pub mod views;
 
@@ -580,5 +582,7 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
         files.insert(out, Data::Copy(input.root.join("content").join(src)));
     }
     exports::add_exports(site, &cards, &bodies, &mut files);
+    feeds::add_feeds(site, &cards, &bodies, &mut files);
+    search::add_search_index(site, &cards, &bodies, &mut files);
     Some(files)
 }
