@@ -23,7 +23,11 @@ pub struct Options {
 pub enum Outcome {
     /// The site has errors (or could not be written); nothing was written.
     Failed(Vec<Diagnostic>),
-    Done { diags: Vec<Diagnostic>, records: usize, files: usize },
+    Done {
+        diags: Vec<Diagnostic>,
+        records: usize,
+        files: usize,
+    },
     /// `--now` could not be read: a command-line mistake.
     BadNow(String),
 }
@@ -33,7 +37,12 @@ fn read_site_config(root: &Path, base_url: Option<&str>) -> Result<SiteConfig, V
     match std::fs::read(&path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => config::load_site(&SourceFile::new("site.yaml", text), base_url),
-            Err(_) => Err(vec![SourceFile::new("site.yaml", "").error("E-ENCODING", Pos::START, "site.yaml 不是 UTF-8 编码的文本", "用编辑器另存为 UTF-8 编码")]),
+            Err(_) => Err(vec![SourceFile::new("site.yaml", "").error(
+                "E-ENCODING",
+                Pos::START,
+                "site.yaml 不是 UTF-8 编码的文本",
+                "用编辑器另存为 UTF-8 编码",
+            )]),
         },
         Err(_) => Err(vec![SourceFile::new("site.yaml", "").error(
             "E-NO-SITE",
@@ -60,11 +69,18 @@ pub fn run(opts: &Options) -> Outcome {
     let mut calendar = Calendar::builtin();
     let holidays = opts.root.join("holidays.yaml");
     if let Ok(text) = std::fs::read_to_string(&holidays) {
-        diags.extend(config::load_holidays(&SourceFile::new("holidays.yaml", text), &mut calendar));
+        diags.extend(config::load_holidays(
+            &SourceFile::new("holidays.yaml", text),
+            &mut calendar,
+        ));
     }
     let loaded = load::load(&opts.root);
     let mut ds: Vec<Diagnostic> = loaded.diags.clone();
-    let ctx = model::Context { config: &config, calendar: &calendar, loaded: &loaded };
+    let ctx = model::Context {
+        config: &config,
+        calendar: &calendar,
+        loaded: &loaded,
+    };
     let model = model::build_model(&ctx, &mut ds);
     let site = derive::derive(model, config, today, opts.drafts, &mut ds);
     let theme = theme::load_theme(&opts.root, &site.config.theme, &mut ds);
@@ -77,7 +93,13 @@ pub fn run(opts: &Options) -> Outcome {
         return Outcome::Failed(diags.into_sorted());
     };
     let mut ds = Vec::new();
-    let input = RenderInput { site: &site, loaded: &loaded, root: &opts.root, tera: &tera, theme_statics: &theme.statics };
+    let input = RenderInput {
+        site: &site,
+        loaded: &loaded,
+        root: &opts.root,
+        tera: &tera,
+        theme_statics: &theme.statics,
+    };
     let files = render::render_site(&input, &mut ds);
     diags.extend(ds);
     let files = match files {
@@ -85,13 +107,23 @@ pub fn run(opts: &Options) -> Outcome {
         _ => return Outcome::Failed(diags.into_sorted()),
     };
     if let Some(output) = &opts.output {
-        let result = emit::check_output_dir(&opts.root, output).and_then(|()| emit::write_site(&files, output));
+        let result = emit::check_output_dir(&opts.root, output)
+            .and_then(|()| emit::write_site(&files, output));
         if let Err(e) = result {
-            diags.push(SourceFile::new(output.display().to_string(), "").error("E-WRITE", Pos::START, e.0, "检查输出目录的位置和写入权限"));
+            diags.push(SourceFile::new(output.display().to_string(), "").error(
+                "E-WRITE",
+                Pos::START,
+                e.0,
+                "检查输出目录的位置和写入权限",
+            ));
             return Outcome::Failed(diags.into_sorted());
         }
     }
-    Outcome::Done { records: site.entries.len(), files: files.len(), diags: diags.into_sorted() }
+    Outcome::Done {
+        records: site.entries.len(),
+        files: files.len(),
+        diags: diags.into_sorted(),
+    }
 }
 
 fn sorted(mut diags: Diagnostics, more: Vec<Diagnostic>) -> Vec<Diagnostic> {

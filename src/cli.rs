@@ -10,7 +10,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(Parser, Debug)]
-#[command(name = "gongkai", version, about = "社区党务居务公开网站生成器 — static sites for community disclosures")]
+#[command(
+    name = "gongkai",
+    version,
+    about = "社区党务居务公开网站生成器 — static sites for community disclosures"
+)]
 pub struct Cli {
     /// The site directory (the one holding site.yaml)
     #[arg(long, global = true, default_value = ".")]
@@ -86,10 +90,16 @@ fn print_text(diags: &[Diagnostic]) {
     for d in diags {
         let _ = writeln!(err, "{}", render_text(d));
     }
-    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = diags.len() - errors;
     if errors > 0 {
-        let _ = writeln!(err, "发现 {errors} 个错误、{warnings} 个警告；未写入任何文件。");
+        let _ = writeln!(
+            err,
+            "发现 {errors} 个错误、{warnings} 个警告；未写入任何文件。"
+        );
     } else if warnings > 0 {
         let _ = writeln!(err, "{warnings} 个警告。");
     }
@@ -102,25 +112,49 @@ fn bad_now(s: &str) -> ExitCode {
 
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Build { output, now, drafts, base_url } => {
+        Command::Build {
+            output,
+            now,
+            drafts,
+            base_url,
+        } => {
             let started = Instant::now();
             let output = output.unwrap_or_else(|| cli.root.join("output"));
-            let opts = Options { root: cli.root.clone(), output: Some(output), now, drafts, base_url };
+            let opts = Options {
+                root: cli.root.clone(),
+                output: Some(output),
+                now,
+                drafts,
+                base_url,
+            };
             match build::run(&opts) {
                 Outcome::BadNow(s) => bad_now(&s),
                 Outcome::Failed(diags) => {
                     print_text(&diags);
                     ExitCode::from(1)
                 }
-                Outcome::Done { diags, records, files } => {
+                Outcome::Done {
+                    diags,
+                    records,
+                    files,
+                } => {
                     print_text(&diags);
-                    println!("built {records} records into {files} files in {:.2} s", started.elapsed().as_secs_f64());
+                    println!(
+                        "built {records} records into {files} files in {:.2} s",
+                        started.elapsed().as_secs_f64()
+                    );
                     ExitCode::SUCCESS
                 }
             }
         }
         Command::Check { now, format } => {
-            let opts = Options { root: cli.root.clone(), output: None, now, drafts: false, base_url: None };
+            let opts = Options {
+                root: cli.root.clone(),
+                output: None,
+                now,
+                drafts: false,
+                base_url: None,
+            };
             let (diags, code) = match build::run(&opts) {
                 Outcome::BadNow(s) => return bad_now(&s),
                 Outcome::Failed(diags) => (diags, ExitCode::from(1)),
@@ -137,8 +171,15 @@ pub fn run(cli: Cli) -> ExitCode {
             }
             code
         }
-        Command::Serve { port, bind, now, drafts } => crate::serve::run(&cli.root, &bind, port, now, drafts),
-        Command::New { kind, title, date } => scaffold::new_record(&cli.root, kind, &title, date.as_deref()),
+        Command::Serve {
+            port,
+            bind,
+            now,
+            drafts,
+        } => crate::serve::run(&cli.root, &bind, port, now, drafts),
+        Command::New { kind, title, date } => {
+            scaffold::new_record(&cli.root, kind, &title, date.as_deref())
+        }
         Command::Init { dir } => scaffold::init(&dir),
     }
 }

@@ -213,18 +213,16 @@ pub fn load_site(
     let theme = f
         .str("theme", &mut diags)
         .unwrap_or_else(|| "default".into());
-    if !theme
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        || theme.is_empty()
-    {
-        if let Some(node) = f.get("theme") {
-            diags.push(f.invalid(
-                node,
-                format!("主题名只能用英文字母、数字、- 和 _：{theme}"),
-                "例如 theme: default",
-            ));
-        }
+    let theme_ok = !theme.is_empty()
+        && theme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !theme_ok && let Some(node) = f.get("theme") {
+        diags.push(f.invalid(
+            node,
+            format!("主题名只能用英文字母、数字、- 和 _：{theme}"),
+            "例如 theme: default",
+        ));
     }
     let contact = read_contact(&f, &mut diags);
     let (org, org_index) = read_org(&f, &mut diags);

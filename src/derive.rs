@@ -14,12 +14,33 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Top-level URL segments the build itself uses; a plain page may not take them.
 pub const RESERVED: &[&str] = &[
-    "notices", "meetings", "problems", "services", "echo", "org", "tags", "search", "kiosk", "data", "open311",
-    "schema", "theme", "page", "404.html", "feed.xml", "sitemap.xml", "robots.txt",
+    "notices",
+    "meetings",
+    "problems",
+    "services",
+    "echo",
+    "org",
+    "tags",
+    "search",
+    "kiosk",
+    "data",
+    "open311",
+    "schema",
+    "theme",
+    "page",
+    "404.html",
+    "feed.xml",
+    "sitemap.xml",
+    "robots.txt",
 ];
 
 /// A 公示's status at a day: withdrawal (once its day has come) overrides the period.
-pub fn notice_status(start: Date, end: Date, withdrawn: Option<&Withdrawn>, today: Date) -> NoticeStatus {
+pub fn notice_status(
+    start: Date,
+    end: Date,
+    withdrawn: Option<&Withdrawn>,
+    today: Date,
+) -> NoticeStatus {
     if withdrawn.is_some_and(|w| w.date <= today) {
         NoticeStatus::Withdrawn
     } else if today < start {
@@ -40,7 +61,11 @@ pub struct NoticeFacts {
 }
 
 pub fn notice_facts(n: &Notice, today: Date) -> NoticeFacts {
-    let Some(p) = n.publicity.as_ref().filter(|_| n.kind == NoticeKind::Publicity) else {
+    let Some(p) = n
+        .publicity
+        .as_ref()
+        .filter(|_| n.kind == NoticeKind::Publicity)
+    else {
         return NoticeFacts::default();
     };
     let status = notice_status(p.start, p.end, n.withdrawn.as_ref(), today);
@@ -74,7 +99,11 @@ pub fn problem_facts(p: &Problem, today: Date) -> ProblemFacts {
         overdue,
         days_overdue: overdue.then(|| days_between(p.deadline, today)),
         days_to_deadline: (!closed && !overdue).then(|| days_between(today, p.deadline)),
-        on_time: if closed { p.echo.as_ref().map(|e| e.date <= p.deadline) } else { None },
+        on_time: if closed {
+            p.echo.as_ref().map(|e| e.date <= p.deadline)
+        } else {
+            None
+        },
         satisfaction,
     }
 }
@@ -175,7 +204,11 @@ pub struct Stats {
 
 pub fn pct(ratio: f64) -> String {
     let v = (ratio * 1000.0).round() / 10.0;
-    if v.fract() == 0.0 { format!("{v:.0}%") } else { format!("{v:.1}%") }
+    if v.fract() == 0.0 {
+        format!("{v:.0}%")
+    } else {
+        format!("{v:.1}%")
+    }
 }
 
 /// Rounded so exports stay short and stable.
@@ -184,7 +217,10 @@ pub fn round4(x: f64) -> f64 {
 }
 
 pub fn compute_stats(entries: &[Entry], today: Date) -> Stats {
-    let mut s = Stats { today: today.to_string(), ..Stats::default() };
+    let mut s = Stats {
+        today: today.to_string(),
+        ..Stats::default()
+    };
     for e in entries.iter().filter(|e| !e.redacted) {
         match &e.rec.body {
             Body::Notice(_) => {
@@ -305,10 +341,20 @@ pub fn slug_of(r: &Record) -> String {
         _ => r.file.stem.clone(),
     };
     let s = slugify(&raw);
-    if s.is_empty() { "record".to_string() } else { s }
+    if s.is_empty() {
+        "record".to_string()
+    } else {
+        s
+    }
 }
 
-pub fn derive(model: Model, config: SiteConfig, today: Today, drafts: bool, diags: &mut Vec<Diagnostic>) -> Site {
+pub fn derive(
+    model: Model,
+    config: SiteConfig,
+    today: Today,
+    drafts: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Site {
     check_cross_references(&model, diags);
     let day = today.day;
     let mut entries = Vec::new();
@@ -353,7 +399,14 @@ pub fn derive(model: Model, config: SiteConfig, today: Today, drafts: bool, diag
             Body::Problem(p) => (NoticeFacts::default(), problem_facts(p, day)),
             _ => Default::default(),
         };
-        entries.push(Entry { rec: r.clone(), slug, url, redacted, notice, problem });
+        entries.push(Entry {
+            rec: r.clone(),
+            slug,
+            url,
+            redacted,
+            notice,
+            problem,
+        });
     }
     for (r, url, other) in url_clashes {
         diags.push(r.file.source.error(
@@ -363,7 +416,11 @@ pub fn derive(model: Model, config: SiteConfig, today: Today, drafts: bool, diag
             "两条记录不能用同一个网址：改其中一个的文件名，或写不同的 slug",
         ));
     }
-    let by_path: HashMap<String, usize> = entries.iter().enumerate().map(|(i, e)| (e.rec.file.rel.clone(), i)).collect();
+    let by_path: HashMap<String, usize> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.rec.file.rel.clone(), i))
+        .collect();
     let meetings_by_slug: HashMap<&str, usize> = entries
         .iter()
         .enumerate()
@@ -421,10 +478,18 @@ fn check_cross_references(model: &Model, diags: &mut Vec<Diagnostic>) {
             let mut known: Vec<&str> = meeting_slugs.iter().map(String::as_str).collect();
             known.sort_unstable();
             let help = match crate::yaml::nearest(m, &known) {
-                Some(k) => format!("是不是想写 `{k}`？这里写会议记录的 slug（通常是文件名，不带 .md）"),
-                None => "这里写会议记录的 slug（通常是 content/meetings/ 里的文件名，不带 .md）".to_string(),
+                Some(k) => {
+                    format!("是不是想写 `{k}`？这里写会议记录的 slug（通常是文件名，不带 .md）")
+                }
+                None => "这里写会议记录的 slug（通常是 content/meetings/ 里的文件名，不带 .md）"
+                    .to_string(),
             };
-            diags.push(r.file.source.error("E-MEETING-REF", *pos, format!("找不到会议记录 `{m}`"), help));
+            diags.push(r.file.source.error(
+                "E-MEETING-REF",
+                *pos,
+                format!("找不到会议记录 `{m}`"),
+                help,
+            ));
         }
     }
 }
@@ -441,24 +506,55 @@ mod tests {
     #[test]
     fn notice_status_by_day() {
         let (s, e) = (d("2026-11-16"), d("2026-11-20"));
-        assert_eq!(notice_status(s, e, None, d("2026-11-15")), NoticeStatus::Upcoming);
-        assert_eq!(notice_status(s, e, None, d("2026-11-16")), NoticeStatus::Active);
-        assert_eq!(notice_status(s, e, None, d("2026-11-20")), NoticeStatus::Active);
-        assert_eq!(notice_status(s, e, None, d("2026-11-21")), NoticeStatus::Ended);
-        let w = Withdrawn { date: d("2026-11-18"), reason: "x".into() };
-        assert_eq!(notice_status(s, e, Some(&w), d("2026-11-17")), NoticeStatus::Active);
-        assert_eq!(notice_status(s, e, Some(&w), d("2026-11-18")), NoticeStatus::Withdrawn);
-        assert_eq!(notice_status(s, e, Some(&w), d("2026-12-30")), NoticeStatus::Withdrawn);
+        assert_eq!(
+            notice_status(s, e, None, d("2026-11-15")),
+            NoticeStatus::Upcoming
+        );
+        assert_eq!(
+            notice_status(s, e, None, d("2026-11-16")),
+            NoticeStatus::Active
+        );
+        assert_eq!(
+            notice_status(s, e, None, d("2026-11-20")),
+            NoticeStatus::Active
+        );
+        assert_eq!(
+            notice_status(s, e, None, d("2026-11-21")),
+            NoticeStatus::Ended
+        );
+        let w = Withdrawn {
+            date: d("2026-11-18"),
+            reason: "x".into(),
+        };
+        assert_eq!(
+            notice_status(s, e, Some(&w), d("2026-11-17")),
+            NoticeStatus::Active
+        );
+        assert_eq!(
+            notice_status(s, e, Some(&w), d("2026-11-18")),
+            NoticeStatus::Withdrawn
+        );
+        assert_eq!(
+            notice_status(s, e, Some(&w), d("2026-12-30")),
+            NoticeStatus::Withdrawn
+        );
     }
 
-    fn problem(status: ProblemStatus, deadline: &str, echo: Option<(&str, u32, u32, u32)>) -> Problem {
+    fn problem(
+        status: ProblemStatus,
+        deadline: &str,
+        echo: Option<(&str, u32, u32, u32)>,
+    ) -> Problem {
         Problem {
             id: "1".into(),
             id_pos: Pos::START,
             source: None,
             meeting: None,
             location: None,
-            responsible: Responsible { unit: "u".into(), person: None },
+            responsible: Responsible {
+                unit: "u".into(),
+                person: None,
+            },
             measures: vec!["m".into()],
             deadline: d(deadline),
             status,
@@ -466,7 +562,11 @@ mod tests {
             echo: echo.map(|(date, s, b, u)| Echo {
                 date: d(date),
                 result: "r".into(),
-                evaluation: Some(Evaluation { satisfied: s, basically: b, unsatisfied: u }),
+                evaluation: Some(Evaluation {
+                    satisfied: s,
+                    basically: b,
+                    unsatisfied: u,
+                }),
             }),
         }
     }
@@ -481,7 +581,14 @@ mod tests {
         let on_deadline = problem_facts(&problem(ProblemStatus::Open, "2026-11-21", None), today);
         assert!(!on_deadline.overdue);
         assert_eq!(on_deadline.days_to_deadline, Some(0));
-        let closed = problem_facts(&problem(ProblemStatus::Resolved, "2026-11-10", Some(("2026-11-12", 1, 1, 2))), today);
+        let closed = problem_facts(
+            &problem(
+                ProblemStatus::Resolved,
+                "2026-11-10",
+                Some(("2026-11-12", 1, 1, 2)),
+            ),
+            today,
+        );
         assert!(!closed.overdue);
         assert_eq!(closed.on_time, Some(false));
         assert_eq!(closed.satisfaction, Some(0.5));

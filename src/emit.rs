@@ -15,7 +15,10 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), EmitError> {
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let out = absolute(output);
     if root.starts_with(&out) {
-        return Err(EmitError(format!("输出目录 {} 包含网站本身，不能用作输出目录", output.display())));
+        return Err(EmitError(format!(
+            "输出目录 {} 包含网站本身，不能用作输出目录",
+            output.display()
+        )));
     }
     for protected in ["content", "static", "templates", "themes"] {
         if out.starts_with(root.join(protected)) {
@@ -23,7 +26,10 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), EmitError> {
         }
     }
     if out.join("site.yaml").exists() {
-        return Err(EmitError(format!("{} 里有 site.yaml，看起来是一个网站目录，不能覆盖", output.display())));
+        return Err(EmitError(format!(
+            "{} 里有 site.yaml，看起来是一个网站目录，不能覆盖",
+            output.display()
+        )));
     }
     Ok(())
 }
@@ -32,7 +38,11 @@ fn absolute(p: &Path) -> PathBuf {
     if let Ok(c) = p.canonicalize() {
         return c;
     }
-    let base = if p.is_absolute() { PathBuf::new() } else { std::env::current_dir().unwrap_or_default() };
+    let base = if p.is_absolute() {
+        PathBuf::new()
+    } else {
+        std::env::current_dir().unwrap_or_default()
+    };
     let mut out = base;
     for c in p.components() {
         match c {
@@ -48,18 +58,36 @@ fn absolute(p: &Path) -> PathBuf {
 
 /// Every output path must stay below the output directory.
 fn safe_rel(rel: &str) -> bool {
-    !rel.is_empty() && !rel.starts_with('/') && !rel.contains('\\') && rel.split('/').all(|s| !s.is_empty() && s != "." && s != "..")
+    !rel.is_empty()
+        && !rel.starts_with('/')
+        && !rel.contains('\\')
+        && rel
+            .split('/')
+            .all(|s| !s.is_empty() && s != "." && s != "..")
 }
 
 pub fn write_site(files: &Files, output: &Path) -> Result<(), EmitError> {
     let output = absolute(output);
-    let parent = output.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
-    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
-    std::fs::create_dir_all(&parent).map_err(|e| EmitError(format!("无法创建 {}：{e}", parent.display())))?;
+    let parent = output
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    std::fs::create_dir_all(&parent)
+        .map_err(|e| EmitError(format!("无法创建 {}：{e}", parent.display())))?;
     let pid = std::process::id();
     let staging = parent.join(format!(".{name}.gongkai-new-{pid}"));
     let _ = std::fs::remove_dir_all(&staging);
-    let result = write_all(files, &staging).and_then(|()| swap(&staging, &output, &parent.join(format!(".{name}.gongkai-old-{pid}"))));
+    let result = write_all(files, &staging).and_then(|()| {
+        swap(
+            &staging,
+            &output,
+            &parent.join(format!(".{name}.gongkai-old-{pid}")),
+        )
+    });
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
     }
@@ -86,7 +114,9 @@ fn write_all(files: &Files, dir: &Path) -> Result<(), EmitError> {
         let target = dir.join(rel);
         match data {
             Data::Bytes(b) => std::fs::write(&target, b).map_err(|e| io(&target, e)),
-            Data::Copy(src) => std::fs::copy(src, &target).map(|_| ()).map_err(|e| io(src, e)),
+            Data::Copy(src) => std::fs::copy(src, &target)
+                .map(|_| ())
+                .map_err(|e| io(src, e)),
         }
     })
 }
@@ -95,7 +125,8 @@ fn swap(staging: &Path, output: &Path, old: &Path) -> Result<(), EmitError> {
     let _ = std::fs::remove_dir_all(old);
     let had_output = output.exists();
     if had_output {
-        std::fs::rename(output, old).map_err(|e| EmitError(format!("无法替换 {}：{e}", output.display())))?;
+        std::fs::rename(output, old)
+            .map_err(|e| EmitError(format!("无法替换 {}：{e}", output.display())))?;
     }
     if let Err(e) = std::fs::rename(staging, output) {
         if had_output {
@@ -130,9 +161,16 @@ mod tests {
         let mut files = Files::new();
         files.insert("a/index.html".into(), Data::Bytes(b"new".to_vec()));
         write_site(&files, &out).expect("written");
-        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).expect("read"), "new");
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).expect("read"),
+            "new"
+        );
         assert!(!out.join("stale.html").exists());
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).expect("ls").flatten().map(|e| e.file_name()).collect();
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("ls")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(leftovers.len(), 1, "{leftovers:?}");
     }
 

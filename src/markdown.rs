@@ -71,6 +71,10 @@ const HIGHLIGHT_THEME: &str = "InspiredGitHub";
 const MAX_HIGHLIGHT_BYTES: usize = 128 * 1024;
 const MAX_HIGHLIGHT_LINE_BYTES: usize = 4 * 1024;
 
+/// html5ever (inside ammonia) is quadratic in element nesting depth: 10,000 nested `>` take seconds.
+/// Quotes and lists deeper than this are flattened; no real disclosure nests this deep.
+const MAX_NESTING: usize = 32;
+
 /// Loading the syntax dump takes milliseconds; do it once per process, not per record.
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
 
@@ -103,6 +107,8 @@ pub fn render(
         image: None,
         code: None,
         footnotes: HashMap::new(),
+        nesting: Vec::new(),
+        kept_depth: 0,
     };
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         r.event(event, range.start);
@@ -226,6 +232,10 @@ struct Renderer<'a, 'f> {
     code: Option<CodeState>,
     /// Footnote label → number, in order of first appearance (as pulldown-cmark numbers them).
     footnotes: HashMap<String, usize>,
+    /// For each open quote/list/item: whether its tags were written (see `MAX_NESTING`).
+    nesting: Vec<bool>,
+    /// How many of the open quote/list/item tags were written.
+    kept_depth: usize,
 }
 
 impl<'a> Renderer<'a, '_> {
@@ -369,6 +379,18 @@ impl<'a> Renderer<'a, '_> {
             | Tag::Strikethrough
             | Tag::Superscript
             | Tag::Subscript => self.out.push(Event::Start(tag)),
+            Tag::BlockQuote(_) | Tag::List(_) | Tag::Item => {
+                self.text.flush(BlockKind::Loose);
+                let keep = self.kept_depth < MAX_NESTING;
+                self.nesting.push(keep);
+                if keep {
+                    self.kept_depth += 1;
+                    self.out.push(Event::Start(tag));
+                } else if matches!(tag, Tag::Item) {
+                    // A void element keeps flattened items apart without nesting further.
+                    self.html("<br>".to_owned());
+                }
+            }
             _ => {
                 // Every other tag starts a block: what came before is a block of its own.
                 self.text.flush(BlockKind::Loose);
@@ -391,6 +413,13 @@ impl<'a> Renderer<'a, '_> {
             | TagEnd::Link
             | TagEnd::Image => {}
             _ => self.text.flush(BlockKind::Loose),
+        }
+        if matches!(tag, TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item) {
+            // Events are balanced, so this pops the flag pushed by the matching start.
+            if !self.nesting.pop().unwrap_or(true) {
+                return;
+            }
+            self.kept_depth = self.kept_depth.saturating_sub(1);
         }
         self.out.push(Event::End(tag));
         match tag {
@@ -1302,7 +1331,9 @@ mod tests {
         ];
         let resolve = |_: &str, _: LinkKind| LinkTarget::Missing("缺失".to_owned());
         for (i, input) in inputs.iter().enumerate() {
-            for raw in [false, true] {
+            // The 10 MB line runs once: the raw-HTML mode adds nothing for plain text.
+            let modes: &[bool] = if i == 3 { &[false] } else { &[false, true] };
+            for &raw in modes {
                 let r = render(
                     input,
                     &RenderOptions {
@@ -1316,6 +1347,24 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_but_keeps_content() {
+        let r = md(&format!("{} 最深处", ">".repeat(10_000)));
+        assert_eq!(r.html.matches("<blockquote>").count(), MAX_NESTING);
+        assert_eq!(r.html.matches("</blockquote>").count(), MAX_NESTING);
+        assert!(r.html.contains("最深处"));
+        let r = md(&("- ".repeat(5_000) + "底层"));
+        assert_eq!(
+            r.html.matches("<ul>").count() + r.html.matches("<li>").count(),
+            MAX_NESTING
+        );
+        assert!(r.html.contains("底层"));
+        // Shallow nesting is untouched.
+        let r = md("> 一\n>\n> > 二\n\n- a\n  - b\n");
+        assert_eq!(r.html.matches("<blockquote>").count(), 2, "{}", r.html);
+        assert_eq!(r.html.matches("<ul>").count(), 2, "{}", r.html);
     }
 
     #[test]

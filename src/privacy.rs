@@ -248,7 +248,7 @@ fn luhn_ok(d: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// First 3 and last 2 characters kept; at least the middle is always hidden.

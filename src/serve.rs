@@ -8,7 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or_default() {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+    {
         "html" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
         "js" => "text/javascript; charset=utf-8",
@@ -27,7 +31,9 @@ fn content_type(path: &Path) -> &'static str {
 /// Maps a request path under the site's root path to a file of the output directory.
 pub fn resolve(output: &Path, root: &str, request: &str) -> Option<PathBuf> {
     let path = request.split(['?', '#']).next().unwrap_or("/");
-    let rel = path.strip_prefix(root).or_else(|| path.strip_prefix(root.trim_end_matches('/')))?;
+    let rel = path
+        .strip_prefix(root)
+        .or_else(|| path.strip_prefix(root.trim_end_matches('/')))?;
     let rel = crate::model::normalize(&percent_decode(rel))?;
     let mut file = output.join(&rel);
     if file.is_dir() {
@@ -42,7 +48,9 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%'
-            && let Some(h) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+            && let Some(h) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
         {
             out.push(h);
             i += 3;
@@ -81,7 +89,13 @@ fn handle(mut stream: TcpStream, output: &Path, root: &str) {
 
 pub fn run(root: &Path, bind: &str, port: u16, now: Option<String>, drafts: bool) -> ExitCode {
     let output = root.join("output");
-    let opts = Options { root: root.to_path_buf(), output: Some(output.clone()), now, drafts, base_url: None };
+    let opts = Options {
+        root: root.to_path_buf(),
+        output: Some(output.clone()),
+        now,
+        drafts,
+        base_url: None,
+    };
     match build::run(&opts) {
         Outcome::BadNow(s) => {
             eprintln!("error: --now 的值「{s}」不是日期");
@@ -97,7 +111,9 @@ pub fn run(root: &Path, bind: &str, port: u16, now: Option<String>, drafts: bool
     }
     let site_root = std::fs::read_to_string(root.join("site.yaml"))
         .ok()
-        .and_then(|t| crate::config::load_site(&crate::diag::SourceFile::new("site.yaml", t), None).ok())
+        .and_then(|t| {
+            crate::config::load_site(&crate::diag::SourceFile::new("site.yaml", t), None).ok()
+        })
         .map_or_else(|| "/".to_string(), |c| c.root);
     let listener = match TcpListener::bind((bind, port)) {
         Ok(l) => l,

@@ -127,7 +127,7 @@ pub fn build_model(ctx: &Context, diags: &mut Vec<Diagnostic>) -> Model {
         diags.extend(ds);
         match parsed {
             Some(Parsed::Record(r)) => model.records.push(*r),
-            Some(Parsed::Index(i)) => model.indexes.push(i),
+            Some(Parsed::Index(i)) => model.indexes.push(*i),
             None => {}
         }
     }
@@ -136,13 +136,13 @@ pub fn build_model(ctx: &Context, diags: &mut Vec<Diagnostic>) -> Model {
 
 enum Parsed {
     Record(Box<Record>),
-    Index(IndexPage),
+    Index(Box<IndexPage>),
 }
 
 fn parse_file(file: &ContentFile, ctx: &Context, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
     let src = &file.source;
     if file.is_index {
-        return parse_index(file, diags).map(Parsed::Index);
+        return parse_index(file, diags).map(|i| Parsed::Index(Box::new(i)));
     }
     let Some(fm) = &file.front_matter else {
         diags.push(src.error(
@@ -184,7 +184,9 @@ fn parse_file(file: &ContentFile, ctx: &Context, diags: &mut Vec<Diagnostic>) ->
     let body = match file.section {
         Section::Meetings => kinds::read_meeting(&f, ctx, diags).map(Body::Meeting),
         Section::Notices => kinds::read_notice(&f, ctx, diags).map(Body::Notice),
-        Section::Problems => kinds::read_problem(&f, common.as_ref().and_then(|c| c.date), diags).map(Body::Problem),
+        Section::Problems => {
+            kinds::read_problem(&f, common.as_ref().and_then(|c| c.date), diags).map(Body::Problem)
+        }
         Section::Services => kinds::read_service(&f, ctx, diags).map(Body::Service),
         Section::Pages => Some(Body::Page),
     };
@@ -220,7 +222,9 @@ fn parse_index(file: &ContentFile, diags: &mut Vec<Diagnostic>) -> Option<IndexP
         Ok(Some(root)) => {
             let f = Fields::read(src, &root, &["title", "extra"], "_index.md ", diags)?;
             page.title = f.str("title", diags);
-            page.extra = f.get("extra").map_or(serde_json::Value::Null, Node::to_json);
+            page.extra = f
+                .get("extra")
+                .map_or(serde_json::Value::Null, Node::to_json);
             check_privacy(file, &root, &[], diags);
         }
         Ok(None) => {}
@@ -243,13 +247,31 @@ pub fn read_date(f: &Fields, key: &str, diags: &mut Vec<Diagnostic>) -> Option<D
     }
 }
 
-fn read_common(file: &ContentFile, f: &Fields, ctx: &Context, diags: &mut Vec<Diagnostic>) -> Option<Common> {
-    let title = f.req_str("title", "标题", "例如 title: 关于5号楼加装电梯的公示", diags);
+fn read_common(
+    file: &ContentFile,
+    f: &Fields,
+    ctx: &Context,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Common> {
+    let title = f.req_str(
+        "title",
+        "标题",
+        "例如 title: 关于5号楼加装电梯的公示",
+        diags,
+    );
     let date = match f.get("date") {
-        Some(node) => match node.scalar().and_then(|s| parse_date_value(s, &ctx.config.tz)) {
+        Some(node) => match node
+            .scalar()
+            .and_then(|s| parse_date_value(s, &ctx.config.tz))
+        {
             Some(d) => Some(d),
             None => {
-                diags.push(f.type_error(node, "date", "日期", "写成 2026-11-05，或带时间的 2026-11-05T14:30:00+08:00"));
+                diags.push(f.type_error(
+                    node,
+                    "date",
+                    "日期",
+                    "写成 2026-11-05，或带时间的 2026-11-05T14:30:00+08:00",
+                ));
                 None
             }
         },
@@ -265,14 +287,22 @@ fn read_common(file: &ContentFile, f: &Fields, ctx: &Context, diags: &mut Vec<Di
     if let (Some(s), Some(node)) = (&slug, f.get("slug"))
         && crate::slug::slugify(s).is_empty()
     {
-        diags.push(f.invalid(node, "slug 里至少要有一个字母、数字或汉字".into(), "例如 slug: dianti-gongshi"));
+        diags.push(f.invalid(
+            node,
+            "slug 里至少要有一个字母、数字或汉字".into(),
+            "例如 slug: dianti-gongshi",
+        ));
     }
     let summary = f.str("summary", diags);
     let tags = f.str_list("tags", diags).unwrap_or_default();
     if let Some(items) = f.get("tags").and_then(Node::as_seq) {
         for (tag, node) in tags.iter().zip(items) {
             if crate::slug::slugify(tag).is_empty() {
-                diags.push(f.invalid(node, format!("标签「{tag}」里没有字母、数字或汉字"), "标签写成 加装电梯 这样的词"));
+                diags.push(f.invalid(
+                    node,
+                    format!("标签「{tag}」里没有字母、数字或汉字"),
+                    "标签写成 加装电梯 这样的词",
+                ));
             }
         }
     }
@@ -309,7 +339,10 @@ fn read_common(file: &ContentFile, f: &Fields, ctx: &Context, diags: &mut Vec<Di
     let privacy_allow = match f.get("privacy_allow") {
         Some(_) => {
             let mut kinds = Vec::new();
-            for item in f.seq("privacy_allow", "写成列表，例如 [mobile]", diags).unwrap_or_default() {
+            for item in f
+                .seq("privacy_allow", "写成列表，例如 [mobile]", diags)
+                .unwrap_or_default()
+            {
                 match item.scalar().and_then(PiiKind::parse) {
                     Some(k) => kinds.push(k),
                     None => diags.push(f.invalid(
@@ -323,7 +356,9 @@ fn read_common(file: &ContentFile, f: &Fields, ctx: &Context, diags: &mut Vec<Di
         }
         None => Vec::new(),
     };
-    let extra = f.get("extra").map_or(serde_json::Value::Null, Node::to_json);
+    let extra = f
+        .get("extra")
+        .map_or(serde_json::Value::Null, Node::to_json);
     Some(Common {
         title: title?,
         date,
@@ -342,7 +377,12 @@ fn read_common(file: &ContentFile, f: &Fields, ctx: &Context, diags: &mut Vec<Di
     })
 }
 
-pub fn read_org_ref(f: &Fields, key: &str, ctx: &Context, diags: &mut Vec<Diagnostic>) -> Option<String> {
+pub fn read_org_ref(
+    f: &Fields,
+    key: &str,
+    ctx: &Context,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
     let id = f.str(key, diags)?;
     if ctx.config.org_index.contains_key(&id) {
         return Some(id);
@@ -363,7 +403,12 @@ pub fn read_org_ref(f: &Fields, key: &str, ctx: &Context, diags: &mut Vec<Diagno
     None
 }
 
-fn read_attachments(file: &ContentFile, f: &Fields, ctx: &Context, diags: &mut Vec<Diagnostic>) -> Vec<Attachment> {
+fn read_attachments(
+    file: &ContentFile,
+    f: &Fields,
+    ctx: &Context,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Attachment> {
     let mut out = Vec::new();
     let help = "写成列表，每项 {file: 文件名, title: 显示的名称}";
     for item in f.seq("attachments", help, diags).unwrap_or_default() {
@@ -373,11 +418,22 @@ fn read_attachments(file: &ContentFile, f: &Fields, ctx: &Context, diags: &mut V
         let Some(name) = a.req_str("file", "附件文件", "例如 file: mingxi.pdf", diags) else {
             continue;
         };
-        let title = a.str("title", diags).unwrap_or_else(|| name.rsplit('/').next().unwrap_or(&name).to_string());
+        let title = a
+            .str("title", diags)
+            .unwrap_or_else(|| name.rsplit('/').next().unwrap_or(&name).to_string());
         let pos = a.get("file").map_or(item.pos, |n| n.pos);
         match resolve_asset(file, &name, ctx.loaded) {
-            Ok(_) => out.push(Attachment { file: name, title, pos }),
-            Err(message) => diags.push(f.file.error("E-ATTACHMENT", pos, message, "把文件放进记录所在的文件夹（或 static/ 里，写成 /files/名称），并核对文件名")),
+            Ok(_) => out.push(Attachment {
+                file: name,
+                title,
+                pos,
+            }),
+            Err(message) => diags.push(f.file.error(
+                "E-ATTACHMENT",
+                pos,
+                message,
+                "把文件放进记录所在的文件夹（或 static/ 里，写成 /files/名称），并核对文件名",
+            )),
         }
     }
     out
@@ -406,12 +462,18 @@ pub fn resolve_asset(file: &ContentFile, name: &str, loaded: &Loaded) -> Result<
             Err(format!("在 static/ 里找不到附件「{name}」"))
         };
     }
-    let joined = if file.dir.is_empty() { name.to_string() } else { format!("{}/{name}", file.dir) };
+    let joined = if file.dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{}/{name}", file.dir)
+    };
     let norm = normalize(&joined).ok_or_else(|| format!("附件路径「{name}」超出了网站目录"))?;
     if loaded.content_assets.contains(&norm) {
         return Ok(AssetPath::Content(norm));
     }
-    if let Some(rest) = norm.strip_prefix("static/").or_else(|| name.strip_prefix("static/"))
+    if let Some(rest) = norm
+        .strip_prefix("static/")
+        .or_else(|| name.strip_prefix("static/"))
         && loaded.static_files.contains(rest)
     {
         return Ok(AssetPath::Static(rest.to_string()));
@@ -437,7 +499,9 @@ pub fn normalize(path: &str) -> Option<String> {
 fn read_approval(f: &Fields, ctx: &Context, diags: &mut Vec<Diagnostic>) -> Option<Approval> {
     let keys = ["reviewed_by", "approved_by", "approved_on"];
     let Some(a) = f.map("approval", &keys, "approval ", diags) else {
-        if ctx.config.require_approval && let Some(pos) = f.key_pos("title") {
+        if ctx.config.require_approval
+            && let Some(pos) = f.key_pos("title")
+        {
             diags.push(f.file.warning(
                 "W-UNAPPROVED",
                 pos,
@@ -474,15 +538,26 @@ fn read_approval(f: &Fields, ctx: &Context, diags: &mut Vec<Diagnostic>) -> Opti
 fn check_privacy(file: &ContentFile, root: &Node, allow: &[PiiKind], diags: &mut Vec<Diagnostic>) {
     let src = &file.source;
     let mut report = |kind: PiiKind, pos: Pos, masked: &str| {
-        diags.push(src.error(
-            "E-PRIVACY",
-            pos,
-            format!("这里有{}（{masked}），公开内容不能包含个人信息", kind.label()),
-            match kind {
-                PiiKind::Mobile => "手机号请打码，例如 138****1234；确需公开时在 privacy_allow 里写 mobile".to_string(),
-                _ => format!("删除这个号码；确需公开时在 privacy_allow 里写 {}", kind.code()),
-            },
-        ));
+        diags.push(
+            src.error(
+                "E-PRIVACY",
+                pos,
+                format!(
+                    "这里有{}（{masked}），公开内容不能包含个人信息",
+                    kind.label()
+                ),
+                match kind {
+                    PiiKind::Mobile => {
+                        "手机号请打码，例如 138****1234；确需公开时在 privacy_allow 里写 mobile"
+                            .to_string()
+                    }
+                    _ => format!(
+                        "删除这个号码；确需公开时在 privacy_allow 里写 {}",
+                        kind.code()
+                    ),
+                },
+            ),
+        );
     };
     scan_node(root, false, &mut |node, text| {
         for hit in privacy::scan(text) {
@@ -495,7 +570,11 @@ fn check_privacy(file: &ContentFile, root: &Node, allow: &[PiiKind], diags: &mut
     });
     for hit in privacy::scan(&file.body) {
         if !allow.contains(&hit.kind) {
-            report(hit.kind, src.pos_of(file.body_offset + hit.start), &hit.masked);
+            report(
+                hit.kind,
+                src.pos_of(file.body_offset + hit.start),
+                &hit.masked,
+            );
         }
     }
 }

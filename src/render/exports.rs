@@ -7,10 +7,15 @@ use crate::model::Body;
 use serde_json::{Value, json};
 
 fn date_desc(site: &Site, pred: impl Fn(&Entry) -> bool) -> Vec<usize> {
-    let mut v: Vec<usize> = (0..site.entries.len()).filter(|&i| !site.entries[i].redacted && pred(&site.entries[i])).collect();
+    let mut v: Vec<usize> = (0..site.entries.len())
+        .filter(|&i| !site.entries[i].redacted && pred(&site.entries[i]))
+        .collect();
     v.sort_by(|&a, &b| {
         let (ea, eb) = (&site.entries[a], &site.entries[b]);
-        eb.rec.date().cmp(&ea.rec.date()).then_with(|| ea.slug.cmp(&eb.slug))
+        eb.rec
+            .date()
+            .cmp(&ea.rec.date())
+            .then_with(|| ea.slug.cmp(&eb.slug))
     });
     v
 }
@@ -65,7 +70,9 @@ pub fn meetings(site: &Site, cards: &[Value]) -> Value {
 }
 
 pub fn problems(site: &Site, cards: &[Value]) -> Value {
-    let mut idx: Vec<usize> = (0..site.entries.len()).filter(|&i| !site.entries[i].redacted && site.entries[i].as_problem().is_some()).collect();
+    let mut idx: Vec<usize> = (0..site.entries.len())
+        .filter(|&i| !site.entries[i].redacted && site.entries[i].as_problem().is_some())
+        .collect();
     idx.sort_by(|&a, &b| cards[a]["id"].as_str().cmp(&cards[b]["id"].as_str()));
     let items: Vec<Value> = idx
         .into_iter()
@@ -117,8 +124,17 @@ pub fn services(site: &Site, cards: &[Value]) -> Value {
 
 pub fn add_exports(site: &Site, cards: &[Value], _bodies: &[Rendered], files: &mut Files) {
     files.insert("data/notices.json".into(), json_file(&notices(site, cards)));
-    files.insert("data/meetings.json".into(), json_file(&meetings(site, cards)));
-    files.insert("data/problems.json".into(), json_file(&problems(site, cards)));
-    files.insert("data/services.json".into(), json_file(&services(site, cards)));
+    files.insert(
+        "data/meetings.json".into(),
+        json_file(&meetings(site, cards)),
+    );
+    files.insert(
+        "data/problems.json".into(),
+        json_file(&problems(site, cards)),
+    );
+    files.insert(
+        "data/services.json".into(),
+        json_file(&services(site, cards)),
+    );
     files.insert("data/stats.json".into(), json_file(&json!(site.stats)));
 }

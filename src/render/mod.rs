@@ -56,7 +56,9 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%'
-            && let Some(h) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+            && let Some(h) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
         {
             out.push(h);
             i += 3;
@@ -86,11 +88,20 @@ impl AssetUrls<'_> {
                     if let Some(&e) = self.bundle_dirs.get(dir) {
                         let entry = &self.site.entries[e];
                         let rest = &p[dir.len() + 1..];
-                        let out = format!("{}{rest}", entry.url.strip_prefix(root.as_str()).unwrap_or(&entry.url));
-                        return (format!("{}{}", entry.url, encode_path(rest)), Some((p.clone(), out)));
+                        let out = format!(
+                            "{}{rest}",
+                            entry.url.strip_prefix(root.as_str()).unwrap_or(&entry.url)
+                        );
+                        return (
+                            format!("{}{}", entry.url, encode_path(rest)),
+                            Some((p.clone(), out)),
+                        );
                     }
                 }
-                (format!("{root}{}", encode_path(p)), Some((p.clone(), p.clone())))
+                (
+                    format!("{root}{}", encode_path(p)),
+                    Some((p.clone(), p.clone())),
+                )
             }
         }
     }
@@ -105,30 +116,49 @@ pub struct RenderInput<'a> {
 }
 
 /// Renders every record body; reports broken links; returns the bodies and the assets to copy.
-fn render_bodies(input: &RenderInput, assets: &AssetUrls, diags: &mut Vec<Diagnostic>) -> (Vec<Rendered>, BTreeMap<String, String>) {
+fn render_bodies(
+    input: &RenderInput,
+    assets: &AssetUrls,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<Rendered>, BTreeMap<String, String>) {
     let site = input.site;
     let copies = Mutex::new(BTreeMap::new());
-    let opts = RenderOptions { allow_raw_html: site.config.allow_raw_html };
+    let opts = RenderOptions {
+        allow_raw_html: site.config.allow_raw_html,
+    };
     let results: Vec<(Rendered, Vec<Diagnostic>)> = site
         .entries
         .par_iter()
         .map(|e| {
             let mut ds = Vec::new();
             if e.redacted {
-                return (Rendered { html: String::new(), text: String::new(), summary: String::new() }, ds);
+                return (
+                    Rendered {
+                        html: String::new(),
+                        text: String::new(),
+                        summary: String::new(),
+                    },
+                    ds,
+                );
             }
             let file = &e.rec.file;
             let local = std::cell::RefCell::new(Vec::new());
             let resolve = |target: &str, kind: LinkKind| -> LinkTarget {
                 let target = percent_decode(target);
-                let joined = if file.dir.is_empty() { target.clone() } else { format!("{}/{target}", file.dir) };
+                let joined = if file.dir.is_empty() {
+                    target.clone()
+                } else {
+                    format!("{}/{target}", file.dir)
+                };
                 let Some(norm) = normalize(&joined) else {
                     return LinkTarget::Missing(format!("链接「{target}」超出了网站目录"));
                 };
                 if kind == LinkKind::Link && norm.ends_with(".md") {
                     return match site.by_path.get(&norm) {
                         Some(&i) => LinkTarget::Url(site.entries[i].url.clone()),
-                        None if site.unpublished.contains(&norm) => LinkTarget::Missing(format!("链接的记录「{target}」没有发布（草稿、未审批或已下架）")),
+                        None if site.unpublished.contains(&norm) => LinkTarget::Missing(format!(
+                            "链接的记录「{target}」没有发布（草稿、未审批或已下架）"
+                        )),
                         None if norm == "_index.md" => LinkTarget::Url(site.config.root.clone()),
                         None => LinkTarget::Missing(format!("找不到链接的记录「{target}」")),
                     };
@@ -146,12 +176,21 @@ fn render_bodies(input: &RenderInput, assets: &AssetUrls, diags: &mut Vec<Diagno
             };
             let root = &site.config.root;
             let root_relative = |t: &str| -> String {
-                if t.starts_with(root.as_str()) { t.to_string() } else { format!("{root}{}", t.trim_start_matches('/')) }
+                if t.starts_with(root.as_str()) {
+                    t.to_string()
+                } else {
+                    format!("{root}{}", t.trim_start_matches('/'))
+                }
             };
             let out = markdown::render(&file.body, &opts, &resolve, &root_relative);
             for broken in &out.broken_links {
                 let pos: Pos = file.source.pos_of(file.body_offset + broken.offset);
-                ds.push(file.source.error("E-LINK", pos, broken.message.clone(), "核对链接里的文件名和相对路径（../ 表示上一级文件夹）"));
+                ds.push(file.source.error(
+                    "E-LINK",
+                    pos,
+                    broken.message.clone(),
+                    "核对链接里的文件名和相对路径（../ 表示上一级文件夹）",
+                ));
             }
             for a in &e.rec.common.attachments {
                 if let Ok(path) = resolve_asset(file, &a.file, input.loaded)
@@ -167,7 +206,14 @@ fn render_bodies(input: &RenderInput, assets: &AssetUrls, diags: &mut Vec<Diagno
                 Some(s) => s.clone(),
                 None => markdown::summarize(&out.first_paragraph, 120),
             };
-            (Rendered { html: out.html, text: out.text, summary }, ds)
+            (
+                Rendered {
+                    html: out.html,
+                    text: out.text,
+                    summary,
+                },
+                ds,
+            )
         })
         .collect();
     let mut rendered = Vec::with_capacity(results.len());
@@ -179,7 +225,10 @@ fn render_bodies(input: &RenderInput, assets: &AssetUrls, diags: &mut Vec<Diagno
 }
 
 fn date_desc(a: &Entry, b: &Entry) -> std::cmp::Ordering {
-    b.rec.date().cmp(&a.rec.date()).then_with(|| a.slug.cmp(&b.slug))
+    b.rec
+        .date()
+        .cmp(&a.rec.date())
+        .then_with(|| a.slug.cmp(&b.slug))
 }
 
 /// The site-wide part of every context, built once.
@@ -216,6 +265,9 @@ fn site_value(site: &Site) -> Value {
     })
 }
 
+/// A rendered page's output path and bytes, or why its template failed.
+type RenderedPage = Result<(String, Vec<u8>), Box<Diagnostic>>;
+
 /// One page to render: where it goes, with which template, and its own context.
 struct Job {
     out: String,
@@ -227,7 +279,10 @@ struct Job {
 }
 
 fn page_path(url: &str, root: &str) -> String {
-    let rel = url.strip_prefix(root).unwrap_or(url).trim_start_matches('/');
+    let rel = url
+        .strip_prefix(root)
+        .unwrap_or(url)
+        .trim_start_matches('/');
     format!("{rel}index.html")
 }
 
@@ -236,8 +291,16 @@ fn paginate(items: Vec<Value>, base_url: &str, per_page: usize) -> Vec<(String, 
     let per_page = per_page.max(1);
     let total_items = items.len();
     let total_pages = total_items.div_ceil(per_page).max(1);
-    let url_of = |n: usize| if n == 1 { base_url.to_string() } else { format!("{base_url}page/{n}/") };
-    let pages: Vec<Value> = (1..=total_pages).map(|n| json!({"number": n, "url": url_of(n)})).collect();
+    let url_of = |n: usize| {
+        if n == 1 {
+            base_url.to_string()
+        } else {
+            format!("{base_url}page/{n}/")
+        }
+    };
+    let pages: Vec<Value> = (1..=total_pages)
+        .map(|n| json!({"number": n, "url": url_of(n)}))
+        .collect();
     let mut chunks: Vec<Vec<Value>> = items.chunks(per_page).map(<[Value]>::to_vec).collect();
     if chunks.is_empty() {
         chunks.push(Vec::new());
@@ -273,7 +336,11 @@ fn paginate(items: Vec<Value>, base_url: &str, per_page: usize) -> Vec<(String, 
 fn qr_svg(text: &str) -> String {
     match qrcode::QrCode::new(text.as_bytes()) {
         Ok(code) => {
-            let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(160, 160).quiet_zone(true).build();
+            let svg = code
+                .render::<qrcode::render::svg::Color>()
+                .min_dimensions(160, 160)
+                .quiet_zone(true)
+                .build();
             match svg.find("<svg") {
                 Some(i) => svg[i..].to_string(),
                 None => svg,
@@ -314,7 +381,11 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
         })
         .collect();
     let mut jobs = Vec::new();
-    let idx = |pred: &dyn Fn(&Entry) -> bool| -> Vec<usize> { (0..site.entries.len()).filter(|&i| pred(&site.entries[i])).collect() };
+    let idx = |pred: &dyn Fn(&Entry) -> bool| -> Vec<usize> {
+        (0..site.entries.len())
+            .filter(|&i| pred(&site.entries[i]))
+            .collect()
+    };
     let sorted = |mut v: Vec<usize>, cmp: &dyn Fn(&Entry, &Entry) -> std::cmp::Ordering| {
         v.sort_by(|&a, &b| cmp(&site.entries[a], &site.entries[b]));
         v
@@ -327,14 +398,15 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
         let b = &bodies[i];
         let c = &e.rec.common;
         record["content"] = json!(b.html);
-        record["attachments"] = if e.redacted {
-            json!([])
-        } else {
-            json!(c.attachments.iter().filter_map(|a| {
+        record["attachments"] =
+            if e.redacted {
+                json!([])
+            } else {
+                json!(c.attachments.iter().filter_map(|a| {
                 let path = resolve_asset(&e.rec.file, &a.file, input.loaded).ok()?;
                 Some(json!({"title": a.title, "url": assets.url(&path).0, "file": a.file}))
             }).collect::<Vec<_>>())
-        };
+            };
         record["approval"] = json!(c.approval.as_ref().map(|a| json!({
             "reviewed_by": a.reviewed_by, "approved_by": a.approved_by, "approved_on": a.approved_on.to_string(),
         })));
@@ -346,7 +418,11 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
                             .entries
                             .iter()
                             .enumerate()
-                            .filter_map(|(j, o)| o.as_notice().filter(|on| on.series.as_ref() == Some(series)).map(|on| (on.round.unwrap_or(0), j)))
+                            .filter_map(|(j, o)| {
+                                o.as_notice()
+                                    .filter(|on| on.series.as_ref() == Some(series))
+                                    .map(|on| (on.round.unwrap_or(0), j))
+                            })
                             .collect();
                         members.sort();
                         members
@@ -364,14 +440,27 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
                 ("notice.html", "notices")
             }
             Body::Meeting(_) => {
-                let problems = site.meeting_problems.get(&i).map(|v| cards_of(v)).unwrap_or_default();
+                let problems = site
+                    .meeting_problems
+                    .get(&i)
+                    .map(|v| cards_of(v))
+                    .unwrap_or_default();
                 record["problems"] = json!(if e.redacted { Vec::new() } else { problems });
                 ("meeting.html", "meetings")
             }
             Body::Problem(p) => {
-                record["meeting"] = site.problem_meeting.get(&i).map_or(Value::Null, |&m| cards[m].clone());
-                let mut timeline = vec![json!({"date": e.rec.date().map(|d| d.to_string()), "label": "上墙", "text": format!("问题上墙，完成时限 {}", crate::dates::zh(p.deadline))})];
-                timeline.extend(p.progress.iter().map(|x| json!({"date": x.date.to_string(), "label": "进展", "text": x.text})));
+                record["meeting"] = site
+                    .problem_meeting
+                    .get(&i)
+                    .map_or(Value::Null, |&m| cards[m].clone());
+                let mut timeline = vec![
+                    json!({"date": e.rec.date().map(|d| d.to_string()), "label": "上墙", "text": format!("问题上墙，完成时限 {}", crate::dates::zh(p.deadline))}),
+                ];
+                timeline.extend(
+                    p.progress.iter().map(
+                        |x| json!({"date": x.date.to_string(), "label": "进展", "text": x.text}),
+                    ),
+                );
                 if let Some(echo) = &p.echo {
                     timeline.push(json!({"date": echo.date.to_string(), "label": p.status.label(), "text": echo.result}));
                 }
@@ -412,28 +501,87 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
     }
 
     // Lists.
-    let list = |jobs: &mut Vec<Job>, items: Vec<usize>, base: &str, template: &'static str, title: &str, section: &'static str, extra: Vec<(&'static str, Value)>| {
+    let list = |jobs: &mut Vec<Job>,
+                items: Vec<usize>,
+                base: &str,
+                template: &'static str,
+                title: &str,
+                section: &'static str,
+                extra: Vec<(&'static str, Value)>| {
         let base_url = format!("{root}{base}");
         for (url, paginator) in paginate(cards_of(&items), &base_url, site.config.paginate) {
             let mut vars = vec![("paginator", paginator)];
             vars.extend(extra.iter().cloned());
-            jobs.push(Job { out: page_path(&url, &root), template, url, title: title.to_string(), section, vars });
+            jobs.push(Job {
+                out: page_path(&url, &root),
+                template,
+                url,
+                title: title.to_string(),
+                section,
+                vars,
+            });
         }
     };
-    let notices = sorted(idx(&|e| e.section() == Section::Notices), &|a, b| b.is_active_notice().cmp(&a.is_active_notice()).then_with(|| date_desc(a, b)));
-    list(&mut jobs, notices.clone(), "notices/", "notices.html", "公示公告", "notices", vec![]);
+    let notices = sorted(idx(&|e| e.section() == Section::Notices), &|a, b| {
+        b.is_active_notice()
+            .cmp(&a.is_active_notice())
+            .then_with(|| date_desc(a, b))
+    });
+    list(
+        &mut jobs,
+        notices.clone(),
+        "notices/",
+        "notices.html",
+        "公示公告",
+        "notices",
+        vec![],
+    );
     let meetings = sorted(idx(&|e| e.section() == Section::Meetings), &date_desc);
-    list(&mut jobs, meetings.clone(), "meetings/", "meetings.html", "会议记录", "meetings", vec![]);
-    let wall = sorted(idx(&|e| e.as_problem().is_some_and(|p| !p.status.is_closed())), &|a, b| {
-        let (pa, pb) = (a.as_problem(), b.as_problem());
-        b.problem.overdue.cmp(&a.problem.overdue).then_with(|| pa.map(|p| p.deadline).cmp(&pb.map(|p| p.deadline))).then_with(|| a.slug.cmp(&b.slug))
-    });
-    list(&mut jobs, wall.clone(), "problems/", "problems.html", "问题墙", "problems", vec![]);
-    let echo = sorted(idx(&|e| e.as_problem().is_some_and(|p| p.status.is_closed())), &|a, b| {
-        let d = |e: &Entry| e.as_problem().and_then(|p| p.echo.as_ref()).map(|x| x.date);
-        d(b).cmp(&d(a)).then_with(|| a.slug.cmp(&b.slug))
-    });
-    list(&mut jobs, echo.clone(), "echo/", "echo.html", "回音壁", "echo", vec![]);
+    list(
+        &mut jobs,
+        meetings.clone(),
+        "meetings/",
+        "meetings.html",
+        "会议记录",
+        "meetings",
+        vec![],
+    );
+    let wall = sorted(
+        idx(&|e| e.as_problem().is_some_and(|p| !p.status.is_closed())),
+        &|a, b| {
+            let (pa, pb) = (a.as_problem(), b.as_problem());
+            b.problem
+                .overdue
+                .cmp(&a.problem.overdue)
+                .then_with(|| pa.map(|p| p.deadline).cmp(&pb.map(|p| p.deadline)))
+                .then_with(|| a.slug.cmp(&b.slug))
+        },
+    );
+    list(
+        &mut jobs,
+        wall.clone(),
+        "problems/",
+        "problems.html",
+        "问题墙",
+        "problems",
+        vec![],
+    );
+    let echo = sorted(
+        idx(&|e| e.as_problem().is_some_and(|p| p.status.is_closed())),
+        &|a, b| {
+            let d = |e: &Entry| e.as_problem().and_then(|p| p.echo.as_ref()).map(|x| x.date);
+            d(b).cmp(&d(a)).then_with(|| a.slug.cmp(&b.slug))
+        },
+    );
+    list(
+        &mut jobs,
+        echo.clone(),
+        "echo/",
+        "echo.html",
+        "回音壁",
+        "echo",
+        vec![],
+    );
 
     // Services grouped by kind.
     let services = sorted(idx(&|e| e.section() == Section::Services), &date_desc);
@@ -445,10 +593,18 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
                 .filter(|&&i| matches!(&site.entries[i].rec.body, Body::Service(l) if l.kind == *k))
                 .map(|&i| cards[i].clone())
                 .collect();
-            (!lists.is_empty()).then(|| json!({"kind": k.code(), "kind_label": k.label(), "lists": lists}))
+            (!lists.is_empty())
+                .then(|| json!({"kind": k.code(), "kind_label": k.label(), "lists": lists}))
         })
         .collect();
-    jobs.push(Job { out: "services/index.html".into(), template: "services.html", url: format!("{root}services/"), title: "服务清单".into(), section: "services", vars: vec![("groups", json!(groups))] });
+    jobs.push(Job {
+        out: "services/index.html".into(),
+        template: "services.html",
+        url: format!("{root}services/"),
+        title: "服务清单".into(),
+        section: "services",
+        vars: vec![("groups", json!(groups))],
+    });
 
     // Tags.
     let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
@@ -465,12 +621,32 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
         .iter()
         .map(|(slug, (name, v))| json!({"name": name, "slug": slug, "url": views::tag_url(&site.config, slug), "count": v.len()}))
         .collect();
-    tag_values.sort_by(|a, b| b["count"].as_u64().cmp(&a["count"].as_u64()).then_with(|| a["slug"].as_str().cmp(&b["slug"].as_str())));
-    jobs.push(Job { out: "tags/index.html".into(), template: "tags.html", url: format!("{root}tags/"), title: "标签".into(), section: "", vars: vec![("tags", json!(tag_values))] });
+    tag_values.sort_by(|a, b| {
+        b["count"]
+            .as_u64()
+            .cmp(&a["count"].as_u64())
+            .then_with(|| a["slug"].as_str().cmp(&b["slug"].as_str()))
+    });
+    jobs.push(Job {
+        out: "tags/index.html".into(),
+        template: "tags.html",
+        url: format!("{root}tags/"),
+        title: "标签".into(),
+        section: "",
+        vars: vec![("tags", json!(tag_values))],
+    });
     for (slug, (name, members)) in &tags {
         let tag = json!({"name": name, "slug": slug, "url": views::tag_url(&site.config, slug), "count": members.len()});
         let members = sorted(members.clone(), &date_desc);
-        list(&mut jobs, members, &format!("tags/{slug}/"), "tag.html", &format!("标签：{name}"), "", vec![("tag", tag)]);
+        list(
+            &mut jobs,
+            members,
+            &format!("tags/{slug}/"),
+            "tag.html",
+            &format!("标签：{name}"),
+            "",
+            vec![("tag", tag)],
+        );
     }
 
     // Organisation units.
@@ -479,7 +655,13 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
         let mut children: Vec<Value> = unit.children.iter().map(|c| unit_ref(c)).collect();
         children.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
         let mut groups = Vec::new();
-        for section in [Section::Notices, Section::Meetings, Section::Problems, Section::Services, Section::Pages] {
+        for section in [
+            Section::Notices,
+            Section::Meetings,
+            Section::Problems,
+            Section::Services,
+            Section::Pages,
+        ] {
             let members = sorted(
                 idx(&|e| {
                     e.section() == section
@@ -495,18 +677,50 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
         }
         let value = json!({"id": id, "name": unit.name, "url": format!("{root}org/{id}/"),
             "parent": unit.parent.as_deref().map(unit_ref), "children": children});
-        jobs.push(Job { out: format!("org/{id}/index.html"), template: "org.html", url: format!("{root}org/{id}/"), title: unit.name.clone(), section: "", vars: vec![("unit", value), ("records", json!(groups))] });
+        jobs.push(Job {
+            out: format!("org/{id}/index.html"),
+            template: "org.html",
+            url: format!("{root}org/{id}/"),
+            title: unit.name.clone(),
+            section: "",
+            vars: vec![("unit", value), ("records", json!(groups))],
+        });
     }
 
     // Home, kiosk, search, 404.
     let active: Vec<usize> = sorted(idx(&|e| e.is_active_notice()), &|a, b| {
-        let end = |e: &Entry| e.as_notice().and_then(|n| n.publicity.as_ref()).map(|p| p.end);
+        let end = |e: &Entry| {
+            e.as_notice()
+                .and_then(|n| n.publicity.as_ref())
+                .map(|p| p.end)
+        };
         end(a).cmp(&end(b)).then_with(|| a.slug.cmp(&b.slug))
     });
-    let recent_notices: Vec<usize> = notices.iter().copied().filter(|&i| !site.entries[i].is_active_notice()).take(5).collect();
-    let overdue: Vec<usize> = wall.iter().copied().filter(|&i| site.entries[i].problem.overdue).collect();
+    let recent_notices: Vec<usize> = notices
+        .iter()
+        .copied()
+        .filter(|&i| !site.entries[i].is_active_notice())
+        .take(5)
+        .collect();
+    let overdue: Vec<usize> = wall
+        .iter()
+        .copied()
+        .filter(|&i| site.entries[i].problem.overdue)
+        .collect();
     let intro = site.indexes.iter().find(|p| p.file.rel == "_index.md");
-    let intro_html = intro.map(|p| markdown::render(&p.file.body, &RenderOptions { allow_raw_html: site.config.allow_raw_html }, &|t, _| LinkTarget::Url(t.to_string()), &|t| t.to_string()).html).unwrap_or_default();
+    let intro_html = intro
+        .map(|p| {
+            markdown::render(
+                &p.file.body,
+                &RenderOptions {
+                    allow_raw_html: site.config.allow_raw_html,
+                },
+                &|t, _| LinkTarget::Url(t.to_string()),
+                &|t| t.to_string(),
+            )
+            .html
+        })
+        .unwrap_or_default();
     let home = json!({
         "intro_html": intro_html,
         "intro_title": intro.and_then(|p| p.title.clone()),
@@ -518,20 +732,48 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
         "service_lists": cards_of(&services),
         "recent_echo": cards_of(&echo[..echo.len().min(3)]),
     });
-    jobs.push(Job { out: "index.html".into(), template: "home.html", url: root.clone(), title: site.config.title.clone(), section: "home", vars: vec![("home", home)] });
+    jobs.push(Job {
+        out: "index.html".into(),
+        template: "home.html",
+        url: root.clone(),
+        title: site.config.title.clone(),
+        section: "home",
+        vars: vec![("home", home)],
+    });
     let kiosk = json!({
         "active_notices": cards_of(&active),
         "notices_url": format!("{root}notices/"), "problems_url": format!("{root}problems/"), "echo_url": format!("{root}echo/"),
         "services_url": format!("{root}services/"), "meetings_url": format!("{root}meetings/"), "search_url": format!("{root}search/"),
     });
-    jobs.push(Job { out: "kiosk/index.html".into(), template: "kiosk.html", url: format!("{root}kiosk/"), title: "自助查询".into(), section: "", vars: vec![("kiosk", kiosk)] });
-    jobs.push(Job { out: "search/index.html".into(), template: "search.html", url: format!("{root}search/"), title: "搜索".into(), section: "search", vars: vec![] });
-    jobs.push(Job { out: "404.html".into(), template: "404.html", url: format!("{root}404.html"), title: "页面不存在".into(), section: "", vars: vec![] });
+    jobs.push(Job {
+        out: "kiosk/index.html".into(),
+        template: "kiosk.html",
+        url: format!("{root}kiosk/"),
+        title: "自助查询".into(),
+        section: "",
+        vars: vec![("kiosk", kiosk)],
+    });
+    jobs.push(Job {
+        out: "search/index.html".into(),
+        template: "search.html",
+        url: format!("{root}search/"),
+        title: "搜索".into(),
+        section: "search",
+        vars: vec![],
+    });
+    jobs.push(Job {
+        out: "404.html".into(),
+        template: "404.html",
+        url: format!("{root}404.html"),
+        title: "页面不存在".into(),
+        section: "",
+        vars: vec![],
+    });
 
     // Render everything in parallel.
     let site_v = site_value(site);
     let today = site.today.day.to_string();
-    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
+    let rendered: Vec<RenderedPage> = jobs
         .par_iter()
         .map(|job| {
             let mut ctx = Context::new();
@@ -546,11 +788,17 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
             }
             match input.tera.render(job.template, &ctx) {
                 Ok(html) => Ok((job.out.clone(), html.into_bytes())),
-                Err(e) => Err(crate::diag::SourceFile::new(format!("templates/{}", job.template), "").error(
-                    "E-TEMPLATE-RENDER",
-                    Pos::START,
-                    format!("渲染 {} 时模板出错：{}", job.url, theme::error_chain(&e).replace('\n', "；")),
-                    "检查模板里用到的变量名（见主题 README 的上下文说明）",
+                Err(e) => Err(Box::new(
+                    crate::diag::SourceFile::new(format!("templates/{}", job.template), "").error(
+                        "E-TEMPLATE-RENDER",
+                        Pos::START,
+                        format!(
+                            "渲染 {} 时模板出错：{}",
+                            job.url,
+                            theme::error_chain(&e).replace('\n', "；")
+                        ),
+                        "检查模板里用到的变量名（见主题 README 的上下文说明）",
+                    ),
                 )),
             }
         })
@@ -564,7 +812,7 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
             }
             Err(d) => {
                 failed = true;
-                diags.push(d);
+                diags.push(*d);
             }
         }
     }
@@ -574,9 +822,15 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
     for (path, bytes) in input.theme_statics {
         files.insert(path.clone(), Data::Bytes(bytes.clone()));
     }
-    files.insert("theme/highlight.css".into(), Data::Bytes(markdown::highlight_css().into_bytes()));
+    files.insert(
+        "theme/highlight.css".into(),
+        Data::Bytes(markdown::highlight_css().into_bytes()),
+    );
     for path in &input.loaded.static_files {
-        files.insert(path.clone(), Data::Copy(input.root.join("static").join(path)));
+        files.insert(
+            path.clone(),
+            Data::Copy(input.root.join("static").join(path)),
+        );
     }
     for (src, out) in copies {
         files.insert(out, Data::Copy(input.root.join("content").join(src)));

@@ -1,7 +1,504 @@
-//! The static search index (issue: Chinese search).
+//! The static search index (output.md "Search" and "Kiosk"; read by `themes/default/static/theme/search.js`).
+//!
+//! # Why a hand-built index
+//!
+//! The rule is 100% recall on substrings: a query of two or more Han characters finds every record
+//! that contains it as written, even across word boundaries (南段|路灯 → 段路灯). Pagefind (also with
+//! its `extended` feature) segments Chinese into words with ICU's dictionary segmenter, both when
+//! indexing and when querying; a query that the segmenter cuts differently from the text (段路灯 is
+//! not a word, 南段 and 路灯 are) finds nothing, so it cannot meet the rule. It would also pull in a
+//! large dependency tree (actix, ICU data, …) for a two-core build machine. So the index is built
+//! here, with one tokenizer that `search.js` mirrors exactly.
+//!
+//! # Design
+//!
+//! * **Text.** A record's searchable text is its title, then (after a gap) its body's plain text and
+//!   the fields a reader sees on its page: tags; a meeting's theme, location, host, participants and
+//!   decisions; a problem's id, source, location, 责任主体, measures, progress and result; a service
+//!   list's provider and its items' name, category, provider, target, location, hours, description
+//!   and funding; a notice's category and withdrawal reason. Drafts, unpublished and unlisted
+//!   records are not in `site.entries`; redacted ones are skipped here.
+//! * **Normalizing** (`norm_char`): full-width ASCII → half-width, U+3000 → space, A–Z → a–z. It maps
+//!   one character to one character, so offsets in the normalized text are offsets in the original.
+//! * **Tokens.** Characters are *indexed* when they are a–z, 0–9 or Han (`is_indexed`). Every pair
+//!   of adjacent indexed characters is a token (a bigram) and is stored with every position where
+//!   it starts. A query is split at non-indexed characters into terms; a term of length L ≥ 2 is
+//!   covered by the bigrams at offsets 0, 2, 4, … (plus L−2 when L is odd), and it occurs at `s`
+//!   exactly when each covering bigram occurs at `s + offset`. So the positional postings alone
+//!   answer the query exactly — 100 % recall *and* precision without downloading any record text —
+//!   and Latin letters and digits (`pdf`, `12345`) work the same way as Han. Title positions are
+//!   `0..len(title)`; the rest starts at `base` (one more than the longest title), so a hit at a
+//!   position below `base` is a title hit (ranked first) and no term spans title and body.
+//! * **Initials** (kiosk keypad). For titles containing Han characters, the variants of
+//!   `slug::initials_variants` (polyphones: up to 16 readings) are joined with `|` and indexed the
+//!   same way as bigrams under a `#` prefix (`#jz`, `#zd`, …), so `JZDT` finds 加装电梯.
+//! * **Chunks.** Tokens are sorted (code-point order) and packed into binary chunk files of about
+//!   [`TOKEN_CHUNK_BYTES`]; `meta.json` lists each chunk's first token, so a query fetches only the
+//!   chunks holding its covering bigrams (a very common bigram gets a chunk of its own). Record ids
+//!   are assigned newest first; record display data (url, title, date, text for the snippet) sits
+//!   in JSON chunks of about [`DOC_CHUNK_BYTES`] by id range, fetched only for the results shown.
+//!   `meta.json` also carries one small group code per record (type, kind, status, overdue) so the
+//!   kind and status filters and their counts need no further download.
+//! * Chunk files live in `search/<hash>/` where the hash covers their content, so they can be
+//!   cached forever; `search/meta.json` names the directory.
+//!
+//! Chunk format (`tN.bin`): `varint count`, then per token `varint len, UTF-8 bytes, varint len,
+//! postings`; postings: `varint docs`, then per record `varint (id − next expected id), varint n,
+//! n positions` (first absolute, the rest as gaps). Varints are unsigned LEB128.
 
-use super::{Files, Rendered};
+use super::{Data, Files, Rendered};
 use crate::derive::Site;
-use serde_json::Value;
+use crate::model::Body;
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use std::collections::HashMap;
 
-pub fn add_search_index(_site: &Site, _cards: &[Value], _bodies: &[Rendered], _files: &mut Files) {}
+/// Target size of one postings chunk. A query of k covering bigrams downloads at most about k of
+/// these (more only when one bigram alone is bigger).
+pub const TOKEN_CHUNK_BYTES: usize = 16 * 1024;
+/// Target size of one record-data chunk (a page of results fetches a few).
+pub const DOC_CHUNK_BYTES: usize = 4 * 1024;
+/// Records whose tokens are collected in parallel at a time (bounds memory on large sites).
+const BATCH: usize = 256;
+/// Format version, bumped when search.js must change with it.
+const VERSION: u32 = 1;
+
+/// The one-to-one normalization shared with search.js: full-width ASCII → ASCII, ideographic space
+/// → space, ASCII upper case → lower case.
+pub fn norm_char(c: char) -> char {
+    let c = match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    };
+    c.to_ascii_lowercase()
+}
+
+/// Han characters: 〇, CJK Unified Ideographs (with Extension A and B–H) and compatibility ideographs.
+pub fn is_han(c: char) -> bool {
+    matches!(c, '\u{3007}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{323AF}')
+}
+
+/// Characters that take part in tokens (after `norm_char`).
+pub fn is_indexed(c: char) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_digit() || is_han(c)
+}
+
+/// The text of a record that search finds besides its title: body, then the visible fields.
+fn record_text(site: &Site, i: usize, body: &str) -> String {
+    let e = &site.entries[i];
+    let opt = |o: &Option<String>| -> String { o.clone().unwrap_or_default() };
+    let mut parts: Vec<String> = vec![body.to_string()];
+    match &e.rec.body {
+        Body::Notice(n) => {
+            parts.push(opt(&n.category));
+            if let Some(w) = &n.withdrawn {
+                parts.push(w.reason.clone());
+            }
+        }
+        Body::Meeting(m) => {
+            parts.extend([opt(&m.theme), opt(&m.location), opt(&m.host)]);
+            parts.extend(m.participants.iter().cloned());
+            for d in &m.decisions {
+                parts.push(d.item.clone());
+                parts.push(d.decision.clone());
+            }
+        }
+        Body::Problem(p) => {
+            parts.extend([
+                p.id.clone(),
+                opt(&p.source),
+                opt(&p.location),
+                p.responsible.unit.clone(),
+                opt(&p.responsible.person),
+            ]);
+            parts.extend(p.measures.iter().cloned());
+            parts.extend(p.progress.iter().map(|x| x.text.clone()));
+            if let Some(echo) = &p.echo {
+                parts.push(echo.result.clone());
+            }
+        }
+        Body::Service(l) => {
+            parts.push(opt(&l.provider));
+            for it in &l.items {
+                parts.extend([
+                    it.name.clone(),
+                    opt(&it.category),
+                    opt(&it.provider),
+                    opt(&it.target),
+                    opt(&it.location),
+                    opt(&it.hours),
+                    opt(&it.description),
+                    opt(&it.funding),
+                ]);
+            }
+        }
+        Body::Page => {}
+    }
+    parts.extend(e.rec.common.tags.iter().cloned());
+    // One line per value; the line breaks are not indexed, so no term spans two values.
+    parts
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Initials aligned with the title: one letter/digit per character that has one, '.' otherwise.
+fn aligned_initials(title_norm: &str) -> String {
+    title_norm
+        .chars()
+        .map(|c| {
+            crate::slug::initials(&c.to_string())
+                .chars()
+                .next()
+                .map_or('.', |l| l.to_ascii_lowercase())
+        })
+        .collect()
+}
+
+/// A token: 0 = text bigram, 1 = initials bigram; packed so that sorting by key ≠ needed.
+type Key = u64;
+
+fn key(ns: u64, a: char, b: char) -> Key {
+    (ns << 42) | ((a as u64) << 21) | (b as u64)
+}
+
+fn key_string(k: Key) -> String {
+    let ns = k >> 42;
+    let a = char::from_u32(((k >> 21) & 0x1F_FFFF) as u32).unwrap_or('\u{FFFD}');
+    let b = char::from_u32((k & 0x1F_FFFF) as u32).unwrap_or('\u{FFFD}');
+    let mut s = String::new();
+    if ns == 1 {
+        s.push('#');
+    }
+    s.push(a);
+    s.push(b);
+    s
+}
+
+/// Adds the bigrams of `text` (normalized here) starting at `offset`.
+fn bigrams(text: &str, offset: u32, ns: u64, out: &mut Vec<(Key, u32)>) {
+    let mut prev: Option<char> = None;
+    for (i, c) in text.chars().enumerate() {
+        let c = norm_char(c);
+        let cur = is_indexed(c).then_some(c);
+        if let (Some(a), Some(b)) = (prev, cur) {
+            out.push((key(ns, a, b), offset + i as u32 - 1));
+        }
+        prev = cur;
+    }
+}
+
+fn varint(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let byte = (v & 0x7F) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+#[derive(Default)]
+struct Postings {
+    docs: u64,
+    next: u64,
+    bytes: Vec<u8>,
+}
+
+/// One searchable record, before ids are assigned.
+struct Doc {
+    entry: usize,
+    title: String,
+    rest: String,
+    initials: Option<(String, Vec<String>)>,
+    date: Option<String>,
+    url: String,
+    group: Value,
+}
+
+fn fnv(h: &mut u64, bytes: &[u8]) {
+    for b in bytes {
+        *h ^= u64::from(*b);
+        *h = h.wrapping_mul(0x100_0000_01b3);
+    }
+}
+
+pub fn add_search_index(site: &Site, cards: &[Value], bodies: &[Rendered], files: &mut Files) {
+    // Records, newest first (ids in this order make "newest first" the tie-break for free).
+    let mut docs: Vec<Doc> = (0..site.entries.len())
+        .into_par_iter()
+        .filter(|&i| !site.entries[i].redacted)
+        .map(|i| {
+            let e = &site.entries[i];
+            let c = &cards[i];
+            let title = e.rec.common.title.clone();
+            let title_norm: String = title.chars().map(norm_char).collect();
+            let initials = title.chars().any(is_han).then(|| {
+                let mut variants: Vec<String> = crate::slug::initials_variants(&title_norm).into_iter().map(|v| v.to_ascii_lowercase()).collect();
+                variants.dedup();
+                (aligned_initials(&title_norm), variants)
+            });
+            let s = |k: &str| c.get(k).cloned().unwrap_or(Value::Null);
+            let group = json!({
+                "type": s("type"), "type_label": s("type_label"), "kind": s("kind"), "kind_label": s("kind_label"),
+                "status": s("status"), "status_label": s("status_label"), "overdue": c.get("overdue").and_then(Value::as_bool).unwrap_or(false),
+            });
+            Doc {
+                entry: i,
+                rest: record_text(site, i, &bodies[i].text),
+                title,
+                initials,
+                date: c.get("date").and_then(Value::as_str).map(str::to_string),
+                url: e.url.clone(),
+                group,
+            }
+        })
+        .collect();
+    docs.sort_by(|a, b| {
+        a.date
+            .is_none()
+            .cmp(&b.date.is_none())
+            .then_with(|| b.date.cmp(&a.date))
+            .then_with(|| a.url.cmp(&b.url))
+    });
+
+    let base = docs
+        .iter()
+        .map(|d| d.title.chars().count())
+        .max()
+        .unwrap_or(0) as u32
+        + 1;
+
+    // Groups: the filterable facts of a record, one code per record in meta.json.
+    let mut groups: Vec<Value> = Vec::new();
+    let mut group_of: Vec<usize> = Vec::with_capacity(docs.len());
+    for d in &docs {
+        let g = match groups.iter().position(|g| *g == d.group) {
+            Some(g) => g,
+            None => {
+                groups.push(d.group.clone());
+                groups.len() - 1
+            }
+        };
+        group_of.push(g);
+    }
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+    let width = if groups.len() <= 64 {
+        1
+    } else if groups.len() <= 4096 {
+        2
+    } else {
+        3
+    };
+    let mut group_codes = String::with_capacity(docs.len() * width);
+    for &g in &group_of {
+        for k in (0..width).rev() {
+            group_codes.push(char::from(ALPHABET[(g >> (6 * k)) & 63]));
+        }
+    }
+
+    // Postings, built in id order batch by batch.
+    let mut postings: HashMap<Key, Postings> = HashMap::new();
+    for (batch_no, batch) in docs.chunks(BATCH).enumerate() {
+        let lists: Vec<Vec<(Key, u32)>> = batch
+            .par_iter()
+            .map(|d| {
+                let mut toks = Vec::new();
+                bigrams(&d.title, 0, 0, &mut toks);
+                bigrams(&d.rest, base, 0, &mut toks);
+                if let Some((_, variants)) = &d.initials {
+                    bigrams(&variants.join("|"), 0, 1, &mut toks);
+                }
+                toks.sort_unstable();
+                toks.dedup();
+                toks
+            })
+            .collect();
+        for (j, toks) in lists.iter().enumerate() {
+            let id = (batch_no * BATCH + j) as u64;
+            let mut k = 0;
+            while k < toks.len() {
+                let token = toks[k].0;
+                let mut end = k;
+                while end < toks.len() && toks[end].0 == token {
+                    end += 1;
+                }
+                let p = postings.entry(token).or_default();
+                varint(&mut p.bytes, id - p.next);
+                varint(&mut p.bytes, (end - k) as u64);
+                let mut last = 0u32;
+                for (n, &(_, pos)) in toks[k..end].iter().enumerate() {
+                    varint(
+                        &mut p.bytes,
+                        u64::from(if n == 0 { pos } else { pos - last }),
+                    );
+                    last = pos;
+                }
+                p.docs += 1;
+                p.next = id + 1;
+                k = end;
+            }
+        }
+    }
+    let mut tokens: Vec<(String, Postings)> = postings
+        .into_iter()
+        .map(|(k, p)| (key_string(k), p))
+        .collect();
+    tokens.sort_by(|a, b| a.0.cmp(&b.0));
+
+    // Pack tokens into chunks.
+    let mut token_chunks: Vec<Vec<u8>> = Vec::new();
+    let mut first_tokens: Vec<String> = Vec::new();
+    let mut body: Vec<u8> = Vec::new();
+    let mut count = 0u64;
+    let flush = |body: &mut Vec<u8>, count: &mut u64, out: &mut Vec<Vec<u8>>| {
+        let mut chunk = Vec::with_capacity(body.len() + 4);
+        varint(&mut chunk, *count);
+        chunk.append(body);
+        out.push(chunk);
+        *count = 0;
+    };
+    for (token, p) in &tokens {
+        let mut entry = Vec::with_capacity(p.bytes.len() + 16);
+        varint(&mut entry, token.len() as u64);
+        entry.extend_from_slice(token.as_bytes());
+        let mut blob = Vec::with_capacity(p.bytes.len() + 4);
+        varint(&mut blob, p.docs);
+        blob.extend_from_slice(&p.bytes);
+        varint(&mut entry, blob.len() as u64);
+        entry.extend_from_slice(&blob);
+        if count > 0 && body.len() + entry.len() > TOKEN_CHUNK_BYTES {
+            flush(&mut body, &mut count, &mut token_chunks);
+        }
+        if count == 0 {
+            first_tokens.push(token.clone());
+        }
+        body.extend_from_slice(&entry);
+        count += 1;
+    }
+    if count > 0 {
+        flush(&mut body, &mut count, &mut token_chunks);
+    }
+
+    // Record data, packed by id range.
+    let mut doc_chunks: Vec<Vec<u8>> = Vec::new();
+    let mut first_docs: Vec<usize> = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    let mut current_len = 0;
+    let finish = |current: &mut Vec<String>, out: &mut Vec<Vec<u8>>| {
+        out.push(format!("[{}]", current.join(",")).into_bytes());
+        current.clear();
+    };
+    for (id, d) in docs.iter().enumerate() {
+        let e = &site.entries[d.entry];
+        let c = &cards[d.entry];
+        let mut v = json!({"u": d.url, "t": d.title, "d": d.date, "x": d.rest});
+        if let Some((aligned, _)) = &d.initials {
+            v["i"] = json!(aligned);
+        }
+        match &e.rec.body {
+            Body::Notice(_) if !c["publicity"].is_null() => {
+                v["p"] = json!([c["publicity"]["start"], c["publicity"]["end"]]);
+                if let Some(w) = c["withdrawn"]["date"].as_str() {
+                    v["w"] = json!(w);
+                }
+            }
+            Body::Problem(_) => {
+                v["dl"] = c["deadline"].clone();
+                v["cl"] = c["closed"].clone();
+                v["ot"] = c["on_time"].clone();
+            }
+            _ => {}
+        }
+        let s = v.to_string();
+        if !current.is_empty() && current_len + s.len() > DOC_CHUNK_BYTES {
+            finish(&mut current, &mut doc_chunks);
+            current_len = 0;
+        }
+        if current.is_empty() {
+            first_docs.push(id);
+        }
+        current_len += s.len() + 1;
+        current.push(s);
+    }
+    if !current.is_empty() {
+        finish(&mut current, &mut doc_chunks);
+    }
+
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    fnv(&mut hash, &base.to_le_bytes());
+    fnv(&mut hash, group_codes.as_bytes());
+    for c in token_chunks.iter().chain(doc_chunks.iter()) {
+        fnv(&mut hash, &(c.len() as u64).to_le_bytes());
+        fnv(&mut hash, c);
+    }
+    let dir = format!("{:012x}", hash >> 16);
+
+    let meta = json!({
+        "version": VERSION,
+        "dir": dir,
+        "count": docs.len(),
+        "base": base,
+        "tokens": first_tokens,
+        "docs": first_docs,
+        "groups": groups,
+        "width": width,
+        "g": group_codes,
+    });
+    files.insert(
+        "search/meta.json".into(),
+        Data::Bytes(meta.to_string().into_bytes()),
+    );
+    for (n, c) in token_chunks.into_iter().enumerate() {
+        files.insert(format!("search/{dir}/t{n}.bin"), Data::Bytes(c));
+    }
+    for (n, c) in doc_chunks.into_iter().enumerate() {
+        files.insert(format!("search/{dir}/d{n}.json"), Data::Bytes(c));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalization_is_one_to_one() {
+        let s = "ＰＤＦ　５号楼ABC加装";
+        let n: String = s.chars().map(norm_char).collect();
+        assert_eq!(n, "pdf 5号楼abc加装");
+        assert_eq!(n.chars().count(), s.chars().count());
+    }
+
+    #[test]
+    fn bigrams_skip_separators_and_keep_positions() {
+        let mut out = Vec::new();
+        bigrams("南段路灯，PDF", 10, 0, &mut out);
+        let got: Vec<(String, u32)> = out.iter().map(|&(k, p)| (key_string(k), p)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("南段".into(), 10),
+                ("段路".into(), 11),
+                ("路灯".into(), 12),
+                ("pd".into(), 15),
+                ("df".into(), 16)
+            ]
+        );
+    }
+
+    #[test]
+    fn initials_tokens_are_prefixed_and_sort_first() {
+        assert_eq!(key_string(key(1, 'j', 'z')), "#jz");
+        assert!(key_string(key(1, 'z', 'z')) < key_string(key(0, '0', '0')));
+    }
+
+    #[test]
+    fn aligned_initials_follow_the_title() {
+        assert_eq!(aligned_initials("5号楼·加装电梯"), "5hl.jzdt");
+    }
+}

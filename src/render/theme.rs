@@ -18,7 +18,10 @@ pub struct Theme {
 fn collect_dir(dir: &Dir<'_>, prefix: &str, out: &mut Vec<(String, Vec<u8>)>) {
     for f in dir.files() {
         let rel = f.path().strip_prefix(prefix).unwrap_or(f.path());
-        out.push((rel.to_string_lossy().replace('\\', "/"), f.contents().to_vec()));
+        out.push((
+            rel.to_string_lossy().replace('\\', "/"),
+            f.contents().to_vec(),
+        ));
     }
     for d in dir.dirs() {
         collect_dir(d, prefix, out);
@@ -30,12 +33,22 @@ fn read_disk_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
     if !dir.is_dir() {
         return out;
     }
-    for entry in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name().into_iter().flatten() {
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
         if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
-        if let (Ok(rel), Ok(bytes)) = (entry.path().strip_prefix(dir), std::fs::read(entry.path())) {
-            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        if let (Ok(rel), Ok(bytes)) = (entry.path().strip_prefix(dir), std::fs::read(entry.path()))
+        {
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
             out.push((rel, bytes));
         }
     }
@@ -43,19 +56,35 @@ fn read_disk_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 pub fn load_theme(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Theme {
-    let mut theme = Theme { templates: BTreeMap::new(), statics: BTreeMap::new() };
+    let mut theme = Theme {
+        templates: BTreeMap::new(),
+        statics: BTreeMap::new(),
+    };
     let disk = root.join("themes").join(name);
     let (templates, statics, prefix) = if disk.is_dir() {
-        (read_disk_dir(&disk.join("templates")), read_disk_dir(&disk.join("static")), format!("themes/{name}/"))
+        (
+            read_disk_dir(&disk.join("templates")),
+            read_disk_dir(&disk.join("static")),
+            format!("themes/{name}/"),
+        )
     } else {
         if name != "default" {
-            let file = SourceFile::new("site.yaml", std::fs::read_to_string(root.join("site.yaml")).unwrap_or_default());
-            let line = file.text.lines().position(|l| l.trim_start().starts_with("theme:")).map_or(1, |i| i + 1);
+            let file = SourceFile::new(
+                "site.yaml",
+                std::fs::read_to_string(root.join("site.yaml")).unwrap_or_default(),
+            );
+            let line = file
+                .text
+                .lines()
+                .position(|l| l.trim_start().starts_with("theme:"))
+                .map_or(1, |i| i + 1);
             diags.push(file.error(
                 "E-THEME",
                 Pos::new(crate::diag::to_u32(line), 1),
                 format!("找不到主题 `{name}`"),
-                format!("把主题放在 themes/{name}/（含 templates/ 和 static/），或写 theme: default"),
+                format!(
+                    "把主题放在 themes/{name}/（含 templates/ 和 static/），或写 theme: default"
+                ),
             ));
         }
         let mut t = Vec::new();
@@ -70,11 +99,15 @@ pub fn load_theme(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Theme
     };
     for (rel, bytes) in templates {
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        theme.templates.insert(rel.clone(), (format!("{prefix}templates/{rel}"), text));
+        theme
+            .templates
+            .insert(rel.clone(), (format!("{prefix}templates/{rel}"), text));
     }
     for (rel, bytes) in read_disk_dir(&root.join("templates")) {
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        theme.templates.insert(rel.clone(), (format!("templates/{rel}"), text));
+        theme
+            .templates
+            .insert(rel.clone(), (format!("templates/{rel}"), text));
     }
     theme.statics.extend(statics);
     theme
@@ -82,8 +115,12 @@ pub fn load_theme(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Theme
 
 /// `--> 3:5` in Tera's parse errors, so a template mistake points at its line.
 fn tera_pos(message: &str) -> Pos {
-    let Some(i) = message.find("--> ") else { return Pos::START };
-    let mut nums = message[i + 4..].split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+    let Some(i) = message.find("--> ") else {
+        return Pos::START;
+    };
+    let mut nums = message[i + 4..]
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty());
     let line = nums.next().and_then(|n| n.parse().ok()).unwrap_or(1);
     let col = nums.next().and_then(|n| n.parse().ok()).unwrap_or(1);
     Pos::new(line, col)
@@ -93,7 +130,7 @@ pub fn error_chain(e: &tera::Error) -> String {
     let mut msg = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
-        msg.push_str("\n");
+        msg.push('\n');
         msg.push_str(&s.to_string());
         source = s.source();
     }
@@ -105,14 +142,23 @@ pub fn compile(theme: &Theme, diags: &mut Vec<Diagnostic>) -> Option<Tera> {
     tera.autoescape_on(vec![".html", ".xml", ".svg"]);
     tera.register_filter("zh_date", zh_date);
     tera.register_filter("pct", pct_filter);
-    let raw: Vec<(&str, &str)> = theme.templates.iter().map(|(name, (_, text))| (name.as_str(), text.as_str())).collect();
+    let raw: Vec<(&str, &str)> = theme
+        .templates
+        .iter()
+        .map(|(name, (_, text))| (name.as_str(), text.as_str()))
+        .collect();
     // Added one by one first, so each broken template is reported with its own file.
     let mut ok = true;
     for (name, (path, text)) in &theme.templates {
         if let Err(e) = tera::Template::new(name, None, text) {
             let chain = error_chain(&e);
             let file = SourceFile::new(path.clone(), text.clone());
-            diags.push(file.error("E-TEMPLATE", tera_pos(&chain), format!("模板有语法错误：{}", chain.lines().last().unwrap_or("")), "按 Tera 模板语法修改这一处"));
+            diags.push(file.error(
+                "E-TEMPLATE",
+                tera_pos(&chain),
+                format!("模板有语法错误：{}", chain.lines().last().unwrap_or("")),
+                "按 Tera 模板语法修改这一处",
+            ));
             ok = false;
         }
     }
@@ -120,7 +166,12 @@ pub fn compile(theme: &Theme, diags: &mut Vec<Diagnostic>) -> Option<Tera> {
         return None;
     }
     if let Err(e) = tera.add_raw_templates(raw) {
-        diags.push(SourceFile::new("templates/", "").error("E-TEMPLATE", Pos::START, format!("模板无法组合：{}", error_chain(&e).replace('\n', "；")), "检查 extends、import 和 include 引用的模板名"));
+        diags.push(SourceFile::new("templates/", "").error(
+            "E-TEMPLATE",
+            Pos::START,
+            format!("模板无法组合：{}", error_chain(&e).replace('\n', "；")),
+            "检查 extends、import 和 include 引用的模板名",
+        ));
         return None;
     }
     Some(tera)
@@ -134,7 +185,11 @@ fn zh_date(value: &Value, _: &std::collections::HashMap<String, Value>) -> tera:
 }
 
 fn pct_filter(value: &Value, _: &std::collections::HashMap<String, Value>) -> tera::Result<Value> {
-    Ok(Value::String(value.as_f64().map_or_else(|| "—".to_string(), crate::derive::pct)))
+    Ok(Value::String(
+        value
+            .as_f64()
+            .map_or_else(|| "—".to_string(), crate::derive::pct),
+    ))
 }
 
 #[cfg(test)]
@@ -158,7 +213,10 @@ mod tests {
         std::fs::write(dir.path().join("templates/404.html"), "ok\n{% if %}\n").expect("write");
         let mut diags = Vec::new();
         let theme = load_theme(dir.path(), "default", &mut diags);
-        assert_eq!(theme.templates.get("404.html").map(|t| t.0.as_str()), Some("templates/404.html"));
+        assert_eq!(
+            theme.templates.get("404.html").map(|t| t.0.as_str()),
+            Some("templates/404.html")
+        );
         assert!(compile(&theme, &mut diags).is_none());
         assert_eq!(diags[0].file, "templates/404.html");
         assert_eq!(diags[0].line, 2);

@@ -19,7 +19,9 @@ pub fn type_of(section: Section) -> (&'static str, &'static str) {
 
 pub fn org_ref(config: &SiteConfig, id: Option<&String>) -> Value {
     match id.and_then(|id| config.org_name(id).map(|n| (id, n))) {
-        Some((id, name)) => json!({"id": id, "name": name, "url": format!("{}org/{}/", config.root, id)}),
+        Some((id, name)) => {
+            json!({"id": id, "name": name, "url": format!("{}org/{}/", config.root, id)})
+        }
         None => Value::Null,
     }
 }
@@ -174,8 +176,22 @@ pub fn item(config: &SiteConfig, i: &ServiceItem) -> Value {
 /// A redacted record keeps only its title, kind and dates (content.md §2).
 pub fn redact(mut card: Value) -> Value {
     const KEEP: &[&str] = &[
-        "type", "type_label", "slug", "url", "permalink", "title", "date", "updated", "kind", "kind_label", "redacted",
-        "publicity", "deadline", "id", "tags", "org",
+        "type",
+        "type_label",
+        "slug",
+        "url",
+        "permalink",
+        "title",
+        "date",
+        "updated",
+        "kind",
+        "kind_label",
+        "redacted",
+        "publicity",
+        "deadline",
+        "id",
+        "tags",
+        "org",
     ];
     if let Some(obj) = card.as_object_mut() {
         for (k, v) in obj.iter_mut() {
