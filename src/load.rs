@@ -244,8 +244,10 @@ fn read_markdown(rel: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<
     } else {
         Section::Pages
     };
-    let is_index = name == "_index.md";
-    let bundle = name == "index.md" && parts.len() > 1;
+    // A plain folder's `_index.md` is that folder's own page; elsewhere it is introductory text.
+    let folder_page = name == "_index.md" && parts.len() > 1 && section == Section::Pages;
+    let is_index = name == "_index.md" && !folder_page;
+    let bundle = (name == "index.md" || folder_page) && parts.len() > 1;
     let dir = parts[..parts.len() - 1].join("/");
     let stem = if bundle {
         parts[parts.len() - 2].to_string()

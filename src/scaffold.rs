@@ -581,6 +581,45 @@ mod tests {
         }
     }
 
+    /// The example site must build without a single diagnostic, with a running 公示 and an open
+    /// problem, whatever day init runs on: year ends, leap days, years the calendar does not know.
+    #[test]
+    fn init_site_builds_clean_on_any_day() {
+        use crate::build::{self, Options, Outcome};
+        for today in ["2026-01-03", "2026-12-30", "2028-02-29", "2031-07-15"] {
+            let tmp = tempfile::tempdir().expect("temp dir");
+            for (rel, text) in init_files(d(today)) {
+                let path = tmp.path().join("site").join(rel);
+                fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
+                fs::write(&path, text).expect("write");
+            }
+            let out = tmp.path().join("out");
+            let opts = Options {
+                root: tmp.path().join("site"),
+                output: Some(out.clone()),
+                now: Some(today.into()),
+                drafts: false,
+                base_url: None,
+            };
+            match build::run(&opts) {
+                Outcome::Done { diags, .. } => assert!(diags.is_empty(), "{today}: {diags:?}"),
+                Outcome::Failed(diags) => panic!("{today}: {diags:?}"),
+                Outcome::BadNow(s) => panic!("{today}: bad now {s}"),
+            }
+            let json = |name: &str| -> serde_json::Value {
+                let text = fs::read_to_string(out.join("data").join(name)).expect("export written");
+                serde_json::from_str(&text).expect("valid JSON")
+            };
+            let notices = json("notices.json");
+            assert_eq!(notices[0]["status"], "active", "{today}: {notices}");
+            let problems = json("problems.json");
+            assert_eq!(problems[0]["status"], "in_progress", "{today}: {problems}");
+            assert_eq!(problems[0]["overdue"], false, "{today}: {problems}");
+            let meetings = json("meetings.json");
+            assert_eq!(meetings[0]["problems"][0], problems[0]["id"], "{today}: the problem names the meeting");
+        }
+    }
+
     #[test]
     fn init_problem_id_follows_the_problem_date_year() {
         let files = init_files(d("2027-01-02"));

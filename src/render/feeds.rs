@@ -72,9 +72,16 @@ pub fn add_feeds(site: &Site, _cards: &[Value], bodies: &[Rendered], files: &mut
     for (name, text) in SCHEMAS {
         // `$id` is where this site publishes the schema; spliced in as text to keep the authored
         // layout (a unit test proves every embedded schema is a JSON object).
-        let id = ascii_uri(&site.config.absolute(&format!("{}schema/{name}.json", site.config.root)));
+        let id = ascii_uri(
+            &site
+                .config
+                .absolute(&format!("{}schema/{name}.json", site.config.root)),
+        );
         if let Some(rest) = text.trim_start().strip_prefix('{') {
-            files.insert(format!("schema/{name}.json"), bytes(format!("{{\n  \"$id\": {},{rest}", json!(id))));
+            files.insert(
+                format!("schema/{name}.json"),
+                bytes(format!("{{\n  \"$id\": {},{rest}", json!(id))),
+            );
         }
     }
 }
@@ -727,9 +734,16 @@ fn open311_services(site: &Site) -> Value {
                 ),
                 ("联系", item.contact.clone()),
             ];
-            let facts: Vec<String> =
-                facts.into_iter().filter_map(|(k, v)| Some(format!("{k}：{}", v?))).collect();
-            let mut desc = item.description.as_deref().unwrap_or_default().trim().to_string();
+            let facts: Vec<String> = facts
+                .into_iter()
+                .filter_map(|(k, v)| Some(format!("{k}：{}", v?)))
+                .collect();
+            let mut desc = item
+                .description
+                .as_deref()
+                .unwrap_or_default()
+                .trim()
+                .to_string();
             if !facts.is_empty() {
                 if !desc.is_empty() && !desc.ends_with(['。', '！', '？', '；', '.']) {
                     desc.push('。');

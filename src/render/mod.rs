@@ -10,13 +10,14 @@ pub mod views;
 use crate::derive::{Entry, Site};
 use crate::diag::{Diagnostic, Pos};
 use crate::enums::ServiceKind;
-use crate::load::{Loaded, Section};
+use crate::load::{ContentFile, Loaded, Section};
 use crate::markdown::{self, LinkKind, LinkTarget, RenderOptions};
 use crate::model::{AssetPath, Body, normalize, resolve_asset};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::cell::RefCell;
 use std::sync::Mutex;
 use tera::{Context, Tera};
 
@@ -115,105 +116,118 @@ pub struct RenderInput<'a> {
     pub theme_statics: &'a BTreeMap<String, Vec<u8>>,
 }
 
+/// One Markdown file rendered with its links resolved: the body, the assets it needs copied, and a
+/// diagnostic for every link whose target does not exist.
+struct MarkdownBody {
+    out: markdown::Rendered,
+    copies: Vec<(String, String)>,
+    diags: Vec<Diagnostic>,
+}
+
+fn render_markdown(input: &RenderInput, assets: &AssetUrls, file: &ContentFile) -> MarkdownBody {
+    let site = input.site;
+    let opts = RenderOptions {
+        allow_raw_html: site.config.allow_raw_html,
+    };
+    let copies = RefCell::new(Vec::new());
+    let resolve = |target: &str, kind: LinkKind| -> LinkTarget {
+        let target = percent_decode(target);
+        let joined = if file.dir.is_empty() {
+            target.clone()
+        } else {
+            format!("{}/{target}", file.dir)
+        };
+        let Some(norm) = normalize(&joined) else {
+            return LinkTarget::Missing(format!("链接「{target}」超出了网站目录"));
+        };
+        if kind == LinkKind::Link && norm.ends_with(".md") {
+            return match site.by_path.get(&norm) {
+                Some(&i) => LinkTarget::Url(site.entries[i].url.clone()),
+                None if site.unpublished.contains(&norm) => LinkTarget::Missing(format!(
+                    "链接的记录「{target}」没有发布（草稿、未审批或已下架）"
+                )),
+                None if norm == "_index.md" => LinkTarget::Url(site.config.root.clone()),
+                None => LinkTarget::Missing(format!("找不到链接的记录「{target}」")),
+            };
+        }
+        match resolve_asset(file, &target, input.loaded) {
+            Ok(path) => {
+                let (url, copy) = assets.url(&path);
+                copies.borrow_mut().extend(copy);
+                LinkTarget::Url(url)
+            }
+            Err(message) => LinkTarget::Missing(message),
+        }
+    };
+    let root = &site.config.root;
+    let root_relative = |t: &str| -> String {
+        if t.starts_with(root.as_str()) {
+            t.to_string()
+        } else {
+            format!("{root}{}", t.trim_start_matches('/'))
+        }
+    };
+    let out = markdown::render(&file.body, &opts, &resolve, &root_relative);
+    let diags = out
+        .broken_links
+        .iter()
+        .map(|broken| {
+            let pos: Pos = file.source.pos_of(file.body_offset + broken.offset);
+            file.source.error(
+                "E-LINK",
+                pos,
+                broken.message.clone(),
+                "核对链接里的文件名和相对路径（../ 表示上一级文件夹）",
+            )
+        })
+        .collect();
+    MarkdownBody {
+        out,
+        copies: copies.into_inner(),
+        diags,
+    }
+}
+
 /// Renders every record body; reports broken links; returns the bodies and the assets to copy.
 fn render_bodies(
     input: &RenderInput,
     assets: &AssetUrls,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Rendered>, BTreeMap<String, String>) {
-    let site = input.site;
     let copies = Mutex::new(BTreeMap::new());
-    let opts = RenderOptions {
-        allow_raw_html: site.config.allow_raw_html,
-    };
-    let results: Vec<(Rendered, Vec<Diagnostic>)> = site
+    let results: Vec<(Rendered, Vec<Diagnostic>)> = input
+        .site
         .entries
         .par_iter()
         .map(|e| {
-            let mut ds = Vec::new();
             if e.redacted {
-                return (
-                    Rendered {
-                        html: String::new(),
-                        text: String::new(),
-                        summary: String::new(),
-                    },
-                    ds,
-                );
+                let empty = Rendered {
+                    html: String::new(),
+                    text: String::new(),
+                    summary: String::new(),
+                };
+                return (empty, Vec::new());
             }
             let file = &e.rec.file;
-            let local = std::cell::RefCell::new(Vec::new());
-            let resolve = |target: &str, kind: LinkKind| -> LinkTarget {
-                let target = percent_decode(target);
-                let joined = if file.dir.is_empty() {
-                    target.clone()
-                } else {
-                    format!("{}/{target}", file.dir)
-                };
-                let Some(norm) = normalize(&joined) else {
-                    return LinkTarget::Missing(format!("链接「{target}」超出了网站目录"));
-                };
-                if kind == LinkKind::Link && norm.ends_with(".md") {
-                    return match site.by_path.get(&norm) {
-                        Some(&i) => LinkTarget::Url(site.entries[i].url.clone()),
-                        None if site.unpublished.contains(&norm) => LinkTarget::Missing(format!(
-                            "链接的记录「{target}」没有发布（草稿、未审批或已下架）"
-                        )),
-                        None if norm == "_index.md" => LinkTarget::Url(site.config.root.clone()),
-                        None => LinkTarget::Missing(format!("找不到链接的记录「{target}」")),
-                    };
-                }
-                match resolve_asset(file, &target, input.loaded) {
-                    Ok(path) => {
-                        let (url, copy) = assets.url(&path);
-                        if let Some(c) = copy {
-                            local.borrow_mut().push(c);
-                        }
-                        LinkTarget::Url(url)
-                    }
-                    Err(message) => LinkTarget::Missing(message),
-                }
-            };
-            let root = &site.config.root;
-            let root_relative = |t: &str| -> String {
-                if t.starts_with(root.as_str()) {
-                    t.to_string()
-                } else {
-                    format!("{root}{}", t.trim_start_matches('/'))
-                }
-            };
-            let out = markdown::render(&file.body, &opts, &resolve, &root_relative);
-            for broken in &out.broken_links {
-                let pos: Pos = file.source.pos_of(file.body_offset + broken.offset);
-                ds.push(file.source.error(
-                    "E-LINK",
-                    pos,
-                    broken.message.clone(),
-                    "核对链接里的文件名和相对路径（../ 表示上一级文件夹）",
-                ));
-            }
+            let mut body = render_markdown(input, assets, file);
             for a in &e.rec.common.attachments {
-                if let Ok(path) = resolve_asset(file, &a.file, input.loaded)
-                    && let (_, Some(c)) = assets.url(&path)
-                {
-                    local.borrow_mut().push(c);
+                if let Ok(path) = resolve_asset(file, &a.file, input.loaded) {
+                    body.copies.extend(assets.url(&path).1);
                 }
             }
             if let Ok(mut all) = copies.lock() {
-                all.extend(local.into_inner());
+                all.extend(body.copies);
             }
             let summary = match &e.rec.common.summary {
                 Some(s) => s.clone(),
-                None => markdown::summarize(&out.first_paragraph, 120),
+                None => markdown::summarize(&body.out.first_paragraph, 120),
             };
-            (
-                Rendered {
-                    html: out.html,
-                    text: out.text,
-                    summary,
-                },
-                ds,
-            )
+            let rendered = Rendered {
+                html: body.out.html,
+                text: body.out.text,
+                summary,
+            };
+            (rendered, body.diags)
         })
         .collect();
     let mut rendered = Vec::with_capacity(results.len());
@@ -222,6 +236,23 @@ fn render_bodies(
         rendered.push(r);
     }
     (rendered, copies.into_inner().unwrap_or_default())
+}
+
+/// The `_index.md` texts of the home page and the record sections: (title, HTML) by folder.
+fn render_intros(
+    input: &RenderInput,
+    assets: &AssetUrls,
+    copies: &mut BTreeMap<String, String>,
+    diags: &mut Vec<Diagnostic>,
+) -> HashMap<String, (Option<String>, String)> {
+    let mut intros = HashMap::new();
+    for page in &input.site.indexes {
+        let body = render_markdown(input, assets, &page.file);
+        diags.extend(body.diags);
+        copies.extend(body.copies);
+        intros.insert(page.file.dir.clone(), (page.title.clone(), body.out.html));
+    }
+    intros
 }
 
 fn date_desc(a: &Entry, b: &Entry) -> std::cmp::Ordering {
@@ -362,6 +393,11 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
         .collect();
     let assets = AssetUrls { site, bundle_dirs };
     let (bodies, mut copies) = render_bodies(input, &assets, diags);
+    let intros = render_intros(input, &assets, &mut copies, diags);
+    let intro = |dir: &str| match intros.get(dir) {
+        Some((title, html)) => json!({"title": title, "html": html}),
+        None => Value::Null,
+    };
     // A published bundle's folder is published with it, so its images and files work.
     for asset in &input.loaded.content_assets {
         if let Some(dir) = asset.rfind('/').map(|i| &asset[..i])
@@ -485,7 +521,22 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
                 ("service.html", "services")
             }
             Body::Page => {
-                let children: Vec<Value> = Vec::new();
+                // A folder's own page lists the pages inside the folder.
+                let folder = &e.rec.file.dir;
+                let children: Vec<Value> = if e.rec.file.bundle {
+                    fn parent_of(f: &ContentFile) -> &str {
+                        let dir = f.dir.as_str();
+                        if f.bundle { dir.rsplit_once('/').map_or("", |(p, _)| p) } else { dir }
+                    }
+                    let mut kids = idx(&|o| {
+                        o.section() == Section::Pages && parent_of(&o.rec.file) == folder.as_str()
+                    });
+                    kids.retain(|&k| k != i);
+                    kids.sort_by(|&a, &b| site.entries[a].rec.common.title.cmp(&site.entries[b].rec.common.title));
+                    cards_of(&kids)
+                } else {
+                    Vec::new()
+                };
                 record["children"] = json!(children);
                 ("page.html", "")
             }
@@ -534,7 +585,7 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
         "notices.html",
         "公示公告",
         "notices",
-        vec![],
+        vec![("intro", intro("notices"))],
     );
     let meetings = sorted(idx(&|e| e.section() == Section::Meetings), &date_desc);
     list(
@@ -544,7 +595,7 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
         "meetings.html",
         "会议记录",
         "meetings",
-        vec![],
+        vec![("intro", intro("meetings"))],
     );
     let wall = sorted(
         idx(&|e| e.as_problem().is_some_and(|p| !p.status.is_closed())),
@@ -564,7 +615,7 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
         "problems.html",
         "问题墙",
         "problems",
-        vec![],
+        vec![("intro", intro("problems"))],
     );
     let echo = sorted(
         idx(&|e| e.as_problem().is_some_and(|p| p.status.is_closed())),
@@ -603,7 +654,7 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
         url: format!("{root}services/"),
         title: "服务清单".into(),
         section: "services",
-        vars: vec![("groups", json!(groups))],
+        vars: vec![("groups", json!(groups)), ("intro", intro("services"))],
     });
 
     // Tags.
@@ -707,23 +758,9 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
         .copied()
         .filter(|&i| site.entries[i].problem.overdue)
         .collect();
-    let intro = site.indexes.iter().find(|p| p.file.rel == "_index.md");
-    let intro_html = intro
-        .map(|p| {
-            markdown::render(
-                &p.file.body,
-                &RenderOptions {
-                    allow_raw_html: site.config.allow_raw_html,
-                },
-                &|t, _| LinkTarget::Url(t.to_string()),
-                &|t| t.to_string(),
-            )
-            .html
-        })
-        .unwrap_or_default();
     let home = json!({
-        "intro_html": intro_html,
-        "intro_title": intro.and_then(|p| p.title.clone()),
+        "intro_html": intro("")["html"].as_str().unwrap_or_default(),
+        "intro_title": intro("")["title"],
         "active_notices": cards_of(&active),
         "recent_notices": cards_of(&recent_notices),
         "stats": site.stats,

@@ -31,7 +31,9 @@
 //!   position below `base` is a title hit (ranked first) and no term spans title and body.
 //! * **Initials** (kiosk keypad). For titles containing Han characters, the variants of
 //!   `slug::initials_variants` (polyphones: up to 16 readings) are joined with `|` and indexed the
-//!   same way as bigrams under a `#` prefix (`#jz`, `#zd`, …), so `JZDT` finds 加装电梯.
+//!   same way as bigrams under a `#` prefix (`#jz`, `#zd`, …), so `JZDT` finds 加装电梯. The most
+//!   common reading sits at position 0, the other readings from `base` on, so matches of the
+//!   common reading rank first.
 //! * **Chunks.** Tokens are sorted (code-point order) and packed into binary chunk files of about
 //!   [`TOKEN_CHUNK_BYTES`]; `meta.json` lists each chunk's first token, so a query fetches only the
 //!   chunks holding its covering bigrams (a very common bigram gets a chunk of its own). Record ids
@@ -312,7 +314,11 @@ pub fn add_search_index(site: &Site, cards: &[Value], bodies: &[Rendered], files
                 bigrams(&d.title, 0, 0, &mut toks);
                 bigrams(&d.rest, base, 0, &mut toks);
                 if let Some((_, variants)) = &d.initials {
-                    bigrams(&variants.join("|"), 0, 1, &mut toks);
+                    // The most common reading at 0, the other readings from `base` on (ranked after it).
+                    if let Some((first, others)) = variants.split_first() {
+                        bigrams(first, 0, 1, &mut toks);
+                        bigrams(&others.join("|"), base, 1, &mut toks);
+                    }
                 }
                 toks.sort_unstable();
                 toks.dedup();

@@ -1,0 +1,667 @@
+/* gongkai search page (output.md "Search"): the index is built by src/render/search.rs.
+ *
+ * No third-party code and no request beyond the site itself. The pure part (normalizing,
+ * tokenizing, decoding chunks, matching, ranking, snippets) has no DOM access and is exported for
+ * node (`require('search.js')`), where the test suite runs it against a built index. The page part
+ * runs only in a browser.
+ *
+ * Matching, in short: text is normalized one character to one character (full-width ASCII →
+ * ASCII, A–Z → a–z); a–z, 0–9 and Han characters are "indexed"; a query is split at the other
+ * characters into terms; a term of two or more characters occurs at s when each of its covering
+ * bigrams (offsets 0, 2, 4, …, and L−2) occurs at s + offset. The index stores every bigram with
+ * all its positions, so this is exact. A record matches when it contains every term. A single term
+ * of letters/digits also matches the pinyin initials of titles (kiosk keypad: JZDT → 加装电梯).
+ */
+(function (global, factory) {
+  'use strict';
+  var core = factory();
+  if (typeof module === 'object' && module.exports) module.exports = core;
+  else if (typeof document !== 'undefined') core.startPage(global, document);
+})(typeof self !== 'undefined' ? self : this, function () {
+  'use strict';
+
+  var FORMAT = 1;
+  var PAGE = 10;
+
+  /* ---------------- text ---------------- */
+
+  function normCode(cp) {
+    if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;
+    else if (cp === 0x3000) cp = 0x20;
+    if (cp >= 0x41 && cp <= 0x5A) cp += 0x20;
+    return cp;
+  }
+
+  function isHan(cp) {
+    return cp === 0x3007 || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+      (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x323AF);
+  }
+
+  function isIndexed(cp) {
+    return (cp >= 0x61 && cp <= 0x7A) || (cp >= 0x30 && cp <= 0x39) || isHan(cp);
+  }
+
+  /** Code points of a string. */
+  function codes(s) {
+    var out = [];
+    for (var i = 0; i < s.length; i++) {
+      var c = s.codePointAt(i);
+      if (c > 0xFFFF) i++;
+      out.push(c);
+    }
+    return out;
+  }
+
+  /** Characters (as strings, one per code point) of a string. */
+  function chars(s) { return Array.from(s); }
+
+  function normalize(s) {
+    return String.fromCodePoint.apply(null, codes(s).map(normCode));
+  }
+
+  /**
+   * A query → { terms: [[code points]], short: [strings too short to search], initials: string|null }.
+   * Terms are kept in order, duplicates dropped.
+   */
+  function parseQuery(q) {
+    var cps = codes(String(q || '')).map(normCode);
+    var runs = [];
+    var cur = [];
+    cps.forEach(function (c) {
+      if (isIndexed(c)) cur.push(c);
+      else if (cur.length) { runs.push(cur); cur = []; }
+    });
+    if (cur.length) runs.push(cur);
+    var terms = [];
+    var short = [];
+    var seen = {};
+    runs.forEach(function (r) {
+      var key = String.fromCodePoint.apply(null, r);
+      if (seen[key]) return;
+      seen[key] = true;
+      if (r.length >= 2) terms.push(r);
+      else short.push(key);
+    });
+    var initials = null;
+    if (terms.length === 1 && runs.length === 1) {
+      var t = String.fromCodePoint.apply(null, terms[0]);
+      if (/^[a-z0-9]+$/.test(t) && /[a-z]/.test(t)) initials = t;
+    }
+    return { terms: terms, short: short, initials: initials };
+  }
+
+  /** The covering bigrams of a term: [{token, offset}]. */
+  function cover(term, prefix) {
+    var out = [];
+    var L = term.length;
+    var push = function (o) {
+      out.push({ token: (prefix || '') + String.fromCodePoint(term[o], term[o + 1]), offset: o });
+    };
+    for (var o = 0; o + 1 < L; o += 2) push(o);
+    if (L % 2 === 1 && L >= 3) push(L - 2);
+    return out;
+  }
+
+  /** Code-point order (UTF-8 byte order), as the Rust side sorts tokens. */
+  function compareTokens(a, b) {
+    var x = codes(a);
+    var y = codes(b);
+    var n = Math.min(x.length, y.length);
+    for (var i = 0; i < n; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+    return x.length - y.length;
+  }
+
+  /** Index of the chunk that would hold `token` (a token, or a record id): the last whose first entry is ≤ it. */
+  function chunkFor(firsts, token) {
+    var lo = 0;
+    var hi = firsts.length - 1;
+    var found = -1;
+    var numeric = typeof token === 'number';
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      var c = numeric ? firsts[mid] - token : compareTokens(firsts[mid], token);
+      if (c <= 0) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    return found;
+  }
+
+  /* ---------------- binary chunks ---------------- */
+
+  function Reader(bytes, pos) { this.b = bytes; this.p = pos || 0; }
+  Reader.prototype.varint = function () {
+    var v = 0;
+    var mul = 1;
+    for (;;) {
+      var byte = this.b[this.p++];
+      if (byte === undefined) throw new Error('truncated search chunk');
+      v += (byte & 0x7F) * mul;
+      if (byte < 0x80) return v;
+      mul *= 128;
+    }
+  };
+
+  var utf8 = typeof TextDecoder !== 'undefined' ? new TextDecoder('utf-8') : null;
+
+  /** A token chunk → Map token → [start, end) of its postings in the bytes (decoded lazily). */
+  function parseChunk(bytes) {
+    var r = new Reader(bytes, 0);
+    var n = r.varint();
+    var map = new Map();
+    for (var i = 0; i < n; i++) {
+      var len = r.varint();
+      var token = utf8.decode(bytes.subarray(r.p, r.p + len));
+      r.p += len;
+      var blen = r.varint();
+      map.set(token, { bytes: bytes, start: r.p, end: r.p + blen, decoded: null });
+      r.p += blen;
+    }
+    return map;
+  }
+
+  /** Postings → Map doc id → sorted positions. */
+  function decodePostings(entry) {
+    if (entry.decoded) return entry.decoded;
+    var r = new Reader(entry.bytes, entry.start);
+    var docs = r.varint();
+    var out = new Map();
+    var next = 0;
+    for (var i = 0; i < docs; i++) {
+      var id = next + r.varint();
+      var n = r.varint();
+      var pos = new Array(n);
+      var last = 0;
+      for (var k = 0; k < n; k++) {
+        last = k === 0 ? r.varint() : last + r.varint();
+        pos[k] = last;
+      }
+      out.set(id, pos);
+      next = id + 1;
+    }
+    entry.decoded = out;
+    return out;
+  }
+
+  function hasSorted(arr, v) {
+    var lo = 0;
+    var hi = arr.length - 1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (arr[mid] === v) return true;
+      if (arr[mid] < v) lo = mid + 1; else hi = mid - 1;
+    }
+    return false;
+  }
+
+  /** Where a term occurs: Map doc id → sorted start positions. `lists` pairs each covering bigram with its postings. */
+  function occurrences(lists) {
+    var result = new Map();
+    if (!lists.length || lists.some(function (l) { return !l.postings; })) return result;
+    var driver = lists[0];
+    lists.forEach(function (l) { if (l.postings.size < driver.postings.size) driver = l; });
+    driver.postings.forEach(function (positions, doc) {
+      var others = [];
+      for (var i = 0; i < lists.length; i++) {
+        if (lists[i] === driver) continue;
+        var p = lists[i].postings.get(doc);
+        if (!p) return;
+        others.push({ pos: p, offset: lists[i].offset });
+      }
+      var starts = [];
+      positions.forEach(function (p) {
+        var s = p - driver.offset;
+        if (s < 0) return;
+        for (var j = 0; j < others.length; j++) if (!hasSorted(others[j].pos, s + others[j].offset)) return;
+        starts.push(s);
+      });
+      if (starts.length) result.set(doc, starts);
+    });
+    return result;
+  }
+
+  /* ---------------- the index ---------------- */
+
+  /**
+   * opts: { fetchJSON(path) → Promise<value>, fetchBytes(path) → Promise<Uint8Array> }; paths are
+   * relative to the site's `search/` directory (`meta.json`, `DIR/t3.bin`, `DIR/d0.json`).
+   */
+  function createIndex(opts) {
+    var metaPromise = null;
+    var files = new Map();
+
+    function meta() {
+      if (!metaPromise) {
+        metaPromise = opts.fetchJSON('meta.json').then(function (m) {
+          if (!m || m.version !== FORMAT) throw new Error('search index format ' + (m && m.version) + ' is not ' + FORMAT);
+          return m;
+        });
+      }
+      return metaPromise;
+    }
+
+    function tokenChunk(m, n) {
+      var path = m.dir + '/t' + n + '.bin';
+      if (!files.has(path)) files.set(path, opts.fetchBytes(path).then(parseChunk));
+      return files.get(path);
+    }
+
+    function docChunk(m, n) {
+      var path = m.dir + '/d' + n + '.json';
+      if (!files.has(path)) files.set(path, opts.fetchJSON(path));
+      return files.get(path);
+    }
+
+    function postings(m, token) {
+      var n = chunkFor(m.tokens, token);
+      if (n < 0) return Promise.resolve(null);
+      return tokenChunk(m, n).then(function (map) {
+        var e = map.get(token);
+        return e ? decodePostings(e) : null;
+      });
+    }
+
+    function termHits(m, term, prefix) {
+      var parts = cover(term, prefix);
+      return Promise.all(parts.map(function (c) { return postings(m, c.token); })).then(function (ps) {
+        return occurrences(parts.map(function (c, i) { return { offset: c.offset, postings: ps[i] }; }));
+      });
+    }
+
+    function groupOf(m, id) {
+      var w = m.width || 1;
+      var g = 0;
+      for (var k = 0; k < w; k++) g = g * 64 + GROUP_ALPHABET.indexOf(m.g.charAt(id * w + k));
+      return m.groups[g];
+    }
+
+    /**
+     * Runs a query. Resolves to { query, parsed, hits: [{id, group, starts: [[…] per term] | null,
+     * initials: [...] | null, titleTerms, rank}] } in rank order: records with more terms in the
+     * title first, then body matches, then records matched by the pinyin initials of their title only (the most
+     * common reading first, rank 2, then other readings, rank 3); newest first within a rank.
+     */
+    function search(q) {
+      var parsed = parseQuery(q);
+      if (!parsed.terms.length) return Promise.resolve({ query: q, parsed: parsed, hits: [] });
+      return meta().then(function (m) {
+        var jobs = parsed.terms.map(function (t) { return termHits(m, t, ''); });
+        if (parsed.initials) jobs.push(termHits(m, codes(parsed.initials), '#'));
+        return Promise.all(jobs).then(function (res) {
+          var perTerm = res.slice(0, parsed.terms.length);
+          var initials = parsed.initials ? res[parsed.terms.length] : new Map();
+          var hits = [];
+          var smallest = perTerm.reduce(function (a, b) { return b.size < a.size ? b : a; });
+          smallest.forEach(function (_, id) {
+            var starts = [];
+            for (var i = 0; i < perTerm.length; i++) {
+              var s = perTerm[i].get(id);
+              if (!s) return;
+              starts.push(s);
+            }
+            var titleTerms = starts.filter(function (s) { return s[0] < m.base; }).length;
+            hits.push({ id: id, starts: starts, initials: initials.get(id) || null, titleTerms: titleTerms,
+                        rank: titleTerms > 0 ? 0 : 1 });
+          });
+          var seen = new Set(hits.map(function (h) { return h.id; }));
+          initials.forEach(function (starts, id) {
+            // Matches of a title's most common reading (positions below base) before other readings.
+            if (!seen.has(id)) hits.push({ id: id, starts: null, initials: starts, titleTerms: 0, rank: starts[0] < m.base ? 2 : 3 });
+          });
+          hits.sort(function (a, b) { return a.rank - b.rank || b.titleTerms - a.titleTerms || a.id - b.id; });
+          hits.forEach(function (h) { h.group = groupOf(m, h.id); });
+          return { query: q, parsed: parsed, hits: hits, base: m.base };
+        });
+      });
+    }
+
+    /** The display data of records, in the order asked: [{u, t, d, x, i?, p?, w?, dl?, cl?, ot?}]. */
+    function docs(ids) {
+      return meta().then(function (m) {
+        return Promise.all(ids.map(function (id) {
+          var n = chunkFor(m.docs, id);
+          return docChunk(m, n).then(function (list) { return list[id - m.docs[n]]; });
+        }));
+      });
+    }
+
+    return { meta: meta, search: search, docs: docs };
+  }
+
+  var GROUP_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
+
+  /** Whether a hit passes the kind (record type) and status filters. */
+  function passes(hit, kind, status) {
+    var g = hit.group || {};
+    if (kind && g.type !== kind) return false;
+    if (status === 'overdue') return !!g.overdue;
+    if (status && g.status !== status) return false;
+    return true;
+  }
+
+  /* ---------------- highlighting and snippets ---------------- */
+
+  /** Marks every occurrence of the terms in `text`: [{text, mark}] segments. `extra` = [[from, to)] code-point ranges to mark too. */
+  function highlight(text, terms, extra) {
+    var cs = chars(text);
+    var n = cs.map(function (c) { return normCode(c.codePointAt(0)); });
+    var marked = new Array(cs.length).fill(false);
+    terms.forEach(function (t) {
+      for (var i = 0; i + t.length <= n.length; i++) {
+        var ok = true;
+        for (var k = 0; k < t.length; k++) if (n[i + k] !== t[k]) { ok = false; break; }
+        if (ok) for (var j = 0; j < t.length; j++) marked[i + j] = true;
+      }
+    });
+    (extra || []).forEach(function (r) { for (var i = Math.max(0, r[0]); i < Math.min(cs.length, r[1]); i++) marked[i] = true; });
+    var out = [];
+    cs.forEach(function (c, i) {
+      var last = out[out.length - 1];
+      if (last && last.mark === marked[i]) last.text += c;
+      else out.push({ text: c, mark: marked[i] });
+    });
+    return out;
+  }
+
+  /** Title character ranges matched by an initials hit (positions in the joined variants). */
+  function initialsRanges(doc, starts, length, base) {
+    if (!doc.i || !starts) return [];
+    var aligned = chars(doc.i);
+    var bearing = [];
+    aligned.forEach(function (c, i) { if (c !== '.') bearing.push(i); });
+    var L = bearing.length;
+    return starts.map(function (s) {
+      // The most common reading at 0..L, the others joined by '|' from base on.
+      var k = s < base ? s : (s - base) % (L + 1);
+      var from = bearing[k];
+      var to = bearing[Math.min(L - 1, k + length - 1)] + 1;
+      return [from, to];
+    });
+  }
+
+  /**
+   * The title and snippet of one hit as highlighted segments: { title: [...], snippet: [...] }.
+   * The snippet is cut around the first match in the record's text (or its start).
+   */
+  function present(doc, hit, parsed, base, width) {
+    width = width || 90;
+    var terms = parsed.terms;
+    var extra = hit.initials && parsed.initials ? initialsRanges(doc, hit.initials, parsed.initials.length, base) : [];
+    var title = highlight(doc.t, terms, extra);
+    var text = chars(doc.x || '');
+    var at = -1;
+    var len = 0;
+    (hit.starts || []).forEach(function (s, i) {
+      var inBody = s.filter(function (p) { return p >= base; });
+      if (inBody.length && (at < 0 || inBody[0] - base < at)) { at = inBody[0] - base; len = terms[i].length; }
+    });
+    var from = 0;
+    if (at >= 0) {
+      from = Math.max(0, at - Math.floor((width - len) / 3));
+      // Start after a line break when one is close before the match.
+      for (var b = at - 1; b >= from; b--) if (text[b] === '\n') { from = b + 1; break; }
+    }
+    var to = Math.min(text.length, from + width);
+    var piece = text.slice(from, to).join('').replace(/\n/g, ' ');
+    var snippet = highlight(piece, terms);
+    if (from > 0) snippet.unshift({ text: '…', mark: false });
+    if (to < text.length) snippet.push({ text: '…', mark: false });
+    return { title: title, snippet: snippet };
+  }
+
+  /* ---------------- the page ---------------- */
+
+  function startPage(win, doc) {
+    var form = doc.getElementById('search-form');
+    var input = doc.getElementById('search-q');
+    var results = doc.getElementById('search-results');
+    if (!form || !input || !results) return;
+    var kindSel = doc.getElementById('search-kind');
+    var statusSel = doc.getElementById('search-status');
+    var statusLine = doc.getElementById('search-status-line');
+    var root = doc.documentElement.getAttribute('data-root') || '/';
+    var searchBase = root + 'search/';
+
+    function fetchOk(path) {
+      return win.fetch(searchBase + path, { credentials: 'same-origin' }).then(function (r) {
+        if (!r.ok) throw new Error(r.status + ' ' + path);
+        return r;
+      });
+    }
+    var index = createIndex({
+      fetchJSON: function (p) { return fetchOk(p).then(function (r) { return r.json(); }); },
+      fetchBytes: function (p) { return fetchOk(p).then(function (r) { return r.arrayBuffer(); }).then(function (b) { return new Uint8Array(b); }); }
+    });
+
+    var seq = 0;
+    var last = null;     // the last completed search
+    var shown = PAGE;
+    var timer = null;
+
+    function el(tag, cls, text) {
+      var e = doc.createElement(tag);
+      if (cls) e.className = cls;
+      if (text !== undefined && text !== null) e.textContent = text;
+      return e;
+    }
+    function appendSegments(parent, segs) {
+      segs.forEach(function (s) {
+        if (s.mark) parent.appendChild(el('mark', '', s.text));
+        else parent.appendChild(doc.createTextNode(s.text));
+      });
+    }
+    function zhDate(iso) {
+      var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '');
+      return m ? (+m[1]) + '年' + (+m[2]) + '月' + (+m[3]) + '日' : '';
+    }
+    function say(text) {
+      if (statusLine) statusLine.textContent = text;
+    }
+
+    function syncUrl() {
+      try {
+        var params = new URLSearchParams(win.location.search);
+        var set = function (k, v) { if (v) params.set(k, v); else params.delete(k); };
+        set('q', input.value.trim());
+        set('kind', kindSel ? kindSel.value : '');
+        set('status', statusSel ? statusSel.value : '');
+        var qs = params.toString();
+        win.history.replaceState(win.history.state, '', win.location.pathname + (qs ? '?' + qs : '') + win.location.hash);
+      } catch (e) { /* file:// or old browser: the URL just does not follow */ }
+    }
+
+    function optionCounts(sel, hits, key) {
+      if (!sel) return;
+      Array.prototype.forEach.call(sel.options, function (o) {
+        if (!o.hasAttribute('data-label')) o.setAttribute('data-label', o.textContent);
+        var label = o.getAttribute('data-label');
+        if (!o.value || !hits) { o.textContent = label; return; }
+        var n = hits.filter(function (h) { return key(h, o.value); }).length;
+        o.textContent = label + '（' + n + '）';
+      });
+    }
+
+    function statusBadge(g, d) {
+      if (!g.status) return null;
+      var b = el('span', 'badge status-' + g.status, g.status_label);
+      if (g.type === 'notice' && d.p) {
+        b.setAttribute('data-gk-status', 'publicity');
+        b.setAttribute('data-start', d.p[0]);
+        b.setAttribute('data-end', d.p[1]);
+        b.setAttribute('data-withdrawn', d.w || '');
+      }
+      return b;
+    }
+
+    function card(hit, d, res) {
+      var g = hit.group || {};
+      var p = present(d, hit, res.parsed, res.base);
+      var art = el('article', 'card search-hit card-' + (g.type || 'page') + (g.overdue ? ' is-overdue' : ''));
+      var h = el('h3', 'card-title');
+      var a = el('a');
+      a.href = d.u;
+      appendSegments(a, p.title);
+      h.appendChild(a);
+      art.appendChild(h);
+      var labels = el('p', 'card-labels');
+      if (g.type_label) labels.appendChild(el('span', 'chip chip-type', g.type_label));
+      if (g.kind_label && g.kind_label !== g.type_label) labels.appendChild(el('span', 'chip', g.kind_label));
+      if (hit.rank >= 2) labels.appendChild(el('span', 'chip chip-plain', '拼音首字母'));
+      art.appendChild(labels);
+      var facts = el('p', 'card-status search-facts');
+      var badge = statusBadge(g, d);
+      if (badge) facts.appendChild(badge);
+      if (g.type === 'problem' && g.overdue && d.cl === false) {
+        var od = el('span', 'badge deadline-overdue', '已逾期');
+        od.setAttribute('data-gk-status', 'problem');
+        od.setAttribute('data-deadline', d.dl || '');
+        od.setAttribute('data-closed', 'false');
+        facts.appendChild(od);
+      }
+      if (d.d) {
+        var t = el('time', 'search-date', zhDate(d.d));
+        t.setAttribute('datetime', d.d);
+        facts.appendChild(t);
+      }
+      if (facts.childNodes.length) art.appendChild(facts);
+      var sn = el('p', 'card-summary search-snippet');
+      appendSegments(sn, p.snippet);
+      art.appendChild(sn);
+      return art;
+    }
+
+    function render(res) {
+      var kind = kindSel ? kindSel.value : '';
+      var status = statusSel ? statusSel.value : '';
+      var hits = res ? res.hits : null;
+      optionCounts(kindSel, hits && hits.filter(function (h) { return passes(h, '', status); }), function (h, v) { return passes(h, v, ''); });
+      optionCounts(statusSel, hits && hits.filter(function (h) { return passes(h, kind, ''); }), function (h, v) { return passes(h, '', v); });
+      results.textContent = '';
+      if (!res) { say(''); return Promise.resolve(); }
+      var parsed = res.parsed;
+      if (!parsed.terms.length) {
+        say(input.value.trim() ? '请至少输入两个字，或两个以上的拼音首字母。' : '');
+        return Promise.resolve();
+      }
+      var filtered = hits.filter(function (h) { return passes(h, kind, status); });
+      var note = parsed.short.length ? '（单个的字“' + parsed.short.join('”“') + '”不参与搜索）' : '';
+      var narrowed = filtered.length !== hits.length ? '，筛选后' + filtered.length + '条' : '';
+      if (!hits.length) say('没有找到包含“' + input.value.trim() + '”的内容' + note + '。');
+      else say('找到' + hits.length + '条结果' + narrowed + note + '。');
+      if (!filtered.length) {
+        if (hits.length) results.appendChild(el('p', 'empty', '按当前的类别和状态筛选，没有结果。'));
+        return Promise.resolve();
+      }
+      var page = filtered.slice(0, shown);
+      var mine = seq;
+      return index.docs(page.map(function (h) { return h.id; })).then(function (docs) {
+        if (mine !== seq) return;
+        var list = el('ol', 'cards search-hits');
+        list.setAttribute('role', 'list');
+        page.forEach(function (h, i) {
+          var li = el('li');
+          li.appendChild(card(h, docs[i], res));
+          list.appendChild(li);
+        });
+        results.appendChild(list);
+        if (filtered.length > shown) {
+          var more = el('button', 'button search-more', '显示更多结果（还有' + (filtered.length - shown) + '条）');
+          more.type = 'button';
+          more.addEventListener('click', function () {
+            var firstNew = shown;
+            shown += PAGE;
+            render(last).then(function () {
+              var links = results.querySelectorAll('.search-hit .card-title a');
+              if (links[firstNew]) links[firstNew].focus();
+            });
+          });
+          results.appendChild(more);
+        }
+      });
+    }
+
+    function run() {
+      clearTimeout(timer);
+      var q = input.value;
+      var mine = ++seq;
+      shown = PAGE;
+      syncUrl();
+      if (!q.trim()) { last = null; return render(null); }
+      results.setAttribute('aria-busy', 'true');
+      return index.search(q).then(function (res) {
+        if (mine !== seq) return;
+        last = res;
+        return render(res);
+      }).catch(function (e) {
+        if (mine !== seq) return;
+        last = null;
+        results.textContent = '';
+        say('搜索暂时不可用：索引没有加载成功，请稍后再试。');
+        try { console.warn('gongkai search', e); } catch (_) { /* no console */ }
+      }).then(function () {
+        if (mine === seq) results.removeAttribute('aria-busy');
+      });
+    }
+
+    function refilter() {
+      shown = PAGE;
+      syncUrl();
+      seq++;
+      render(last);
+    }
+
+    form.addEventListener('submit', function (e) { e.preventDefault(); run(); });
+    input.addEventListener('input', function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, 200);
+    });
+    if (kindSel) kindSel.addEventListener('change', refilter);
+    if (statusSel) statusSel.addEventListener('change', refilter);
+
+    // The keypad is wired by gongkai.js (it types into the box and fires `input`); if that script
+    // did not run, wire it here so the kiosk still works.
+    var pad = doc.getElementById('initials-keypad');
+    if (pad && pad.hidden) {
+      pad.hidden = false;
+      pad.addEventListener('click', function (e) {
+        var key = e.target.closest ? e.target.closest('button') : null;
+        if (!key) return;
+        var k = key.getAttribute('data-key');
+        var action = key.getAttribute('data-action');
+        if (k) input.value += k;
+        else if (action === 'delete') input.value = Array.from(input.value).slice(0, -1).join('');
+        else if (action === 'clear') input.value = '';
+        else return;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+    }
+
+    var params = new URLSearchParams(win.location.search);
+    var pick = function (sel, v) {
+      if (sel && v && Array.prototype.some.call(sel.options, function (o) { return o.value === v; })) sel.value = v;
+    };
+    pick(kindSel, params.get('kind'));
+    pick(statusSel, params.get('status'));
+    var q0 = params.get('q');
+    if (q0) input.value = q0;
+    if (input.value.trim()) run();
+    results.setAttribute('data-ready', 'true');
+  }
+
+  return {
+    FORMAT: FORMAT,
+    normCode: normCode,
+    isIndexed: isIndexed,
+    normalize: normalize,
+    parseQuery: parseQuery,
+    cover: cover,
+    compareTokens: compareTokens,
+    chunkFor: chunkFor,
+    parseChunk: parseChunk,
+    decodePostings: decodePostings,
+    occurrences: occurrences,
+    createIndex: createIndex,
+    passes: passes,
+    highlight: highlight,
+    present: present,
+    startPage: startPage
+  };
+});
