@@ -140,6 +140,8 @@ pub fn error_chain(e: &tera::Error) -> String {
 pub fn compile(theme: &Theme, diags: &mut Vec<Diagnostic>) -> Option<Tera> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+    // Tera's default also escapes `/`, which turns every URL into `&#x2F;…`: valid, but unreadable.
+    tera.set_escape_fn(escape_html);
     tera.register_filter("zh_date", zh_date);
     tera.register_filter("pct", pct_filter);
     let raw: Vec<(&str, &str)> = theme
@@ -175,6 +177,22 @@ pub fn compile(theme: &Theme, diags: &mut Vec<Diagnostic>) -> Option<Tera> {
         return None;
     }
     Some(tera)
+}
+
+/// Escapes what can break out of text or a quoted attribute, and nothing else.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn zh_date(value: &Value, _: &std::collections::HashMap<String, Value>) -> tera::Result<Value> {
@@ -220,6 +238,11 @@ mod tests {
         assert!(compile(&theme, &mut diags).is_none());
         assert_eq!(diags[0].file, "templates/404.html");
         assert_eq!(diags[0].line, 2);
+    }
+
+    #[test]
+    fn escaping_keeps_urls_readable_and_quotes_safe() {
+        assert_eq!(escape_html("/a/b?x=1&y=<\"'>"), "/a/b?x=1&amp;y=&lt;&quot;&#39;&gt;");
     }
 
     #[test]
