@@ -86,9 +86,7 @@ pub fn run(opts: &Options) -> Outcome {
     let theme = theme::load_theme(&opts.root, &site.config.theme, &mut ds);
     let tera = theme::compile(&theme, &mut ds);
     diags.extend(ds);
-    if diags.has_errors() {
-        return Outcome::Failed(diags.into_sorted());
-    }
+    // Rendering goes on past record errors so broken links are reported in the same run.
     let Some(tera) = tera else {
         return Outcome::Failed(diags.into_sorted());
     };

@@ -105,6 +105,11 @@ fn print_text(diags: &[Diagnostic]) {
     }
 }
 
+/// Prints to stdout; a closed pipe (`gongkai check | head`) is not worth a panic.
+fn say(text: &str) {
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
+}
+
 fn bad_now(s: &str) -> ExitCode {
     eprintln!("error: --now 的值「{s}」不是日期；写成 2026-11-21 或 2026-11-21T09:00:00+08:00");
     ExitCode::from(2)
@@ -139,10 +144,10 @@ pub fn run(cli: Cli) -> ExitCode {
                     files,
                 } => {
                     print_text(&diags);
-                    println!(
+                    say(&format!(
                         "built {records} records into {files} files in {:.2} s",
                         started.elapsed().as_secs_f64()
-                    );
+                    ));
                     ExitCode::SUCCESS
                 }
             }
@@ -161,11 +166,11 @@ pub fn run(cli: Cli) -> ExitCode {
                 Outcome::Done { diags, .. } => (diags, ExitCode::SUCCESS),
             };
             match format {
-                Format::Json => println!("{}", render_json(&diags)),
+                Format::Json => say(&render_json(&diags)),
                 Format::Text => {
                     print_text(&diags);
                     if diags.iter().all(|d| d.severity != Severity::Error) {
-                        println!("检查通过");
+                        say("检查通过");
                     }
                 }
             }

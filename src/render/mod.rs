@@ -15,7 +15,7 @@ use crate::markdown::{self, LinkKind, LinkTarget, RenderOptions};
 use crate::model::{AssetPath, Body, normalize, resolve_asset};
 use rayon::prelude::*;
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::cell::RefCell;
 use std::sync::Mutex;
@@ -75,6 +75,9 @@ fn percent_decode(s: &str) -> String {
 struct AssetUrls<'a> {
     site: &'a Site,
     bundle_dirs: HashMap<&'a str, usize>,
+    /// Every Markdown file that exists, valid or not, so a link to a record with its own errors
+    /// is not reported a second time as broken.
+    markdown_files: HashSet<&'a str>,
 }
 
 impl AssetUrls<'_> {
@@ -147,6 +150,9 @@ fn render_markdown(input: &RenderInput, assets: &AssetUrls, file: &ContentFile) 
                     "链接的记录「{target}」没有发布（草稿、未审批或已下架）"
                 )),
                 None if norm == "_index.md" => LinkTarget::Url(site.config.root.clone()),
+                None if assets.markdown_files.contains(norm.as_str()) => {
+                    LinkTarget::Url(site.config.root.clone())
+                }
                 None => LinkTarget::Missing(format!("找不到链接的记录「{target}」")),
             };
         }
@@ -391,7 +397,12 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
         .filter(|(_, e)| e.rec.file.bundle && !e.redacted)
         .map(|(i, e)| (e.rec.file.dir.as_str(), i))
         .collect();
-    let assets = AssetUrls { site, bundle_dirs };
+    let markdown_files = input.loaded.files.iter().map(|f| f.rel.as_str()).collect();
+    let assets = AssetUrls {
+        site,
+        bundle_dirs,
+        markdown_files,
+    };
     let (bodies, mut copies) = render_bodies(input, &assets, diags);
     let intros = render_intros(input, &assets, &mut copies, diags);
     let intro = |dir: &str| match intros.get(dir) {
