@@ -181,7 +181,7 @@ fn ascii_uri(s: &str) -> String {
 /// The published records a feed or export may show: not redacted, in the given section.
 fn listed(site: &Site, section: Option<Section>) -> impl Iterator<Item = (usize, &Entry)> {
     site.entries.iter().enumerate().filter(move |(_, e)| {
-        true
+        !e.redacted
             && match section {
                 Some(s) => e.section() == s,
                 None => e.section() != Section::Pages,
@@ -291,7 +291,7 @@ fn atom(ctx: &Ctx, section: Option<Section>) -> String {
     if let Some(email) = c.contact.email.as_deref().filter(|e| plausible_email(e)) {
         out.push_str(&format!("    <email>{}</email>\n", xml(email.trim())));
     }
-    out.push_str("  </author>\n  <author><name>x</name></author>\n");
+    out.push_str("  </author>\n");
     out.push_str(&format!(
         "  <generator version=\"{VERSION}\">gongkai</generator>\n"
     ));
@@ -424,7 +424,7 @@ fn ics_line(out: &mut String, line: &str) {
     let mut width = 0;
     for ch in line.chars() {
         let n = ch.len_utf8();
-        if width + n > 76 {
+        if width + n > 75 {
             out.push_str("\r\n ");
             width = 1;
         }
