@@ -87,6 +87,11 @@ const SENTENCES: &[&str] = &[
     "本季度共收到居民诉求{n}件，已办结的占百分之{p}，其余正在办理中。",
 ];
 
+/// `d` plus `days` days; the generator's dates stay far from jiff's limits.
+fn plus(d: Date, days: u64) -> Date {
+    d.checked_add(i64::try_from(days).unwrap_or(0).days()).unwrap_or(d)
+}
+
 fn person(r: &mut Rng) -> String {
     format!("{}{}", r.pick(SURNAMES), r.pick(GIVEN))
 }
@@ -217,7 +222,7 @@ impl Synth {
     }
 
     /// One notice; `series` gives (series name, round) for multi-round 公示.
-    fn notice(&mut self, date: Date, series: Option<(&str, u64)>) -> String {
+    fn notice(&mut self, date: Date, series: Option<(&str, u64)>, dir: &str) -> String {
         let r = &mut self.r;
         let category = r.pick(CATEGORIES);
         let kind = if series.is_some() { "publicity" } else { r.pick(&["publicity", "publicity", "announcement", "notification", "disclosure"]) };
@@ -235,11 +240,11 @@ impl Synth {
         }
         let mut table = String::new();
         if kind == "publicity" {
-            let start = date.checked_add(r.range(1, 3).days()).unwrap_or(date);
+            let start = plus(date, r.range(1, 3));
             if r.chance(50) && start.year() <= 2026 && start < Date::constant(2026, 12, 1) {
                 let _ = write!(fm, "publicity:\n  start: {start}\n  working_days: {}\n", r.range(5, 7));
             } else {
-                let end = start.checked_add(r.range(5, 9).days()).unwrap_or(start);
+                let end = plus(start, r.range(5, 9));
                 let _ = write!(fm, "publicity:\n  start: {start}\n  end: {end}\n");
             }
             let _ = write!(fm, "contact:\n  name: {}\n  phone: {}\n  address: 幸福里社区党群服务中心一楼综合受理窗口\n", yaml_str(&format!("{}（社区民政专干）", person(r))), phone(r));
@@ -249,13 +254,13 @@ impl Synth {
             }
             table.push('\n');
             if r.chance(3) {
-                let _ = write!(fm, "withdrawn:\n  date: {}\n  reason: 申请人主动撤回申请\n", start.checked_add(2.days()).unwrap_or(start));
+                let _ = write!(fm, "withdrawn:\n  date: {}\n  reason: 申请人主动撤回申请\n", plus(start, 2));
             }
         }
         let _ = writeln!(fm, "org: {}", self.org());
         fm.push_str(&self.tags());
         let count = self.r.range(1, 4);
-        let body = format!("{}{table}{}", paragraphs(&mut self.r, topic, count), self.cross_link("notices"));
+        let body = format!("{}{table}{}", paragraphs(&mut self.r, topic, count), self.cross_link(dir));
         format!("---\n{fm}---\n\n{body}")
     }
 
@@ -264,7 +269,7 @@ impl Synth {
         let r = &mut self.r;
         let topic = r.pick(TOPICS);
         let building = r.pick(BUILDINGS);
-        let deadline = date.checked_add(r.range(14, 120).days()).unwrap_or(date);
+        let deadline = plus(date, r.range(14, 120));
         let age = (today - date).get_days();
         // Old problems are mostly closed; recent ones mostly still on the wall.
         let status = if age > 150 || (age > 40 && r.chance(60)) {
@@ -286,7 +291,7 @@ impl Synth {
         let mut day = date;
         let mut progress = String::new();
         for _ in 0..r.range(0, 3) {
-            let next = day.checked_add(r.range(3, 20).days()).unwrap_or(day);
+            let next = plus(day, r.range(3, 20));
             if next >= latest {
                 break;
             }
@@ -297,7 +302,7 @@ impl Synth {
             let _ = write!(fm, "progress:\n{progress}");
         }
         if closed {
-            let echo = day.checked_add(r.range(1, 30).days()).unwrap_or(day).min(today).max(date);
+            let echo = plus(day, r.range(1, 30)).min(today).max(date);
             let result = match status {
                 "unresolvable" => "涉及房屋产权问题，目前不具备整改条件，已向反映人当面说明原因。".to_string(),
                 "referred" => format!("已转{}办理，社区继续跟踪。", r.pick(UNITS)),
@@ -418,8 +423,8 @@ fn generate(records: usize, out: &Path, seed: u64) -> std::io::Result<()> {
             Kind::Notice if s.r.chance(12) && i + 3 <= records => {
                 // 三榜公示: three rounds of one process, a week apart.
                 for round in 1..=3u64 {
-                    let d = date.checked_add((7 * (round - 1)).days()).unwrap_or(date);
-                    let text = s.notice(d, Some((&format!("pingyi-{stem}"), round)));
+                    let d = plus(date, 7 * (round - 1));
+                    let text = s.notice(d, Some((&format!("pingyi-{stem}"), round)), "notices");
                     write(&content.join(format!("notices/{stem}-{round}.md")), &text)?;
                 }
                 s.others.push(format!("notices/{stem}-1.md"));
@@ -431,10 +436,10 @@ fn generate(records: usize, out: &Path, seed: u64) -> std::io::Result<()> {
                 let dir = format!("notices/{stem}");
                 write(&content.join(format!("{dir}/mingxi.txt")), "收支明细（示例）\n")?;
                 write(&content.join(format!("{dir}/chart.svg")), "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>\n")?;
-                let text = s.notice(date, None).replacen("\n---\n\n", "\nattachments:\n  - file: mingxi.txt\n    title: 收支明细\n---\n\n![支出构成](chart.svg)\n\n", 1);
+                let text = s.notice(date, None, &dir).replacen("\n---\n\n", "\nattachments:\n  - file: mingxi.txt\n    title: 收支明细\n---\n\n![支出构成](chart.svg)\n\n", 1);
                 (format!("{dir}/index.md"), text)
             }
-            Kind::Notice => (format!("notices/{stem}.md"), s.notice(date, None)),
+            Kind::Notice => (format!("notices/{stem}.md"), s.notice(date, None, "notices")),
             Kind::Problem => (format!("problems/{stem}.md"), s.problem(date, &format!("P{stem}"))),
             Kind::Service => (format!("services/{stem}.md"), s.service(date)),
             Kind::Page => (format!("guide/{stem}.md"), s.page(date, i)),

@@ -176,8 +176,12 @@ fn walk(
             .map(Path::to_path_buf)
             .unwrap_or_else(|| dir.to_path_buf());
         let file = SourceFile::new(site_rel(root, &path), "");
+        let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
         let message = if err.loop_ancestor().is_some() {
             "符号链接形成了循环".to_string()
+        } else if is_link {
+            // A link that cannot be followed at all: it points at itself or round in a circle.
+            "符号链接无法打开：形成了循环，或指向不存在的位置".to_string()
         } else {
             format!(
                 "无法读取：{}",

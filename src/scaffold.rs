@@ -44,7 +44,10 @@ impl SiteInfo {
     fn defaults() -> SiteInfo {
         SiteInfo {
             tz: TimeZone::get(DEFAULT_TZ).unwrap_or(TimeZone::UTC),
-            meeting_kinds: DEFAULT_MEETING_KINDS.iter().map(|s| (*s).to_string()).collect(),
+            meeting_kinds: DEFAULT_MEETING_KINDS
+                .iter()
+                .map(|s| (*s).to_string())
+                .collect(),
             org_example: "zongzhi".into(),
             phone: None,
         }
@@ -75,20 +78,44 @@ pub fn new_record(root: &Path, kind: NewKind, title: &str, date: Option<&str>) -
 
     let slug = short_slug(title);
     let (dir, stem, text) = match kind {
-        NewKind::Meeting => ("content/meetings", dated_stem(date, &slug), meeting_text(title, date, &site)),
+        NewKind::Meeting => (
+            "content/meetings",
+            dated_stem(date, &slug),
+            meeting_text(title, date, &site),
+        ),
         NewKind::Notice => {
             let calendar = calendar_of(root);
-            ("content/notices", dated_stem(date, &slug), notice_text(title, date, &site, &calendar))
+            (
+                "content/notices",
+                dated_stem(date, &slug),
+                notice_text(title, date, &site, &calendar),
+            )
         }
         NewKind::Problem => {
             let id = next_problem_id(&root.join("content/problems"), date.year());
-            let stem = if slug.is_empty() { id.clone() } else { format!("{id}-{slug}") };
-            ("content/problems", stem, problem_text(title, date, &id, &site))
+            let stem = if slug.is_empty() {
+                id.clone()
+            } else {
+                format!("{id}-{slug}")
+            };
+            (
+                "content/problems",
+                stem,
+                problem_text(title, date, &id, &site),
+            )
         }
-        NewKind::Service => ("content/services", dated_stem(date, &slug), service_text(title, date, &site)),
+        NewKind::Service => (
+            "content/services",
+            dated_stem(date, &slug),
+            service_text(title, date, &site),
+        ),
         // Plain pages' URLs mirror their path, so no date in the name.
         NewKind::Page => {
-            let stem = if slug.is_empty() { format!("page-{date}") } else { slug.clone() };
+            let stem = if slug.is_empty() {
+                format!("page-{date}")
+            } else {
+                slug.clone()
+            };
             ("content", stem, page_text(title, date, &site))
         }
     };
@@ -133,7 +160,10 @@ fn read_site(root: &Path) -> Result<SiteInfo, ExitCode> {
         Ok(cfg) => Ok(SiteInfo {
             tz: cfg.tz,
             meeting_kinds: cfg.meeting_kinds,
-            org_example: cfg.org.first().map_or_else(|| "zongzhi".into(), |u| u.id.clone()),
+            org_example: cfg
+                .org
+                .first()
+                .map_or_else(|| "zongzhi".into(), |u| u.id.clone()),
             phone: cfg.contact.phone,
         }),
         Err(_) => {
@@ -168,12 +198,19 @@ fn short_slug(title: &str) -> String {
 }
 
 fn dated_stem(date: Date, slug: &str) -> String {
-    if slug.is_empty() { date.to_string() } else { format!("{date}-{slug}") }
+    if slug.is_empty() {
+        date.to_string()
+    } else {
+        format!("{date}-{slug}")
+    }
 }
 
 /// Creates the file only if it does not exist yet: refusing to overwrite cannot race.
 fn write_new(path: &Path, text: &str) -> io::Result<()> {
-    let mut file = fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
     file.write_all(text.as_bytes())
 }
 
@@ -240,7 +277,10 @@ fn yaml_quote(s: &str) -> String {
 
 /// Chinese text as it is (as a person would write it); anything with ASCII in it quoted, to be safe.
 fn plain_or_quoted(s: &str) -> String {
-    if !s.is_empty() && s.chars().all(|c| !c.is_ascii() && !c.is_whitespace() && !c.is_control()) {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| !c.is_ascii() && !c.is_whitespace() && !c.is_control())
+    {
         s.to_string()
     } else {
         yaml_quote(s)
@@ -288,25 +328,49 @@ impl FrontMatter {
 }
 
 /// The shared optional fields (content.md §2), all commented out except `draft`.
-fn common_fields(fm: &mut FrontMatter, date: Date, site: &SiteInfo) {
+fn common_fields(fm: &mut FrontMatter, date: Date, site: &SiteInfo, slug_default: &str) {
     let later = date.saturating_add(1.year());
-    fm.line(format!("# updated: {date}"), "更新日期：内容有实质修改时填写，页面显示“更新于”")
-        .line("# slug: wangzhi-mingcheng", "网址名：只用英文、数字和 -，默认取文件名")
-        .line("# summary: 一句话摘要", "摘要：默认取正文第一段")
-        .line("# tags: [标签一, 标签二]", "标签")
-        .line(format!("# org: {}", site.org_example), "所属组织：填 site.yaml 里 org 的 id")
-        .line("draft: false", "设为 true 则不发布（草稿）")
-        .line("# attachments:", "附件：放在 static/ 下，或与本文件放进同一个文件夹")
-        .line("#   - file: /files/fujian.pdf", "文件路径")
-        .line("#     title: 附件名称", "显示的名称")
-        .line("# approval:", "审核审批：site.yaml 设了 require_approval: true 时必填，否则不发布")
-        .line("#   reviewed_by: 审核人", "审核人（含保密审查）")
-        .line("#   approved_by: 审批人", "审批人")
-        .line(format!("#   approved_on: {date}"), "审批日期")
-        .line(format!("# expires: {later}"), "到期日：过了这一天按 after_expiry 处理")
-        .line("# after_expiry: keep", "到期后：keep 保留 | redact 只留标题和日期 | unlist 不再发布")
-        .line("# privacy_allow: [mobile]", "允许公开的个人信息：id_number 身份证号 | mobile 手机号 | bank_card 银行卡号")
-        .line("# extra: {}", "给主题用的自由数据，不做检查");
+    fm.line(
+        format!("# updated: {date}"),
+        "更新日期：内容有实质修改时填写，页面显示“更新于”",
+    )
+    .line(
+        "# slug: wangzhi-mingcheng",
+        format!("网址名：只用英文、数字和 -，默认取{slug_default}"),
+    )
+    .line("# summary: 一句话摘要", "摘要：默认取正文第一段")
+    .line("# tags: [标签一, 标签二]", "标签")
+    .line(
+        format!("# org: {}", site.org_example),
+        "所属组织：填 site.yaml 里 org 的 id",
+    )
+    .line("draft: false", "设为 true 则不发布（草稿）")
+    .line(
+        "# attachments:",
+        "附件：放在 static/ 下，或与本文件放进同一个文件夹",
+    )
+    .line("#   - file: /files/fujian.pdf", "文件路径")
+    .line("#     title: 附件名称", "显示的名称")
+    .line(
+        "# approval:",
+        "审核审批：site.yaml 设了 require_approval: true 时必填，否则不发布",
+    )
+    .line("#   reviewed_by: 审核人", "审核人（含保密审查）")
+    .line("#   approved_by: 审批人", "审批人")
+    .line(format!("#   approved_on: {date}"), "审批日期")
+    .line(
+        format!("# expires: {later}"),
+        "到期日：过了这一天按 after_expiry 处理",
+    )
+    .line(
+        "# after_expiry: keep",
+        "到期后：keep 保留 | redact 只留标题和日期 | unlist 不再发布",
+    )
+    .line(
+        "# privacy_allow: [mobile]",
+        "允许公开的个人信息：id_number 身份证号 | mobile 手机号 | bank_card 银行卡号",
+    )
+    .line("# extra: {}", "给主题用的自由数据，不做检查");
 }
 
 fn meeting_text(title: &str, date: Date, site: &SiteInfo) -> String {
@@ -319,8 +383,14 @@ fn meeting_text(title: &str, date: Date, site: &SiteInfo) -> String {
         .map_or_else(|| "党员大会".to_string(), |k| plain_or_quoted(k));
     let mut fm = FrontMatter::default();
     fm.line(format!("title: {}", yaml_quote(title)), "标题（必填）")
-        .line(format!("date: {date}"), format!("会议日期（必填），可带时间：{date}T14:30:00+08:00"))
-        .line(format!("kind: {kind}"), format!("会议类型（必填）：{}", site.meeting_kinds.join("、")))
+        .line(
+            format!("date: {date}"),
+            format!("会议日期（必填），可带时间：{date}T14:30:00+08:00"),
+        )
+        .line(
+            format!("kind: {kind}"),
+            format!("会议类型（必填）：{}", site.meeting_kinds.join("、")),
+        )
         .line("# theme: 会议主题", "会议主题（一月一会一主题）")
         .line("# location: 社区党群服务中心会议室", "会议地点")
         .line("# host: 主持人", "主持人")
@@ -330,12 +400,15 @@ fn meeting_text(title: &str, date: Date, site: &SiteInfo) -> String {
         .line("#   present: 18", "实到，不能多于应到")
         .line("#   on_leave: 2", "请假")
         .line("# participants:", "参加单位（共建单位等）")
-        .line("#   - 共建单位名称", "")
+        .line("#   - 共建单位名称", "每行写一个")
         .line("# decisions:", "一事一议：每个议题和会议的决定")
         .line("#   - item: 议题", "议题")
         .line("#     decision: 决定内容", "决定")
-        .line("#     votes: {for: 18, against: 0, abstain: 0}", "表决：赞成、反对、弃权");
-    common_fields(&mut fm, date, site);
+        .line(
+            "#     votes: {for: 18, against: 0, abstain: 0}",
+            "表决：赞成、反对、弃权",
+        );
+    common_fields(&mut fm, date, site, "文件名");
     fm.render("会议议程、讨论情况和决定事项写在这里（Markdown）。\n")
 }
 
@@ -349,34 +422,53 @@ fn notice_text(title: &str, date: Date, site: &SiteInfo, calendar: &Calendar) ->
         .line(format!("  start: {date}"), "开始日期");
     // working_days needs the official holidays of every year it touches; otherwise a plain end date.
     let end = date.saturating_add(6.days());
-    if calendar.nth_working_day(date, PUBLICITY_WORKING_DAYS).is_ok() {
-        fm.line(format!("  working_days: {PUBLICITY_WORKING_DAYS}"), "公示几个工作日，自动跳过周末和法定节假日")
-            .line(format!("  # end: {end}"), "或者写结束日期（end 和 working_days 只写一个）");
+    if calendar
+        .nth_working_day(date, PUBLICITY_WORKING_DAYS)
+        .is_ok()
+    {
+        fm.line(
+            format!("  working_days: {PUBLICITY_WORKING_DAYS}"),
+            "公示几个工作日，自动跳过周末和法定节假日",
+        )
+        .line(
+            format!("  # end: {end}"),
+            "或者写结束日期（end 和 working_days 只写一个）",
+        );
     } else {
-        fm.line(format!("  end: {end}"), "结束日期（end 和 working_days 只写一个）").line(
+        fm.line(
+            format!("  end: {end}"),
+            "结束日期（end 和 working_days 只写一个）",
+        )
+        .line(
             format!("  # working_days: {PUBLICITY_WORKING_DAYS}"),
             "或者按工作日计算：需先在 holidays.yaml 写上该年的节假日安排",
         );
     }
-    let phone = site.phone.as_deref().map_or_else(|| "待填写".to_string(), plain_or_quoted);
+    let phone = site
+        .phone
+        .as_deref()
+        .map_or_else(|| "待填写".to_string(), plain_or_quoted);
     fm.line("contact:", "意见反馈的联系方式（公示应当填写）")
         .line("  name: 社区居委会", "联系人或部门")
         .line(format!("  phone: {phone}"), "电话")
         .line("  # address: 社区党群服务中心", "地点")
         .line("  # email: shequ@example.cn", "邮箱")
-        .line("# series: 系列名称", "同一事项的几轮公示（如三榜公示）写同一个系列名")
+        .line(
+            "# series: 系列名称",
+            "同一事项的几轮公示（如三榜公示）写同一个系列名",
+        )
         .line("# round: 1", "第几轮（写了 series 时必填）")
         .line("# withdrawn:", "撤回：仍然显示，标明已撤回")
         .line(format!("#   date: {date}"), "撤回日期")
         .line("#   reason: 撤回原因", "撤回原因（必须公开说明）");
-    common_fields(&mut fm, date, site);
+    common_fields(&mut fm, date, site, "文件名");
     fm.render("公示、公告的正文写在这里（Markdown）。\n")
 }
 
 fn problem_text(title: &str, date: Date, id: &str, site: &SiteInfo) -> String {
     let deadline = date.saturating_add(30.days());
     let mut fm = FrontMatter::default();
-    fm.line(format!("title: {}", yaml_quote(title)), "问题（必填）")
+    fm.line(format!("title: {}", yaml_quote(title)), "问题名称（必填）")
         .line(format!("id: {id}"), "编号（必填）：全站唯一，也是网址")
         .line(format!("date: {date}"), "上墙日期（必填）")
         .line("# source: 居民反映", "来源：居民反映、网格巡查、党建联席会议、12345热线……")
@@ -386,7 +478,7 @@ fn problem_text(title: &str, date: Date, id: &str, site: &SiteInfo) -> String {
         .line("  unit: 待填写", "责任单位（必填）")
         .line("  # person: 责任人", "责任人")
         .line("measures:", "整改措施（必填，至少一条）")
-        .line("  - 待填写", "")
+        .line("  - 待填写", "每条措施写一行")
         .line(format!("deadline: {deadline}"), "完成时限（必填），不早于上墙日期")
         .line("status: open", "办理状态（必填）：open 待办理 | in_progress 办理中 | resolved 已办结 | unresolvable 无法解决 | referred 已转办")
         .line("# progress:", "办理进展：按日期先后写，不早于上墙日期")
@@ -396,7 +488,7 @@ fn problem_text(title: &str, date: Date, id: &str, site: &SiteInfo) -> String {
         .line(format!("#   date: {date}"), "办结日期")
         .line("#   result: 办理结果", "办理结果；无法解决的写原因，转办的写转给了谁")
         .line("#   evaluation: {satisfied: 0, basically: 0, unsatisfied: 0}", "居民评议：满意、基本满意、不满意的人数");
-    common_fields(&mut fm, date, site);
+    common_fields(&mut fm, date, site, "编号");
     fm.render("问题的具体情况写在这里（Markdown）。\n")
 }
 
@@ -421,7 +513,7 @@ fn service_text(title: &str, date: Date, site: &SiteInfo) -> String {
         .line("    # budget: 10", "项目清单用：预算（万元）")
         .line("    # funding: 资金来源", "项目清单用：资金来源")
         .line("    # beneficiaries: 100", "项目清单用：受益人数");
-    common_fields(&mut fm, date, site);
+    common_fields(&mut fm, date, site, "文件名");
     fm.render("清单的说明写在这里（Markdown）。\n")
 }
 
@@ -429,7 +521,7 @@ fn page_text(title: &str, date: Date, site: &SiteInfo) -> String {
     let mut fm = FrontMatter::default();
     fm.line(format!("title: {}", yaml_quote(title)), "标题（必填）")
         .line(format!("date: {date}"), "发布日期（页面可以不写）");
-    common_fields(&mut fm, date, site);
+    common_fields(&mut fm, date, site, "文件名");
     fm.render("页面正文写在这里（Markdown）。\n")
 }
 
@@ -479,7 +571,11 @@ pub fn init(dir: &Path) -> ExitCode {
         }
     }
     let shown = dir.display().to_string();
-    let cd = if shown.contains(char::is_whitespace) { format!("\"{shown}\"") } else { shown.clone() };
+    let cd = if shown.contains(char::is_whitespace) {
+        format!("\"{shown}\"")
+    } else {
+        shown.clone()
+    };
     println!("已在 {shown} 新建网站：");
     println!("  site.yaml   网站配置：标题、社区名称、网址、联系方式、组织架构");
     println!("  content/    公示公告、会议记录、问题墙、服务清单各一篇示例，还有首页和“关于我们”");
@@ -487,7 +583,9 @@ pub fn init(dir: &Path) -> ExitCode {
     println!();
     println!("下一步：");
     println!("  cd {cd} && gongkai serve");
-    println!("然后用浏览器打开 http://127.0.0.1:1111/ 预览。先把 site.yaml 里的社区名称和网址改成自己的，");
+    println!(
+        "然后用浏览器打开 http://127.0.0.1:1111/ 预览。先把 site.yaml 里的社区名称和网址改成自己的，"
+    );
     println!("再用 gongkai new notice \"标题\" 等命令新建记录，gongkai build 生成网站。");
     ExitCode::SUCCESS
 }
@@ -515,11 +613,23 @@ fn init_files(today: Date) -> Vec<(String, String)> {
         (".gitignore".into(), "output/\n".into()),
         ("content/_index.md".into(), f(INIT_INDEX)),
         ("content/about.md".into(), f(INIT_ABOUT)),
-        ("content/meetings/dangjian-lianxi-huiyi.md".into(), f(INIT_MEETING)),
-        ("content/notices/fazhan-duixiang-gongshi.md".into(), f(INIT_NOTICE)),
-        (format!("content/problems/{problem_id}-loudao-duiwu.md"), f(INIT_PROBLEM)),
+        (
+            "content/meetings/dangjian-lianxi-huiyi.md".into(),
+            f(INIT_MEETING),
+        ),
+        (
+            "content/notices/fazhan-duixiang-gongshi.md".into(),
+            f(INIT_NOTICE),
+        ),
+        (
+            format!("content/problems/{problem_id}-loudao-duiwu.md"),
+            f(INIT_PROBLEM),
+        ),
         ("content/services/fuwu-qingdan.md".into(), f(INIT_SERVICE)),
-        ("static/files/weihu-shuoming.txt".into(), INIT_STATIC_NOTE.to_string()),
+        (
+            "static/files/weihu-shuoming.txt".into(),
+            INIT_STATIC_NOTE.to_string(),
+        ),
     ]
 }
 
@@ -530,9 +640,11 @@ fn fill(template: &str, vars: &[(&str, String)]) -> String {
     while let Some(start) = rest.find("{{") {
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
-        let value = after
-            .find("}}")
-            .and_then(|end| vars.iter().find(|(k, _)| *k == &after[..end]).map(|(_, v)| (end, v)));
+        let value = after.find("}}").and_then(|end| {
+            vars.iter()
+                .find(|(k, _)| *k == &after[..end])
+                .map(|(_, v)| (end, v))
+        });
         match value {
             Some((end, v)) => {
                 out.push_str(v);
@@ -559,11 +671,25 @@ mod tests {
 
     #[test]
     fn quoted_titles_parse_back_exactly() {
-        for title in ["a: b", "他说：\"好\" \\ 完", "# 不是注释", "- 列表?", "tab\there\nline", "'单引号'", "\u{7}x\u{2028}"] {
+        for title in [
+            "a: b",
+            "他说：\"好\" \\ 完",
+            "# 不是注释",
+            "- 列表?",
+            "tab\there\nline",
+            "'单引号'",
+            "\u{7}x\u{2028}",
+        ] {
             let text = format!("title: {}\n", yaml_quote(title));
             let file = SourceFile::new("t.md", text.clone());
-            let root = yaml::parse(&file, &text, 0).expect("parses").expect("not empty");
-            let value = root.as_map().and_then(|m| m.first()).and_then(|(_, v)| v.scalar()).map(str::to_string);
+            let root = yaml::parse(&file, &text, 0)
+                .expect("parses")
+                .expect("not empty");
+            let value = root
+                .as_map()
+                .and_then(|m| m.first())
+                .and_then(|(_, v)| v.scalar())
+                .map(str::to_string);
             assert_eq!(value.as_deref(), Some(title), "{text}");
         }
     }
@@ -616,27 +742,43 @@ mod tests {
             assert_eq!(problems[0]["status"], "in_progress", "{today}: {problems}");
             assert_eq!(problems[0]["overdue"], false, "{today}: {problems}");
             let meetings = json("meetings.json");
-            assert_eq!(meetings[0]["problems"][0], problems[0]["id"], "{today}: the problem names the meeting");
+            assert_eq!(
+                meetings[0]["problems"][0], problems[0]["id"],
+                "{today}: the problem names the meeting"
+            );
         }
     }
 
     #[test]
     fn init_problem_id_follows_the_problem_date_year() {
         let files = init_files(d("2027-01-02"));
-        assert!(files.iter().any(|(rel, _)| rel == "content/problems/2026-001-loudao-duiwu.md"));
+        assert!(
+            files
+                .iter()
+                .any(|(rel, _)| rel == "content/problems/2026-001-loudao-duiwu.md")
+        );
     }
 
     #[test]
     fn front_matter_id_reads_only_the_top_level_key() {
-        assert_eq!(front_matter_id("---\ntitle: x\nid: \"2026-017\"  # 编号\n---\n").as_deref(), Some("2026-017"));
-        assert_eq!(front_matter_id("---\ntitle: x\n  id: 2026-005\n---\nid: 2026-009\n"), None);
+        assert_eq!(
+            front_matter_id("---\ntitle: x\nid: \"2026-017\"  # 编号\n---\n").as_deref(),
+            Some("2026-017")
+        );
+        assert_eq!(
+            front_matter_id("---\ntitle: x\n  id: 2026-005\n---\nid: 2026-009\n"),
+            None
+        );
         assert_eq!(front_matter_id("no front matter\nid: 2026-001\n"), None);
     }
 
     #[test]
     fn slugs_are_cut_at_a_dash() {
         let long = short_slug("社区党总支关于开展二〇二六年度党员民主评议工作和组织生活会的通知");
-        assert!(long.len() <= SLUG_MAX && !long.ends_with('-') && !long.is_empty(), "{long}");
+        assert!(
+            long.len() <= SLUG_MAX && !long.ends_with('-') && !long.is_empty(),
+            "{long}"
+        );
         assert_eq!(short_slug("3号楼"), "3-hao-lou");
     }
 
@@ -645,8 +787,15 @@ mod tests {
         let site = SiteInfo::defaults();
         let cal = Calendar::builtin();
         let covered = notice_text("t", d("2026-03-02"), &site, &cal);
-        assert!(covered.contains("\n  working_days: 5") && covered.contains("\n  # end: 2026-03-08"), "{covered}");
+        assert!(
+            covered.contains("\n  working_days: 5") && covered.contains("\n  # end: 2026-03-08"),
+            "{covered}"
+        );
         let uncovered = notice_text("t", d("2031-03-03"), &site, &cal);
-        assert!(uncovered.contains("\n  end: 2031-03-09") && uncovered.contains("\n  # working_days: 5"), "{uncovered}");
+        assert!(
+            uncovered.contains("\n  end: 2031-03-09")
+                && uncovered.contains("\n  # working_days: 5"),
+            "{uncovered}"
+        );
     }
 }

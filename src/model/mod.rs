@@ -190,8 +190,13 @@ fn parse_file(file: &ContentFile, ctx: &Context, diags: &mut Vec<Diagnostic>) ->
         Section::Services => kinds::read_service(&f, ctx, diags).map(Body::Service),
         Section::Pages => Some(Body::Page),
     };
+    // Personal numbers are reported even when another field is wrong: an independent mistake.
+    let allow = match &common {
+        Some(c) => c.privacy_allow.clone(),
+        None => privacy_allow_as_written(&f),
+    };
+    check_privacy(file, &root, &allow, diags);
     let common = common?;
-    check_privacy(file, &root, &common.privacy_allow, diags);
     Some(Parsed::Record(Box::new(Record {
         file: file.clone(),
         common,
@@ -534,11 +539,37 @@ fn read_approval(f: &Fields, ctx: &Context, diags: &mut Vec<Diagnostic>) -> Opti
     }
 }
 
+/// `privacy_allow` without reporting its mistakes again (read_common already did).
+fn privacy_allow_as_written(f: &Fields) -> Vec<PiiKind> {
+    f.get("privacy_allow")
+        .and_then(Node::as_seq)
+        .map(|items| items.iter().filter_map(|i| i.scalar().and_then(PiiKind::parse)).collect())
+        .unwrap_or_default()
+}
+
+/// The source line a diagnostic quotes, with every personal number masked: §4 forbids echoing one.
+fn masked_source(mut d: Diagnostic) -> Diagnostic {
+    d.source_line = d.source_line.map(|line| {
+        let mut out = String::with_capacity(line.len());
+        let mut last = 0;
+        for hit in privacy::scan(&line) {
+            if let Some(before) = line.get(last..hit.start) {
+                out.push_str(before);
+                out.push_str(&hit.masked);
+                last = hit.end;
+            }
+        }
+        out.push_str(line.get(last..).unwrap_or_default());
+        out
+    });
+    d
+}
+
 /// content.md §4: no ID, mobile or bank-card number in published text unless allowed.
 fn check_privacy(file: &ContentFile, root: &Node, allow: &[PiiKind], diags: &mut Vec<Diagnostic>) {
     let src = &file.source;
     let mut report = |kind: PiiKind, pos: Pos, masked: &str| {
-        diags.push(
+        diags.push(masked_source(
             src.error(
                 "E-PRIVACY",
                 pos,
@@ -557,7 +588,7 @@ fn check_privacy(file: &ContentFile, root: &Node, allow: &[PiiKind], diags: &mut
                     ),
                 },
             ),
-        );
+        ));
     };
     scan_node(root, false, &mut |node, text| {
         for hit in privacy::scan(text) {
