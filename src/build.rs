@@ -54,6 +54,8 @@ fn read_site_config(root: &Path, base_url: Option<&str>) -> Result<SiteConfig, V
 }
 
 pub fn run(opts: &Options) -> Outcome {
+    let t0 = std::time::Instant::now();
+    let tick = |s: &str| eprintln!("TIMING {s} {:?} {}", t0.elapsed(), std::fs::read_to_string("/proc/self/status").unwrap_or_default().lines().filter(|l| l.starts_with("VmHWM") || l.starts_with("VmRSS")).collect::<Vec<_>>().join(" "));
     let mut diags = Diagnostics::new();
     let config = match read_site_config(&opts.root, opts.base_url.as_deref()) {
         Ok(c) => c,
@@ -74,7 +76,9 @@ pub fn run(opts: &Options) -> Outcome {
             &mut calendar,
         ));
     }
+    tick("config");
     let loaded = load::load(&opts.root);
+    tick("load");
     let mut ds: Vec<Diagnostic> = loaded.diags.clone();
     let ctx = model::Context {
         config: &config,
@@ -82,7 +86,9 @@ pub fn run(opts: &Options) -> Outcome {
         loaded: &loaded,
     };
     let model = model::build_model(&ctx, &mut ds);
+    tick("model");
     let site = derive::derive(model, config, today, opts.drafts, &mut ds);
+    tick("derive");
     let theme = theme::load_theme(&opts.root, &site.config.theme, &mut ds);
     let tera = theme::compile(&theme, &mut ds);
     diags.extend(ds);
@@ -99,6 +105,7 @@ pub fn run(opts: &Options) -> Outcome {
         theme_statics: &theme.statics,
     };
     let files = render::render_site(&input, &mut ds);
+    tick("render");
     diags.extend(ds);
     let files = match files {
         Some(f) if !diags.has_errors() => f,

@@ -52,10 +52,16 @@ fn community_at(now: &str) -> (tempfile::TempDir, PathBuf) {
 }
 
 fn by_key(v: Value, key: &str) -> BTreeMap<String, Value> {
-    let arr = v.as_array().unwrap_or_else(|| panic!("expected a JSON array, got {v}")).clone();
+    let arr = v
+        .as_array()
+        .unwrap_or_else(|| panic!("expected a JSON array, got {v}"))
+        .clone();
     let mut map = BTreeMap::new();
     for item in arr {
-        let k = item[key].as_str().unwrap_or_else(|| panic!("no {key} in {item}")).to_string();
+        let k = item[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("no {key} in {item}"))
+            .to_string();
         assert!(map.insert(k.clone(), item).is_none(), "duplicate {key} {k}");
     }
     map
@@ -82,18 +88,30 @@ fn absent(out: &Path, rel: &str) {
 /// The status fields of one notice in data/notices.json.
 #[track_caller]
 fn status_of(map: &BTreeMap<String, Value>, slug: &str) -> (Option<String>, Option<String>) {
-    let n = map.get(slug).unwrap_or_else(|| panic!("notice {slug} not in data/notices.json: {:?}", map.keys()));
-    (n["status"].as_str().map(str::to_string), n["status_label"].as_str().map(str::to_string))
+    let n = map
+        .get(slug)
+        .unwrap_or_else(|| panic!("notice {slug} not in data/notices.json: {:?}", map.keys()));
+    (
+        n["status"].as_str().map(str::to_string),
+        n["status_label"].as_str().map(str::to_string),
+    )
 }
 
 #[track_caller]
 fn assert_status(map: &BTreeMap<String, Value>, slug: &str, code: &str, label: &str) {
-    assert_eq!(status_of(map, slug), (Some(code.to_string()), Some(label.to_string())), "status of {slug}");
+    assert_eq!(
+        status_of(map, slug),
+        (Some(code.to_string()), Some(label.to_string())),
+        "status of {slug}"
+    );
 }
 
 /// Every `href`/`src` of every HTML page under `out`.
 fn all_links(out: &Path) -> Vec<(String, String)> {
-    text_files(out, ".html").into_iter().flat_map(|(path, html)| links(&html).into_iter().map(move |l| (path.clone(), l))).collect()
+    text_files(out, ".html")
+        .into_iter()
+        .flat_map(|(path, html)| links(&html).into_iter().map(move |l| (path.clone(), l)))
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -175,9 +193,17 @@ fn every_page_of_the_page_table_exists() {
     let pages = text_files(out, ".html");
     assert!(pages.len() >= 55, "only {} HTML files", pages.len());
     for (path, html) in &pages {
-        assert!(html.trim_start().to_ascii_lowercase().starts_with("<!doctype html>"), "{path} is not a complete page");
+        assert!(
+            html.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("<!doctype html>"),
+            "{path} is not a complete page"
+        );
         assert!(html.contains("lang=\"zh-CN\""), "{path} has no lang");
-        assert!(html.contains("和平里社区党务居务公开") || html.contains("和平街道和平里社区"), "{path} lacks the site title");
+        assert!(
+            html.contains("和平里社区党务居务公开") || html.contains("和平街道和平里社区"),
+            "{path} lacks the site title"
+        );
     }
     // Pages carry their own titles.
     assert!(read_out(out, "about/index.html").contains("关于我们"));
@@ -191,16 +217,37 @@ fn list_pages_paginate_and_order() {
     let out = community();
     // 公示中 first: the two active notices fill page 1.
     let first = links(&read_out(out, "notices/index.html"));
-    assert!(first.iter().any(|l| l == "/notices/n-starts-today/"), "{first:?}");
-    assert!(first.iter().any(|l| l == "/notices/n-ends-today/"), "{first:?}");
-    assert!(first.iter().any(|l| l == "/notices/page/2/"), "page 1 must link to page 2");
+    assert!(
+        first.iter().any(|l| l == "/notices/n-starts-today/"),
+        "{first:?}"
+    );
+    assert!(
+        first.iter().any(|l| l == "/notices/n-ends-today/"),
+        "{first:?}"
+    );
+    assert!(
+        first.iter().any(|l| l == "/notices/page/2/"),
+        "page 1 must link to page 2"
+    );
     let second = links(&read_out(out, "notices/page/2/index.html"));
-    assert!(!second.iter().any(|l| l == "/notices/n-starts-today/" || l == "/notices/n-ends-today/"), "{second:?}");
-    assert!(second.iter().any(|l| l == "/notices/"), "page 2 must link back to page 1");
+    assert!(
+        !second
+            .iter()
+            .any(|l| l == "/notices/n-starts-today/" || l == "/notices/n-ends-today/"),
+        "{second:?}"
+    );
+    assert!(
+        second.iter().any(|l| l == "/notices/"),
+        "page 2 must link back to page 1"
+    );
     // Every published notice is on exactly one list page.
     let mut seen = BTreeMap::new();
     for n in 1..=7 {
-        let rel = if n == 1 { "notices/index.html".to_string() } else { format!("notices/page/{n}/index.html") };
+        let rel = if n == 1 {
+            "notices/index.html".to_string()
+        } else {
+            format!("notices/page/{n}/index.html")
+        };
         let html = read_out(out, &rel);
         for slug in notices_on_page(&html) {
             *seen.entry(slug).or_insert(0) += 1;
@@ -212,24 +259,38 @@ fn list_pages_paginate_and_order() {
 
     // 问题墙: open and in-progress only, overdue first, then by deadline.
     let wall1 = read_out(out, "problems/index.html");
-    let p1 = link_index(&wall1, "/problems/2026-001/").expect("2026-001 (overdue since 11-11) on page 1");
-    let p3 = link_index(&wall1, "/problems/2026-003/").expect("2026-003 (overdue since 11-20) on page 1");
+    let p1 = link_index(&wall1, "/problems/2026-001/")
+        .expect("2026-001 (overdue since 11-11) on page 1");
+    let p3 = link_index(&wall1, "/problems/2026-003/")
+        .expect("2026-003 (overdue since 11-20) on page 1");
     assert!(p1 < p3, "overdue items ordered by deadline");
     let wall2 = read_out(out, "problems/page/2/index.html");
-    assert!(link_index(&wall2, "/problems/2026-002/").is_some(), "the item due today comes after the overdue ones");
+    assert!(
+        link_index(&wall2, "/problems/2026-002/").is_some(),
+        "the item due today comes after the overdue ones"
+    );
     for closed in ["2026-004", "2026-005", "2026-006", "2026-007"] {
         let url = format!("/problems/{closed}/");
-        assert!(link_index(&wall1, &url).is_none() && link_index(&wall2, &url).is_none(), "{closed} is closed and not on the wall");
+        assert!(
+            link_index(&wall1, &url).is_none() && link_index(&wall2, &url).is_none(),
+            "{closed} is closed and not on the wall"
+        );
     }
     // 回音壁: closed items, newest echo first (004: 10-31, 005: 10-08, 006: 09-01, 007: 08-20).
     let echo = read_out(out, "echo/index.html");
     let a = link_index(&echo, "/problems/2026-004/").expect("004 on the echo wall");
     let b = link_index(&echo, "/problems/2026-005/").expect("005 on the echo wall");
     assert!(a < b);
-    assert!(link_index(&echo, "/problems/2026-001/").is_none(), "open items are not on the echo wall");
+    assert!(
+        link_index(&echo, "/problems/2026-001/").is_none(),
+        "open items are not on the echo wall"
+    );
     // Meetings newest first.
     let meetings = read_out(out, "meetings/index.html");
-    assert!(link_index(&meetings, "/meetings/2026-10-lianxi/").expect("10月") < link_index(&meetings, "/meetings/2026-09-dangri/").expect("9月"));
+    assert!(
+        link_index(&meetings, "/meetings/2026-10-lianxi/").expect("10月")
+            < link_index(&meetings, "/meetings/2026-09-dangri/").expect("9月")
+    );
 }
 
 /// Where a link first appears among a page's links.
@@ -241,7 +302,12 @@ fn notices_on_page(html: &str) -> Vec<String> {
     let mut slugs: Vec<String> = links(html)
         .into_iter()
         .filter_map(|l| l.strip_prefix("/notices/").map(str::to_string))
-        .filter(|rest| !rest.is_empty() && !rest.starts_with("page/") && rest.matches('/').count() == 1 && rest.ends_with('/'))
+        .filter(|rest| {
+            !rest.is_empty()
+                && !rest.starts_with("page/")
+                && rest.matches('/').count() == 1
+                && rest.ends_with('/')
+        })
         .map(|rest| rest.trim_end_matches('/').to_string())
         .collect();
     slugs.sort();
@@ -264,7 +330,10 @@ fn notice_statuses_on_the_build_day() {
     assert_status(&n, "n-guoqing", "ended", "已结束");
     assert_eq!(n["n-ends-today"]["days_left"], 1);
     assert_eq!(n["n-starts-today"]["days_left"], 7);
-    assert_eq!(n["n-withdrawn"]["withdrawn"]["reason"], "经核实成本测算有误");
+    assert_eq!(
+        n["n-withdrawn"]["withdrawn"]["reason"],
+        "经核实成本测算有误"
+    );
     assert_eq!(n["n-withdrawn"]["withdrawn"]["date"], "2026-11-18");
     // Other kinds have no status.
     for slug in ["n-gonggao", "2026-q3-caiwu", "expires-today"] {
@@ -294,7 +363,10 @@ fn notice_statuses_on_the_build_day() {
     assert!(read_out(out, "notices/n-ends-today/index.html").contains("公示中"));
     // The home page shows the 公示中 notices.
     let home = read_out(out, "index.html");
-    assert!(link_index(&home, "/notices/n-starts-today/").is_some() && link_index(&home, "/notices/n-ends-today/").is_some());
+    assert!(
+        link_index(&home, "/notices/n-starts-today/").is_some()
+            && link_index(&home, "/notices/n-ends-today/").is_some()
+    );
 }
 
 #[test]
@@ -322,9 +394,15 @@ fn statuses_on_boundary_days() {
     assert_status(&n, "n-zhongqiu", "active", "公示中");
     assert_eq!(n["n-zhongqiu"]["days_left"], 2);
     // Before its expiry an unlisted record is published as usual.
-    assert!(n.contains_key("zhuxue-unlist"), "zhuxue-unlist expires 2026-09-30, published on 09-27");
+    assert!(
+        n.contains_key("zhuxue-unlist"),
+        "zhuxue-unlist expires 2026-09-30, published on 09-27"
+    );
     assert_status(&n, "zhuxue-unlist", "ended", "已结束");
-    assert!(problems(&out).contains_key("2026-008"), "2026-008 expires 2026-10-01");
+    assert!(
+        problems(&out).contains_key("2026-008"),
+        "2026-008 expires 2026-10-01"
+    );
 
     let (_d2, out) = community_at("2026-09-28");
     let n = notices(&out);
@@ -338,9 +416,15 @@ fn statuses_on_boundary_days() {
     assert_status(&n, "n-guoqing", "ended", "已结束");
     assert_status(&n, "n-tiaoxiu", "active", "公示中");
     assert_eq!(n["n-tiaoxiu"]["days_left"], 1);
-    assert!(!n.contains_key("zhuxue-unlist"), "unlisted the day after expiry");
+    assert!(
+        !n.contains_key("zhuxue-unlist"),
+        "unlisted the day after expiry"
+    );
     assert!(!out.join("notices/zhuxue-unlist").exists());
-    assert!(!problems(&out).contains_key("2026-008"), "redacted the day after expiry");
+    assert!(
+        !problems(&out).contains_key("2026-008"),
+        "redacted the day after expiry"
+    );
 
     let (_d4, out) = community_at("2026-10-31");
     let n = notices(&out);
@@ -360,24 +444,98 @@ fn statuses_on_boundary_days() {
 fn problem_figures_in_exports() {
     let out = community();
     let p = problems(out);
-    assert_eq!(p.keys().collect::<Vec<_>>(), ["2026-001", "2026-002", "2026-003", "2026-004", "2026-005", "2026-006", "2026-007"]);
+    assert_eq!(
+        p.keys().collect::<Vec<_>>(),
+        [
+            "2026-001", "2026-002", "2026-003", "2026-004", "2026-005", "2026-006", "2026-007"
+        ]
+    );
     let facts = |id: &str| {
         let x = &p[id];
-        (x["status"].clone(), x["status_label"].clone(), x["overdue"].clone(), x["days_overdue"].clone(), x["on_time"].clone())
+        (
+            x["status"].clone(),
+            x["status_label"].clone(),
+            x["overdue"].clone(),
+            x["days_overdue"].clone(),
+            x["on_time"].clone(),
+        )
     };
     use serde_json::json;
     // in progress, deadline 11-11 → 10 days overdue on 11-21
-    assert_eq!(facts("2026-001"), (json!("in_progress"), json!("办理中"), json!(true), json!(10), Value::Null));
+    assert_eq!(
+        facts("2026-001"),
+        (
+            json!("in_progress"),
+            json!("办理中"),
+            json!(true),
+            json!(10),
+            Value::Null
+        )
+    );
     // deadline today → not overdue yet
-    assert_eq!(facts("2026-002"), (json!("open"), json!("待办理"), json!(false), Value::Null, Value::Null));
+    assert_eq!(
+        facts("2026-002"),
+        (
+            json!("open"),
+            json!("待办理"),
+            json!(false),
+            Value::Null,
+            Value::Null
+        )
+    );
     // deadline yesterday → 1 day overdue
-    assert_eq!(facts("2026-003"), (json!("in_progress"), json!("办理中"), json!(true), json!(1), Value::Null));
+    assert_eq!(
+        facts("2026-003"),
+        (
+            json!("in_progress"),
+            json!("办理中"),
+            json!(true),
+            json!(1),
+            Value::Null
+        )
+    );
     // closed on the deadline day → on time
-    assert_eq!(facts("2026-004"), (json!("resolved"), json!("已办结"), json!(false), Value::Null, json!(true)));
+    assert_eq!(
+        facts("2026-004"),
+        (
+            json!("resolved"),
+            json!("已办结"),
+            json!(false),
+            Value::Null,
+            json!(true)
+        )
+    );
     // closed a week after the deadline → late
-    assert_eq!(facts("2026-005"), (json!("resolved"), json!("已办结"), json!(false), Value::Null, json!(false)));
-    assert_eq!(facts("2026-006"), (json!("referred"), json!("已转办"), json!(false), Value::Null, json!(true)));
-    assert_eq!(facts("2026-007"), (json!("unresolvable"), json!("无法解决"), json!(false), Value::Null, json!(true)));
+    assert_eq!(
+        facts("2026-005"),
+        (
+            json!("resolved"),
+            json!("已办结"),
+            json!(false),
+            Value::Null,
+            json!(false)
+        )
+    );
+    assert_eq!(
+        facts("2026-006"),
+        (
+            json!("referred"),
+            json!("已转办"),
+            json!(false),
+            Value::Null,
+            json!(true)
+        )
+    );
+    assert_eq!(
+        facts("2026-007"),
+        (
+            json!("unresolvable"),
+            json!("无法解决"),
+            json!(false),
+            Value::Null,
+            json!(true)
+        )
+    );
     // satisfaction = (satisfied + basically) / all ratings
     assert_eq!(p["2026-004"]["satisfaction"].as_f64(), Some(0.9)); // (8+1)/10
     assert_eq!(p["2026-005"]["satisfaction"].as_f64(), Some(0.5)); // (1+1)/4
@@ -407,7 +565,10 @@ fn problem_figures_in_exports() {
     }
     assert_eq!(s["on_time_rate"].as_f64(), Some(0.75));
     // ratings of the non-redacted items: 8+1+0 satisfied… (2026-008's 100 ratings are redacted)
-    assert_eq!(s["ratings"], json!({"satisfied": 9, "basically": 2, "unsatisfied": 3, "total": 14}));
+    assert_eq!(
+        s["ratings"],
+        json!({"satisfied": 9, "basically": 2, "unsatisfied": 3, "total": 14})
+    );
     let sat = s["satisfaction"].as_f64().expect("site satisfaction");
     assert!((sat - 11.0 / 14.0).abs() < 1e-3, "{sat}");
     assert_eq!(s["satisfaction_pct"], "78.6%");
@@ -418,10 +579,17 @@ fn problem_figures_in_exports() {
 
     // The problem page shows the facts without JavaScript.
     let page = read_out(out, "problems/2026-001/index.html");
-    assert!(page.contains("城市管理办公室") && page.contains("检修线路") && page.contains("已联系供电所现场查看"));
+    assert!(
+        page.contains("城市管理办公室")
+            && page.contains("检修线路")
+            && page.contains("已联系供电所现场查看")
+    );
     assert!(page.contains("10"), "days overdue shown");
     let closed = read_out(out, "problems/2026-004/index.html");
-    assert!(closed.contains("已更换破损地砖120平方米"), "the echo result is on the page");
+    assert!(
+        closed.contains("已更换破损地砖120平方米"),
+        "the echo result is on the page"
+    );
 }
 
 #[test]
@@ -429,10 +597,34 @@ fn enum_values_are_read_by_code_and_by_label() {
     let out = community();
     let n = notices(out);
     // `kind: 公示` (label) and `kind: publicity` (code) are the same thing.
-    assert_eq!((n["n-upcoming"]["kind"].as_str(), n["n-upcoming"]["kind_label"].as_str()), (Some("publicity"), Some("公示")));
-    assert_eq!((n["n-ended"]["kind"].as_str(), n["n-ended"]["kind_label"].as_str()), (Some("publicity"), Some("公示")));
-    assert_eq!((n["n-gonggao"]["kind"].as_str(), n["n-gonggao"]["kind_label"].as_str()), (Some("announcement"), Some("公告")));
-    assert_eq!((n["expires-today"]["kind"].as_str(), n["expires-today"]["kind_label"].as_str()), (Some("announcement"), Some("公告")));
+    assert_eq!(
+        (
+            n["n-upcoming"]["kind"].as_str(),
+            n["n-upcoming"]["kind_label"].as_str()
+        ),
+        (Some("publicity"), Some("公示"))
+    );
+    assert_eq!(
+        (
+            n["n-ended"]["kind"].as_str(),
+            n["n-ended"]["kind_label"].as_str()
+        ),
+        (Some("publicity"), Some("公示"))
+    );
+    assert_eq!(
+        (
+            n["n-gonggao"]["kind"].as_str(),
+            n["n-gonggao"]["kind_label"].as_str()
+        ),
+        (Some("announcement"), Some("公告"))
+    );
+    assert_eq!(
+        (
+            n["expires-today"]["kind"].as_str(),
+            n["expires-today"]["kind_label"].as_str()
+        ),
+        (Some("announcement"), Some("公告"))
+    );
     assert_eq!(n["2026-q3-caiwu"]["kind"], "disclosure");
     let p = problems(out);
     assert_eq!(p["2026-002"]["status"], "open"); // written 待办理
@@ -440,29 +632,66 @@ fn enum_values_are_read_by_code_and_by_label() {
     assert_eq!(p["2026-006"]["status"], "referred"); // written 已转办
     let services = by_key(read_json(out, "data/services.json"), "slug");
     let fuwu = &services["fuwu"];
-    assert_eq!((fuwu["kind"].as_str(), fuwu["kind_label"].as_str()), (Some("services"), Some("服务清单")));
+    assert_eq!(
+        (fuwu["kind"].as_str(), fuwu["kind_label"].as_str()),
+        (Some("services"), Some("服务清单"))
+    );
     let fees: Vec<(&str, &str)> = fuwu["items"]
         .as_array()
         .expect("items")
         .iter()
-        .map(|i| (i["fee"].as_str().unwrap_or("-"), i["fee_label"].as_str().unwrap_or("-")))
+        .map(|i| {
+            (
+                i["fee"].as_str().unwrap_or("-"),
+                i["fee_label"].as_str().unwrap_or("-"),
+            )
+        })
         .collect();
-    assert_eq!(fees, [("low_cost", "低偿"), ("free", "无偿"), ("free", "无偿")]);
+    assert_eq!(
+        fees,
+        [("low_cost", "低偿"), ("free", "无偿"), ("free", "无偿")]
+    );
     assert_eq!(fuwu["items"][0]["org"], "grid-1");
     let xiangmu = &services["xiangmu"];
     assert_eq!(xiangmu["kind"], "projects");
-    assert_eq!((xiangmu["items"][0]["status"].as_str(), xiangmu["items"][0]["status_label"].as_str()), (Some("accepted"), Some("已验收")));
-    assert_eq!((xiangmu["items"][1]["status"].as_str(), xiangmu["items"][1]["status_label"].as_str()), (Some("in_progress"), Some("实施中")));
+    assert_eq!(
+        (
+            xiangmu["items"][0]["status"].as_str(),
+            xiangmu["items"][0]["status_label"].as_str()
+        ),
+        (Some("accepted"), Some("已验收"))
+    );
+    assert_eq!(
+        (
+            xiangmu["items"][1]["status"].as_str(),
+            xiangmu["items"][1]["status_label"].as_str()
+        ),
+        (Some("in_progress"), Some("实施中"))
+    );
     assert_eq!(xiangmu["items"][0]["budget"].as_f64(), Some(86.5));
     assert_eq!(xiangmu["items"][0]["beneficiaries"], 54);
-    assert_eq!((services["xu-qiu-qing-dan"]["kind"].as_str(), services["xu-qiu-qing-dan"]["kind_label"].as_str()), (Some("needs"), Some("需求清单")));
+    assert_eq!(
+        (
+            services["xu-qiu-qing-dan"]["kind"].as_str(),
+            services["xu-qiu-qing-dan"]["kind_label"].as_str()
+        ),
+        (Some("needs"), Some("需求清单"))
+    );
     // /services/ groups lists by kind, 服务清单 before 项目清单 before 需求清单.
     let html = read_out(out, "services/index.html");
     let pos = |s: &str| link_index(&html, s).unwrap_or_else(|| panic!("{s} not on /services/"));
-    assert!(pos("/services/fuwu/") < pos("/services/xiangmu/") && pos("/services/xiangmu/") < pos("/services/xu-qiu-qing-dan/"));
+    assert!(
+        pos("/services/fuwu/") < pos("/services/xiangmu/")
+            && pos("/services/xiangmu/") < pos("/services/xu-qiu-qing-dan/")
+    );
     // One list, its items grouped by category.
     let fuwu_page = read_out(out, "services/fuwu/index.html");
-    assert!(fuwu_page.contains("老年助餐") && fuwu_page.contains("法律咨询") && fuwu_page.contains("养老") && fuwu_page.contains("低偿"));
+    assert!(
+        fuwu_page.contains("老年助餐")
+            && fuwu_page.contains("法律咨询")
+            && fuwu_page.contains("养老")
+            && fuwu_page.contains("低偿")
+    );
 }
 
 #[test]
@@ -470,18 +699,30 @@ fn meeting_page_lists_the_problems_that_name_it() {
     let out = community();
     // The September meeting's body links nowhere: the link can only come from the back-reference.
     let dangri = read_out(out, "meetings/2026-09-dangri/index.html");
-    assert!(links(&dangri).iter().any(|l| l == "/problems/2026-003/"), "2026-003 names this meeting");
+    assert!(
+        links(&dangri).iter().any(|l| l == "/problems/2026-003/"),
+        "2026-003 names this meeting"
+    );
     assert!(dangri.contains("3号楼楼道堆物"));
     assert!(link_index(&dangri, "/problems/2026-001/").is_none());
     let lianxi = read_out(out, "meetings/2026-10-lianxi/index.html");
     assert!(lianxi.contains("南段人行道破损") && lianxi.contains("南段路灯不亮"));
     let meetings = by_key(read_json(out, "data/meetings.json"), "slug");
-    assert_eq!(meetings["2026-10-lianxi"]["problems"], serde_json::json!(["2026-001", "2026-004"]));
-    assert_eq!(meetings["2026-09-dangri"]["problems"], serde_json::json!(["2026-003"]));
+    assert_eq!(
+        meetings["2026-10-lianxi"]["problems"],
+        serde_json::json!(["2026-001", "2026-004"])
+    );
+    assert_eq!(
+        meetings["2026-09-dangri"]["problems"],
+        serde_json::json!(["2026-003"])
+    );
     assert_eq!(meetings["2026-10-lianxi"]["date"], "2026-10-15");
     assert_eq!(meetings["2026-10-lianxi"]["kind"], "党建联席会议");
     assert_eq!(meetings["2026-10-lianxi"]["attendance"]["present"], 14);
-    assert_eq!(meetings["2026-10-lianxi"]["decisions"][0]["votes"]["for"], 14);
+    assert_eq!(
+        meetings["2026-10-lianxi"]["decisions"][0]["votes"]["for"],
+        14
+    );
     assert_eq!(meetings["2026-10-lianxi"]["theme"], "和平路南段环境整治");
 }
 
@@ -489,15 +730,31 @@ fn meeting_page_lists_the_problems_that_name_it() {
 fn org_and_tag_pages_list_their_records() {
     let out = community();
     let grid1 = links(&read_out(out, "org/grid-1/index.html"));
-    for l in ["/notices/n-ends-today/", "/problems/2026-001/", "/services/fuwu/", "/org/grid-1-b3/"] {
-        assert!(grid1.iter().any(|x| x == l), "org/grid-1 lacks {l}: {grid1:?}");
+    for l in [
+        "/notices/n-ends-today/",
+        "/problems/2026-001/",
+        "/services/fuwu/",
+        "/org/grid-1-b3/",
+    ] {
+        assert!(
+            grid1.iter().any(|x| x == l),
+            "org/grid-1 lacks {l}: {grid1:?}"
+        );
     }
     let zongzhi = links(&read_out(out, "org/zongzhi/index.html"));
-    for l in ["/org/grid-1/", "/org/grid-2/", "/meetings/2026-10-lianxi/", "/notices/2026-q3-caiwu/"] {
+    for l in [
+        "/org/grid-1/",
+        "/org/grid-2/",
+        "/meetings/2026-10-lianxi/",
+        "/notices/2026-q3-caiwu/",
+    ] {
         assert!(zongzhi.iter().any(|x| x == l), "org/zongzhi lacks {l}");
     }
     let dibao = links(&read_out(out, "tags/di-bao/index.html"));
-    assert!(dibao.iter().any(|l| l == "/notices/n-upcoming/") && dibao.iter().any(|l| l == "/notices/n-ended/"));
+    assert!(
+        dibao.iter().any(|l| l == "/notices/n-upcoming/")
+            && dibao.iter().any(|l| l == "/notices/n-ended/")
+    );
     let tags = links(&read_out(out, "tags/index.html"));
     for l in ["/tags/di-bao/", "/tags/lu-deng/", "/tags/dang-wu-gong-kai/"] {
         assert!(tags.iter().any(|x| x == l), "/tags/ lacks {l}");
@@ -511,27 +768,56 @@ fn expired_records_are_redacted_or_unlisted() {
     // redact: the page keeps its title and a note, nothing else.
     let page = read_out(out, "notices/jiuzhu-redact/index.html");
     assert!(page.contains("八月临时救助对象公示"), "title stays");
-    assert!(page.contains("撤下"), "a note says the details were taken down");
-    assert!(!page.contains("mingdan.txt") && !page.contains("救助对象名单"), "no attachment");
+    assert!(
+        page.contains("撤下"),
+        "a note says the details were taken down"
+    );
+    assert!(
+        !page.contains("mingdan.txt") && !page.contains("救助对象名单"),
+        "no attachment"
+    );
     let problem = read_out(out, "problems/2026-008/index.html");
     assert!(problem.contains("已过公开期限的问题"));
     absent(out, "notices/jiuzhu-redact/mingdan.txt");
     for (path, bytes) in &snap {
         let text = String::from_utf8_lossy(bytes);
-        for token in ["REDACTEDBODYTOKEN", "REDACTEDATTACHMENTTOKEN", "REDACTEDPROBLEMTOKEN", "REDACTEDECHOTOKEN"] {
-            assert!(!text.contains(token), "{token} (redacted) appears in {path}");
+        for token in [
+            "REDACTEDBODYTOKEN",
+            "REDACTEDATTACHMENTTOKEN",
+            "REDACTEDPROBLEMTOKEN",
+            "REDACTEDECHOTOKEN",
+        ] {
+            assert!(
+                !text.contains(token),
+                "{token} (redacted) appears in {path}"
+            );
         }
         if path.starts_with("data/") {
-            assert!(!text.contains("jiuzhu-redact") && !text.contains("八月临时救助对象公示"), "redacted notice in {path}");
-            assert!(!text.contains("2026-008") && !text.contains("已过公开期限的问题"), "redacted problem in {path}");
+            assert!(
+                !text.contains("jiuzhu-redact") && !text.contains("八月临时救助对象公示"),
+                "redacted notice in {path}"
+            );
+            assert!(
+                !text.contains("2026-008") && !text.contains("已过公开期限的问题"),
+                "redacted problem in {path}"
+            );
         }
         // unlist: not published at all.
-        assert!(!path.contains("zhuxue"), "unlisted record published as {path}");
+        assert!(
+            !path.contains("zhuxue"),
+            "unlisted record published as {path}"
+        );
         for token in ["UNLISTTITLE", "UNLISTBODYTOKEN", "zhuxue-unlist", "助学"] {
-            assert!(!text.contains(token), "unlisted record ({token}) appears in {path}");
+            assert!(
+                !text.contains(token),
+                "unlisted record ({token}) appears in {path}"
+            );
         }
     }
-    assert!(!out.join("tags/zhu-xue").exists(), "a tag used only by an unlisted record");
+    assert!(
+        !out.join("tags/zhu-xue").exists(),
+        "a tag used only by an unlisted record"
+    );
     // Expiring today is not expired yet.
     assert!(read_out(out, "notices/expires-today/index.html").contains("STILLVISIBLETOKEN"));
 }
@@ -541,8 +827,14 @@ fn drafts_only_with_the_flag() {
     let out = community();
     absent(out, "notices/n-tongzhi/index.html");
     for (path, bytes) in snapshot(out) {
-        assert!(!String::from_utf8_lossy(&bytes).contains("DRAFTBODYTOKEN"), "draft text in {path}");
-        assert!(!String::from_utf8_lossy(&bytes).contains("n-tongzhi"), "draft linked from {path}");
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("DRAFTBODYTOKEN"),
+            "draft text in {path}"
+        );
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("n-tongzhi"),
+            "draft linked from {path}"
+        );
     }
     let dir = tempfile::tempdir().expect("tmp");
     let with = dir.path().join("out");
@@ -558,7 +850,10 @@ fn pinyin_slugs_for_chinese_file_names() {
     exists(out, "services/xu-qiu-qing-dan/index.html");
     exists(out, "ban-shi-zhi-nan/zheng-ming-kai-ju/index.html");
     let n = notices(out);
-    assert_eq!(n["ping-xian-ping-you-gong-shi"]["url"], "https://x.cn/notices/ping-xian-ping-you-gong-shi/");
+    assert_eq!(
+        n["ping-xian-ping-you-gong-shi"]["url"],
+        "https://x.cn/notices/ping-xian-ping-you-gong-shi/"
+    );
     // Every output path is ASCII: URLs go on paper as QR codes.
     for path in snapshot(out).keys() {
         assert!(path.is_ascii(), "non-ASCII output path {path}");
@@ -571,15 +866,24 @@ fn bundle_attachments_and_images_are_published_beside_the_page() {
     let src = fixture("community").join("content/notices/2026-q3-caiwu");
     for f in ["mingxi.txt", "photo.svg"] {
         assert_eq!(
-            std::fs::read(out.join("notices/2026-q3-caiwu").join(f)).unwrap_or_else(|e| panic!("{f} not published: {e}")),
+            std::fs::read(out.join("notices/2026-q3-caiwu").join(f))
+                .unwrap_or_else(|e| panic!("{f} not published: {e}")),
             std::fs::read(src.join(f)).expect("source"),
             "{f} copied unchanged"
         );
     }
     let page = read_out(out, "notices/2026-q3-caiwu/index.html");
     let t = tags(&page);
-    assert!(t.iter().any(|t| t.name == "img" && t.attr("src") == Some("/notices/2026-q3-caiwu/photo.svg")), "body image points at its copy");
-    assert!(t.iter().any(|t| t.name == "a" && t.attr("href") == Some("/notices/2026-q3-caiwu/mingxi.txt")), "attachment is linked");
+    assert!(
+        t.iter()
+            .any(|t| t.name == "img" && t.attr("src") == Some("/notices/2026-q3-caiwu/photo.svg")),
+        "body image points at its copy"
+    );
+    assert!(
+        t.iter()
+            .any(|t| t.name == "a" && t.attr("href") == Some("/notices/2026-q3-caiwu/mingxi.txt")),
+        "attachment is linked"
+    );
     assert!(page.contains("财务收支明细表"), "attachment title shown");
     // The Markdown source is not published as a file.
     absent(out, "notices/2026-q3-caiwu/index.md");
@@ -589,16 +893,34 @@ fn bundle_attachments_and_images_are_published_beside_the_page() {
 fn relative_markdown_links_become_urls() {
     let out = community();
     let lianxi = links(&read_out(out, "meetings/2026-10-lianxi/index.html"));
-    for l in ["/problems/2026-001/", "/problems/2026-004/#jieguo", "/about/"] {
-        assert!(lianxi.iter().any(|x| x == l), "meeting body lacks {l}: {lianxi:?}");
+    for l in [
+        "/problems/2026-001/",
+        "/problems/2026-004/#jieguo",
+        "/about/",
+    ] {
+        assert!(
+            lianxi.iter().any(|x| x == l),
+            "meeting body lacks {l}: {lianxi:?}"
+        );
     }
     let about = links(&read_out(out, "about/index.html"));
-    assert!(about.iter().any(|x| x == "/ban-shi-zhi-nan/zheng-ming-kai-ju/"), "{about:?}");
+    assert!(
+        about
+            .iter()
+            .any(|x| x == "/ban-shi-zhi-nan/zheng-ming-kai-ju/"),
+        "{about:?}"
+    );
     assert!(about.iter().any(|x| x == "/files/banshi.txt"), "{about:?}");
-    let back = links(&read_out(out, "ban-shi-zhi-nan/zheng-ming-kai-ju/index.html"));
+    let back = links(&read_out(
+        out,
+        "ban-shi-zhi-nan/zheng-ming-kai-ju/index.html",
+    ));
     assert!(back.iter().any(|x| x == "/about/"), "{back:?}");
     for (path, link) in all_links(out) {
-        assert!(!link.contains(".md"), "{path} still links to Markdown: {link}");
+        assert!(
+            !link.contains(".md"),
+            "{path} still links to Markdown: {link}"
+        );
     }
 }
 
@@ -618,7 +940,11 @@ fn internal_links_resolve_to_published_files() {
             continue;
         };
         let rel = percent_decode(rel);
-        let file = if rel.is_empty() || rel.ends_with('/') { out.join(&rel).join("index.html") } else { out.join(&rel) };
+        let file = if rel.is_empty() || rel.ends_with('/') {
+            out.join(&rel).join("index.html")
+        } else {
+            out.join(&rel)
+        };
         if !file.is_file() {
             broken.push(format!("{path}: {link}"));
         }
@@ -626,7 +952,12 @@ fn internal_links_resolve_to_published_files() {
     broken.sort();
     broken.dedup();
     assert!(checked > 500, "only {checked} internal links");
-    assert!(broken.is_empty(), "{} broken internal links:\n{}", broken.len(), broken.join("\n"));
+    assert!(
+        broken.is_empty(),
+        "{} broken internal links:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
 }
 
 fn percent_decode(s: &str) -> String {
@@ -635,7 +966,9 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%'
-            && let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+            && let Some(v) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
         {
             out.push(v);
             i += 3;
@@ -666,25 +999,46 @@ fn assert_links_under(out: &Path, origin: &str, prefix: &str) {
     bad.sort();
     bad.dedup();
     assert!(internal > 500, "only {internal} internal links found");
-    assert!(bad.is_empty(), "{} links outside {prefix}:\n{}", bad.len(), bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "{} links outside {prefix}:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
 }
 
 #[test]
 fn base_url_with_a_sub_path_prefixes_every_internal_link() {
     let site = TempSite::from_fixture("community");
-    site.edit("site.yaml", |s| s.replace("base_url: https://x.cn/", "base_url: https://x.cn/sq/"));
+    site.edit("site.yaml", |s| {
+        s.replace("base_url: https://x.cn/", "base_url: https://x.cn/sq/")
+    });
     let out = site.build_ok("out", &[]);
     assert_links_under(&out, "https://x.cn", "/sq/");
     // The files themselves stay at the output root.
     exists(&out, "notices/n-upcoming/index.html");
     absent(&out, "sq");
     let n = notices(&out);
-    assert_eq!(n["n-upcoming"]["url"], "https://x.cn/sq/notices/n-upcoming/");
+    assert_eq!(
+        n["n-upcoming"]["url"],
+        "https://x.cn/sq/notices/n-upcoming/"
+    );
     let page = read_out(&out, "notices/2026-q3-caiwu/index.html");
-    assert!(tags(&page).iter().any(|t| t.name == "img" && t.attr("src") == Some("/sq/notices/2026-q3-caiwu/photo.svg")));
+    assert!(
+        tags(&page).iter().any(
+            |t| t.name == "img" && t.attr("src") == Some("/sq/notices/2026-q3-caiwu/photo.svg")
+        )
+    );
     let about = links(&read_out(&out, "about/index.html"));
-    assert!(about.iter().any(|l| l == "/sq/files/banshi.txt"), "a root-relative body link gets the prefix: {about:?}");
-    assert!(about.iter().any(|l| l == "/sq/ban-shi-zhi-nan/zheng-ming-kai-ju/"));
+    assert!(
+        about.iter().any(|l| l == "/sq/files/banshi.txt"),
+        "a root-relative body link gets the prefix: {about:?}"
+    );
+    assert!(
+        about
+            .iter()
+            .any(|l| l == "/sq/ban-shi-zhi-nan/zheng-ming-kai-ju/")
+    );
 }
 
 #[test]
@@ -693,12 +1047,24 @@ fn base_url_flag_overrides_site_yaml() {
     let out = site.build_ok("out", &["--base-url", "https://y.cn/other/"]);
     assert_links_under(&out, "https://y.cn", "/other/");
     let n = notices(&out);
-    assert_eq!(n["n-upcoming"]["url"], "https://y.cn/other/notices/n-upcoming/");
+    assert_eq!(
+        n["n-upcoming"]["url"],
+        "https://y.cn/other/notices/n-upcoming/"
+    );
     let page = read_out(&out, "notices/n-upcoming/index.html");
-    let canonical = tags(&page).into_iter().find(|t| t.name == "link" && t.attr("rel") == Some("canonical")).expect("canonical link");
-    assert_eq!(canonical.attr("href"), Some("https://y.cn/other/notices/n-upcoming/"));
+    let canonical = tags(&page)
+        .into_iter()
+        .find(|t| t.name == "link" && t.attr("rel") == Some("canonical"))
+        .expect("canonical link");
+    assert_eq!(
+        canonical.attr("href"),
+        Some("https://y.cn/other/notices/n-upcoming/")
+    );
     for (path, bytes) in snapshot(&out) {
-        assert!(!String::from_utf8_lossy(&bytes).contains("https://x.cn"), "site.yaml's base_url leaks into {path}");
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("https://x.cn"),
+            "site.yaml's base_url leaks into {path}"
+        );
     }
 }
 
@@ -726,20 +1092,40 @@ fn require_approval_publishes_only_approved_records() {
         s.replacen("org: grid-1\n", "org: grid-1\napproval:\n  reviewed_by: 社区党总支（含保密审查）\n  approved_by: 陈红梅\n  approved_on: 2026-11-16\n", 1)
     });
     // Incomplete approval: no approved_on.
-    site.edit("content/problems/2026-001-ludeng.md", |s| s.replacen("status: in_progress\n", "status: in_progress\napproval:\n  reviewed_by: 甲\n  approved_by: 乙\n", 1));
+    site.edit("content/problems/2026-001-ludeng.md", |s| {
+        s.replacen(
+            "status: in_progress\n",
+            "status: in_progress\napproval:\n  reviewed_by: 甲\n  approved_by: 乙\n",
+            1,
+        )
+    });
     let (run, diags) = site.check();
     run.assert_code(0);
-    let unapproved: Vec<&str> = diags.iter().filter(|d| d.code == "W-UNAPPROVED").map(|d| d.file.as_str()).collect();
+    let unapproved: Vec<&str> = diags
+        .iter()
+        .filter(|d| d.code == "W-UNAPPROVED")
+        .map(|d| d.file.as_str())
+        .collect();
     assert_eq!(
         unapproved,
-        ["content/about.md", "content/meetings/2026-10-lianxi.md", "content/problems/2026-001-ludeng.md", "content/services/fuwu.md"],
+        [
+            "content/about.md",
+            "content/meetings/2026-10-lianxi.md",
+            "content/problems/2026-001-ludeng.md",
+            "content/services/fuwu.md"
+        ],
         "{}",
         list(&diags)
     );
     assert!(diags.iter().all(|d| !d.is_error()), "{}", list(&diags));
     let out = site.build_ok("out", &[]);
     exists(&out, "notices/2026-11-gongshi/index.html");
-    for gone in ["meetings/2026-10-lianxi", "problems/2026-001", "services/fuwu", "about"] {
+    for gone in [
+        "meetings/2026-10-lianxi",
+        "problems/2026-001",
+        "services/fuwu",
+        "about",
+    ] {
         absent(&out, gone);
     }
     assert_eq!(notices(&out).len(), 1);
@@ -747,7 +1133,10 @@ fn require_approval_publishes_only_approved_records() {
     assert_eq!(read_json(&out, "data/meetings.json"), serde_json::json!([]));
     for (path, bytes) in snapshot(&out) {
         let text = String::from_utf8_lossy(&bytes);
-        assert!(!text.contains("南段路灯不亮") && !text.contains("老年助餐"), "unapproved record in {path}");
+        assert!(
+            !text.contains("南段路灯不亮") && !text.contains("老年助餐"),
+            "unapproved record in {path}"
+        );
     }
     // Without the gate everything is published.
     site.edit("site.yaml", |s| s.replace("require_approval: true\n", ""));
@@ -805,21 +1194,47 @@ fn hostile_site(allow_raw_html: bool) -> TempSite {
     site.write("content/notices/2026-11-gongshi.md", HOSTILE_NOTICE);
     site.edit("content/problems/2026-001-ludeng.md", |s| {
         s.replace("  - 检修线路", "  - \"<script>alert(20)</script>检修线路\"")
-            .replace("  unit: 城市管理办公室", "  unit: \"<img src=x onerror=alert(21)>\"")
+            .replace(
+                "  unit: 城市管理办公室",
+                "  unit: \"<img src=x onerror=alert(21)>\"",
+            )
     });
     site.edit("content/services/fuwu.md", |s| s.replace("  - name: 老年助餐", "  - name: \"<script>alert(22)</script>老年助餐\"\n    description: \"<iframe src=javascript:alert(23)>\""));
-    site.edit("content/meetings/2026-10-lianxi.md", |s| s.replace("    decision: 列入问题墙", "    decision: \"<img src=x onerror=alert(24)>\""));
-    site.edit("content/about.md", |s| s.replace("title: 关于我们", "title: \"关于<script>alert(25)</script>我们\""));
+    site.edit("content/meetings/2026-10-lianxi.md", |s| {
+        s.replace(
+            "    decision: 列入问题墙",
+            "    decision: \"<img src=x onerror=alert(24)>\"",
+        )
+    });
+    site.edit("content/about.md", |s| {
+        s.replace(
+            "title: 关于我们",
+            "title: \"关于<script>alert(25)</script>我们\"",
+        )
+    });
     site
 }
 
 fn assert_nothing_executable(out: &Path) {
+    let problems = executable_pieces(out);
+    assert!(
+        problems.is_empty(),
+        "{} executable pieces:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+/// Everything in the HTML of `out` that a browser would run or load as script.
+fn executable_pieces(out: &Path) -> Vec<String> {
     let pages = text_files(out, ".html");
     assert!(pages.len() > 15);
     let mut problems = Vec::new();
     for (path, html) in &pages {
         for t in tags(html) {
-            if ["iframe", "object", "embed", "frame", "frameset", "applet"].contains(&t.name.as_str()) {
+            if ["iframe", "object", "embed", "frame", "frameset", "applet"]
+                .contains(&t.name.as_str())
+            {
                 problems.push(format!("{path}: <{}>", t.name));
             }
             for (k, v) in &t.attrs {
@@ -829,9 +1244,27 @@ fn assert_nothing_executable(out: &Path) {
                 if k == "srcdoc" {
                     problems.push(format!("{path}: srcdoc"));
                 }
-                if ["href", "src", "action", "formaction", "xlink:href", "data", "poster", "background"].contains(&k.as_str()) {
-                    let norm: String = v.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
-                    if norm.starts_with("javascript:") || norm.starts_with("vbscript:") || norm.starts_with("data:text/html") {
+                if [
+                    "href",
+                    "src",
+                    "action",
+                    "formaction",
+                    "xlink:href",
+                    "data",
+                    "poster",
+                    "background",
+                ]
+                .contains(&k.as_str())
+                {
+                    let norm: String = v
+                        .chars()
+                        .filter(|c| !c.is_whitespace() && !c.is_control())
+                        .collect::<String>()
+                        .to_ascii_lowercase();
+                    if norm.starts_with("javascript:")
+                        || norm.starts_with("vbscript:")
+                        || norm.starts_with("data:text/html")
+                    {
                         problems.push(format!("{path}: <{} {k}={v:?}>", t.name));
                     }
                 }
@@ -848,7 +1281,7 @@ fn assert_nothing_executable(out: &Path) {
     }
     problems.sort();
     problems.dedup();
-    assert!(problems.is_empty(), "{} executable pieces:\n{}", problems.len(), problems.join("\n"));
+    problems
 }
 
 #[test]
@@ -858,10 +1291,40 @@ fn hostile_markup_never_becomes_executable() {
     assert_nothing_executable(&out);
     // The record was published, with its text shown as text.
     let page = read_out(&out, "notices/2026-11-gongshi/index.html");
-    assert!(page.contains("&lt;script&gt;alert("), "the title is shown escaped");
+    assert!(
+        page.contains("&lt;script&gt;alert("),
+        "the title is shown escaped"
+    );
     assert!(page.contains("正文"));
     let about = read_out(&out, "about/index.html");
-    assert!(about.contains("&lt;script&gt;alert(25)"), "page title escaped");
+    assert!(
+        about.contains("&lt;script&gt;alert(25)"),
+        "page title escaped"
+    );
+}
+
+#[test]
+fn the_hostile_markup_check_is_not_vacuous() {
+    // With allow_raw_html the body's raw HTML is passed through as written, so the same check must
+    // find it: proof that the scanner above would see executable markup if it were there.
+    let site = hostile_site(true);
+    let out = site.build_ok("out", &[]);
+    let found = executable_pieces(&out);
+    let page = "notices/2026-11-gongshi/index.html";
+    assert!(
+        found
+            .iter()
+            .any(|p| p.starts_with(page) && p.contains("onclick")),
+        "{found:?}"
+    );
+    // Front matter is never raw: titles, names and tags stay escaped even then.
+    assert!(
+        !found.iter().any(|p| p.contains("alert(1)")
+            || p.contains("alert(8)")
+            || p.contains("alert(20)")
+            || p.contains("alert(25)")),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -870,14 +1333,22 @@ fn raw_html_passes_only_when_allowed() {
     let is_raw = |out: &Path| {
         let page = read_out(out, "about/index.html");
         let t = tags(&page);
-        (t.iter().any(|t| t.name == "div" && t.attr("class") == Some("raw-ok")), t.iter().any(|t| t.name == "kbd"), page.contains("RAWTOKEN"))
+        (
+            t.iter()
+                .any(|t| t.name == "div" && t.attr("class") == Some("raw-ok")),
+            t.iter().any(|t| t.name == "kbd"),
+            page.contains("RAWTOKEN"),
+        )
     };
     let site = TempSite::from_fixture("minimal");
     site.edit("content/about.md", |s| format!("{s}{body}"));
     let out = site.build_ok("out", &[]);
     let (div, kbd, text) = is_raw(&out);
     assert!(!div && !kbd, "raw HTML passed without allow_raw_html");
-    assert!(text, "the text of escaped/sanitised HTML may stay, but the record is rendered");
+    assert!(
+        text,
+        "the text of escaped/sanitised HTML may stay, but the record is rendered"
+    );
 
     site.edit("site.yaml", |s| format!("{s}allow_raw_html: true\n"));
     let out = site.build_ok("out2", &[]);

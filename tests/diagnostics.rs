@@ -98,7 +98,11 @@ fn site_yaml(head: &str) -> String {
 
 /// Replaces exactly one occurrence (a template edit that misses is a broken test).
 fn with(template: &str, from: &str, to: &str) -> String {
-    assert_eq!(template.matches(from).count(), 1, "template edit {from:?} must match once");
+    assert_eq!(
+        template.matches(from).count(),
+        1,
+        "template edit {from:?} must match once"
+    );
     template.replacen(from, to, 1)
 }
 
@@ -114,12 +118,24 @@ struct Expect {
 }
 
 fn err(code: &'static str, file: &'static str, line: u32, column: u32) -> Expect {
-    Expect { code, file, line, column: Some(column), says: Vec::new() }
+    Expect {
+        code,
+        file,
+        line,
+        column: Some(column),
+        says: Vec::new(),
+    }
 }
 
 /// Where a column means nothing (a whole file, a missing field reported at its map).
 fn err_line(code: &'static str, file: &'static str, line: u32) -> Expect {
-    Expect { code, file, line, column: None, says: Vec::new() }
+    Expect {
+        code,
+        file,
+        line,
+        column: None,
+        says: Vec::new(),
+    }
 }
 
 impl Expect {
@@ -129,7 +145,11 @@ impl Expect {
     }
 
     fn matches(&self, d: &Diag) -> bool {
-        d.is_error() && d.code == self.code && d.file == self.file && d.line == self.line && self.column.is_none_or(|c| d.column == c)
+        d.is_error()
+            && d.code == self.code
+            && d.file == self.file
+            && d.line == self.line
+            && self.column.is_none_or(|c| d.column == c)
     }
 }
 
@@ -137,7 +157,11 @@ impl Expect {
 fn golden_output() -> &'static Path {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
     OUT.get_or_init(|| {
-        let dir = tempfile::Builder::new().prefix("diagnostics-golden-").tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tmp").keep();
+        let dir = tempfile::Builder::new()
+            .prefix("diagnostics-golden-")
+            .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+            .expect("tmp")
+            .keep();
         let site = TempSite::from_fixture("minimal");
         let out = dir.join("out");
         site.build_into(&out, &[]).assert_code(0);
@@ -157,24 +181,66 @@ fn run_case(setup: impl FnOnce(&TempSite), expects: &[Expect]) -> Outcome {
     let site = TempSite::from_fixture("minimal");
     setup(&site);
     let (run, diags) = site.check();
-    assert_eq!(run.code, Some(1), "check must exit 1; diagnostics:\n{}\n{}", list(&diags), run.describe());
+    assert_eq!(
+        run.code,
+        Some(1),
+        "check must exit 1; diagnostics:\n{}\n{}",
+        list(&diags),
+        run.describe()
+    );
     for e in expects {
         let at: Vec<&Diag> = diags.iter().filter(|d| e.matches(d)).collect();
-        assert!(!at.is_empty(), "expected error[{}] at {}:{}:{:?}; got:\n{}", e.code, e.file, e.line, e.column, list(&diags));
-        let says = |d: &Diag| e.says.iter().all(|s| d.message.contains(s) || d.help.contains(s));
-        assert!(at.iter().any(|d| says(d)), "error[{}] at {}:{} should mention {:?}: {}", e.code, e.file, e.line, e.says, list(&diags));
+        assert!(
+            !at.is_empty(),
+            "expected error[{}] at {}:{}:{:?}; got:\n{}",
+            e.code,
+            e.file,
+            e.line,
+            e.column,
+            list(&diags)
+        );
+        let says = |d: &Diag| {
+            e.says
+                .iter()
+                .all(|s| d.message.contains(s) || d.help.contains(s))
+        };
+        assert!(
+            at.iter().any(|d| says(d)),
+            "error[{}] at {}:{} should mention {:?}: {}",
+            e.code,
+            e.file,
+            e.line,
+            e.says,
+            list(&diags)
+        );
     }
     for d in &diags {
-        assert!(is_chinese(&d.message), "message not in Chinese: {}", d.short());
-        assert!(d.line >= 1 && d.column >= 1, "positions are 1-based: {}", d.short());
+        assert!(
+            is_chinese(&d.message),
+            "message not in Chinese: {}",
+            d.short()
+        );
+        assert!(
+            d.line >= 1 && d.column >= 1,
+            "positions are 1-based: {}",
+            d.short()
+        );
     }
     // No collateral errors in files the case did not touch.
     let files: Vec<&str> = expects.iter().map(|e| e.file).collect();
     for d in diags.iter().filter(|d| d.is_error()) {
-        assert!(files.contains(&d.file.as_str()), "unexpected error in another file: {}\nall:\n{}", d.short(), list(&diags));
+        assert!(
+            files.contains(&d.file.as_str()),
+            "unexpected error in another file: {}\nall:\n{}",
+            d.short(),
+            list(&diags)
+        );
     }
     // Sorted by file and line.
-    let keys: Vec<(&str, u32, u32)> = diags.iter().map(|d| (d.file.as_str(), d.line, d.column)).collect();
+    let keys: Vec<(&str, u32, u32)> = diags
+        .iter()
+        .map(|d| (d.file.as_str(), d.line, d.column))
+        .collect();
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted, "diagnostics not sorted by file and line");
@@ -187,13 +253,33 @@ fn run_case(setup: impl FnOnce(&TempSite), expects: &[Expect]) -> Outcome {
     assert_eq!(build.code, Some(1), "build must fail: {}", build.describe());
     assert!(!build.panicked());
     let first = &expects[0];
-    assert!(build.stderr.contains(&format!("error[{}]", first.code)), "build names the error: {}", build.describe());
+    assert!(
+        build.stderr.contains(&format!("error[{}]", first.code)),
+        "build names the error: {}",
+        build.describe()
+    );
     let diff = snapshot_diff(&before, &snapshot(&out));
-    assert!(diff.is_empty(), "failed build touched the previous output: {diff:?}");
-    let mut beside: Vec<String> = std::fs::read_dir(site.dir.path()).expect("ls").flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    assert!(
+        diff.is_empty(),
+        "failed build touched the previous output: {diff:?}"
+    );
+    let mut beside: Vec<String> = std::fs::read_dir(site.dir.path())
+        .expect("ls")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
     beside.sort();
-    assert!(beside.iter().all(|n| n == "site" || n == "out" || n == "outside"), "leftovers beside the output: {beside:?}");
-    Outcome { diags, json: run.stdout, build_stderr: build.stderr }
+    assert!(
+        beside
+            .iter()
+            .all(|n| n == "site" || n == "out" || n == "outside"),
+        "leftovers beside the output: {beside:?}"
+    );
+    Outcome {
+        diags,
+        json: run.stdout,
+        build_stderr: build.stderr,
+    }
 }
 
 /// One test per kind of mistake: `name(site) { setup } => [expected…];`
@@ -343,7 +429,7 @@ cases! {
     } => [err("E-FIELD-VALUE", M, 4, 7).says("茶话会").says("党员大会").says("居民代表会议").says("其他")];
     meeting_kind_outside_the_sites_own_list(s) {
         s.edit(SITE, |t| format!("{t}meeting_kinds:\n  - 党建联席会议\n  - 楼组会\n"));
-        s.write(M, &MEETING);
+        s.write(M, MEETING);
     } => [err("E-FIELD-VALUE", M, 4, 7).says("楼组会")];
     meeting_kind_missing(s) { s.write(M, &with(MEETING, "kind: 支委会\n", "")); } => [err_line("E-FIELD-MISSING", M, 2).says("kind")];
 
@@ -527,7 +613,8 @@ fn symlink_pointing_outside_the_site() {
             std::fs::create_dir_all(&outside).expect("mkdir");
             std::fs::write(outside.join("secret.md"), PAGE).expect("write");
             std::fs::create_dir_all(s.path("content/guide")).expect("mkdir");
-            std::os::unix::fs::symlink(outside.join("secret.md"), s.path("content/guide/link.md")).expect("symlink");
+            std::os::unix::fs::symlink(outside.join("secret.md"), s.path("content/guide/link.md"))
+                .expect("symlink");
         },
         &[err_line("E-LINK-OUTSIDE", "content/guide/link.md", 1)],
     );
@@ -566,7 +653,8 @@ fn symlink_to_itself() {
     run_case(
         |s| {
             std::fs::create_dir_all(s.path("content/guide")).expect("mkdir");
-            std::os::unix::fs::symlink("self.md", s.path("content/guide/self.md")).expect("symlink");
+            std::os::unix::fs::symlink("self.md", s.path("content/guide/self.md"))
+                .expect("symlink");
         },
         &[err_line("E-READ", "content/guide/self.md", 1).says("循环")],
     );
@@ -578,9 +666,17 @@ fn symlink_inside_the_site_is_fine() {
     let site = TempSite::from_fixture("minimal");
     std::fs::create_dir_all(site.path("content/guide")).expect("mkdir");
     std::fs::write(site.path("content/guide/real.md"), PAGE).expect("write");
-    std::os::unix::fs::symlink(site.path("content/guide/real.md"), site.path("content/guide/alias.md")).expect("symlink");
+    std::os::unix::fs::symlink(
+        site.path("content/guide/real.md"),
+        site.path("content/guide/alias.md"),
+    )
+    .expect("symlink");
     let (run, diags) = site.check();
-    assert!(!diags.iter().any(|d| d.code == "E-LINK-OUTSIDE"), "{}", list(&diags));
+    assert!(
+        !diags.iter().any(|d| d.code == "E-LINK-OUTSIDE"),
+        "{}",
+        list(&diags)
+    );
     // Both files are pages with their own URLs.
     run.assert_code(0);
 }
@@ -589,26 +685,69 @@ fn symlink_inside_the_site_is_fine() {
 
 #[test]
 fn personal_numbers_are_never_echoed_back() {
-    let numbers = ["11010519491231002X", "13912345678", "6217001234567893", "6222021234567890128"];
+    let numbers = [
+        "11010519491231002X",
+        "13912345678",
+        "6217001234567893",
+        "6222021234567890128",
+    ];
     let outcome = run_case(
         |s| {
-            s.write(G, &format!("---\ntitle: 办事指南\nsummary: 卡号{}\n---\n\n身份证{}，电话{}，卡号{}。\n", numbers[3], numbers[0], numbers[1], numbers[2]));
+            s.write(
+                G,
+                &format!(
+                    "---\ntitle: 办事指南\nsummary: 卡号{}\n---\n\n身份证{}，电话{}，卡号{}。\n",
+                    numbers[3], numbers[0], numbers[1], numbers[2]
+                ),
+            );
         },
-        &[err("E-PRIVACY", G, 3, 12).says("银行卡号"), err("E-PRIVACY", G, 6, 4).says("身份证号"), err("E-PRIVACY", G, 6, 25).says("手机号"), err("E-PRIVACY", G, 6, 39).says("银行卡号")],
+        &[
+            err("E-PRIVACY", G, 3, 12).says("银行卡号"),
+            err("E-PRIVACY", G, 6, 4).says("身份证号"),
+            err("E-PRIVACY", G, 6, 25).says("手机号"),
+            err("E-PRIVACY", G, 6, 39).says("银行卡号"),
+        ],
     );
-    assert_eq!(outcome.diags.iter().filter(|d| d.code == "E-PRIVACY").count(), 4);
+    assert_eq!(
+        outcome
+            .diags
+            .iter()
+            .filter(|d| d.code == "E-PRIVACY")
+            .count(),
+        4
+    );
     let site = TempSite::from_fixture("minimal");
-    site.write(G, &format!("---\ntitle: 办事指南\nsummary: 卡号{}\n---\n\n身份证{}，电话{}，卡号{}。\n", numbers[3], numbers[0], numbers[1], numbers[2]));
+    site.write(
+        G,
+        &format!(
+            "---\ntitle: 办事指南\nsummary: 卡号{}\n---\n\n身份证{}，电话{}，卡号{}。\n",
+            numbers[3], numbers[0], numbers[1], numbers[2]
+        ),
+    );
     let root = site.root();
-    let text = run([OsStr::new("--root"), root.as_os_str(), OsStr::new("check"), OsStr::new("--now"), OsStr::new(NOW)]);
+    let text = run([
+        OsStr::new("--root"),
+        root.as_os_str(),
+        OsStr::new("check"),
+        OsStr::new("--now"),
+        OsStr::new(NOW),
+    ]);
     text.assert_code(1);
     for n in numbers {
         assert!(!outcome.json.contains(n), "JSON output echoes {n}");
         assert!(!outcome.build_stderr.contains(n), "build output echoes {n}");
-        assert!(!text.stderr.contains(n) && !text.stdout.contains(n), "text output echoes {n}");
+        assert!(
+            !text.stderr.contains(n) && !text.stdout.contains(n),
+            "text output echoes {n}"
+        );
     }
     // …but says which kind it is and where, with a masked form.
-    assert!(text.stderr.contains("error[E-PRIVACY]") && text.stderr.contains("content/guide/bad.md:6:4"), "{}", text.describe());
+    assert!(
+        text.stderr.contains("error[E-PRIVACY]")
+            && text.stderr.contains("content/guide/bad.md:6:4"),
+        "{}",
+        text.describe()
+    );
 }
 
 #[test]
@@ -616,19 +755,37 @@ fn privacy_allow_lets_a_listed_type_pass() {
     let site = TempSite::from_fixture("minimal");
     site.write(G, "---\ntitle: 办事指南\nprivacy_allow: [mobile, 银行卡号]\n---\n\n值班电话13912345678，捐款账户6217001234567893。\n");
     let (run, diags) = site.check();
-    assert!(!diags.iter().any(|d| d.code == "E-PRIVACY"), "{}", list(&diags));
+    assert!(
+        !diags.iter().any(|d| d.code == "E-PRIVACY"),
+        "{}",
+        list(&diags)
+    );
     run.assert_code(0);
     let out = site.build_ok("out", &[]);
-    assert!(read_out(&out, "guide/bad/index.html").contains("13912345678"), "an allowed number is published");
+    assert!(
+        read_out(&out, "guide/bad/index.html").contains("13912345678"),
+        "an allowed number is published"
+    );
 }
 
 #[test]
 fn contact_phone_and_masked_numbers_are_allowed() {
     let site = TempSite::from_fixture("minimal");
-    site.write(N, &with(NOTICE, "  name: 李四\n", "  name: 李四\n  phone: 13912345678\n"));
+    site.write(
+        N,
+        &with(
+            NOTICE,
+            "  name: 李四\n",
+            "  name: 李四\n  phone: 13912345678\n",
+        ),
+    );
     site.write(G, "---\ntitle: 办事指南\n---\n\n联系人手机 138****1234，座机 021-5555-1200，编号 2026-001。\n");
     let (run, diags) = site.check();
-    assert!(!diags.iter().any(|d| d.code == "E-PRIVACY"), "{}", list(&diags));
+    assert!(
+        !diags.iter().any(|d| d.code == "E-PRIVACY"),
+        "{}",
+        list(&diags)
+    );
     run.assert_code(0);
 }
 
@@ -639,11 +796,22 @@ fn all_mistakes_are_reported_sorted_by_file_and_line() {
     // Five independent mistakes in three files, written in an order that is not the sorted one.
     let site = TempSite::from_fixture("minimal");
     site.write(S, &with(SERVICE, "kind: resources", "kind: 菜单")); // services/bad.md:4
-    site.write(P, &with(&with(PROBLEM, "deadline: 2026-11-30", "deadline: 2026-10-01"), "status: open", "status: done")); // problems/bad.md:9 and :10
+    site.write(
+        P,
+        &with(
+            &with(PROBLEM, "deadline: 2026-11-30", "deadline: 2026-10-01"),
+            "status: open",
+            "status: done",
+        ),
+    ); // problems/bad.md:9 and :10
     site.write(G, "---\ntitel: 办事指南\n---\n\n电话13912345678\n"); // guide/bad.md:2 (unknown key + missing title) and :5
     let (run, diags) = site.check();
     run.assert_code(1);
-    let got: Vec<(&str, u32, &str)> = diags.iter().filter(|d| d.is_error()).map(|d| (d.file.as_str(), d.line, d.code.as_str())).collect();
+    let got: Vec<(&str, u32, &str)> = diags
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| (d.file.as_str(), d.line, d.code.as_str()))
+        .collect();
     assert_eq!(
         got,
         [
@@ -661,13 +829,33 @@ fn all_mistakes_are_reported_sorted_by_file_and_line() {
     let root = site.root();
     let text = run_text_check(&root);
     assert_eq!(text.code, Some(1));
-    let positions: Vec<&str> = text.stderr.lines().filter(|l| l.starts_with("  --> ")).collect();
-    assert_eq!(positions, ["  --> content/guide/bad.md:2:1", "  --> content/guide/bad.md:2:1", "  --> content/guide/bad.md:5:3", "  --> content/problems/bad.md:9:11", "  --> content/problems/bad.md:10:9", "  --> content/services/bad.md:4:7"]);
+    let positions: Vec<&str> = text
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("  --> "))
+        .collect();
+    assert_eq!(
+        positions,
+        [
+            "  --> content/guide/bad.md:2:1",
+            "  --> content/guide/bad.md:2:1",
+            "  --> content/guide/bad.md:5:3",
+            "  --> content/problems/bad.md:9:11",
+            "  --> content/problems/bad.md:10:9",
+            "  --> content/services/bad.md:4:7"
+        ]
+    );
     assert!(text.stderr.contains("6 个错误"), "{}", text.describe());
 }
 
 fn run_text_check(root: &Path) -> Run {
-    run([OsStr::new("--root"), root.as_os_str(), OsStr::new("check"), OsStr::new("--now"), OsStr::new(NOW)])
+    run([
+        OsStr::new("--root"),
+        root.as_os_str(),
+        OsStr::new("check"),
+        OsStr::new("--now"),
+        OsStr::new(NOW),
+    ])
 }
 
 #[test]
@@ -677,18 +865,28 @@ fn text_output_has_the_shape_of_cli_md() {
     let text = run_text_check(&site.root());
     text.assert_code(1);
     let lines: Vec<&str> = text.stderr.lines().collect();
-    let i = lines.iter().position(|l| l.starts_with("error[E-FIELD-UNKNOWN]: ")).unwrap_or_else(|| panic!("no error[E-FIELD-UNKNOWN] line: {}", text.describe()));
+    let i = lines
+        .iter()
+        .position(|l| l.starts_with("error[E-FIELD-UNKNOWN]: "))
+        .unwrap_or_else(|| panic!("no error[E-FIELD-UNKNOWN] line: {}", text.describe()));
     assert!(is_chinese(lines[i]), "{}", lines[i]);
     assert_eq!(lines[i + 1], "  --> content/guide/bad.md:2:1");
     assert_eq!(lines[i + 2].trim_end(), "   |");
     assert_eq!(lines[i + 3], " 2 | titel: 办事指南");
-    assert!(lines[i + 4].starts_with("   | ^ ") && lines[i + 4].contains("`title`"), "{}", lines[i + 4]);
+    assert!(
+        lines[i + 4].starts_with("   | ^ ") && lines[i + 4].contains("`title`"),
+        "{}",
+        lines[i + 4]
+    );
     assert!(!text.stdout.contains("检查通过"));
     // build prints the same diagnostics.
     let out = site.outside("out");
     let build = site.build_into(&out, &[]);
     build.assert_code(1);
-    assert!(build.stderr.contains("error[E-FIELD-UNKNOWN]: ") && build.stderr.contains("  --> content/guide/bad.md:2:1"));
+    assert!(
+        build.stderr.contains("error[E-FIELD-UNKNOWN]: ")
+            && build.stderr.contains("  --> content/guide/bad.md:2:1")
+    );
     assert!(!out.exists(), "a failed build creates no output directory");
 }
 
@@ -711,12 +909,24 @@ fn json_output_has_the_documented_keys() {
         let sev = o["severity"].as_str().expect("severity is a string");
         assert!(sev == "error" || sev == "warning", "{sev}");
         severities.insert(sev.to_string());
-        assert!(o["line"].as_u64().is_some_and(|n| n >= 1) && o["column"].as_u64().is_some_and(|n| n >= 1));
+        assert!(
+            o["line"].as_u64().is_some_and(|n| n >= 1)
+                && o["column"].as_u64().is_some_and(|n| n >= 1)
+        );
         let file = o["file"].as_str().expect("file");
-        assert!(!file.starts_with('/') && !file.contains('\\'), "file relative with / separators: {file}");
+        assert!(
+            !file.starts_with('/') && !file.contains('\\'),
+            "file relative with / separators: {file}"
+        );
     }
-    assert_eq!(severities.into_iter().collect::<Vec<_>>(), ["error", "warning"]);
-    let w = arr.iter().find(|d| d["code"] == "W-NO-CONTACT").expect("W-NO-CONTACT warning");
+    assert_eq!(
+        severities.into_iter().collect::<Vec<_>>(),
+        ["error", "warning"]
+    );
+    let w = arr
+        .iter()
+        .find(|d| d["code"] == "W-NO-CONTACT")
+        .expect("W-NO-CONTACT warning");
     assert_eq!((w["file"].as_str(), w["line"].as_u64()), (Some(N), Some(2)));
 }
 
@@ -726,7 +936,13 @@ fn warnings_alone_do_not_fail_a_build() {
     site.write(N, &with(NOTICE, "contact:\n  name: 李四\n", ""));
     let (run, diags) = site.check();
     run.assert_code(0);
-    assert!(diags.iter().any(|d| d.code == "W-NO-CONTACT" && d.severity == "warning" && d.file == N), "{}", list(&diags));
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.code == "W-NO-CONTACT" && d.severity == "warning" && d.file == N),
+        "{}",
+        list(&diags)
+    );
     assert!(diags.iter().all(|d| !d.is_error()));
     let out = site.build_ok("out", &[]);
     assert!(out.join("notices/bad/index.html").is_file());
@@ -740,21 +956,39 @@ fn check_writes_nothing() {
     run.assert_code(0);
     assert!(diags.is_empty(), "{}", list(&diags));
     assert!(run.stdout.contains('['));
-    assert!(snapshot_diff(&before, &snapshot(site.dir.path())).is_empty(), "check wrote files");
+    assert!(
+        snapshot_diff(&before, &snapshot(site.dir.path())).is_empty(),
+        "check wrote files"
+    );
 }
 
 #[test]
 fn holidays_yaml_adds_a_year() {
     // 2031-01-06 is a Monday; with 2031-01-08 a holiday, 5 working days end on Monday 01-13.
     let site = TempSite::from_fixture("minimal");
-    site.write(N, &with(NOTICE, "  start: 2026-11-17\n  end: 2026-11-23\n", "  start: 2031-01-06\n  working_days: 5\n"));
-    site.write("holidays.yaml", "2031:\n  holidays: [2031-01-08]\n  workdays: []\n");
+    site.write(
+        N,
+        &with(
+            NOTICE,
+            "  start: 2026-11-17\n  end: 2026-11-23\n",
+            "  start: 2031-01-06\n  working_days: 5\n",
+        ),
+    );
+    site.write(
+        "holidays.yaml",
+        "2031:\n  holidays: [2031-01-08]\n  workdays: []\n",
+    );
     let (run, diags) = site.check();
     run.assert_code(0);
     assert!(diags.is_empty(), "{}", list(&diags));
     let out = site.build_ok("out", &[]);
     let notices = read_json(&out, "data/notices.json");
-    let bad = notices.as_array().expect("array").iter().find(|n| n["slug"] == "bad").expect("notice");
+    let bad = notices
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|n| n["slug"] == "bad")
+        .expect("notice");
     assert_eq!(bad["publicity"]["end"], "2031-01-13");
 }
 
@@ -775,7 +1009,10 @@ fn bad_command_line_exits_2() {
         assert_eq!(r.code, Some(2), "{args:?}: {}", r.describe());
         assert!(!r.panicked());
     }
-    assert!(!site.path("output").exists(), "a bad command line builds nothing");
+    assert!(
+        !site.path("output").exists(),
+        "a bad command line builds nothing"
+    );
 }
 
 #[test]
@@ -791,11 +1028,23 @@ fn bad_now_exits_2() {
         ] {
             let r = run(&args);
             assert_eq!(r.code, Some(2), "{args:?}: {}", r.describe());
-            assert!(is_chinese(&r.stderr), "the message is Chinese: {}", r.stderr);
+            assert!(
+                is_chinese(&r.stderr),
+                "the message is Chinese: {}",
+                r.stderr
+            );
         }
     }
     assert!(!out.exists(), "nothing written for a bad --now");
     // An RFC 3339 datetime is fine.
-    let r = run(["--root", &root, "check", "--now", "2026-11-21T09:30:00+08:00", "--format", "json"]);
+    let r = run([
+        "--root",
+        &root,
+        "check",
+        "--now",
+        "2026-11-21T09:30:00+08:00",
+        "--format",
+        "json",
+    ]);
     r.assert_code(0);
 }

@@ -172,6 +172,46 @@ fn is_set(lines: &[&str], key: &str) -> bool {
     lines.iter().any(|l| l.starts_with(&format!("{key}:")))
 }
 
+/// Decodes the character references an HTML escaper writes (`&quot;`, `&#39;`, `&#x27;` …).
+fn unescape_html(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let decoded = after.find(';').and_then(|end| {
+            let name = &after[..end];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => match name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok().and_then(char::from_u32),
+                    None => name
+                        .strip_prefix('#')
+                        .and_then(|d| d.parse().ok())
+                        .and_then(char::from_u32),
+                },
+            };
+            c.map(|c| (c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn is_han(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
@@ -488,13 +528,16 @@ fn titles_with_quotes_colons_and_backslashes_survive() {
         .trim_end_matches(".md");
     let html = fs::read_to_string(output.join("notices").join(stem).join("index.html"))
         .expect("page built");
-    let escaped = title
-        .replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#x27;");
+    // Compare text, not markup: how the theme escapes quotes is its own business.
+    let headings: Vec<String> = html
+        .split("<h1>")
+        .skip(1)
+        .filter_map(|rest| rest.split("</h1>").next())
+        .map(unescape_html)
+        .collect();
     assert!(
-        html.contains(&format!("<h1>{escaped}</h1>")),
-        "page does not show the title {escaped}"
+        headings.iter().any(|h| h == title),
+        "page does not show the exact title: {headings:?}"
     );
 }
 

@@ -62,6 +62,8 @@ pub const TOKEN_CHUNK_BYTES: usize = 16 * 1024;
 pub const DOC_CHUNK_BYTES: usize = 4 * 1024;
 /// Records whose tokens are collected in parallel at a time (bounds memory on large sites).
 const BATCH: usize = 256;
+/// Most records in one record-data chunk (one base-64 digit in `meta.json`).
+const MAX_DOCS_PER_CHUNK: usize = 63;
 /// Format version, bumped when search.js must change with it.
 const VERSION: u32 = 1;
 
@@ -393,14 +395,16 @@ pub fn add_search_index(site: &Site, cards: &[Value], bodies: &[Rendered], files
 
     // Record data, packed by id range.
     let mut doc_chunks: Vec<Vec<u8>> = Vec::new();
-    let mut first_docs: Vec<usize> = Vec::new();
     let mut current: Vec<String> = Vec::new();
     let mut current_len = 0;
-    let finish = |current: &mut Vec<String>, out: &mut Vec<Vec<u8>>| {
+    // One character per chunk: how many records it holds (1..=63), so the directory stays small.
+    let mut doc_counts = String::new();
+    let mut finish = |current: &mut Vec<String>, out: &mut Vec<Vec<u8>>| {
+        doc_counts.push(char::from(ALPHABET[current.len()]));
         out.push(format!("[{}]", current.join(",")).into_bytes());
         current.clear();
     };
-    for (id, d) in docs.iter().enumerate() {
+    for d in &docs {
         let e = &site.entries[d.entry];
         let c = &cards[d.entry];
         let mut v = json!({"u": d.url, "t": d.title, "d": d.date, "x": d.rest});
@@ -422,12 +426,9 @@ pub fn add_search_index(site: &Site, cards: &[Value], bodies: &[Rendered], files
             _ => {}
         }
         let s = v.to_string();
-        if !current.is_empty() && current_len + s.len() > DOC_CHUNK_BYTES {
+        if !current.is_empty() && (current_len + s.len() > DOC_CHUNK_BYTES || current.len() == MAX_DOCS_PER_CHUNK) {
             finish(&mut current, &mut doc_chunks);
             current_len = 0;
-        }
-        if current.is_empty() {
-            first_docs.push(id);
         }
         current_len += s.len() + 1;
         current.push(s);
@@ -439,6 +440,7 @@ pub fn add_search_index(site: &Site, cards: &[Value], bodies: &[Rendered], files
     let mut hash = 0xcbf2_9ce4_8422_2325u64;
     fnv(&mut hash, &base.to_le_bytes());
     fnv(&mut hash, group_codes.as_bytes());
+    fnv(&mut hash, doc_counts.as_bytes());
     for c in token_chunks.iter().chain(doc_chunks.iter()) {
         fnv(&mut hash, &(c.len() as u64).to_le_bytes());
         fnv(&mut hash, c);
@@ -451,7 +453,7 @@ pub fn add_search_index(site: &Site, cards: &[Value], bodies: &[Rendered], files
         "count": docs.len(),
         "base": base,
         "tokens": first_tokens,
-        "docs": first_docs,
+        "dn": doc_counts,
         "groups": groups,
         "width": width,
         "g": group_codes,

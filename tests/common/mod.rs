@@ -20,7 +20,9 @@ pub fn bin() -> &'static str {
 }
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 pub fn repo_root() -> PathBuf {
@@ -47,7 +49,11 @@ impl Run {
     pub fn describe(&self) -> String {
         let clip = |s: &str| -> String {
             let c: String = s.chars().take(3000).collect();
-            if c.len() < s.len() { format!("{c}…") } else { c }
+            if c.len() < s.len() {
+                format!("{c}…")
+            } else {
+                c
+            }
         };
         format!(
             "exit {:?}{} after {:.1}s\n--- stdout ---\n{}\n--- stderr ---\n{}",
@@ -61,7 +67,12 @@ impl Run {
 
     #[track_caller]
     pub fn assert_code(&self, code: i32) -> &Run {
-        assert_eq!(self.code, Some(code), "unexpected exit status: {}", self.describe());
+        assert_eq!(
+            self.code,
+            Some(code),
+            "unexpected exit status: {}",
+            self.describe()
+        );
         self
     }
 }
@@ -143,12 +154,16 @@ impl Diag {
     }
 
     pub fn short(&self) -> String {
-        format!("{}[{}] {}:{}:{} {} / {}", self.severity, self.code, self.file, self.line, self.column, self.message, self.help)
+        format!(
+            "{}[{}] {}:{}:{} {} / {}",
+            self.severity, self.code, self.file, self.line, self.column, self.message, self.help
+        )
     }
 }
 
 pub fn parse_diags(stdout: &str) -> Vec<Diag> {
-    serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("check --format json printed no JSON array ({e}):\n{stdout}"))
+    serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|e| panic!("check --format json printed no JSON array ({e}):\n{stdout}"))
 }
 
 pub fn list(diags: &[Diag]) -> String {
@@ -243,7 +258,11 @@ impl TempSite {
             OsStr::new("--format"),
             OsStr::new("json"),
         ]);
-        assert!(!run.panicked() && !run.timed_out, "check failed badly: {}", run.describe());
+        assert!(
+            !run.panicked() && !run.timed_out,
+            "check failed badly: {}",
+            run.describe()
+        );
         let diags = parse_diags(&run.stdout);
         (run, diags)
     }
@@ -258,7 +277,7 @@ impl TempSite {
             OsStr::new("--output"),
             out.as_os_str(),
         ];
-        if !extra.iter().any(|a| *a == "--now") {
+        if !extra.contains(&"--now") {
             args.extend([OsStr::new("--now"), OsStr::new(NOW)]);
         }
         args.extend(extra.iter().map(OsStr::new));
@@ -271,7 +290,11 @@ impl TempSite {
         let out = self.outside(name);
         let run = self.build_into(&out, extra);
         run.assert_code(0);
-        assert!(run.stdout.contains("built "), "no summary line: {}", run.describe());
+        assert!(
+            run.stdout.contains("built "),
+            "no summary line: {}",
+            run.describe()
+        );
         out
     }
 }
@@ -284,7 +307,8 @@ pub fn copy_dir(from: &Path, to: &Path) {
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&target).expect("mkdir");
         } else {
-            std::fs::copy(entry.path(), &target).unwrap_or_else(|e| panic!("copy {}: {e}", entry.path().display()));
+            std::fs::copy(entry.path(), &target)
+                .unwrap_or_else(|e| panic!("copy {}: {e}", entry.path().display()));
         }
     }
 }
@@ -363,7 +387,10 @@ pub struct Tag {
 
 impl Tag {
     pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -382,7 +409,11 @@ pub fn decode_entities(s: &str) -> String {
                 "gt" => Some('>'),
                 "quot" => Some('"'),
                 "apos" => Some('\''),
-                _ if name.starts_with("#x") || name.starts_with("#X") => u32::from_str_radix(&name[2..], 16).ok().and_then(char::from_u32),
+                _ if name.starts_with("#x") || name.starts_with("#X") => {
+                    u32::from_str_radix(&name[2..], 16)
+                        .ok()
+                        .and_then(char::from_u32)
+                }
                 _ if name.starts_with('#') => name[1..].parse().ok().and_then(char::from_u32),
                 _ => None,
             };
@@ -412,7 +443,9 @@ pub fn tags(html: &str) -> Vec<Tag> {
         let start = i + off;
         i = start + 1;
         if html[start..].starts_with("<!--") {
-            i = html[start..].find("-->").map_or(html.len(), |e| start + e + 3);
+            i = html[start..]
+                .find("-->")
+                .map_or(html.len(), |e| start + e + 3);
             continue;
         }
         if !bytes.get(start + 1).is_some_and(u8::is_ascii_alphabetic) {
@@ -420,7 +453,9 @@ pub fn tags(html: &str) -> Vec<Tag> {
         }
         // Tag name.
         let mut j = start + 1;
-        while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'-' || bytes[j] == b':') {
+        while j < bytes.len()
+            && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'-' || bytes[j] == b':')
+        {
             j += 1;
         }
         let name = html[start + 1..j].to_ascii_lowercase();
@@ -435,7 +470,8 @@ pub fn tags(html: &str) -> Vec<Tag> {
                 break;
             }
             let k = j;
-            while j < bytes.len() && !bytes[j].is_ascii_whitespace() && !b"=>/".contains(&bytes[j]) {
+            while j < bytes.len() && !bytes[j].is_ascii_whitespace() && !b"=>/".contains(&bytes[j])
+            {
                 j += 1;
             }
             let attr = html[k..j].to_ascii_lowercase();
@@ -451,7 +487,9 @@ pub fn tags(html: &str) -> Vec<Tag> {
                 if j < bytes.len() && (bytes[j] == b'"' || bytes[j] == b'\'') {
                     let q = bytes[j];
                     let v0 = j + 1;
-                    let v1 = html[v0..].find(char::from(q)).map_or(html.len(), |e| v0 + e);
+                    let v1 = html[v0..]
+                        .find(char::from(q))
+                        .map_or(html.len(), |e| v0 + e);
                     value = decode_entities(&html[v0..v1]);
                     j = (v1 + 1).min(html.len());
                 } else {
@@ -472,13 +510,20 @@ pub fn tags(html: &str) -> Vec<Tag> {
         let mut raw_text = None;
         if name == "script" || name == "style" {
             let close = format!("</{name}");
-            let end = html[j..].to_ascii_lowercase().find(&close).map_or(html.len(), |e| j + e);
+            let end = html[j..]
+                .to_ascii_lowercase()
+                .find(&close)
+                .map_or(html.len(), |e| j + e);
             raw_text = Some(html[j..end].to_string());
             i = end;
         } else {
             i = j;
         }
-        out.push(Tag { name, attrs, raw_text });
+        out.push(Tag {
+            name,
+            attrs,
+            raw_text,
+        });
     }
     out
 }
@@ -487,7 +532,12 @@ pub fn tags(html: &str) -> Vec<Tag> {
 pub fn links(html: &str) -> Vec<String> {
     tags(html)
         .into_iter()
-        .flat_map(|t| t.attrs.into_iter().filter(|(k, _)| k == "href" || k == "src").map(|(_, v)| v))
+        .flat_map(|t| {
+            t.attrs
+                .into_iter()
+                .filter(|(k, _)| k == "href" || k == "src")
+                .map(|(_, v)| v)
+        })
         .collect()
 }
 
@@ -519,6 +569,12 @@ mod tests {
         assert_eq!(t[1].attr("href"), Some("/sq/a"));
         assert_eq!(t[2].attr("onerror"), Some("y"));
         assert_eq!(t[3].raw_text.as_deref(), Some("var a=\"<b>\";"));
-        assert!(is_internal("/a") && is_internal("a/b:c") && !is_internal("https://x") && !is_internal("mailto:a") && !is_internal("#x"));
+        assert!(
+            is_internal("/a")
+                && is_internal("a/b:c")
+                && !is_internal("https://x")
+                && !is_internal("mailto:a")
+                && !is_internal("#x")
+        );
     }
 }

@@ -232,14 +232,25 @@
       if (!metaPromise) {
         metaPromise = opts.fetchJSON('meta.json').then(function (m) {
           if (!m || m.version !== FORMAT) throw new Error('search index format ' + (m && m.version) + ' is not ' + FORMAT);
+          // Doc chunks: one character per chunk = how many records it holds → first id of each chunk.
+          m.docStarts = [];
+          var next = 0;
+          for (var i = 0; i < m.dn.length; i++) {
+            m.docStarts.push(next);
+            next += GROUP_ALPHABET.indexOf(m.dn.charAt(i));
+          }
           return m;
         });
       }
       return metaPromise;
     }
 
-    function tokenChunk(m, n) {
-      var path = m.dir + '/t' + n + '.bin';
+    function tokenPath(m, token) {
+      var n = chunkFor(m.tokens, token);
+      return n < 0 ? null : m.dir + '/t' + n + '.bin';
+    }
+
+    function tokenChunk(path) {
       if (!files.has(path)) files.set(path, opts.fetchBytes(path).then(parseChunk));
       return files.get(path);
     }
@@ -250,19 +261,13 @@
       return files.get(path);
     }
 
-    function postings(m, token) {
-      var n = chunkFor(m.tokens, token);
-      if (n < 0) return Promise.resolve(null);
-      return tokenChunk(m, n).then(function (map) {
-        var e = map.get(token);
-        return e ? decodePostings(e) : null;
-      });
-    }
-
-    function termHits(m, term, prefix) {
-      var parts = cover(term, prefix);
-      return Promise.all(parts.map(function (c) { return postings(m, c.token); })).then(function (ps) {
-        return occurrences(parts.map(function (c, i) { return { offset: c.offset, postings: ps[i] }; }));
+    /** Loads one covering bigram: sets part.postings (null when the bigram does not occur). */
+    function load(m, part) {
+      var path = tokenPath(m, part.token);
+      if (!path) { part.postings = null; return Promise.resolve(); }
+      return tokenChunk(path).then(function (map) {
+        var e = map.get(part.token);
+        part.postings = e ? decodePostings(e) : null;
       });
     }
 
@@ -273,30 +278,119 @@
       return m.groups[g];
     }
 
+    /** The code points of a record's text at a position (title below base, the rest from base). */
+    function textAt(doc, base) {
+      var title = null;
+      var rest = null;
+      return function (s, n) {
+        var src;
+        if (s < base) { if (!title) title = codes(doc.t); src = title; } else { if (!rest) rest = codes(doc.x || ''); src = rest; s -= base; }
+        return src.slice(s, s + n).map(normCode);
+      };
+    }
+
     /**
-     * Runs a query. Resolves to { query, parsed, hits: [{id, group, starts: [[…] per term] | null,
+     * Where the terms occur: [Map id → starts] per term, for records that contain every term.
+     *
+     * The covering bigrams are fetched a few at a time (first and last of each term, then the
+     * others, preferring ones whose chunk is already here); as soon as at most PAGE records are
+     * left, the rest of each term is checked against those records' text — which the first page
+     * of results loads anyway — instead of fetching more postings. Either way the answer is exact.
+     */
+    function locate(m, terms) {
+      var state = terms.map(function (t) {
+        var parts = cover(t, '');
+        var order = parts.length > 1 ? [parts[0], parts[parts.length - 1]].concat(parts.slice(1, -1)) : parts;
+        return { term: t, pending: order, done: [] };
+      });
+      function current() {
+        var maps = state.map(function (st) {
+          return st.done.some(function (p) { return !p.postings; }) ? new Map() : occurrences(st.done);
+        });
+        var smallest = maps.reduce(function (a, b) { return b.size < a.size ? b : a; });
+        var ids = [];
+        smallest.forEach(function (_, id) { if (maps.every(function (mp) { return mp.has(id); })) ids.push(id); });
+        return { maps: maps, ids: ids };
+      }
+      function round(first) {
+        var batch = [];
+        state.forEach(function (st) {
+          var want = first ? 3 : 1;
+          // Free first: bigrams whose chunk is already fetched.
+          st.pending.sort(function (a, b) {
+            var fa = files.has(tokenPath(m, a.token)) ? 0 : 1;
+            var fb = files.has(tokenPath(m, b.token)) ? 0 : 1;
+            return fa - fb;
+          });
+          while (st.pending.length && (want > 0 || files.has(tokenPath(m, st.pending[0].token)))) {
+            var part = st.pending.shift();
+            batch.push(part);
+            st.done.push(part);
+            want--;
+          }
+        });
+        return Promise.all(batch.map(function (p) { return load(m, p); })).then(function () {
+          var cur = current();
+          var left = state.some(function (st) { return st.pending.length > 0; });
+          var empty = state.some(function (st) { return st.done.some(function (p) { return !p.postings; }); });
+          if (empty || !cur.ids.length) return state.map(function () { return new Map(); });
+          if (!left) return cur.maps.map(function (mp) { return restrict(mp, cur.ids); });
+          if (cur.ids.length > PAGE) return round(false);
+          return verify(cur);
+        });
+      }
+      function restrict(map, ids) {
+        var out = new Map();
+        ids.forEach(function (id) { out.set(id, map.get(id)); });
+        return out;
+      }
+      function verify(cur) {
+        return docs(cur.ids).then(function (list) {
+          var out = state.map(function () { return new Map(); });
+          list.forEach(function (doc, k) {
+            var id = cur.ids[k];
+            var at = textAt(doc, m.base);
+            var all = state.map(function (st, i) {
+              var t = st.term;
+              return cur.maps[i].get(id).filter(function (s) {
+                var got = at(s, t.length);
+                if (got.length !== t.length) return false;
+                for (var j = 0; j < t.length; j++) if (got[j] !== t[j]) return false;
+                return true;
+              });
+            });
+            if (all.every(function (a) { return a.length > 0; })) all.forEach(function (a, i) { out[i].set(id, a); });
+          });
+          return out;
+        });
+      }
+      return round(true);
+    }
+
+    /** Pinyin-initials hits: Map id → starts in the title's joined readings. */
+    function locateInitials(m, initials) {
+      var parts = cover(codes(initials), '#');
+      return Promise.all(parts.map(function (p) { return load(m, p); })).then(function () { return occurrences(parts); });
+    }
+
+    /**
+     * Runs a query. Resolves to { query, parsed, base, hits: [{id, group, starts: [[…] per term] | null,
      * initials: [...] | null, titleTerms, rank}] } in rank order: records with more terms in the
-     * title first, then body matches, then records matched by the pinyin initials of their title only (the most
-     * common reading first, rank 2, then other readings, rank 3); newest first within a rank.
+     * title first (rank 0), then matches in the rest of the text (rank 1), then records matched by
+     * the pinyin initials of their title only (the most common reading first, rank 2, then other
+     * readings, rank 3); newest first within a rank.
      */
     function search(q) {
       var parsed = parseQuery(q);
-      if (!parsed.terms.length) return Promise.resolve({ query: q, parsed: parsed, hits: [] });
+      if (!parsed.terms.length) return Promise.resolve({ query: q, parsed: parsed, hits: [], base: 0 });
       return meta().then(function (m) {
-        var jobs = parsed.terms.map(function (t) { return termHits(m, t, ''); });
-        if (parsed.initials) jobs.push(termHits(m, codes(parsed.initials), '#'));
+        var jobs = [locate(m, parsed.terms), parsed.initials ? locateInitials(m, parsed.initials) : Promise.resolve(new Map())];
         return Promise.all(jobs).then(function (res) {
-          var perTerm = res.slice(0, parsed.terms.length);
-          var initials = parsed.initials ? res[parsed.terms.length] : new Map();
+          var perTerm = res[0];
+          var initials = res[1];
           var hits = [];
-          var smallest = perTerm.reduce(function (a, b) { return b.size < a.size ? b : a; });
-          smallest.forEach(function (_, id) {
-            var starts = [];
-            for (var i = 0; i < perTerm.length; i++) {
-              var s = perTerm[i].get(id);
-              if (!s) return;
-              starts.push(s);
-            }
+          perTerm[0].forEach(function (_, id) {
+            var starts = perTerm.map(function (mp) { return mp.get(id); });
             var titleTerms = starts.filter(function (s) { return s[0] < m.base; }).length;
             hits.push({ id: id, starts: starts, initials: initials.get(id) || null, titleTerms: titleTerms,
                         rank: titleTerms > 0 ? 0 : 1 });
@@ -317,8 +411,8 @@
     function docs(ids) {
       return meta().then(function (m) {
         return Promise.all(ids.map(function (id) {
-          var n = chunkFor(m.docs, id);
-          return docChunk(m, n).then(function (list) { return list[id - m.docs[n]]; });
+          var n = chunkFor(m.docStarts, id);
+          return docChunk(m, n).then(function (list) { return list[id - m.docStarts[n]]; });
         }));
       });
     }
