@@ -98,7 +98,9 @@ impl SourceFile {
             file: self.rel.clone(),
             line: pos.line.max(1),
             column: pos.col.max(1),
-            source_line: self.line_text(pos.line).map(clip_line),
+            source_line: self
+                .line_text(pos.line)
+                .map(|line| clip_line(&mask_personal(line))),
         }
     }
 
@@ -125,6 +127,22 @@ impl SourceFile {
 
 pub fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A quoted source line never shows a personal number whole (content.md §4), whatever the
+/// diagnostic is about; masks keep the length, so the caret stays aligned.
+fn mask_personal(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut last = 0;
+    for hit in crate::privacy::scan(line) {
+        if let Some(before) = line.get(last..hit.start) {
+            out.push_str(before);
+            out.push_str(&hit.masked);
+            last = hit.end;
+        }
+    }
+    out.push_str(line.get(last..).unwrap_or_default());
+    out
 }
 
 /// A 10 MB line must not be echoed back whole.
@@ -256,6 +274,15 @@ mod tests {
         let text = render_text(&d);
         // 标题 is four columns wide, then ": " — the caret sits under `x`.
         assert!(text.contains("\n   |       ^ h\n"), "{text}");
+    }
+
+    #[test]
+    fn quoted_lines_mask_personal_numbers() {
+        let f = SourceFile::new("a.md", "titel: 张三 13812345678\n");
+        let d = f.error("E-FIELD-UNKNOWN", Pos::new(1, 1), "m", "h");
+        let line = d.source_line.unwrap_or_default();
+        assert!(!line.contains("13812345678"), "{line}");
+        assert_eq!(line.chars().count(), "titel: 张三 13812345678".chars().count());
     }
 
     #[test]

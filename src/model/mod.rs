@@ -547,29 +547,11 @@ fn privacy_allow_as_written(f: &Fields) -> Vec<PiiKind> {
         .unwrap_or_default()
 }
 
-/// The source line a diagnostic quotes, with every personal number masked: §4 forbids echoing one.
-fn masked_source(mut d: Diagnostic) -> Diagnostic {
-    d.source_line = d.source_line.map(|line| {
-        let mut out = String::with_capacity(line.len());
-        let mut last = 0;
-        for hit in privacy::scan(&line) {
-            if let Some(before) = line.get(last..hit.start) {
-                out.push_str(before);
-                out.push_str(&hit.masked);
-                last = hit.end;
-            }
-        }
-        out.push_str(line.get(last..).unwrap_or_default());
-        out
-    });
-    d
-}
-
 /// content.md §4: no ID, mobile or bank-card number in published text unless allowed.
 fn check_privacy(file: &ContentFile, root: &Node, allow: &[PiiKind], diags: &mut Vec<Diagnostic>) {
     let src = &file.source;
     let mut report = |kind: PiiKind, pos: Pos, masked: &str| {
-        diags.push(masked_source(
+        diags.push(
             src.error(
                 "E-PRIVACY",
                 pos,
@@ -588,7 +570,7 @@ fn check_privacy(file: &ContentFile, root: &Node, allow: &[PiiKind], diags: &mut
                     ),
                 },
             ),
-        ));
+        );
     };
     scan_node(root, false, &mut |node, text| {
         for hit in privacy::scan(text) {
