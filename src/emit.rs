@@ -1,10 +1,11 @@
 //! Writes a build into a fresh directory beside the output and swaps it in only when all of it
 //! was written: a failed build leaves the previous output exactly as it was.
 
-use crate::render::{Data, Files};
+use crate::render::{Data, Files, PageSink};
 use rayon::prelude::*;
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Why the output directory cannot be written, in Chinese.
 #[derive(Debug)]
@@ -67,58 +68,84 @@ fn safe_rel(rel: &str) -> bool {
 }
 
 pub fn write_site(files: &Files, output: &Path) -> Result<(), EmitError> {
-    let output = absolute(output);
-    let parent = output
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".into());
-    std::fs::create_dir_all(&parent)
-        .map_err(|e| EmitError(format!("无法创建 {}：{e}", parent.display())))?;
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.gongkai-new-{pid}"));
-    let _ = std::fs::remove_dir_all(&staging);
-    let result = write_all(files, &staging).and_then(|()| {
-        swap(
-            &staging,
-            &output,
-            &parent.join(format!(".{name}.gongkai-old-{pid}")),
-        )
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
+    Staging::new(output)?.finish(files).map(|_| ())
 }
 
-fn write_all(files: &Files, dir: &Path) -> Result<(), EmitError> {
-    let io = |p: &Path, e: std::io::Error| EmitError(format!("写入 {} 失败：{e}", p.display()));
-    std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
-    let mut dirs = BTreeSet::new();
-    for rel in files.keys() {
+/// A fresh directory beside the output that a build writes into while it renders; `finish`
+/// swaps it in, and one dropped unfinished is removed, leaving the output as it was.
+pub struct Staging {
+    output: PathBuf,
+    dir: PathBuf,
+    old: PathBuf,
+    pages: AtomicUsize,
+    /// The first page that could not be written; `finish` reports it.
+    error: Mutex<Option<EmitError>>,
+    finished: bool,
+}
+
+impl Staging {
+    pub fn new(output: &Path) -> Result<Staging, EmitError> {
+        let output = absolute(output);
+        let parent = output.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+        let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
+        std::fs::create_dir_all(&parent).map_err(|e| EmitError(format!("无法创建 {}：{e}", parent.display())))?;
+        let pid = std::process::id();
+        let dir = parent.join(format!(".{name}.gongkai-new-{pid}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| EmitError(format!("写入 {} 失败：{e}", dir.display())))?;
+        let old = parent.join(format!(".{name}.gongkai-old-{pid}"));
+        Ok(Staging { output, dir, old, pages: AtomicUsize::new(0), error: Mutex::new(None), finished: false })
+    }
+
+    fn write(&self, rel: &str, data: &Data) -> Result<(), EmitError> {
         if !safe_rel(rel) {
             return Err(EmitError(format!("输出路径不安全：{rel}")));
         }
-        if let Some(i) = rel.rfind('/') {
-            dirs.insert(&rel[..i]);
+        let io = |p: &Path, e: std::io::Error| EmitError(format!("写入 {} 失败：{e}", p.display()));
+        let target = self.dir.join(rel);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
         }
-    }
-    for d in dirs {
-        let p = dir.join(d);
-        std::fs::create_dir_all(&p).map_err(|e| io(&p, e))?;
-    }
-    files.par_iter().try_for_each(|(rel, data)| {
-        let target = dir.join(rel);
         match data {
             Data::Bytes(b) => std::fs::write(&target, b).map_err(|e| io(&target, e)),
-            Data::Copy(src) => std::fs::copy(src, &target)
-                .map(|_| ())
-                .map_err(|e| io(src, e)),
+            Data::Copy(src) => std::fs::copy(src, &target).map(|_| ()).map_err(|e| io(src, e)),
         }
-    })
+    }
+
+    /// Writes the remaining files and swaps the directory in; returns how many pages came
+    /// through `PageSink` before.
+    pub fn finish(mut self, files: &Files) -> Result<usize, EmitError> {
+        if let Some(e) = self.error.lock().ok().and_then(|mut e| e.take()) {
+            return Err(e);
+        }
+        files.par_iter().try_for_each(|(rel, data)| self.write(rel, data))?;
+        swap(&self.dir, &self.output, &self.old)?;
+        self.finished = true;
+        Ok(self.pages.load(Ordering::Relaxed))
+    }
+}
+
+impl PageSink for Staging {
+    fn page(&self, path: String, html: Vec<u8>) {
+        match self.write(&path, &Data::Bytes(html)) {
+            Ok(()) => {
+                self.pages.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(e) => {
+                if let Ok(mut first) = self.error.lock() {
+                    first.get_or_insert(e);
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 fn swap(staging: &Path, output: &Path, old: &Path) -> Result<(), EmitError> {

@@ -15,11 +15,7 @@ fn community() -> &'static Path {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT.get_or_init(|| {
         // Kept for the whole test process; lives under target/tmp.
-        let dir = tempfile::Builder::new()
-            .prefix("build-site-")
-            .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-            .expect("tmp")
-            .keep();
+        let dir = kept_dir("build-site-");
         let out = dir.join("out");
         build_fixture_at("community", &out, NOW, &[]);
         out
@@ -125,7 +121,7 @@ fn every_page_of_the_page_table_exists() {
         "search/index.html",
         "kiosk/index.html",
         "echo/index.html",
-        // notices: 13 published (2 per page) → 7 pages
+        // notices: 14 published (2 per page) → 7 pages
         "notices/index.html",
         "notices/page/2/index.html",
         "notices/page/7/index.html",
@@ -137,6 +133,7 @@ fn every_page_of_the_page_table_exists() {
         "notices/n-guoqing/index.html",
         "notices/n-tiaoxiu/index.html",
         "notices/n-zhongqiu/index.html",
+        "notices/n-buban/index.html",
         "notices/n-gonggao/index.html",
         "notices/ping-xian-ping-you-gong-shi/index.html",
         "notices/2026-q3-caiwu/index.html",
@@ -179,9 +176,13 @@ fn every_page_of_the_page_table_exists() {
         "data/stats.json",
         // static/ is copied to the output root unchanged
         "files/banshi.txt",
+        // an image beside a plain page is published at its path
+        "guide/tu.svg",
     ] {
         exists(out, rel);
     }
+    // Two meetings fit on one page of 2.
+    absent(out, "meetings/page/2/index.html");
     absent(out, "notices/page/8/index.html");
     absent(out, "problems/page/3/index.html");
     absent(out, "notices/page/1/index.html");
@@ -253,7 +254,7 @@ fn list_pages_paginate_and_order() {
             *seen.entry(slug).or_insert(0) += 1;
         }
     }
-    assert_eq!(seen.len(), 13, "{seen:?}");
+    assert_eq!(seen.len(), 14, "{seen:?}");
     assert!(seen.values().all(|&c| c == 1), "{seen:?}");
     assert!(!seen.contains_key("n-tongzhi") && !seen.contains_key("zhuxue-unlist"));
 
@@ -319,8 +320,8 @@ fn notices_on_page(html: &str) -> Vec<String> {
 fn notice_statuses_on_the_build_day() {
     let out = community();
     let n = notices(out);
-    // Published, not redacted: 15 files − draft − unlisted − redacted.
-    assert_eq!(n.len(), 12, "{:?}", n.keys());
+    // Published, not redacted: 16 files − draft − unlisted − redacted.
+    assert_eq!(n.len(), 13, "{:?}", n.keys());
     assert_status(&n, "n-upcoming", "upcoming", "未开始"); // starts tomorrow
     assert_status(&n, "ping-xian-ping-you-gong-shi", "upcoming", "未开始");
     assert_status(&n, "n-starts-today", "active", "公示中"); // first day
@@ -350,10 +351,10 @@ fn notice_statuses_on_the_build_day() {
 
     let stats = read_json(out, "data/stats.json");
     assert_eq!(stats["today"], "2026-11-21");
-    assert_eq!(stats["notices"]["total"], 12);
+    assert_eq!(stats["notices"]["total"], 13);
     assert_eq!(stats["notices"]["active"], 2);
     assert_eq!(stats["notices"]["upcoming"], 2);
-    assert_eq!(stats["notices"]["ended"], 4); // n-ended, n-guoqing, n-tiaoxiu, n-zhongqiu
+    assert_eq!(stats["notices"]["ended"], 5); // n-ended, n-guoqing, n-tiaoxiu, n-zhongqiu, n-buban
     assert_eq!(stats["notices"]["withdrawn"], 1);
 
     // The pages say the same without JavaScript.
@@ -380,6 +381,8 @@ fn working_day_periods_skip_the_national_day_holiday_and_count_make_up_days() {
     assert_eq!(n["n-tiaoxiu"]["publicity"]["end"], "2026-10-10");
     // 2026-09-24 (Thu) + 2: 9-24, [9-25 中秋, weekend], 9-28.
     assert_eq!(n["n-zhongqiu"]["publicity"]["end"], "2026-09-28");
+    // 2026-09-19 is a Saturday (not counted); Sunday 9-20 is a make-up workday (1), Monday 9-21 (2).
+    assert_eq!(n["n-buban"]["publicity"]["end"], "2026-09-21");
     // Periods given by end date have no working_days.
     assert!(n["n-upcoming"]["publicity"]["working_days"].is_null());
 }
@@ -1354,4 +1357,203 @@ fn raw_html_passes_only_when_allowed() {
     let out = site.build_ok("out2", &[]);
     let (div, kbd, _) = is_raw(&out);
     assert!(div && kbd, "allow_raw_html: true passes raw HTML through");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Details of single pages.
+
+#[test]
+fn notices_list_puts_active_first_then_newest() {
+    let out = community();
+    let mut order = Vec::new();
+    for n in 1..=7 {
+        let rel = if n == 1 {
+            "notices/index.html".to_string()
+        } else {
+            format!("notices/page/{n}/index.html")
+        };
+        let html = read_out(out, &rel);
+        // In page order, each notice once.
+        for l in links(&html) {
+            if let Some(slug) = l
+                .strip_prefix("/notices/")
+                .and_then(|r| r.strip_suffix('/'))
+                && !slug.contains('/')
+                && !slug.starts_with("page")
+                && !order.iter().any(|s: &String| s == slug)
+            {
+                order.push(slug.to_string());
+            }
+        }
+    }
+    assert_eq!(order.len(), 14, "{order:?}");
+    let mut active = order[..2].to_vec();
+    active.sort();
+    assert_eq!(
+        active,
+        ["n-ends-today", "n-starts-today"],
+        "公示中 first: {order:?}"
+    );
+    let n = notices(out);
+    let date = |slug: &str| -> String {
+        if slug == "jiuzhu-redact" {
+            return "2026-08-07".into(); // redacted: not in the export
+        }
+        n[slug]["date"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{slug} date"))
+            .to_string()
+    };
+    let dates: Vec<String> = order[2..].iter().map(|s| date(s)).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted, "then newest first: {order:?}");
+}
+
+#[test]
+fn summary_defaults_to_the_first_paragraph_cut_at_a_sentence_end() {
+    let out = community();
+    let page = read_out(out, "notices/n-gonggao/index.html");
+    let meta = tags(&page)
+        .into_iter()
+        .find(|t| t.name == "meta" && t.attr("name") == Some("description"))
+        .expect("meta description");
+    // The paragraph is 126 characters; the last sentence end within 120 is the ！ at 68.
+    assert_eq!(
+        meta.attr("content"),
+        Some(
+            "因二次供水设施维修，11月25日8:00至17:00，3号楼临时停水，请居民提前储水。维修完成后将立即恢复供水，给大家带来不便敬请谅解！"
+        )
+    );
+    // A typed summary wins.
+    let typed = read_out(out, "about/index.html");
+    assert!(typed.contains("和平里社区位于和平街道。"));
+}
+
+#[test]
+fn record_pages_show_their_dates_attachments_and_home_its_figures() {
+    let out = community();
+    let caiwu = read_out(out, "notices/2026-q3-caiwu/index.html");
+    assert!(
+        caiwu.contains("更新于") && caiwu.contains("2026年10月22日"),
+        "updated is shown"
+    );
+    assert!(caiwu.contains("2026年10月20日"), "the date is shown");
+    // An attachment under static/ is linked at its published path.
+    let about = tags(&read_out(out, "about/index.html"));
+    assert!(
+        about
+            .iter()
+            .any(|t| t.name == "a" && t.attr("href") == Some("/files/banshi.txt"))
+    );
+    assert!(read_out(out, "about/index.html").contains("办事指南文本"));
+    // An image beside a plain page.
+    let weihu = tags(&read_out(out, "guide/weihu/index.html"));
+    assert!(
+        weihu
+            .iter()
+            .any(|t| t.name == "img" && t.attr("src") == Some("/guide/tu.svg"))
+    );
+    assert_eq!(
+        std::fs::read(out.join("guide/tu.svg")).expect("copied"),
+        std::fs::read(fixture("community").join("content/guide/tu.svg")).expect("source")
+    );
+    // The home page: its own text, the wall's figures, the community's contact.
+    let home = read_out(out, "index.html");
+    assert!(
+        home.contains("这里公开社区的公示、问题墙和回音壁。"),
+        "the _index.md text"
+    );
+    assert!(home.contains("78.6%"), "site satisfaction");
+    assert!(home.contains("021-6666-0000"), "contact");
+    let home_links = links(&home);
+    for l in [
+        "/problems/2026-001/",
+        "/problems/2026-003/",
+        "/meetings/2026-10-lianxi/",
+        "/services/fuwu/",
+    ] {
+        assert!(home_links.iter().any(|x| x == l), "home lacks {l}");
+    }
+}
+
+#[test]
+fn now_as_a_datetime_is_read_in_the_site_time_zone() {
+    // 16:30 UTC on 11-21 is 00:30 on 11-22 in Asia/Shanghai: n-upcoming has started.
+    let (_d, out) = community_at("2026-11-21T16:30:00Z");
+    let n = notices(&out);
+    assert_status(&n, "n-upcoming", "active", "公示中");
+    assert_status(&n, "n-ends-today", "ended", "已结束");
+    assert_eq!(read_json(&out, "data/stats.json")["today"], "2026-11-22");
+    // With the site on UTC the same instant is still 11-21.
+    let site = TempSite::from_fixture("community");
+    site.edit("site.yaml", |s| format!("{s}timezone: UTC\n"));
+    let out = site.build_ok("out", &["--now", "2026-11-21T16:30:00Z"]);
+    let n = notices(&out);
+    assert_status(&n, "n-upcoming", "upcoming", "未开始");
+    assert_status(&n, "n-ends-today", "active", "公示中");
+    assert_eq!(read_json(&out, "data/stats.json")["today"], "2026-11-21");
+}
+
+#[test]
+fn holidays_yaml_overrides_a_built_in_year() {
+    // Without the official holidays, 5 working days from Monday 09-28 end on Friday 10-02, and
+    // Saturday 10-10 is no longer a make-up workday.
+    let site = TempSite::from_fixture("community");
+    site.write("holidays.yaml", "2026:\n  holidays: []\n  workdays: []\n");
+    let out = site.build_ok("out", &[]);
+    let n = notices(&out);
+    assert_eq!(n["n-guoqing"]["publicity"]["end"], "2026-10-02");
+    assert_eq!(n["n-tiaoxiu"]["publicity"]["end"], "2026-10-12");
+    assert_eq!(n["n-zhongqiu"]["publicity"]["end"], "2026-09-25");
+}
+
+#[test]
+fn names_starting_with_dot_or_underscore_are_ignored() {
+    let site = TempSite::from_fixture("minimal");
+    site.write(
+        "content/notices/_wip.md",
+        "这不是一条记录 [坏链接](nowhere.md)\n",
+    );
+    site.write("content/.git/HEAD.md", "---\n[\n");
+    site.write("content/_drafts/a.md", "---\ntitle: [\n---\n");
+    site.write("static/.secret", "secret");
+    let (run, diags) = site.check();
+    run.assert_code(0);
+    assert!(diags.is_empty(), "{}", list(&diags));
+    let out = site.build_ok("out", &[]);
+    for path in snapshot(&out).keys() {
+        assert!(
+            !path.contains("wip")
+                && !path.contains(".git")
+                && !path.contains("drafts")
+                && !path.contains(".secret"),
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn the_last_line_says_what_was_written() {
+    let site = TempSite::from_fixture("community");
+    let out = site.outside("out");
+    let run = site.build_into(&out, &[]);
+    run.assert_code(0);
+    let last = run.stdout.lines().last().unwrap_or_default().to_string();
+    let words: Vec<&str> = last.split(' ').collect();
+    assert!(
+        words.len() == 9
+            && words[0] == "built"
+            && words[2] == "records"
+            && words[3] == "into"
+            && words[5] == "files"
+            && words[6] == "in"
+            && words[7].parse::<f64>().is_ok()
+            && words[8] == "s",
+        "{last:?}"
+    );
+    let files = snapshot(&out).keys().filter(|k| !k.ends_with('/')).count();
+    assert_eq!(words[4].parse::<usize>().ok(), Some(files), "{last}");
+    // 14 published notices, 8 problems, 2 meetings, 3 lists, 3 pages.
+    assert_eq!(words[1], "30", "{last}");
 }

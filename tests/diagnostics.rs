@@ -157,11 +157,7 @@ impl Expect {
 fn golden_output() -> &'static Path {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
     OUT.get_or_init(|| {
-        let dir = tempfile::Builder::new()
-            .prefix("diagnostics-golden-")
-            .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-            .expect("tmp")
-            .keep();
+        let dir = kept_dir("diagnostics-golden-");
         let site = TempSite::from_fixture("minimal");
         let out = dir.join("out");
         site.build_into(&out, &[]).assert_code(0);
@@ -365,6 +361,15 @@ cases! {
     plain_page_may_not_have_a_kind(s) {
         s.write(G, &with(PAGE, "title: 办事指南\n", "title: 办事指南\nkind: 公告\n"));
     } => [err("E-FIELD-UNKNOWN", G, 3, 1).says("kind")];
+    crlf_line_endings_keep_positions(s) {
+        s.write(G, &with(PAGE, "title:", "titel:").replace('\n', "\r\n"));
+    } => [err("E-FIELD-UNKNOWN", G, 2, 1).says("`title`")];
+    byte_order_mark_keeps_positions(s) {
+        s.write(G, &format!("\u{feff}{}", with(PAGE, "title: 办事指南\n", "title: 办事指南\ndraft: 是\n")));
+    } => [err("E-FIELD-TYPE", G, 3, 8)];
+    crlf_body_link_keeps_its_line(s) {
+        s.write(G, "---\r\ntitle: 办事指南\r\n---\r\n\r\n第一段。\r\n\r\n请看[不存在](nowhere.md)。\r\n");
+    } => [err("E-LINK", G, 7, 3)];
     missing_front_matter(s) { s.write(G, "# 办事指南\n\n正文。\n"); } => [err("E-NO-FRONT-MATTER", G, 1, 1)];
     unclosed_front_matter(s) { s.write(G, "---\ntitle: 办事指南\n\n正文。\n"); } => [err("E-FRONT-MATTER-OPEN", G, 1, 1)];
     empty_front_matter(s) { s.write(G, "---\n---\n\n正文。\n"); } => [err_line("E-FIELD-MISSING", G, 2).says("title")];
@@ -438,6 +443,12 @@ cases! {
     attendance_not_an_integer(s) { s.write(M, &with(MEETING, "expected: 7", "expected: 七")); } => [err("E-FIELD-TYPE", M, 6, 13).says("expected")];
     attendance_negative(s) { s.write(M, &with(MEETING, "present: 6", "present: -1")); } => [err("E-FIELD-VALUE", M, 7, 12)];
     attendance_on_leave_too_many(s) { s.write(M, &with(MEETING, "  present: 6\n", "  present: 6\n  on_leave: 3\n")); } => [err("E-FIELD-VALUE", M, 8, 13)];
+    votes_with_an_unknown_key(s) {
+        s.write(M, &with(MEETING, "  present: 6\n", "  present: 6\ndecisions:\n  - item: 议题\n    decision: 同意\n    votes:\n      agree: 6\n"));
+    } => [err("E-FIELD-UNKNOWN", M, 12, 7)];
+    participants_not_a_list(s) {
+        s.write(M, &with(MEETING, "  present: 6\n", "  present: 6\nparticipants: 物业公司\n"));
+    } => [err("E-FIELD-TYPE", M, 8, 15).says("participants")];
     decision_without_decision(s) {
         s.write(M, &with(MEETING, "  present: 6\n", "  present: 6\ndecisions:\n  - item: 议题\n"));
     } => [err_line("E-FIELD-MISSING", M, 9).says("decision")];
@@ -597,6 +608,13 @@ cases! {
     bank_card_in_a_quoted_summary(s) {
         s.write(G, &with(PAGE, "title: 办事指南\n", "title: 办事指南\nsummary: \"卡号 6222021234567890128\"\n"));
     } => [err("E-PRIVACY", G, 3, 14).says("银行卡号")];
+    privacy_checked_even_when_the_title_is_missing(s) {
+        s.write(G, "---\ntitel: 办事指南\n---\n\n电话13912345678\n");
+    } => [
+        err("E-FIELD-UNKNOWN", G, 2, 1),
+        err_line("E-FIELD-MISSING", G, 2).says("title"),
+        err("E-PRIVACY", G, 5, 3),
+    ];
     privacy_allow_of_another_type_does_not_help(s) {
         s.write(G, "---\ntitle: 办事指南\nprivacy_allow: [id_number]\n---\n\n电话13912345678\n");
     } => [err("E-PRIVACY", G, 6, 3)];
@@ -751,6 +769,41 @@ fn personal_numbers_are_never_echoed_back() {
 }
 
 #[test]
+fn personal_numbers_in_wrongly_typed_fields_are_not_echoed_either() {
+    // A number where a date or a status belongs is two mistakes; neither message may repeat it.
+    let outcome = run_case(
+        |s| {
+            s.write(
+                G,
+                &with(
+                    PAGE,
+                    "title: 办事指南\n",
+                    "title: 办事指南\nupdated: 13912345678\n",
+                ),
+            );
+            s.write(
+                P,
+                &with(PROBLEM, "status: open", "status: 11010519491231002X"),
+            );
+        },
+        &[
+            err("E-FIELD-TYPE", G, 3, 10),
+            err("E-PRIVACY", G, 3, 10),
+            err("E-FIELD-VALUE", P, 10, 9),
+            err("E-PRIVACY", P, 10, 9),
+        ],
+    );
+    for n in ["13912345678", "11010519491231002X"] {
+        assert!(
+            !outcome.json.contains(n),
+            "JSON output echoes {n}:\n{}",
+            outcome.json
+        );
+        assert!(!outcome.build_stderr.contains(n), "text output echoes {n}");
+    }
+}
+
+#[test]
 fn privacy_allow_lets_a_listed_type_pass() {
     let site = TempSite::from_fixture("minimal");
     site.write(G, "---\ntitle: 办事指南\nprivacy_allow: [mobile, 银行卡号]\n---\n\n值班电话13912345678，捐款账户6217001234567893。\n");
@@ -796,28 +849,23 @@ fn all_mistakes_are_reported_sorted_by_file_and_line() {
     // Five independent mistakes in three files, written in an order that is not the sorted one.
     let site = TempSite::from_fixture("minimal");
     site.write(S, &with(SERVICE, "kind: resources", "kind: 菜单")); // services/bad.md:4
+    let problem = with(PROBLEM, "deadline: 2026-11-30", "deadline: 2026-10-01");
+    site.write(P, &with(&problem, "status: open", "status: done")); // problems/bad.md:9 and :10
     site.write(
-        P,
-        &with(
-            &with(PROBLEM, "deadline: 2026-11-30", "deadline: 2026-10-01"),
-            "status: open",
-            "status: done",
-        ),
-    ); // problems/bad.md:9 and :10
-    site.write(G, "---\ntitel: 办事指南\n---\n\n电话13912345678\n"); // guide/bad.md:2 (unknown key + missing title) and :5
+        G,
+        "---\ntitle: 办事指南\ndraft: 是\n---\n\n电话13912345678\n",
+    ); // guide/bad.md:3 and :6
     let (run, diags) = site.check();
     run.assert_code(1);
     let got: Vec<(&str, u32, &str)> = diags
         .iter()
-        .filter(|d| d.is_error())
         .map(|d| (d.file.as_str(), d.line, d.code.as_str()))
         .collect();
     assert_eq!(
         got,
         [
-            (G, 2, "E-FIELD-MISSING"),
-            (G, 2, "E-FIELD-UNKNOWN"),
-            (G, 5, "E-PRIVACY"),
+            (G, 3, "E-FIELD-TYPE"),
+            (G, 6, "E-PRIVACY"),
             (P, 9, "E-FIELD-VALUE"),
             (P, 10, "E-FIELD-VALUE"),
             (S, 4, "E-FIELD-VALUE"),
@@ -825,9 +873,8 @@ fn all_mistakes_are_reported_sorted_by_file_and_line() {
         "{}",
         list(&diags)
     );
-    // The text form reports the same, and counts them.
-    let root = site.root();
-    let text = run_text_check(&root);
+    // The text form reports the same, in the same order, and counts them.
+    let text = run_text_check(&site.root());
     assert_eq!(text.code, Some(1));
     let positions: Vec<&str> = text
         .stderr
@@ -837,15 +884,23 @@ fn all_mistakes_are_reported_sorted_by_file_and_line() {
     assert_eq!(
         positions,
         [
-            "  --> content/guide/bad.md:2:1",
-            "  --> content/guide/bad.md:2:1",
-            "  --> content/guide/bad.md:5:3",
+            "  --> content/guide/bad.md:3:8",
+            "  --> content/guide/bad.md:6:3",
             "  --> content/problems/bad.md:9:11",
             "  --> content/problems/bad.md:10:9",
-            "  --> content/services/bad.md:4:7"
+            "  --> content/services/bad.md:4:7",
         ]
     );
-    assert!(text.stderr.contains("6 个错误"), "{}", text.describe());
+    assert!(text.stderr.contains("5 个错误"), "{}", text.describe());
+    // build stops on them all, too.
+    let build = site.build_into(&site.outside("out"), &[]);
+    build.assert_code(1);
+    assert_eq!(
+        build.stderr.matches("error[").count(),
+        5,
+        "{}",
+        build.describe()
+    );
 }
 
 fn run_text_check(root: &Path) -> Run {
@@ -1047,4 +1102,20 @@ fn bad_now_exits_2() {
         "json",
     ]);
     r.assert_code(0);
+}
+
+#[test]
+fn bad_base_url_flag_exits_2() {
+    // A malformed --base-url is a mistake on the command line, like a bad --now (cli.md: exit 2),
+    // not something wrong at site.yaml:1:1.
+    let site = TempSite::from_fixture("minimal");
+    let out = site.outside("out");
+    let r = site.build_into(&out, &["--base-url", "notaurl"]);
+    assert_eq!(r.code, Some(2), "{}", r.describe());
+    assert!(
+        r.stderr.contains("--base-url") && is_chinese(&r.stderr),
+        "{}",
+        r.describe()
+    );
+    assert!(!out.exists());
 }

@@ -13,11 +13,7 @@ use std::sync::OnceLock;
 fn example_output() -> &'static Path {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
     OUT.get_or_init(|| {
-        let dir = tempfile::Builder::new()
-            .prefix("example-site-")
-            .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-            .expect("tmp")
-            .keep();
+        let dir = kept_dir("example-site-");
         let out = dir.join("out");
         let root = repo_root();
         let r = run([

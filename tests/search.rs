@@ -76,24 +76,155 @@ impl Rec {
 /// Words for the recall corpus: few, short and overlapping, so that substrings recur across word
 /// boundaries (南段|路灯 gives 段路灯; 东段|路口 gives 段路 too) and across records.
 const SMALL_WORDS: &[&str] = &[
-    "南段", "路灯", "加装", "电梯", "楼道", "清理", "社区", "党员", "幸福", "议事", "维修", "垃圾", "分类", "停车", "收费", "长者",
-    "食堂", "银行", "东段", "路口", "灯具", "电缆", "楼栋", "志愿", "服务", "公示", "名单", "整改", "居民", "会议",
+    "南段", "路灯", "加装", "电梯", "楼道", "清理", "社区", "党员", "幸福", "议事", "维修", "垃圾",
+    "分类", "停车", "收费", "长者", "食堂", "银行", "东段", "路口", "灯具", "电缆", "楼栋", "志愿",
+    "服务", "公示", "名单", "整改", "居民", "会议",
 ];
-const SMALL_LATIN: &[&str] = &["PDF", "pdf文件", "12345热线", "ＰＤＦ版", "3号楼", "2026年", "Wifi"];
+const SMALL_LATIN: &[&str] = &[
+    "PDF",
+    "pdf文件",
+    "12345热线",
+    "ＰＤＦ版",
+    "3号楼",
+    "2026年",
+    "Wifi",
+];
 
 /// Words for the large corpus: a realistic spread of community-affairs vocabulary.
 const LARGE_WORDS: &[&str] = &[
-    "社区", "党员", "居民", "党总支", "网格", "支部", "楼栋", "小区", "物业", "业委会", "志愿者", "老年人", "困难家庭", "低保", "残疾人",
-    "退役军人", "青少年", "加装电梯", "楼道堆物", "垃圾分类", "停车管理", "路灯维修", "雨污分流", "二次供水", "消防通道", "高空抛物", "绿化补种",
-    "健身器材", "电动自行车", "充电设施", "助餐点", "日间照料", "四点半课堂", "议事协商", "民主评议", "双报到", "主题党日", "党课", "支委会",
-    "联席会议", "公示期", "意见反馈", "整改措施", "完成时限", "办理进展", "回音壁", "满意度", "项目清单", "服务清单", "资源清单", "需求清单",
-    "财务收支", "党费", "公共收益", "维修资金", "施工方案", "安全隐患", "排查", "督办", "协调", "走访", "入户", "宣传", "培训", "登记", "申请",
-    "审核", "审批", "公开", "通知", "公告", "报告", "方案", "计划", "总结", "评议", "表决", "通过", "同意", "反对", "弃权", "签字", "确认",
-    "幸福路", "和平街", "南段", "北段", "东门", "西门", "广场", "会议室", "服务中心", "活动室", "卫生站", "菜场", "学校", "幼儿园", "医院",
-    "派出所", "街道办", "城管", "供电所", "自来水公司", "燃气公司", "电信", "银行", "超市", "快递柜", "非机动车", "机动车", "车位", "道闸",
-    "监控", "门禁", "照明", "屋面防水", "外墙", "管道", "水箱", "化粪池", "井盖", "围墙", "台阶", "坡道", "扶手", "无障碍", "长者食堂", "重阳节",
+    "社区",
+    "党员",
+    "居民",
+    "党总支",
+    "网格",
+    "支部",
+    "楼栋",
+    "小区",
+    "物业",
+    "业委会",
+    "志愿者",
+    "老年人",
+    "困难家庭",
+    "低保",
+    "残疾人",
+    "退役军人",
+    "青少年",
+    "加装电梯",
+    "楼道堆物",
+    "垃圾分类",
+    "停车管理",
+    "路灯维修",
+    "雨污分流",
+    "二次供水",
+    "消防通道",
+    "高空抛物",
+    "绿化补种",
+    "健身器材",
+    "电动自行车",
+    "充电设施",
+    "助餐点",
+    "日间照料",
+    "四点半课堂",
+    "议事协商",
+    "民主评议",
+    "双报到",
+    "主题党日",
+    "党课",
+    "支委会",
+    "联席会议",
+    "公示期",
+    "意见反馈",
+    "整改措施",
+    "完成时限",
+    "办理进展",
+    "回音壁",
+    "满意度",
+    "项目清单",
+    "服务清单",
+    "资源清单",
+    "需求清单",
+    "财务收支",
+    "党费",
+    "公共收益",
+    "维修资金",
+    "施工方案",
+    "安全隐患",
+    "排查",
+    "督办",
+    "协调",
+    "走访",
+    "入户",
+    "宣传",
+    "培训",
+    "登记",
+    "申请",
+    "审核",
+    "审批",
+    "公开",
+    "通知",
+    "公告",
+    "报告",
+    "方案",
+    "计划",
+    "总结",
+    "评议",
+    "表决",
+    "通过",
+    "同意",
+    "反对",
+    "弃权",
+    "签字",
+    "确认",
+    "幸福路",
+    "和平街",
+    "南段",
+    "北段",
+    "东门",
+    "西门",
+    "广场",
+    "会议室",
+    "服务中心",
+    "活动室",
+    "卫生站",
+    "菜场",
+    "学校",
+    "幼儿园",
+    "医院",
+    "派出所",
+    "街道办",
+    "城管",
+    "供电所",
+    "自来水公司",
+    "燃气公司",
+    "电信",
+    "银行",
+    "超市",
+    "快递柜",
+    "非机动车",
+    "机动车",
+    "车位",
+    "道闸",
+    "监控",
+    "门禁",
+    "照明",
+    "屋面防水",
+    "外墙",
+    "管道",
+    "水箱",
+    "化粪池",
+    "井盖",
+    "围墙",
+    "台阶",
+    "坡道",
+    "扶手",
+    "无障碍",
+    "长者食堂",
+    "重阳节",
 ];
-const LARGE_GLUE: &[&str] = &["的", "和", "在", "对", "由", "将", "已", "按", "把", "为", "与", "及", "后", "前", "中", "上", "下", "了"];
+const LARGE_GLUE: &[&str] = &[
+    "的", "和", "在", "对", "由", "将", "已", "按", "把", "为", "与", "及", "后", "前", "中", "上",
+    "下", "了",
+];
 
 struct Hidden {
     url: String,
@@ -129,7 +260,11 @@ fn generate(root: &Path, n: usize, large: bool, seed: u64) -> (Vec<Rec>, Vec<Hid
         s
     };
     let paragraph = |rng: &mut Rng| -> String {
-        let clauses = if large { 4 + rng.below(6) } else { 2 + rng.below(3) };
+        let clauses = if large {
+            4 + rng.below(6)
+        } else {
+            2 + rng.below(3)
+        };
         let mut s = String::new();
         for c in 0..clauses {
             s.push_str(&phrase(rng, 2, if large { 6 } else { 4 }));
@@ -143,15 +278,27 @@ fn generate(root: &Path, n: usize, large: bool, seed: u64) -> (Vec<Rec>, Vec<Hid
         let date = jiff_free_date(day);
         let mut title = phrase(&mut rng, 2, 4);
         if i % 37 == 3 {
-            title = format!("{}加装电梯{}", rng.pick(&["3号楼", "5号楼", "幸福里"]), rng.pick(&["方案公示", "意见征询", "进展"]));
+            title = format!(
+                "{}加装电梯{}",
+                rng.pick(&["3号楼", "5号楼", "幸福里"]),
+                rng.pick(&["方案公示", "意见征询", "进展"])
+            );
         }
         if i % 41 == 5 {
             title = format!("长者食堂{}", rng.pick(&["开业", "招募志愿者", "价格公示"]));
         }
-        let paras: Vec<String> = (0..(if large { 2 + rng.below(4) } else { 1 + rng.below(3) })).map(|_| paragraph(&mut rng)).collect();
+        let paras: Vec<String> = (0..(if large {
+            2 + rng.below(4)
+        } else {
+            1 + rng.below(3)
+        }))
+            .map(|_| paragraph(&mut rng))
+            .collect();
         let body = paras.join("\n\n");
         let mut texts = paras.clone();
-        let tags: Vec<String> = (0..rng.below(3)).map(|_| rng.pick(words).to_string()).collect();
+        let tags: Vec<String> = (0..rng.below(3))
+            .map(|_| rng.pick(words).to_string())
+            .collect();
         let mut fm = String::new();
         writeln!(fm, "title: \"{title}\"").unwrap();
         let (dir, slug) = match i % 5 {
@@ -202,7 +349,12 @@ fn generate(root: &Path, n: usize, large: bool, seed: u64) -> (Vec<Rec>, Vec<Hid
                 texts.extend([slug.clone(), unit, m1, m2, progress]);
                 if rng.chance(50) {
                     let result = phrase(&mut rng, 2, 4);
-                    writeln!(fm, "status: resolved\necho:\n  date: {}\n  result: \"{result}\"", jiff_free_date(day + 2)).unwrap();
+                    writeln!(
+                        fm,
+                        "status: resolved\necho:\n  date: {}\n  result: \"{result}\"",
+                        jiff_free_date(day + 2)
+                    )
+                    .unwrap();
                     texts.push(result);
                 } else {
                     writeln!(fm, "status: in_progress").unwrap();
@@ -228,15 +380,38 @@ fn generate(root: &Path, n: usize, large: bool, seed: u64) -> (Vec<Rec>, Vec<Hid
             }
             texts.extend(tags);
         }
-        let url = if dir == "guide" { format!("/guide/{slug}/") } else { format!("/{dir}/{slug}/") };
-        fs::write(root.join("content").join(dir).join(format!("{slug}.md")), format!("---\n{fm}---\n\n{body}\n")).unwrap();
+        let url = if dir == "guide" {
+            format!("/guide/{slug}/")
+        } else {
+            format!("/{dir}/{slug}/")
+        };
+        fs::write(
+            root.join("content").join(dir).join(format!("{slug}.md")),
+            format!("---\n{fm}---\n\n{body}\n"),
+        )
+        .unwrap();
         recs.push(Rec { url, title, texts });
     }
     // Records that must never be found: their words appear nowhere else.
     let hidden = [
-        ("draft", "notices/hidden-draft.md", "/notices/hidden-draft/", "draft: true\n"),
-        ("unlisted", "notices/hidden-unlisted.md", "/notices/hidden-unlisted/", "expires: 2026-01-31\nafter_expiry: unlist\n"),
-        ("redacted", "notices/hidden-redacted.md", "/notices/hidden-redacted/", "expires: 2026-01-31\nafter_expiry: redact\n"),
+        (
+            "draft",
+            "notices/hidden-draft.md",
+            "/notices/hidden-draft/",
+            "draft: true\n",
+        ),
+        (
+            "unlisted",
+            "notices/hidden-unlisted.md",
+            "/notices/hidden-unlisted/",
+            "expires: 2026-01-31\nafter_expiry: unlist\n",
+        ),
+        (
+            "redacted",
+            "notices/hidden-redacted.md",
+            "/notices/hidden-redacted/",
+            "expires: 2026-01-31\nafter_expiry: redact\n",
+        ),
     ];
     let mut out = Vec::new();
     for (kind, path, url, extra) in hidden {
@@ -245,7 +420,10 @@ fn generate(root: &Path, n: usize, large: bool, seed: u64) -> (Vec<Rec>, Vec<Hid
             format!("---\ntitle: \"{kind}龘靐齉爩{}\"\ndate: 2026-01-05\nkind: announcement\n{extra}---\n\n龘靐齉爩zqxjv，{}。\n", MARKER_TITLE, MARKER_BODY),
         )
         .unwrap();
-        out.push(Hidden { url: url.to_string(), kind });
+        out.push(Hidden {
+            url: url.to_string(),
+            kind,
+        });
     }
     (recs, out)
 }
@@ -278,7 +456,12 @@ fn build(root: &Path, out: &Path) {
         .arg(root)
         .output()
         .unwrap();
-    assert!(o.status.success(), "build failed:\n{}\n{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "build failed:\n{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 /// One query's answer from search.js.
@@ -298,7 +481,18 @@ fn segments(v: &Value) -> Vec<Vec<(String, bool)>> {
     v.as_array()
         .unwrap()
         .iter()
-        .map(|segs| segs.as_array().unwrap().iter().map(|s| (s["text"].as_str().unwrap().to_string(), s["mark"].as_bool().unwrap())).collect())
+        .map(|segs| {
+            segs.as_array()
+                .unwrap()
+                .iter()
+                .map(|s| {
+                    (
+                        s["text"].as_str().unwrap().to_string(),
+                        s["mark"].as_bool().unwrap(),
+                    )
+                })
+                .collect()
+        })
         .collect()
 }
 
@@ -312,9 +506,19 @@ fn run_queries(out: &Path, queries: &[String]) -> BTreeMap<String, Answer> {
         .arg(&qfile)
         .output()
         .expect("node (v18+) must be installed to run the search tests");
-    assert!(o.status.success(), "search harness failed: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "search harness failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-    let strs = |x: &Value| -> Vec<String> { x.as_array().unwrap().iter().map(|u| u.as_str().unwrap_or("").to_string()).collect() };
+    let strs = |x: &Value| -> Vec<String> {
+        x.as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u.as_str().unwrap_or("").to_string())
+            .collect()
+    };
     v.as_array()
         .unwrap()
         .iter()
@@ -323,7 +527,12 @@ fn run_queries(out: &Path, queries: &[String]) -> BTreeMap<String, Answer> {
                 r["q"].as_str().unwrap().to_string(),
                 Answer {
                     urls: strs(&r["urls"]),
-                    ranks: r["ranks"].as_array().unwrap().iter().map(|x| x.as_u64().unwrap()).collect(),
+                    ranks: r["ranks"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|x| x.as_u64().unwrap())
+                        .collect(),
                     kinds: strs(&r["kinds"]),
                     titles: segments(&r["title"]),
                     snippets: segments(&r["snippet"]),
@@ -373,10 +582,20 @@ fn small_site() -> Site {
     recs.push(Rec {
         url: "/problems/2026-nd/".into(),
         title: "幸福路南段路灯不亮".into(),
-        texts: vec!["夜里南段很黑，东边的路灯也不亮，附件见PDF。".into(), "2026-nd".into(), "城市管理办公室".into(), "检修线路".into()],
+        texts: vec![
+            "夜里南段很黑，东边的路灯也不亮，附件见PDF。".into(),
+            "2026-nd".into(),
+            "城市管理办公室".into(),
+            "检修线路".into(),
+        ],
     });
     build(&root, &out);
-    Site { _dir: dir, out, recs, hidden }
+    Site {
+        _dir: dir,
+        out,
+        recs,
+        hidden,
+    }
 }
 
 fn check_recall(site: &Site, queries: &BTreeSet<String>) -> usize {
@@ -386,10 +605,26 @@ fn check_recall(site: &Site, queries: &BTreeSet<String>) -> usize {
     let mut nonempty = 0;
     for q in &list {
         let a = &answers[q];
-        let want: BTreeSet<&str> = site.recs.iter().filter(|r| r.has(q)).map(|r| r.url.as_str()).collect();
-        let got: BTreeSet<&str> = a.urls.iter().map(String::as_str).filter(|u| !a.urls.is_empty() && !u.is_empty()).collect();
+        let want: BTreeSet<&str> = site
+            .recs
+            .iter()
+            .filter(|r| r.has(q))
+            .map(|r| r.url.as_str())
+            .collect();
+        let got: BTreeSet<&str> = a
+            .urls
+            .iter()
+            .map(String::as_str)
+            .filter(|u| !a.urls.is_empty() && !u.is_empty())
+            .collect();
         // Initials matches (rank ≥ 2) are extra, on purpose, for letter-only queries.
-        let got_text: BTreeSet<&str> = a.urls.iter().zip(&a.ranks).filter(|(_, r)| **r < 2).map(|(u, _)| u.as_str()).collect();
+        let got_text: BTreeSet<&str> = a
+            .urls
+            .iter()
+            .zip(&a.ranks)
+            .filter(|(_, r)| **r < 2)
+            .map(|(u, _)| u.as_str())
+            .collect();
         if want != got_text {
             let missing: Vec<_> = want.difference(&got_text).collect();
             let extra: Vec<_> = got_text.difference(&want).collect();
@@ -404,22 +639,50 @@ fn check_recall(site: &Site, queries: &BTreeSet<String>) -> usize {
         for (u, r) in a.urls.iter().zip(&a.ranks) {
             let rec = site.recs.iter().find(|x| &x.url == u);
             if let (Some(rec), true) = (rec, *r < 2) {
-                assert_eq!(*r == 0, rec.title_has(q), "{q}: rank {r} for {u} ({})", rec.title);
+                assert_eq!(
+                    *r == 0,
+                    rec.title_has(q),
+                    "{q}: rank {r} for {u} ({})",
+                    rec.title
+                );
             }
         }
-        assert!(a.ranks.windows(2).all(|w| w[0] <= w[1]), "{q}: not in rank order {:?}", a.ranks);
+        assert!(
+            a.ranks.windows(2).all(|w| w[0] <= w[1]),
+            "{q}: not in rank order {:?}",
+            a.ranks
+        );
         // The highlighted parts of a title hit are the query.
         for (i, segs) in a.titles.iter().enumerate() {
             if a.ranks[i] == 0 {
                 let marked: Vec<String> = segs.iter().filter(|s| s.1).map(|s| norm(&s.0)).collect();
-                assert!(marked.iter().any(|m| m.contains(&norm(q))), "{q}: title of {} not highlighted: {segs:?}", a.urls[i]);
+                assert!(
+                    marked.iter().any(|m| m.contains(&norm(q))),
+                    "{q}: title of {} not highlighted: {segs:?}",
+                    a.urls[i]
+                );
             } else if a.ranks[i] == 1 {
-                let marked: Vec<String> = a.snippets[i].iter().filter(|s| s.1).map(|s| norm(&s.0)).collect();
-                assert!(marked.iter().any(|m| m.contains(&norm(q))), "{q}: snippet of {} not highlighted: {:?}", a.urls[i], a.snippets[i]);
+                let marked: Vec<String> = a.snippets[i]
+                    .iter()
+                    .filter(|s| s.1)
+                    .map(|s| norm(&s.0))
+                    .collect();
+                assert!(
+                    marked.iter().any(|m| m.contains(&norm(q))),
+                    "{q}: snippet of {} not highlighted: {:?}",
+                    a.urls[i],
+                    a.snippets[i]
+                );
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {} queries wrong:\n{}", failures.len(), list.len(), failures[..failures.len().min(30)].join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} queries wrong:\n{}",
+        failures.len(),
+        list.len(),
+        failures[..failures.len().min(30)].join("\n")
+    );
     nonempty
 }
 
@@ -445,7 +708,25 @@ fn every_substring_finds_every_record_that_contains_it() {
         }
     }
     // Across word boundaries, Latin and digits, full-width and case, whole titles.
-    for q in ["段路灯", "南段路灯", "段路", "pdf", "PDF", "ＰＤＦ", "Pdf", "12345", "2345", "234", "45热线", "3号楼", "号楼", "wifi", "WIFI", "2026", "nd"] {
+    for q in [
+        "段路灯",
+        "南段路灯",
+        "段路",
+        "pdf",
+        "PDF",
+        "ＰＤＦ",
+        "Pdf",
+        "12345",
+        "2345",
+        "234",
+        "45热线",
+        "3号楼",
+        "号楼",
+        "wifi",
+        "WIFI",
+        "2026",
+        "nd",
+    ] {
         queries.insert(q.to_string());
     }
     for r in site.recs.iter().take(40) {
@@ -454,26 +735,44 @@ fn every_substring_finds_every_record_that_contains_it() {
     let n = queries.len();
     let nonempty = check_recall(&site, &queries);
     assert!(n > 2000, "only {n} queries");
-    assert!(nonempty > 1000, "only {nonempty} of {n} queries had any expected record; the corpus is too sparse to test recall");
+    assert!(
+        nonempty > 1000,
+        "only {nonempty} of {n} queries had any expected record; the corpus is too sparse to test recall"
+    );
 
     // The example, spelled out.
     let a = &run_queries(&site.out, &["段路灯".to_string()])["段路灯"];
-    assert_eq!(a.urls.first().map(String::as_str), Some("/problems/2026-nd/"));
+    assert_eq!(
+        a.urls.first().map(String::as_str),
+        Some("/problems/2026-nd/")
+    );
     assert_eq!(a.ranks[0], 0);
 }
 
 #[test]
 fn queries_with_several_terms_need_every_term() {
     let site = small_site();
-    let queries: Vec<String> = ["南段 路灯", "路灯，PDF", "社区 党员 服务", "南段 zzzz"].iter().map(|s| s.to_string()).collect();
+    let queries: Vec<String> = ["南段 路灯", "路灯，PDF", "社区 党员 服务", "南段 zzzz"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let answers = run_queries(&site.out, &queries);
     for q in &queries {
         let terms: Vec<&str> = q.split([' ', '，']).filter(|t| !t.is_empty()).collect();
-        let want: BTreeSet<&str> = site.recs.iter().filter(|r| terms.iter().all(|t| r.has(t))).map(|r| r.url.as_str()).collect();
+        let want: BTreeSet<&str> = site
+            .recs
+            .iter()
+            .filter(|r| terms.iter().all(|t| r.has(t)))
+            .map(|r| r.url.as_str())
+            .collect();
         let got: BTreeSet<&str> = answers[q].urls.iter().map(String::as_str).collect();
         assert_eq!(got, want, "{q}");
     }
-    assert!(answers["南段 路灯"].urls.contains(&"/problems/2026-nd/".to_string()));
+    assert!(
+        answers["南段 路灯"]
+            .urls
+            .contains(&"/problems/2026-nd/".to_string())
+    );
     assert!(answers["南段 zzzz"].urls.is_empty());
 }
 
@@ -483,17 +782,31 @@ fn pinyin_initials_find_titles() {
     // Expected, from the pinyin crate through the library: the titles (with Han characters) one of
     // whose readings contains the letters; rank 2 when the most common reading does, else rank 3.
     let variants = |r: &Rec| -> Vec<String> {
-        if !r.title.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)) {
+        if !r
+            .title
+            .chars()
+            .any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+        {
             return Vec::new();
         }
-        gongkai::slug::initials_variants(&norm(&r.title)).into_iter().map(|v| v.to_ascii_lowercase()).collect()
+        gongkai::slug::initials_variants(&norm(&r.title))
+            .into_iter()
+            .map(|v| v.to_ascii_lowercase())
+            .collect()
     };
-    let mut queries: BTreeSet<String> = ["JZDT", "jzdt", "ZZST", "CZST", "XFLNDLDBL", "DTJZ", "JZ"].iter().map(|s| s.to_string()).collect();
+    let mut queries: BTreeSet<String> = ["JZDT", "jzdt", "ZZST", "CZST", "XFLNDLDBL", "DTJZ", "JZ"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     for r in site.recs.iter().step_by(7) {
         if let Some(v) = variants(r).first() {
             let mut subs = BTreeSet::new();
             substrings(v, 2, 4, &mut subs);
-            queries.extend(subs.into_iter().filter(|q| q.chars().any(|c| c.is_ascii_alphabetic())).map(|q| q.to_uppercase()));
+            queries.extend(
+                subs.into_iter()
+                    .filter(|q| q.chars().any(|c| c.is_ascii_alphabetic()))
+                    .map(|q| q.to_uppercase()),
+            );
         }
     }
     let list: Vec<String> = queries.iter().cloned().collect();
@@ -501,7 +814,12 @@ fn pinyin_initials_find_titles() {
     for q in &list {
         let a = &answers[q];
         let lq = q.to_ascii_lowercase();
-        let text: BTreeSet<&str> = site.recs.iter().filter(|r| r.has(q)).map(|r| r.url.as_str()).collect();
+        let text: BTreeSet<&str> = site
+            .recs
+            .iter()
+            .filter(|r| r.has(q))
+            .map(|r| r.url.as_str())
+            .collect();
         let mut want: BTreeMap<&str, u64> = BTreeMap::new();
         for r in &site.recs {
             let v = variants(r);
@@ -514,13 +832,30 @@ fn pinyin_initials_find_titles() {
                 want.insert(&r.url, 3);
             }
         }
-        let got_text: BTreeSet<&str> = a.urls.iter().zip(&a.ranks).filter(|(_, r)| **r < 2).map(|(u, _)| u.as_str()).collect();
-        let got: BTreeMap<&str, u64> = a.urls.iter().zip(&a.ranks).filter(|(_, r)| **r >= 2).map(|(u, r)| (u.as_str(), *r)).collect();
+        let got_text: BTreeSet<&str> = a
+            .urls
+            .iter()
+            .zip(&a.ranks)
+            .filter(|(_, r)| **r < 2)
+            .map(|(u, _)| u.as_str())
+            .collect();
+        let got: BTreeMap<&str, u64> = a
+            .urls
+            .iter()
+            .zip(&a.ranks)
+            .filter(|(_, r)| **r >= 2)
+            .map(|(u, r)| (u.as_str(), *r))
+            .collect();
         assert_eq!(got_text, text, "{q}: text matches");
         assert_eq!(got, want, "{q}: initials matches");
     }
 
-    let jzdt: BTreeSet<String> = site.recs.iter().filter(|r| r.title.contains("加装电梯")).map(|r| r.url.clone()).collect();
+    let jzdt: BTreeSet<String> = site
+        .recs
+        .iter()
+        .filter(|r| r.title.contains("加装电梯"))
+        .map(|r| r.url.clone())
+        .collect();
     assert!(jzdt.len() >= 3, "fixture has too few 加装电梯 titles");
     for q in ["JZDT", "jzdt"] {
         let a = &answers[q];
@@ -533,19 +868,35 @@ fn pinyin_initials_find_titles() {
                 assert_eq!(marked, "加装电梯", "{q}: {segs:?}");
             }
         }
-        assert!(first.iter().filter(|u| jzdt.contains(*u)).count() >= jzdt.len().min(10) / 2, "{q}: {first:?}");
+        assert!(
+            first.iter().filter(|u| jzdt.contains(*u)).count() >= jzdt.len().min(10) / 2,
+            "{q}: {first:?}"
+        );
     }
     // 长 is a polyphone (zhang / chang): both spellings find 长者食堂, the common one ranked higher.
-    let czst: BTreeSet<String> = site.recs.iter().filter(|r| r.title.contains("长者食堂")).map(|r| r.url.clone()).collect();
+    let czst: BTreeSet<String> = site
+        .recs
+        .iter()
+        .filter(|r| r.title.contains("长者食堂"))
+        .map(|r| r.url.clone())
+        .collect();
     assert!(!czst.is_empty());
     for (q, rank) in [("ZZST", 2), ("CZST", 3)] {
         let a = &answers[q];
         for u in &czst {
-            let i = a.urls.iter().position(|x| x == u).unwrap_or_else(|| panic!("{q} misses {u}"));
+            let i = a
+                .urls
+                .iter()
+                .position(|x| x == u)
+                .unwrap_or_else(|| panic!("{q} misses {u}"));
             assert_eq!(a.ranks[i], rank, "{q} {u}");
         }
     }
-    assert!(answers["XFLNDLDBL"].urls.contains(&"/problems/2026-nd/".to_string()));
+    assert!(
+        answers["XFLNDLDBL"]
+            .urls
+            .contains(&"/problems/2026-nd/".to_string())
+    );
 }
 
 #[test]
@@ -553,8 +904,17 @@ fn nothing_hidden_is_in_the_index() {
     let site = small_site();
     // The fixture really produced the three kinds of hidden record: a redacted one has a page, the others not.
     for h in &site.hidden {
-        let page = site.out.join(h.url.trim_start_matches('/')).join("index.html");
-        assert_eq!(page.exists(), h.kind == "redacted", "{} page {}", h.kind, page.display());
+        let page = site
+            .out
+            .join(h.url.trim_start_matches('/'))
+            .join("index.html");
+        assert_eq!(
+            page.exists(),
+            h.kind == "redacted",
+            "{} page {}",
+            h.kind,
+            page.display()
+        );
     }
     let search = site.out.join("search");
     let mut files = 0;
@@ -569,19 +929,43 @@ fn nothing_hidden_is_in_the_index() {
                 assert!(!text.contains(m), "{m} in {}", entry.display());
             }
             for h in &site.hidden {
-                assert!(!text.contains(&format!("\"{}\"", h.url)), "{} in {}", h.url, entry.display());
+                assert!(
+                    !text.contains(&format!("\"{}\"", h.url)),
+                    "{} in {}",
+                    h.url,
+                    entry.display()
+                );
             }
             assert!(!text.contains("zqxjv"));
         } else if name.ends_with(".bin") {
             for t in chunk_tokens(&bytes) {
                 tokens += 1;
-                assert!(!MARKERS.iter().any(|m| t.contains(m)), "token {t} in {}", entry.display());
-                assert!(!["zq", "qx", "xj", "jv"].contains(&t.as_str()), "token {t} in {}", entry.display());
+                assert!(
+                    !MARKERS.iter().any(|m| t.contains(m)),
+                    "token {t} in {}",
+                    entry.display()
+                );
+                assert!(
+                    !["zq", "qx", "xj", "jv"].contains(&t.as_str()),
+                    "token {t} in {}",
+                    entry.display()
+                );
             }
         }
     }
     assert!(files > 3 && tokens > 500, "{files} files, {tokens} tokens");
-    let qs: Vec<String> = ["龘靐", "齉爩", MARKER_TITLE, MARKER_BODY, "zqxjv", "draft", "redacted"].iter().map(|s| s.to_string()).collect();
+    let qs: Vec<String> = [
+        "龘靐",
+        "齉爩",
+        MARKER_TITLE,
+        MARKER_BODY,
+        "zqxjv",
+        "draft",
+        "redacted",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     for (q, a) in run_queries(&site.out, &qs) {
         assert!(a.urls.is_empty(), "{q} found {:?}", a.urls);
     }
@@ -635,7 +1019,11 @@ fn chunk_tokens(b: &[u8]) -> Vec<String> {
 fn kinds_and_statuses_come_with_each_hit() {
     let site = small_site();
     let a = &run_queries(&site.out, &["南段路灯".to_string()])["南段路灯"];
-    let i = a.urls.iter().position(|u| u == "/problems/2026-nd/").unwrap();
+    let i = a
+        .urls
+        .iter()
+        .position(|u| u == "/problems/2026-nd/")
+        .unwrap();
     assert_eq!(a.kinds[i], "problem");
     for (u, k) in a.urls.iter().zip(&a.kinds) {
         let want = u.split('/').nth(1).unwrap();
@@ -659,10 +1047,29 @@ fn a_query_on_a_large_site_downloads_little() {
     let out = dir.path().join("out");
     let (recs, _) = generate(&root, 10_000, true, 11);
     build(&root, &out);
-    let total: u64 = walk(&out.join("search")).iter().map(|p| fs::metadata(p).unwrap().len()).sum();
+    let total: u64 = walk(&out.join("search"))
+        .iter()
+        .map(|p| fs::metadata(p).unwrap().len())
+        .sum();
     let mut queries: Vec<String> = [
-        "社区", "党员", "居民", "加装电梯", "段路", "路灯维修", "的和", "JZDT", "CSSS", "pdf", "12345", "2026", "幸福路南段", "楼道堆物清理",
-        "社区党员居民", "会议室 服务中心", "垃圾分类和停车管理", "的和在",
+        "社区",
+        "党员",
+        "居民",
+        "加装电梯",
+        "段路",
+        "路灯维修",
+        "的和",
+        "JZDT",
+        "CSSS",
+        "pdf",
+        "12345",
+        "2026",
+        "幸福路南段",
+        "楼道堆物清理",
+        "社区党员居民",
+        "会议室 服务中心",
+        "垃圾分类和停车管理",
+        "的和在",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -677,7 +1084,11 @@ fn a_query_on_a_large_site_downloads_little() {
     for q in &queries {
         let a = &answers[q];
         assert!(a.bytes < BUDGET, "{q}: {} bytes ({:?})", a.bytes, a.files);
-        assert!(a.files.iter().any(|f| f == "meta.json"), "{q}: {:?}", a.files);
+        assert!(
+            a.files.iter().any(|f| f == "meta.json"),
+            "{q}: {:?}",
+            a.files
+        );
         if a.bytes > worst.0 {
             worst = (a.bytes, q.clone());
         }
@@ -685,9 +1096,16 @@ fn a_query_on_a_large_site_downloads_little() {
     // The index itself is far bigger than any query's share: the chunking is what keeps it small.
     assert!(total > 10 * BUDGET as u64, "index only {total} bytes");
     // Common words really match thousands of records (the sizes above are for real work).
-    assert!(answers["社区"].urls.len() > 1000, "{}", answers["社区"].urls.len());
+    assert!(
+        answers["社区"].urls.len() > 1000,
+        "{}",
+        answers["社区"].urls.len()
+    );
     for q in queries.iter().skip(18) {
         assert!(!answers[q].urls.is_empty(), "{q} found nothing");
     }
-    eprintln!("search index {total} bytes; largest query download {} bytes for {}", worst.0, worst.1);
+    eprintln!(
+        "search index {total} bytes; largest query download {} bytes for {}",
+        worst.0, worst.1
+    );
 }

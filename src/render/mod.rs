@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::cell::RefCell;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use tera::{Context, Tera};
 
 /// What goes into one output file.
@@ -302,17 +302,23 @@ fn site_value(site: &Site) -> Value {
     })
 }
 
-/// A rendered page's output path and bytes, or why its template failed.
-type RenderedPage = Result<(String, Vec<u8>), Box<Diagnostic>>;
+/// Receives each page as soon as it is rendered, so that a build never holds every page at once.
+pub trait PageSink: Sync {
+    fn page(&self, path: String, html: Vec<u8>);
+}
+
+/// A page's own variables, built only when the page is rendered: a build never holds the
+/// contexts of all pages at once.
+type Vars<'a> = Box<dyn Fn() -> Vec<(&'static str, Value)> + Send + Sync + 'a>;
 
 /// One page to render: where it goes, with which template, and its own context.
-struct Job {
+struct Job<'a> {
     out: String,
     template: &'static str,
     url: String,
     title: String,
     section: &'static str,
-    vars: Vec<(&'static str, Value)>,
+    vars: Vars<'a>,
 }
 
 fn page_path(url: &str, root: &str) -> String {
@@ -323,51 +329,37 @@ fn page_path(url: &str, root: &str) -> String {
     format!("{rel}index.html")
 }
 
-/// Splits a list into pages at `per_page`: `BASE`, `BASE/page/2/`, …
-fn paginate(items: Vec<Value>, base_url: &str, per_page: usize) -> Vec<(String, Value)> {
+/// Splits `total` items into pages at `per_page`: each page's URL (`BASE`, `BASE/page/2/`, …),
+/// number, and range of items.
+fn paginate(total: usize, base_url: &str, per_page: usize) -> Vec<(String, usize, std::ops::Range<usize>)> {
     let per_page = per_page.max(1);
-    let total_items = items.len();
-    let total_pages = total_items.div_ceil(per_page).max(1);
-    let url_of = |n: usize| {
-        if n == 1 {
-            base_url.to_string()
-        } else {
-            format!("{base_url}page/{n}/")
-        }
-    };
-    let pages: Vec<Value> = (1..=total_pages)
-        .map(|n| json!({"number": n, "url": url_of(n)}))
-        .collect();
-    let mut chunks: Vec<Vec<Value>> = items.chunks(per_page).map(<[Value]>::to_vec).collect();
-    if chunks.is_empty() {
-        chunks.push(Vec::new());
-    }
-    chunks
-        .into_iter()
-        .enumerate()
-        .map(|(i, chunk)| {
-            let n = i + 1;
-            let pages: Vec<Value> = pages
-                .iter()
-                .map(|p| {
-                    let mut p = p.clone();
-                    p["current"] = json!(p["number"] == json!(n));
-                    p
-                })
-                .collect();
-            let value = json!({
-                "items": chunk,
-                "number": n,
-                "total_pages": total_pages,
-                "total_items": total_items,
-                "previous_url": (n > 1).then(|| url_of(n - 1)),
-                "next_url": (n < total_pages).then(|| url_of(n + 1)),
-                "first_url": url_of(1),
-                "pages": pages,
-            });
-            (url_of(n), value)
-        })
+    let pages = total.div_ceil(per_page).max(1);
+    (1..=pages)
+        .map(|n| (page_url(base_url, n), n, (n - 1) * per_page..(n * per_page).min(total)))
         .collect()
+}
+
+fn page_url(base_url: &str, n: usize) -> String {
+    if n == 1 { base_url.to_string() } else { format!("{base_url}page/{n}/") }
+}
+
+/// The `paginator` a list template receives for page `number` of `total_items` items.
+fn paginator(items: Vec<Value>, number: usize, total_items: usize, base_url: &str, per_page: usize) -> Value {
+    let total_pages = total_items.div_ceil(per_page.max(1)).max(1);
+    let url_of = |n: usize| page_url(base_url, n);
+    let pages: Vec<Value> = (1..=total_pages)
+        .map(|n| json!({"number": n, "url": url_of(n), "current": n == number}))
+        .collect();
+    json!({
+        "items": items,
+        "number": number,
+        "total_pages": total_pages,
+        "total_items": total_items,
+        "previous_url": (number > 1).then(|| url_of(number - 1)),
+        "next_url": (number < total_pages).then(|| url_of(number + 1)),
+        "first_url": url_of(1),
+        "pages": pages,
+    })
 }
 
 fn qr_svg(text: &str) -> String {
@@ -387,7 +379,8 @@ fn qr_svg(text: &str) -> String {
     }
 }
 
-pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<Files> {
+/// Renders every page into `sink`; returns the other files (assets, feeds, exports, search).
+pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>, sink: &dyn PageSink) -> Option<Files> {
     let site = input.site;
     let root = site.config.root.clone();
     let bundle_dirs: HashMap<&str, usize> = site
@@ -427,7 +420,6 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
             if e.redacted { views::redact(c) } else { c }
         })
         .collect();
-    let mut jobs = Vec::new();
     let idx = |pred: &dyn Fn(&Entry) -> bool| -> Vec<usize> {
         (0..site.entries.len())
             .filter(|&i| pred(&site.entries[i]))
@@ -439,8 +431,30 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
     };
     let cards_of = |v: &[usize]| -> Vec<Value> { v.iter().map(|&i| cards[i].clone()).collect() };
 
-    // Record pages.
-    for (i, e) in site.entries.iter().enumerate() {
+    // Record pages. Rounds of a series and a folder's pages are looked up, not searched for.
+    let mut series_members: HashMap<&str, Vec<(u32, usize)>> = HashMap::new();
+    for (j, o) in site.entries.iter().enumerate() {
+        if let Some(on) = o.as_notice()
+            && let Some(series) = &on.series
+        {
+            series_members.entry(series.as_str()).or_default().push((on.round.unwrap_or(0), j));
+        }
+    }
+    for members in series_members.values_mut() {
+        members.sort();
+    }
+    fn parent_of(f: &ContentFile) -> &str {
+        let dir = f.dir.as_str();
+        if f.bundle { dir.rsplit_once('/').map_or("", |(p, _)| p) } else { dir }
+    }
+    let mut folder_pages: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (j, o) in site.entries.iter().enumerate() {
+        if o.section() == Section::Pages {
+            folder_pages.entry(parent_of(&o.rec.file)).or_default().push(j);
+        }
+    }
+    let record_value = |i: usize| -> Value {
+        let e = &site.entries[i];
         let mut record = cards[i].clone();
         let b = &bodies[i];
         let c = &e.rec.common;
@@ -457,22 +471,14 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
         record["approval"] = json!(c.approval.as_ref().map(|a| json!({
             "reviewed_by": a.reviewed_by, "approved_by": a.approved_by, "approved_on": a.approved_on.to_string(),
         })));
-        let (template, section) = match &e.rec.body {
+        match &e.rec.body {
             Body::Notice(n) => {
                 let rounds: Vec<Value> = match &n.series {
                     Some(series) if !e.redacted => {
-                        let mut members: Vec<(u32, usize)> = site
-                            .entries
-                            .iter()
-                            .enumerate()
-                            .filter_map(|(j, o)| {
-                                o.as_notice()
-                                    .filter(|on| on.series.as_ref() == Some(series))
-                                    .map(|on| (on.round.unwrap_or(0), j))
-                            })
-                            .collect();
-                        members.sort();
-                        members
+                        series_members
+                            .get(series.as_str())
+                            .map(Vec::as_slice)
+                            .unwrap_or_default()
                             .iter()
                             .map(|&(round, j)| json!({
                                 "round": round, "title": cards[j]["title"], "url": cards[j]["url"],
@@ -484,7 +490,6 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
                 };
                 record["series_rounds"] = json!(rounds);
                 record["qr_svg"] = json!(qr_svg(&site.config.absolute(&e.url)));
-                ("notice.html", "notices")
             }
             Body::Meeting(_) => {
                 let problems = site
@@ -493,7 +498,6 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
                     .map(|v| cards_of(v))
                     .unwrap_or_default();
                 record["problems"] = json!(if e.redacted { Vec::new() } else { problems });
-                ("meeting.html", "meetings")
             }
             Body::Problem(p) => {
                 record["meeting"] = site
@@ -513,7 +517,6 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
                 }
                 record["timeline"] = json!(if e.redacted { Vec::new() } else { timeline });
                 record["qr_svg"] = json!(qr_svg(&site.config.absolute(&e.url)));
-                ("problem.html", "problems")
             }
             Body::Service(l) => {
                 let mut groups: Vec<(Option<String>, Vec<Value>)> = Vec::new();
@@ -529,19 +532,12 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
                 } else {
                     json!(groups.into_iter().map(|(c, items)| json!({"category": c.unwrap_or_else(|| "其他".into()), "items": items})).collect::<Vec<_>>())
                 };
-                ("service.html", "services")
             }
             Body::Page => {
                 // A folder's own page lists the pages inside the folder.
                 let folder = &e.rec.file.dir;
                 let children: Vec<Value> = if e.rec.file.bundle {
-                    fn parent_of(f: &ContentFile) -> &str {
-                        let dir = f.dir.as_str();
-                        if f.bundle { dir.rsplit_once('/').map_or("", |(p, _)| p) } else { dir }
-                    }
-                    let mut kids = idx(&|o| {
-                        o.section() == Section::Pages && parent_of(&o.rec.file) == folder.as_str()
-                    });
+                    let mut kids = folder_pages.get(folder.as_str()).cloned().unwrap_or_default();
                     kids.retain(|&k| k != i);
                     kids.sort_by(|&a, &b| site.entries[a].rec.common.title.cmp(&site.entries[b].rec.common.title));
                     cards_of(&kids)
@@ -549,65 +545,84 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
                     Vec::new()
                 };
                 record["children"] = json!(children);
-                ("page.html", "")
             }
+        }
+        record
+    };
+    // Declared after everything its closures borrow, so it is dropped first.
+    let mut jobs = Vec::new();
+    for (i, e) in site.entries.iter().enumerate() {
+        let (template, section) = match &e.rec.body {
+            Body::Notice(_) => ("notice.html", "notices"),
+            Body::Meeting(_) => ("meeting.html", "meetings"),
+            Body::Problem(_) => ("problem.html", "problems"),
+            Body::Service(_) => ("service.html", "services"),
+            Body::Page => ("page.html", ""),
         };
+        let record_value = &record_value;
         jobs.push(Job {
             out: page_path(&e.url, &root),
             template,
             url: e.url.clone(),
             title: e.rec.common.title.clone(),
             section,
-            vars: vec![("record", record)],
+            vars: Box::new(move || vec![("record", record_value(i))]),
         });
     }
 
     // Lists.
-    let list = |jobs: &mut Vec<Job>,
-                items: Vec<usize>,
+    let list = |items: Vec<usize>,
                 base: &str,
                 template: &'static str,
                 title: &str,
                 section: &'static str,
                 extra: Vec<(&'static str, Value)>| {
         let base_url = format!("{root}{base}");
-        for (url, paginator) in paginate(cards_of(&items), &base_url, site.config.paginate) {
-            let mut vars = vec![("paginator", paginator)];
-            vars.extend(extra.iter().cloned());
+        let per_page = site.config.paginate;
+        let mut jobs = Vec::new();
+        // The pages share one copy of the list.
+        let items: Arc<[usize]> = items.into();
+        let extra = Arc::new(extra);
+        for (url, number, range) in paginate(items.len(), &base_url, per_page) {
+            let (items, extra, base_url) = (items.clone(), extra.clone(), base_url.clone());
             jobs.push(Job {
                 out: page_path(&url, &root),
                 template,
                 url,
                 title: title.to_string(),
                 section,
-                vars,
+                vars: Box::new(move || {
+                    let page = paginator(cards_of(&items[range.clone()]), number, items.len(), &base_url, per_page);
+                    let mut vars = vec![("paginator", page)];
+                    vars.extend(extra.iter().cloned());
+                    vars
+                }),
             });
         }
+        jobs
     };
     let notices = sorted(idx(&|e| e.section() == Section::Notices), &|a, b| {
         b.is_active_notice()
             .cmp(&a.is_active_notice())
             .then_with(|| date_desc(a, b))
     });
-    list(
-        &mut jobs,
+    jobs.extend(list(
         notices.clone(),
         "notices/",
         "notices.html",
         "公示公告",
         "notices",
         vec![("intro", intro("notices"))],
-    );
+    ));
     let meetings = sorted(idx(&|e| e.section() == Section::Meetings), &date_desc);
-    list(
-        &mut jobs,
+    jobs.extend(list(
         meetings.clone(),
         "meetings/",
         "meetings.html",
         "会议记录",
         "meetings",
         vec![("intro", intro("meetings"))],
-    );
+    ));
     let wall = sorted(
         idx(&|e| e.as_problem().is_some_and(|p| !p.status.is_closed())),
         &|a, b| {
@@ -619,15 +634,14 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
                 .then_with(|| a.slug.cmp(&b.slug))
         },
     );
-    list(
-        &mut jobs,
+    jobs.extend(list(
         wall.clone(),
         "problems/",
         "problems.html",
         "问题墙",
         "problems",
         vec![("intro", intro("problems"))],
-    );
+    ));
     let echo = sorted(
         idx(&|e| e.as_problem().is_some_and(|p| p.status.is_closed())),
         &|a, b| {
@@ -635,15 +649,14 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
             d(b).cmp(&d(a)).then_with(|| a.slug.cmp(&b.slug))
         },
     );
-    list(
-        &mut jobs,
+    jobs.extend(list(
         echo.clone(),
         "echo/",
         "echo.html",
         "回音壁",
         "echo",
         vec![],
-    );
+    ));
 
     // Services grouped by kind.
     let services = sorted(idx(&|e| e.section() == Section::Services), &date_desc);
@@ -665,7 +678,7 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
         url: format!("{root}services/"),
         title: "服务清单".into(),
         section: "services",
-        vars: vec![("groups", json!(groups)), ("intro", intro("services"))],
+        vars: Box::new(move || vec![("groups", json!(groups)), ("intro", intro("services"))]),
     });
 
     // Tags.
@@ -674,7 +687,8 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
         for t in &e.rec.common.tags {
             let slug = crate::slug::slugify(t);
             let entry = tags.entry(slug).or_insert_with(|| (t.clone(), Vec::new()));
-            if !entry.1.contains(&i) {
+            // Members arrive in index order, so a tag repeated on one record is the last member.
+            if entry.1.last() != Some(&i) {
                 entry.1.push(i);
             }
         }
@@ -695,20 +709,19 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
         url: format!("{root}tags/"),
         title: "标签".into(),
         section: "",
-        vars: vec![("tags", json!(tag_values))],
+        vars: Box::new(move || vec![("tags", json!(tag_values))]),
     });
     for (slug, (name, members)) in &tags {
         let tag = json!({"name": name, "slug": slug, "url": views::tag_url(&site.config, slug), "count": members.len()});
         let members = sorted(members.clone(), &date_desc);
-        list(
-            &mut jobs,
+        jobs.extend(list(
             members,
             &format!("tags/{slug}/"),
             "tag.html",
             &format!("标签：{name}"),
             "",
             vec![("tag", tag)],
-        );
+        ));
     }
 
     // Organisation units.
@@ -716,7 +729,7 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
         let unit_ref = |id: &str| json!({"id": id, "name": site.config.org_name(id), "url": format!("{root}org/{id}/")});
         let mut children: Vec<Value> = unit.children.iter().map(|c| unit_ref(c)).collect();
         children.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
-        let mut groups = Vec::new();
+        let mut groups: Vec<(Section, Vec<usize>)> = Vec::new();
         for section in [
             Section::Notices,
             Section::Meetings,
@@ -733,8 +746,7 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
                 &date_desc,
             );
             if !members.is_empty() {
-                let (ty, label) = views::type_of(section);
-                groups.push(json!({"type": ty, "type_label": label, "items": cards_of(&members)}));
+                groups.push((section, members));
             }
         }
         let value = json!({"id": id, "name": unit.name, "url": format!("{root}org/{id}/"),
@@ -745,7 +757,16 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
             url: format!("{root}org/{id}/"),
             title: unit.name.clone(),
             section: "",
-            vars: vec![("unit", value), ("records", json!(groups))],
+            vars: Box::new(move || {
+                let groups: Vec<Value> = groups
+                    .iter()
+                    .map(|(section, members)| {
+                        let (ty, label) = views::type_of(*section);
+                        json!({"type": ty, "type_label": label, "items": cards_of(members)})
+                    })
+                    .collect();
+                vec![("unit", value.clone()), ("records", json!(groups))]
+            }),
         });
     }
 
@@ -769,10 +790,11 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
         .copied()
         .filter(|&i| site.entries[i].problem.overdue)
         .collect();
-    let home = json!({
+    let home_active = active.clone();
+    let home = move || json!({
         "intro_html": intro("")["html"].as_str().unwrap_or_default(),
         "intro_title": intro("")["title"],
-        "active_notices": cards_of(&active),
+        "active_notices": cards_of(&home_active),
         "recent_notices": cards_of(&recent_notices),
         "stats": site.stats,
         "overdue_problems": cards_of(&overdue),
@@ -786,20 +808,24 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
         url: root.clone(),
         title: site.config.title.clone(),
         section: "home",
-        vars: vec![("home", home)],
+        vars: Box::new(move || vec![("home", home())]),
     });
-    let kiosk = json!({
-        "active_notices": cards_of(&active),
-        "notices_url": format!("{root}notices/"), "problems_url": format!("{root}problems/"), "echo_url": format!("{root}echo/"),
-        "services_url": format!("{root}services/"), "meetings_url": format!("{root}meetings/"), "search_url": format!("{root}search/"),
-    });
+    let kiosk_root = root.clone();
+    let kiosk = move || {
+        let root = &kiosk_root;
+        json!({
+            "active_notices": cards_of(&active),
+            "notices_url": format!("{root}notices/"), "problems_url": format!("{root}problems/"), "echo_url": format!("{root}echo/"),
+            "services_url": format!("{root}services/"), "meetings_url": format!("{root}meetings/"), "search_url": format!("{root}search/"),
+        })
+    };
     jobs.push(Job {
         out: "kiosk/index.html".into(),
         template: "kiosk.html",
         url: format!("{root}kiosk/"),
         title: "自助查询".into(),
         section: "",
-        vars: vec![("kiosk", kiosk)],
+        vars: Box::new(move || vec![("kiosk", kiosk())]),
     });
     jobs.push(Job {
         out: "search/index.html".into(),
@@ -807,7 +833,7 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
         url: format!("{root}search/"),
         title: "搜索".into(),
         section: "search",
-        vars: vec![],
+        vars: Box::new(Vec::new),
     });
     jobs.push(Job {
         out: "404.html".into(),
@@ -815,15 +841,15 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
         url: format!("{root}404.html"),
         title: "页面不存在".into(),
         section: "",
-        vars: vec![],
+        vars: Box::new(Vec::new),
     });
 
     // Render everything in parallel.
     let site_v = site_value(site);
     let today = site.today.day.to_string();
-    let rendered: Vec<RenderedPage> = jobs
-        .par_iter()
-        .map(|job| {
+    let failures: Vec<Diagnostic> = jobs
+        .into_par_iter()
+        .filter_map(|job| {
             let mut ctx = Context::new();
             ctx.insert("site", &site_v);
             ctx.insert("today", &today);
@@ -831,42 +857,28 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>) -> Option<F
             ctx.insert("page_url", &job.url);
             ctx.insert("permalink", &site.config.absolute(&job.url));
             ctx.insert("page_title", &job.title);
-            for (k, v) in &job.vars {
-                ctx.insert(*k, v);
+            for (k, v) in (job.vars)() {
+                ctx.insert(k, &v);
             }
             match input.tera.render(job.template, &ctx) {
-                Ok(html) => Ok((job.out.clone(), html.into_bytes())),
-                Err(e) => Err(Box::new(
-                    crate::diag::SourceFile::new(format!("templates/{}", job.template), "").error(
-                        "E-TEMPLATE-RENDER",
-                        Pos::START,
-                        format!(
-                            "渲染 {} 时模板出错：{}",
-                            job.url,
-                            theme::error_chain(&e).replace('\n', "；")
-                        ),
-                        "检查模板里用到的变量名（见主题 README 的上下文说明）",
-                    ),
+                Ok(html) => {
+                    sink.page(job.out.clone(), html.into_bytes());
+                    None
+                }
+                Err(e) => Some(crate::diag::SourceFile::new(format!("templates/{}", job.template), "").error(
+                    "E-TEMPLATE-RENDER",
+                    Pos::START,
+                    format!("渲染 {} 时模板出错：{}", job.url, theme::error_chain(&e).replace('\n', "；")),
+                    "检查模板里用到的变量名（见主题 README 的上下文说明）",
                 )),
             }
         })
         .collect();
-    let mut files = Files::new();
-    let mut failed = false;
-    for r in rendered {
-        match r {
-            Ok((path, bytes)) => {
-                files.insert(path, Data::Bytes(bytes));
-            }
-            Err(d) => {
-                failed = true;
-                diags.push(*d);
-            }
-        }
-    }
-    if failed {
+    if !failures.is_empty() {
+        diags.extend(failures);
         return None;
     }
+    let mut files = Files::new();
     for (path, bytes) in input.theme_statics {
         files.insert(path.clone(), Data::Bytes(bytes.clone()));
     }

@@ -233,6 +233,7 @@ fn fnv(h: &mut u64, bytes: &[u8]) {
 }
 
 pub fn add_search_index(site: &Site, cards: &[Value], bodies: &[Rendered], files: &mut Files) {
+    let __t = std::time::Instant::now(); // TEMP-TIMING
     // Records, newest first (ids in this order make "newest first" the tie-break for free).
     let mut docs: Vec<Doc> = (0..site.entries.len())
         .into_par_iter()
