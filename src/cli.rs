@@ -132,7 +132,10 @@ pub fn run(cli: Cli) -> ExitCode {
                 drafts,
                 base_url,
             };
-            match build::run(&opts) {
+            let progress = crate::progress::Progress::start();
+            let outcome = build::run_with(&opts, &|stage| progress.stage(stage));
+            progress.finish();
+            match outcome {
                 Outcome::BadNow(s) => bad_now(&s),
                 Outcome::Failed(diags) => {
                     print_text(&diags);

@@ -311,6 +311,11 @@
 
   function initKioskBar() {
     if (isKioskHome) return;
+    // In kiosk mode "首页" means the kiosk start screen.
+    var home = settings.root.replace(/\/?$/, '/');
+    $all('.site-header a[href]').forEach(function (a) {
+      if (a.getAttribute('href') === home) a.setAttribute('href', kioskHome);
+    });
     $all('.kiosk-bar').forEach(function (bar) { bar.hidden = false; });
     $all('[data-gk-back]').forEach(function (btn) {
       btn.addEventListener('click', function () {
