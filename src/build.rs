@@ -110,11 +110,12 @@ pub fn run_with(opts: &Options, progress: &dyn Fn(Stage)) -> Outcome {
 pub fn run_in_memory(opts: &Options) -> (Outcome, Option<Files>) {
     let pages = Collect::default();
     match pipeline(opts, &|_| {}, &pages) {
-        Ok(built) => {
-            let mut files = built.files.clone();
-            let collected = pages.0.into_inner().unwrap_or_default();
-            let count = collected.len();
-            files.extend(collected.into_iter().map(|(path, html)| (path, Data::Bytes(html))));
+        Ok(mut built) => {
+            let pages = pages.0.into_inner().unwrap_or_default();
+            // Pages first, so that a static file of the same name wins, as it does on disk.
+            let mut files: Files = pages.into_iter().map(|(path, html)| (path, Data::Bytes(html))).collect();
+            files.append(&mut built.files);
+            let count = files.len();
             (built.done(count), Some(files))
         }
         Err(outcome) => (outcome, None),

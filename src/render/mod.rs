@@ -483,6 +483,7 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>, sink: &dyn 
                             .map(|&(round, j)| json!({
                                 "round": round, "title": cards[j]["title"], "url": cards[j]["url"],
                                 "status": cards[j]["status"], "status_label": cards[j]["status_label"], "current": i == j,
+                                "publicity": cards[j]["publicity"], "withdrawn": cards[j]["withdrawn"],
                             }))
                             .collect()
                     }
@@ -847,6 +848,7 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>, sink: &dyn 
     // Render everything in parallel.
     let site_v = site_value(site);
     let today = site.today.day.to_string();
+    let page_paths: Vec<String> = jobs.iter().map(|j| j.out.clone()).collect();
     let failures: Vec<Diagnostic> = jobs
         .into_par_iter()
         .filter_map(|job| {
@@ -896,7 +898,17 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>, sink: &dyn 
         files.insert(out, Data::Copy(input.root.join("content").join(src)));
     }
     exports::add_exports(site, &cards, &bodies, &mut files);
+    // The sitemap lists the pages among `files`, which went to the sink: empty stand-ins hold
+    // their places while the feeds are made.
+    for path in &page_paths {
+        files.entry(path.clone()).or_insert_with(|| Data::Bytes(Vec::new()));
+    }
     feeds::add_feeds(site, &cards, &bodies, &mut files);
+    for path in &page_paths {
+        if matches!(files.get(path), Some(Data::Bytes(b)) if b.is_empty()) {
+            files.remove(path);
+        }
+    }
     search::add_search_index(site, &cards, &bodies, &mut files);
     Some(files)
 }
