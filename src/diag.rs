@@ -93,8 +93,8 @@ impl SourceFile {
         Diagnostic {
             severity,
             code,
-            message: message.into(),
-            help: help.into(),
+            message: mask_personal(&message.into()),
+            help: mask_personal(&help.into()),
             file: self.rel.clone(),
             line: pos.line.max(1),
             column: pos.col.max(1),
@@ -129,8 +129,8 @@ pub fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// A quoted source line never shows a personal number whole (content.md §4), whatever the
-/// diagnostic is about; masks keep the length, so the caret stays aligned.
+/// A diagnostic never shows a personal number whole (content.md §4), whatever it is about: not
+/// in its message, not in the source line it quotes. Masks keep the length, so carets stay aligned.
 fn mask_personal(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut last = 0;

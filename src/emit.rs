@@ -32,7 +32,24 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), EmitError> {
             output.display()
         )));
     }
+    if !looks_replaceable(&out) {
+        return Err(EmitError(format!(
+            "{} 里已有别的文件，不像是生成的网站（没有 index.html），为防误删不会覆盖",
+            output.display()
+        )));
+    }
     Ok(())
+}
+
+/// The whole directory is replaced, so it must be empty, missing, or a built site already
+/// (ours or another generator's): never, say, a folder of documents given by mistake.
+fn looks_replaceable(out: &Path) -> bool {
+    match std::fs::read_dir(out) {
+        Ok(mut entries) => {
+            entries.next().is_none() || out.join("index.html").is_file() || out.join("404.html").is_file()
+        }
+        Err(_) => !out.exists(),
+    }
 }
 
 fn absolute(p: &Path) -> PathBuf {
@@ -207,5 +224,11 @@ mod tests {
         assert!(check_output_dir(dir.path(), dir.path()).is_err());
         assert!(check_output_dir(dir.path(), &dir.path().join("content/x")).is_err());
         assert!(check_output_dir(dir.path(), &dir.path().join("output")).is_ok());
+        let documents = dir.path().join("documents");
+        std::fs::create_dir_all(&documents).expect("mkdir");
+        std::fs::write(documents.join("letter.doc"), "x").expect("write");
+        assert!(check_output_dir(dir.path(), &documents).is_err());
+        std::fs::write(documents.join("index.html"), "x").expect("write");
+        assert!(check_output_dir(dir.path(), &documents).is_ok());
     }
 }

@@ -422,7 +422,6 @@ pub fn add_search_index(site: &Site, cards: &[Value], bodies: &[Rendered], files
             Body::Problem(_) => {
                 v["dl"] = c["deadline"].clone();
                 v["cl"] = c["closed"].clone();
-                v["ot"] = c["on_time"].clone();
             }
             _ => {}
         }
@@ -459,6 +458,7 @@ pub fn add_search_index(site: &Site, cards: &[Value], bodies: &[Rendered], files
         "width": width,
         "g": group_codes,
     });
+    if std::env::var_os("GK_SEARCH_TIMING").is_some() { eprintln!("SEARCH-TIMING {:?}", __t.elapsed()); } // TEMP-TIMING
     files.insert(
         "search/meta.json".into(),
         Data::Bytes(meta.to_string().into_bytes()),

@@ -2,101 +2,42 @@
 //
 //   cd tests/browser && npm ci && node --test search.test.mjs
 //
-// Builds the example site (plus one record with markup in its title) with target/debug/gongkai
-// (or $GONGKAI_BIN; runs `cargo build` when it is missing), serves the output from 127.0.0.1 on a
-// free port and drives /usr/bin/chromium (or $CHROMIUM) through playwright-core.
+// Builds the example site (plus one record with markup in its title) with the real binary, serves
+// the output from 127.0.0.1 and drives Chromium through playwright-core (see helpers.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
-const bin = process.env.GONGKAI_BIN || path.join(repo, 'target/debug/gongkai');
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+import { startSite } from './helpers.mjs';
 
 let tmp;
-let server;
 let origin;
 let browser;
+let site;
 const requests = [];
 
-function copyDir(from, to) {
-  fs.mkdirSync(to, { recursive: true });
-  for (const e of fs.readdirSync(from, { withFileTypes: true })) {
-    const a = path.join(from, e.name);
-    const b = path.join(to, e.name);
-    if (e.isDirectory()) copyDir(a, b);
-    else fs.copyFileSync(a, b);
-  }
-}
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json', '.bin': 'application/octet-stream', '.svg': 'image/svg+xml', '.xml': 'application/xml',
-  '.png': 'image/png', '.jpg': 'image/jpeg', '.pdf': 'application/pdf', '.ics': 'text/calendar',
-};
-
-function serve(dir) {
-  return new Promise((resolve) => {
-    const s = http.createServer((req, res) => {
-      let p;
-      try { p = decodeURIComponent(new URL(req.url, 'http://x').pathname); } catch { res.writeHead(400).end(); return; }
-      let file = path.join(dir, p);
-      if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
-      if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-      if (!fs.existsSync(file)) { res.writeHead(404).end('not found'); return; }
-      const body = fs.readFileSync(file);
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'content-length': body.length });
-      res.end(body);
-    });
-    s.listen(0, '127.0.0.1', () => resolve(s));
-  });
-}
-
 before(async () => {
-  if (!fs.existsSync(bin)) {
-    const b = spawnSync('cargo', ['build'], { cwd: repo, stdio: 'inherit' });
-    assert.equal(b.status, 0, 'cargo build failed');
-  }
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gongkai-search-'));
-  const site = path.join(tmp, 'site');
-  fs.mkdirSync(site);
-  fs.copyFileSync(path.join(repo, 'site.yaml'), path.join(site, 'site.yaml'));
-  for (const d of ['content', 'static', 'templates', 'themes']) {
-    if (fs.existsSync(path.join(repo, d))) copyDir(path.join(repo, d), path.join(site, d));
-  }
   // Markup in a title must come out as text, never as elements or script.
-  fs.writeFileSync(path.join(site, 'content/notices/zz-markup.md'), [
-    '---',
-    'title: "路灯<img src=x onerror=window.__xss=1>检修<b>通知</b>"',
-    'date: 2026-11-02',
-    'kind: notification',
-    '---',
-    '',
-    '检修路灯期间请注意安全 <script>window.__xss=2</script>。',
-    '',
-  ].join('\n'));
-  const out = path.join(tmp, 'out');
-  const r = spawnSync(bin, ['build', '--root', site, '--now', '2026-11-21', '--output', out], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `build failed:\n${r.stdout}\n${r.stderr}`);
-  server = await serve(out);
-  origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  site = await startSite({
+    prefix: 'gongkai-search-',
+    files: {
+      'content/notices/zz-markup.md': [
+        '---',
+        'title: "路灯<img src=x onerror=window.__xss=1>检修<b>通知</b>"',
+        'date: 2026-11-02',
+        'kind: notification',
+        '---',
+        '',
+        '检修路灯期间请注意安全 <script>window.__xss=2</script>。',
+        '',
+      ].join('\n'),
+    },
   });
+  ({ tmp, origin, browser } = site);
 });
 
 after(async () => {
-  if (browser) await browser.close();
-  if (server) await new Promise((r) => server.close(r));
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  if (site) await site.close();
 });
 
 async function open(url, opts = {}) {

@@ -407,7 +407,7 @@
       });
     }
 
-    /** The display data of records, in the order asked: [{u, t, d, x, i?, p?, w?, dl?, cl?, ot?}]. */
+    /** The display data of records, in the order asked: [{u, t, d, x, i?, p?, w?, dl?, cl?}]. */
     function docs(ids) {
       return meta().then(function (m) {
         return Promise.all(ids.map(function (id) {
@@ -703,7 +703,13 @@
     }
 
     form.addEventListener('submit', function (e) { e.preventDefault(); run(); });
-    input.addEventListener('input', function () {
+    input.addEventListener('input', function (e) {
+      clearTimeout(timer);
+      // Not while an input method is still composing (pinyin typed, characters not chosen yet).
+      if (e.isComposing) return;
+      timer = setTimeout(run, 200);
+    });
+    input.addEventListener('compositionend', function () {
       clearTimeout(timer);
       timer = setTimeout(run, 200);
     });
