@@ -54,9 +54,16 @@ pub struct ContentFile {
     /// The folder the file is in, below `content/` (`""` at the top).
     pub dir: String,
     pub front_matter: Option<FrontMatter>,
-    pub body: String,
     /// Byte offset of the body within the file text.
     pub body_offset: usize,
+}
+
+impl ContentFile {
+    /// The Markdown after the front matter: a view of the file's text, not a copy, since every
+    /// record of a large site holds its file.
+    pub fn body(&self) -> &str {
+        self.source.text.get(self.body_offset..).unwrap_or("")
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -259,7 +266,6 @@ fn read_markdown(rel: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<
         name.strip_suffix(".md").unwrap_or(name).to_string()
     };
     let (front_matter, body_offset) = split_front_matter(&text);
-    let body = text.get(body_offset..).unwrap_or("").to_string();
     Some(ContentFile {
         source: SourceFile::new(site_rel_path, text),
         rel: rel.to_string(),
@@ -269,7 +275,6 @@ fn read_markdown(rel: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<
         stem,
         dir,
         front_matter,
-        body,
         body_offset,
     })
 }

@@ -581,7 +581,7 @@ fn check_privacy(file: &ContentFile, root: &Node, allow: &[PiiKind], diags: &mut
             report(hit.kind, pos, &hit.masked);
         }
     });
-    for hit in privacy::scan(&file.body) {
+    for hit in privacy::scan(file.body()) {
         if !allow.contains(&hit.kind) {
             report(
                 hit.kind,

@@ -173,7 +173,7 @@ fn render_markdown(input: &RenderInput, assets: &AssetUrls, file: &ContentFile) 
             format!("{root}{}", t.trim_start_matches('/'))
         }
     };
-    let out = markdown::render(&file.body, &opts, &resolve, &root_relative);
+    let out = markdown::render(file.body(), &opts, &resolve, &root_relative);
     let diags = out
         .broken_links
         .iter()
@@ -302,7 +302,8 @@ fn site_value(site: &Site) -> Value {
     })
 }
 
-/// Receives each page as soon as it is rendered, so that a build never holds every page at once.
+/// Receives each page as soon as it is rendered (and each generated file: feeds, exports, search
+/// index), so that a build never holds all of them at once.
 pub trait PageSink: Sync {
     fn page(&self, path: String, html: Vec<u8>);
 }
@@ -897,18 +898,34 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>, sink: &dyn 
     for (src, out) in copies {
         files.insert(out, Data::Copy(input.root.join("content").join(src)));
     }
-    exports::add_exports(site, &cards, &bodies, &mut files);
+    let generate = |files: &mut Files, add: &dyn Fn(&mut Files)| {
+        // What a generator adds goes straight to the sink: a large site's exports and search
+        // index are not all held at once.
+        let before: HashSet<String> = files.keys().cloned().collect();
+        add(files);
+        let added: Vec<String> = files.keys().filter(|k| !before.contains(*k)).cloned().collect();
+        for path in added {
+            match files.remove(&path) {
+                Some(Data::Bytes(bytes)) => sink.page(path, bytes),
+                Some(other) => {
+                    files.insert(path, other);
+                }
+                None => {}
+            }
+        }
+    };
+    generate(&mut files, &|f| exports::add_exports(site, &cards, &bodies, f));
     // The sitemap lists the pages among `files`, which went to the sink: empty stand-ins hold
     // their places while the feeds are made.
     for path in &page_paths {
         files.entry(path.clone()).or_insert_with(|| Data::Bytes(Vec::new()));
     }
-    feeds::add_feeds(site, &cards, &bodies, &mut files);
+    generate(&mut files, &|f| feeds::add_feeds(site, &cards, &bodies, f));
     for path in &page_paths {
         if matches!(files.get(path), Some(Data::Bytes(b)) if b.is_empty()) {
             files.remove(path);
         }
     }
-    search::add_search_index(site, &cards, &bodies, &mut files);
+    generate(&mut files, &|f| search::add_search_index(site, &cards, &bodies, f));
     Some(files)
 }

@@ -233,7 +233,6 @@ fn fnv(h: &mut u64, bytes: &[u8]) {
 }
 
 pub fn add_search_index(site: &Site, cards: &[Value], bodies: &[Rendered], files: &mut Files) {
-    let __t = std::time::Instant::now(); // TEMP-TIMING
     // Records, newest first (ids in this order make "newest first" the tie-break for free).
     let mut docs: Vec<Doc> = (0..site.entries.len())
         .into_par_iter()
@@ -426,7 +425,9 @@ pub fn add_search_index(site: &Site, cards: &[Value], bodies: &[Rendered], files
             _ => {}
         }
         let s = v.to_string();
-        if !current.is_empty() && (current_len + s.len() > DOC_CHUNK_BYTES || current.len() == MAX_DOCS_PER_CHUNK) {
+        if !current.is_empty()
+            && (current_len + s.len() > DOC_CHUNK_BYTES || current.len() == MAX_DOCS_PER_CHUNK)
+        {
             finish(&mut current, &mut doc_chunks);
             current_len = 0;
         }
@@ -447,18 +448,24 @@ pub fn add_search_index(site: &Site, cards: &[Value], bodies: &[Rendered], files
     }
     let dir = format!("{:012x}", hash >> 16);
 
+    // One character per postings chunk: its size in 2 KiB steps (capped at 63), so a query can
+    // fetch the cheapest bigrams first and keep to its budget.
+    let token_sizes: String = token_chunks
+        .iter()
+        .map(|c| char::from(ALPHABET[c.len().div_ceil(2048).min(63)]))
+        .collect();
     let meta = json!({
         "version": VERSION,
         "dir": dir,
         "count": docs.len(),
         "base": base,
         "tokens": first_tokens,
+        "ts": token_sizes,
         "dn": doc_counts,
         "groups": groups,
         "width": width,
         "g": group_codes,
     });
-    if std::env::var_os("GK_SEARCH_TIMING").is_some() { eprintln!("SEARCH-TIMING {:?}", __t.elapsed()); } // TEMP-TIMING
     files.insert(
         "search/meta.json".into(),
         Data::Bytes(meta.to_string().into_bytes()),

@@ -109,3 +109,96 @@ export async function startSite(opts = {}) {
     },
   };
 }
+
+/** axe-core's browser bundle, injected into pages with page.addScriptTag. */
+export const axePath = path.join(here, 'node_modules/axe-core/axe.min.js');
+
+/** Build day, 10:00 in the site's time zone (Asia/Shanghai). */
+export function at(day, time = '10:00:00') {
+  return new Date(`${day}T${time}+08:00`);
+}
+
+/**
+ * A fresh context and page. Records page errors, console errors, every request, new windows and
+ * calls of window.open / alert / confirm / prompt (stubbed, so none can block).
+ *   viewport, js (default true), prefs: ['large-text', 'high-contrast'], hasTouch,
+ *   time: a Date to install the controllable clock at (default: the build day, 10:00).
+ */
+export async function openContext(browser, { viewport = { width: 1280, height: 900 }, js = true, prefs = [], hasTouch = false, time = at(BUILD_DAY) } = {}) {
+  const context = await browser.newContext({ viewport, javaScriptEnabled: js, hasTouch, reducedMotion: 'reduce' });
+  const log = { errors: [], requests: [], popups: [], windows: 0 };
+  context.on('request', (r) => log.requests.push(r.url()));
+  context.on('page', () => { log.windows++; });
+  if (js) {
+    await context.addInitScript((p) => {
+      for (const k of p) localStorage.setItem('gk-' + k, '1');
+    }, prefs);
+    await context.addInitScript(() => {
+      window.__popups = [];
+      for (const name of ['open', 'alert', 'confirm', 'prompt']) {
+        window[name] = function () { window.__popups.push(name); return name === 'open' ? null : undefined; };
+      }
+    });
+  }
+  if (time && js) await context.clock.install({ time });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => log.errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') log.errors.push(`console.${m.type()}: ${m.text()}`); });
+  return { context, page, log };
+}
+
+/** Serious and critical axe violations (WCAG 2.0/2.1 A and AA), as readable strings. */
+export async function axeViolations(page) {
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    resultTypes: ['violations'],
+  }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+/** Pages in a PDF: `/Type /Page` objects (not `/Pages`). */
+export function pdfPages(buf) {
+  return (Buffer.from(buf).toString('latin1').match(/\/Type\s*\/Page(?![a-z])/g) || []).length;
+}
+
+/** One URL of every kind of page of the example site (built at BUILD_DAY). */
+export const PAGE_KINDS = {
+  home: '/',
+  notices: '/notices/',
+  'notice (active)': '/notices/2026-11-dangyuan-gongshi/',
+  'notice (withdrawn)': '/notices/2026-11-tingche-shoufei-gongshi/',
+  'notice (redacted)': '/notices/2026-08-linshi-jiuzhu-gongshi/',
+  'notice (series)': '/notices/2026-dibao-sanbang/',
+  meetings: '/meetings/',
+  meeting: '/meetings/2026-10-lianxi/',
+  problems: '/problems/',
+  'problem (overdue)': '/problems/2026-001/',
+  'problem (closed)': '/problems/2026-004/',
+  echo: '/echo/',
+  services: '/services/',
+  service: '/services/fuwu/',
+  org: '/org/grid-1/',
+  tags: '/tags/',
+  tag: '/tags/di-bao/',
+  page: '/about/',
+  search: '/search/?q=%E5%8A%A0%E8%A3%85%E7%94%B5%E6%A2%AF',
+  kiosk: '/kiosk/',
+  404: '/404.html',
+};
+
+/** In the page: is this element rendered and visible (not hidden, not off-screen, not clipped to nothing)? */
+export const VISIBLE_FN = `(el) => {
+  if (el.closest('[hidden], .visually-hidden, [aria-hidden="true"]')) return false;
+  for (let e = el; e; e = e.parentElement) {
+    const cs = getComputedStyle(e);
+    if (cs.display === 'none' || cs.visibility === 'hidden' || cs.opacity === '0') return false;
+  }
+  const r = el.getBoundingClientRect();
+  if (r.width < 2 || r.height < 2) return false;
+  const doc = document.documentElement;
+  if (r.bottom <= 0 || r.right <= 0 || r.left >= doc.scrollWidth || r.top >= doc.scrollHeight) return false;
+  return true;
+}`;

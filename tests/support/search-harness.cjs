@@ -26,11 +26,14 @@ async function one(q) {
     fetchBytes: async (p) => { const b = read(p); note(p, b.length); return new Uint8Array(b.buffer, b.byteOffset, b.length); },
   });
   const res = await index.search(q);
-  const firstPage = res.hits.slice(0, 10);
-  const docs = await index.docs(firstPage.map((h) => h.id));
+  // What the page does: the first page of results (checked against their text when needed).
+  const first = await index.page(res, () => true, 10);
   counting = false;
+  const exactAtFirst = res.exact;
+  // Then every hit, checked, for the test's comparison (not counted).
+  await index.page(res, () => true, res.hits.length);
   const all = await index.docs(res.hits.map((h) => h.id));
-  const shown = firstPage.map((h, i) => core.present(docs[i], h, res.parsed, res.base));
+  const shown = first.hits.map((h, i) => core.present(first.docs[i], h, res.parsed, res.base));
   return {
     q,
     urls: all.map((d) => d.u),
@@ -41,6 +44,7 @@ async function one(q) {
     snippet: shown.map((s) => s.snippet),
     bytes: fetched.reduce((a, f) => a + f[1], 0),
     files: fetched.map((f) => f[0]),
+    exact: exactAtFirst,
   };
 }
 

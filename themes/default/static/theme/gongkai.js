@@ -3,11 +3,12 @@
  * Every page is complete without this file. It only:
  *  - wires the 大字 / 高对比 switches (stored in localStorage),
  *  - recomputes 公示 status, days left and overdue from the visitor's clock
- *    (in the site's time zone), every minute,
+ *    (in the site's time zone), every minute, and keeps the 正在公示 lists and
+ *    counts in step with it,
  *  - fills the 打印日期,
  *  - runs kiosk mode: idle warning and return to the start screen, the rotating
  *    公示中 panel, the on-screen keypad, and links that leave the site shown as
- *    text instead of being followed.
+ *    a QR code (drawn here, no third-party code) instead of being followed.
  * Each feature is isolated so that one failing never stops the others.
  */
 (function () {
@@ -98,6 +99,15 @@
     });
   }
 
+  /** Back to the defaults (a kiosk's next visitor); the switches follow. */
+  function resetPrefs() {
+    Object.keys(PREFS).forEach(function (cls) {
+      root.classList.remove(cls);
+      if (local) { try { local.removeItem(PREFS[cls]); } catch (e) { /* blocked */ } }
+      $all('[data-gk-toggle="' + cls + '"]').forEach(function (b) { b.setAttribute('aria-pressed', 'false'); });
+    });
+  }
+
   /* ---------------- status freshness ---------------- */
 
   var PUB_LABEL = { upcoming: '未开始', active: '公示中', ended: '已结束', withdrawn: '已撤回' };
@@ -134,6 +144,8 @@
       el.setAttribute('data-state', s.status);
       setStatusClass(el, 'status-', s.status);
       setText(el, PUB_LABEL[s.status]);
+      var box = el.closest('.publicity-box');
+      if (box) box.classList.toggle('is-active', s.status === 'active');
     });
 
     $all('[data-gk-days="publicity"]').forEach(function (el) {
@@ -170,8 +182,9 @@
       }
     });
 
-    refreshActiveCount();
+    refreshActiveLists();
     if (rotator) rotator.refresh();
+    if (isKioskHome) run('more-slides', function () { moreSlides(iso); });
   }
 
   function isStillActive(container) {
@@ -179,11 +192,44 @@
     return !st || (st.getAttribute('data-state') || 'active') === 'active';
   }
 
-  function refreshActiveCount() {
+  /* The 正在公示 list of the home page ([data-gk-active-list]) and the kiosk's
+     slides ([data-gk-slide]) were chosen on the build day: ended items leave them,
+     notices listed elsewhere on the page ([data-gk-may-start]) join them on their
+     first day, and every [data-gk-active-count] says how many remain. */
+  function refreshActiveLists() {
+    $all('[data-gk-active-list]').forEach(function (box) {
+      var list = box.querySelector('ul.cards');
+      $all('[data-gk-may-start] .cards > li', doc).forEach(function (li) {
+        if (isStillActive(li) && li.querySelector('[data-gk-status="publicity"]')) {
+          if (!list) {
+            list = doc.createElement('ul');
+            list.className = 'cards cards-2 cards-active';
+            list.setAttribute('role', 'list');
+            var empty = box.querySelector('[data-gk-active-empty]');
+            box.insertBefore(list, empty || null);
+          }
+          li.parentNode.removeChild(li);
+          list.appendChild(li);
+        }
+      });
+      var items = list ? $all(':scope > li', list) : [];
+      var n = 0;
+      items.forEach(function (li) {
+        var on = isStillActive(li);
+        li.hidden = !on;
+        if (on) n++;
+      });
+      $all('[data-gk-active-empty]', box).forEach(function (el) { el.hidden = n > 0; });
+      $all('[data-gk-active-count]', box).forEach(function (el) { setText(el, String(n)); });
+      $all('[data-gk-active-counted]', box).forEach(function (el) { el.hidden = n === 0; });
+    });
     var slides = $all('[data-gk-slide]');
-    if (!slides.length) return;
-    var n = slides.filter(isStillActive).length;
-    $all('[data-gk-active-count]').forEach(function (el) { setText(el, String(n)); });
+    if (slides.length || isKioskHome) {
+      var count = String(slides.filter(isStillActive).length);
+      $all('[data-gk-active-count]').forEach(function (el) {
+        if (!el.closest('[data-gk-active-list]')) setText(el, count);
+      });
+    }
   }
 
   /* ---------------- print date ---------------- */
@@ -219,7 +265,7 @@
     overlay.className = 'gk-overlay';
     var id = 'gk-dialog-' + Date.now();
     overlay.innerHTML =
-      '<div class="gk-dialog" role="alertdialog" aria-modal="true" aria-labelledby="' + id + '-t" aria-describedby="' + id + '-d">' +
+      '<div class="gk-dialog gk-dialog-' + (opts.kind || 'note') + '" role="' + (opts.role || 'alertdialog') + '" aria-modal="true" aria-labelledby="' + id + '-t" aria-describedby="' + id + '-d">' +
       '<h2 id="' + id + '-t"></h2><div id="' + id + '-d"></div>' +
       '<p><button type="button" class="gk-big-button"></button></p></div>';
     overlay.querySelector('h2').textContent = opts.title;
@@ -254,6 +300,262 @@
     if (cls) p.className = cls;
     p.textContent = text;
     return p;
+  }
+
+  /* ---------------- QR codes (byte mode, level M, versions 1–10) ----------------
+   * Enough for any URL up to 213 bytes; longer text gets no code (null). Follows
+   * ISO/IEC 18004: Reed–Solomon over GF(256), interleaved blocks, the mask with the
+   * lowest penalty, BCH-coded format and version information. */
+
+  // Per version 1..10 at level M: [total codewords, EC codewords per block, blocks].
+  var QR_M = [null, [26, 10, 1], [44, 16, 1], [70, 26, 1], [100, 18, 2], [134, 24, 2],
+    [172, 16, 4], [196, 18, 4], [242, 22, 4], [292, 22, 5], [346, 26, 5]];
+  var QR_ALIGN = [null, [], [6, 18], [6, 22], [6, 26], [6, 30], [6, 34],
+    [6, 22, 38], [6, 24, 42], [6, 26, 46], [6, 28, 50]];
+
+  function gfMul(x, y) {
+    var z = 0;
+    for (var i = 7; i >= 0; i--) {
+      z = (z << 1) ^ ((z >>> 7) * 0x11d);
+      z ^= ((y >>> i) & 1) * x;
+    }
+    return z;
+  }
+  function rsDivisor(degree) {
+    var r = [];
+    for (var i = 0; i < degree - 1; i++) r.push(0);
+    r.push(1);
+    var root = 1;
+    for (var k = 0; k < degree; k++) {
+      for (var j = 0; j < r.length; j++) {
+        r[j] = gfMul(r[j], root);
+        if (j + 1 < r.length) r[j] ^= r[j + 1];
+      }
+      root = gfMul(root, 2);
+    }
+    return r;
+  }
+  function rsRemainder(data, divisor) {
+    var r = divisor.map(function () { return 0; });
+    data.forEach(function (b) {
+      var factor = b ^ r.shift();
+      r.push(0);
+      divisor.forEach(function (c, i) { r[i] ^= gfMul(c, factor); });
+    });
+    return r;
+  }
+
+  function utf8(text) {
+    return Array.prototype.slice.call(new TextEncoder().encode(text));
+  }
+
+  /** The modules of a QR code of `text` as rows of booleans (true = dark), or null. */
+  function qrMatrix(text) {
+    var bytes = utf8(text);
+    var version = 0;
+    var dataLen;
+    for (var v = 1; v <= 10; v++) {
+      dataLen = QR_M[v][0] - QR_M[v][1] * QR_M[v][2];
+      if (4 + (v < 10 ? 8 : 16) + 8 * bytes.length <= dataLen * 8) { version = v; break; }
+    }
+    if (!version) return null;
+    var spec = QR_M[version];
+    var size = version * 4 + 17;
+
+    // Data codewords: mode 0100, length, bytes, terminator, padding.
+    var bits = [];
+    var put = function (value, n) { for (var i = n - 1; i >= 0; i--) bits.push((value >>> i) & 1); };
+    put(4, 4);
+    put(bytes.length, version < 10 ? 8 : 16);
+    bytes.forEach(function (b) { put(b, 8); });
+    put(0, Math.min(4, dataLen * 8 - bits.length));
+    put(0, (8 - bits.length % 8) % 8);
+    for (var pad = 0xec; bits.length < dataLen * 8; pad ^= 0xec ^ 0x11) put(pad, 8);
+    var data = [];
+    for (var i = 0; i < bits.length; i += 8) {
+      var byte = 0;
+      for (var j = 0; j < 8; j++) byte = (byte << 1) | bits[i + j];
+      data.push(byte);
+    }
+
+    // Split into blocks (the short ones first), add EC codewords, interleave.
+    var total = spec[0], ecLen = spec[1], nBlocks = spec[2];
+    var nShort = nBlocks - total % nBlocks;
+    var shortLen = Math.floor(total / nBlocks);
+    var divisor = rsDivisor(ecLen);
+    var blocks = [];
+    for (var b = 0, k = 0; b < nBlocks; b++) {
+      var dat = data.slice(k, k + shortLen - ecLen + (b < nShort ? 0 : 1));
+      k += dat.length;
+      var ec = rsRemainder(dat, divisor);
+      if (b < nShort) dat.push(-1);
+      blocks.push(dat.concat(ec));
+    }
+    var codewords = [];
+    for (i = 0; i < blocks[0].length; i++) {
+      blocks.forEach(function (blk) { if (blk[i] !== -1) codewords.push(blk[i]); });
+    }
+
+    // Function patterns.
+    var modules = [];
+    var isFn = [];
+    for (i = 0; i < size; i++) { modules.push(new Array(size).fill(false)); isFn.push(new Array(size).fill(false)); }
+    var setFn = function (x, y, dark) { modules[y][x] = dark; isFn[y][x] = true; };
+    for (i = 0; i < size; i++) { setFn(6, i, i % 2 === 0); setFn(i, 6, i % 2 === 0); }
+    [[3, 3], [size - 4, 3], [3, size - 4]].forEach(function (c) {
+      for (var dy = -4; dy <= 4; dy++) {
+        for (var dx = -4; dx <= 4; dx++) {
+          var x = c[0] + dx, y = c[1] + dy;
+          var d = Math.max(Math.abs(dx), Math.abs(dy));
+          if (x >= 0 && x < size && y >= 0 && y < size) setFn(x, y, d !== 2 && d !== 4);
+        }
+      }
+    });
+    var align = QR_ALIGN[version];
+    align.forEach(function (ay, ai) {
+      align.forEach(function (ax, aj) {
+        var last = align.length - 1;
+        if ((ai === 0 && aj === 0) || (ai === 0 && aj === last) || (ai === last && aj === 0)) return;
+        for (var dy = -2; dy <= 2; dy++) {
+          for (var dx = -2; dx <= 2; dx++) setFn(ax + dx, ay + dy, Math.max(Math.abs(dx), Math.abs(dy)) !== 1);
+        }
+      });
+    });
+    var drawFormat = function (mask) {
+      var d = mask;                         // level M is 00
+      var rem = d;
+      for (var n = 0; n < 10; n++) rem = (rem << 1) ^ ((rem >>> 9) * 0x537);
+      var f = ((d << 10) | rem) ^ 0x5412;
+      var bit = function (n) { return ((f >>> n) & 1) === 1; };
+      for (n = 0; n <= 5; n++) setFn(8, n, bit(n));
+      setFn(8, 7, bit(6));
+      setFn(8, 8, bit(7));
+      setFn(7, 8, bit(8));
+      for (n = 9; n < 15; n++) setFn(14 - n, 8, bit(n));
+      for (n = 0; n < 8; n++) setFn(size - 1 - n, 8, bit(n));
+      for (n = 8; n < 15; n++) setFn(8, size - 15 + n, bit(n));
+      setFn(8, size - 8, true);
+    };
+    drawFormat(0);
+    if (version >= 7) {
+      var rem = version;
+      for (i = 0; i < 12; i++) rem = (rem << 1) ^ ((rem >>> 11) * 0x1f25);
+      var vbits = (version << 12) | rem;
+      for (i = 0; i < 18; i++) {
+        var dark = ((vbits >>> i) & 1) === 1;
+        var a = size - 11 + i % 3, c = Math.floor(i / 3);
+        setFn(a, c, dark);
+        setFn(c, a, dark);
+      }
+    }
+
+    // Codewords in the zigzag order, two columns at a time from the right.
+    var bitIndex = 0;
+    for (var right = size - 1; right >= 1; right -= 2) {
+      if (right === 6) right = 5;
+      for (var vert = 0; vert < size; vert++) {
+        for (j = 0; j < 2; j++) {
+          var x = right - j;
+          var y = ((right + 1) & 2) === 0 ? size - 1 - vert : vert;
+          if (!isFn[y][x] && bitIndex < codewords.length * 8) {
+            modules[y][x] = ((codewords[bitIndex >>> 3] >>> (7 - (bitIndex & 7))) & 1) === 1;
+            bitIndex++;
+          }
+        }
+      }
+    }
+
+    var MASKS = [
+      function (x, y) { return (x + y) % 2 === 0; },
+      function (x, y) { return y % 2 === 0; },
+      function (x) { return x % 3 === 0; },
+      function (x, y) { return (x + y) % 3 === 0; },
+      function (x, y) { return (Math.floor(x / 3) + Math.floor(y / 2)) % 2 === 0; },
+      function (x, y) { return x * y % 2 + x * y % 3 === 0; },
+      function (x, y) { return (x * y % 2 + x * y % 3) % 2 === 0; },
+      function (x, y) { return ((x + y) % 2 + x * y % 3) % 2 === 0; }
+    ];
+    var applyMask = function (m) {
+      for (var yy = 0; yy < size; yy++) {
+        for (var xx = 0; xx < size; xx++) if (!isFn[yy][xx] && MASKS[m](xx, yy)) modules[yy][xx] = !modules[yy][xx];
+      }
+    };
+    var best = 0, bestScore = Infinity;
+    for (var m = 0; m < 8; m++) {
+      applyMask(m);
+      drawFormat(m);
+      var score = qrPenalty(modules);
+      if (score < bestScore) { best = m; bestScore = score; }
+      applyMask(m);                         // XOR again undoes it
+    }
+    applyMask(best);
+    drawFormat(best);
+    return modules;
+  }
+
+  function qrPenalty(modules) {
+    var size = modules.length;
+    var score = 0, dark = 0;
+    var line = function (get) {
+      var s = 0, run = 0, prev = null, seq = '';
+      for (var i = 0; i < size; i++) {
+        var v = get(i);
+        seq += v ? '1' : '0';
+        if (v === prev) run++;
+        else { if (run >= 5) s += run - 2; run = 1; prev = v; }
+      }
+      if (run >= 5) s += run - 2;
+      // Finder-like 1:1:3:1:1 runs with four light modules on a side (the edge counts as light).
+      seq = '0000' + seq + '0000';
+      for (var k = seq.indexOf('1011101'); k !== -1; k = seq.indexOf('1011101', k + 1)) {
+        if (seq.substr(k - 4, 4) === '0000' || seq.substr(k + 7, 4) === '0000') s += 40;
+      }
+      return s;
+    };
+    for (var y = 0; y < size; y++) {
+      score += line(function (i) { return modules[y][i]; });
+      score += line(function (i) { return modules[i][y]; });
+      for (var x = 0; x < size; x++) {
+        if (modules[y][x]) dark++;
+        if (x < size - 1 && y < size - 1) {
+          var c = modules[y][x];
+          if (c === modules[y][x + 1] && c === modules[y + 1][x] && c === modules[y + 1][x + 1]) score += 3;
+        }
+      }
+    }
+    var totalModules = size * size;
+    score += (Math.ceil(Math.abs(dark * 20 - totalModules * 10) / totalModules) - 1) * 10;
+    return score;
+  }
+
+  /** An SVG element of the QR code of `text` (with its quiet zone), or null when too long. */
+  function qrSvg(text, label) {
+    var modules = qrMatrix(text);
+    if (!modules) return null;
+    var size = modules.length;
+    var q = 4;
+    var d = '';
+    modules.forEach(function (row, y) {
+      row.forEach(function (dark, x) { if (dark) d += 'M' + (x + q) + ' ' + (y + q) + 'h1v1h-1z'; });
+    });
+    var NS = 'http://www.w3.org/2000/svg';
+    var svg = doc.createElementNS(NS, 'svg');
+    var n = size + 2 * q;
+    svg.setAttribute('viewBox', '0 0 ' + n + ' ' + n);
+    svg.setAttribute('shape-rendering', 'crispEdges');
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', label || ('二维码：' + text));
+    svg.setAttribute('class', 'gk-qr');
+    var bg = doc.createElementNS(NS, 'rect');
+    bg.setAttribute('width', String(n));
+    bg.setAttribute('height', String(n));
+    bg.setAttribute('fill', '#fff');
+    var path = doc.createElementNS(NS, 'path');
+    path.setAttribute('d', d);
+    path.setAttribute('fill', '#000');
+    svg.appendChild(bg);
+    svg.appendChild(path);
+    return svg;
   }
 
   /* ---------------- kiosk mode ---------------- */
@@ -294,12 +596,17 @@
       if (own) { e.preventDefault(); location.href = own; return; }
       if (url.host !== location.host) {
         e.preventDefault();
-        showDialog({
-          kind: 'external',
-          title: '这是本站以外的网址',
-          body: [para('触摸屏不能打开其他网站。请用手机浏览器输入下面的网址，或拍照记下：'), para(url.href, 'gk-url')],
-          button: '返回'
-        });
+        var body = [para('触摸屏不能打开其他网站。请用手机扫描下面的二维码，或记下网址：')];
+        var code = null;
+        try { code = qrSvg(url.href, '本站以外网址的二维码'); } catch (err) { /* shown as text only */ }
+        if (code) {
+          var box = doc.createElement('div');
+          box.className = 'gk-qr-box';
+          box.appendChild(code);
+          body.push(box);
+        }
+        body.push(para(url.href, 'gk-url'));
+        showDialog({ kind: 'external', role: 'dialog', title: '这是本站以外的网址', body: body, button: '返回' });
         return;
       }
       if (a.target && a.target !== '_self') {   // no new windows on a kiosk
@@ -332,8 +639,9 @@
 
     // While the warning is up, only its own button (or a tap anywhere on it)
     // continues: closing on pointerdown would let the tap fall through to a link.
+    var idleReset = false;
     function activity() {
-      if (!warning) last = Date.now();
+      if (!warning) { last = Date.now(); idleReset = false; }
     }
     ['pointerdown', 'touchstart', 'keydown', 'wheel', 'scroll'].forEach(function (ev) {
       window.addEventListener(ev, activity, { passive: true, capture: true });
@@ -348,9 +656,11 @@
       run('idle', function () {
         var idleFor = (Date.now() - last) / 1000;
         if (isKioskHome) {
-          if (idleFor >= settings.idle) {
-            last = Date.now();
+          dailyReload(idleFor);
+          if (idleFor >= settings.idle && !idleReset) {
+            idleReset = true;
             closeDialog();
+            resetPrefs();
             if (window.scrollY > 0) window.scrollTo(0, 0);
             if (doc.activeElement && doc.activeElement.blur) doc.activeElement.blur();
             if (rotator) rotator.resume();
@@ -359,7 +669,10 @@
         }
         var remaining = Math.ceil(settings.idle - idleFor);
         if (remaining <= 0) {
-          location.href = kioskHome;
+          // The next visitor starts afresh: default settings, and 返回 cannot lead
+          // back into this visitor's pages.
+          resetPrefs();
+          location.replace(kioskHome);
           return;
         }
         if (remaining <= warnSeconds) {
@@ -396,36 +709,34 @@
   function initRotator() {
     var box = doc.querySelector('[data-gk-rotator]');
     if (!box) return;
-    var slides = $all('[data-gk-slide]', box);
     var controls = box.querySelector('[data-gk-rotator-controls]');
     var pos = box.querySelector('[data-gk-rotator-pos]');
     var pauseBtn = box.querySelector('[data-gk-pause]');
     var empty = box.querySelector('[data-gk-rotator-empty]');
     var live = box.querySelector('[data-gk-slides]');
-    var index = 0;
+    var current = null;                     // the slide on screen, so added slides never move it
     var paused = false;
     var timer = null;
 
-    function visible() { return slides.filter(isStillActive); }
-    function show(i) {
+    // Slides can be added later (notices whose 公示期 began after the build).
+    function visible() { return $all('[data-gk-slide]', box).filter(isStillActive); }
+    function show(step) {
       var list = visible();
+      var all = $all('[data-gk-slide]', box);
       if (empty) empty.hidden = list.length > 0;
-      slides.forEach(function (s) { s.hidden = list.indexOf(s) === -1; });
-      if (list.length < 2) {
-        if (controls) controls.hidden = true;
-        box.classList.remove('is-rotating');
-        return;
-      }
-      index = ((i % list.length) + list.length) % list.length;
-      list.forEach(function (s, k) { s.hidden = k !== index; });
-      if (controls) controls.hidden = false;
-      box.classList.add('is-rotating');
-      if (pos) setText(pos, (index + 1) + ' / ' + list.length);
+      var index = list.indexOf(current);
+      if (index === -1) { index = 0; step = 0; }  // the one on screen has ended: start again
+      if (list.length) index = ((index + step) % list.length + list.length) % list.length;
+      current = list[index] || null;
+      all.forEach(function (s) { s.hidden = s !== current; });
+      if (controls) controls.hidden = list.length < 2;
+      box.classList.toggle('is-rotating', list.length > 1);
+      if (pos) setText(pos, list.length ? (index + 1) + ' / ' + list.length : '');
     }
     function schedule() {
       clearInterval(timer);
       timer = null;
-      if (!paused) timer = setInterval(function () { run('rotate', function () { show(index + 1); }); }, settings.rotate * 1000);
+      if (!paused) timer = setInterval(function () { run('rotate', function () { show(1); }); }, settings.rotate * 1000);
       if (live) live.setAttribute('aria-live', paused ? 'polite' : 'off');
     }
     function setPaused(p) {
@@ -438,19 +749,119 @@
     }
     var prev = box.querySelector('[data-gk-prev]');
     var next = box.querySelector('[data-gk-next]');
-    if (prev) prev.addEventListener('click', function () { show(index - 1); schedule(); });
-    if (next) next.addEventListener('click', function () { show(index + 1); schedule(); });
+    if (prev) prev.addEventListener('click', function () { show(-1); schedule(); });
+    if (next) next.addEventListener('click', function () { show(1); schedule(); });
     if (pauseBtn) pauseBtn.addEventListener('click', function () { setPaused(!paused); });
     // Keyboard users reading a slide should not have it swapped away under them.
     box.addEventListener('focusin', function (e) { if (e.target.closest('[data-gk-slide]')) { clearInterval(timer); timer = null; } });
     box.addEventListener('focusout', function () { if (!paused && !timer) schedule(); });
 
     rotator = {
-      refresh: function () { show(index); },
-      resume: function () { show(0); setPaused(false); }
+      box: box,
+      refresh: function () { show(0); },
+      resume: function () { current = visible()[0] || null; show(0); setPaused(false); }
     };
     show(0);
     setPaused(false);
+  }
+
+  /* The start screen only lists the notices that were 公示中 on the build day. When
+     the visitor's day is another, data/notices.json (the site's own open data) tells
+     which notices are in their 公示期 now; those missing become slides too. */
+  var slidesDay = '';
+  function moreSlides(iso) {
+    if (!rotator || iso === settings.today || iso === slidesDay || !window.fetch) return;
+    slidesDay = iso;
+    fetch(settings.root.replace(/\/?$/, '/') + 'data/notices.json', { cache: 'no-store' })
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .then(function (list) {
+        run('more-slides', function () { addSlides(list); });
+      })
+      .catch(function () { /* offline: the page's own slides stay */ });
+  }
+  function addSlides(list) {
+    var box = rotator.box;
+    var holder = box.querySelector('[data-gk-slides]');
+    if (!holder || !Array.isArray(list)) return;
+    var have = {};
+    $all('[data-gk-slide] a[href]', box).forEach(function (a) {
+      have[new URL(a.getAttribute('href'), location.href).pathname] = true;
+    });
+    var t = dayNumber(todayISO());
+    list.forEach(function (n) {
+      if (!n || !n.publicity || n.status === 'withdrawn' || !n.url) return;
+      var path = siteUrlFor(n.url) || n.url;
+      try { path = new URL(path, location.href).pathname; } catch (e) { return; }
+      if (have[path]) return;
+      var probe = doc.createElement('span');
+      probe.setAttribute('data-start', n.publicity.start);
+      probe.setAttribute('data-end', n.publicity.end);
+      probe.setAttribute('data-withdrawn', '');
+      var st = publicityState(probe, t);
+      if (!st || st.status !== 'active') return;
+      have[path] = true;
+      holder.appendChild(slideFor(n, path));
+    });
+    refreshStatuses();
+  }
+  function el(tag, cls, text) {
+    var e = doc.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  }
+  function slideFor(n, path) {
+    var id = 'slide-x-' + path.replace(/[^a-z0-9]+/gi, '-');
+    var art = el('article', 'slide');
+    art.setAttribute('data-gk-slide', '');
+    art.setAttribute('aria-labelledby', id + '-h');
+    art.hidden = true;
+    var labels = el('p', 'card-labels');
+    if (n.kind_label) labels.appendChild(el('span', 'chip', n.kind_label));
+    if (n.category) labels.appendChild(el('span', 'chip chip-plain', n.category));
+    art.appendChild(labels);
+    var h = el('h3', 'slide-title', n.title);
+    h.id = id + '-h';
+    art.appendChild(h);
+    var status = el('p', 'slide-status');
+    var badge = el('span', 'badge', '公示中');
+    var days = el('span', 'days');
+    [badge, days].forEach(function (x) {
+      x.setAttribute('data-start', n.publicity.start);
+      x.setAttribute('data-end', n.publicity.end);
+      x.setAttribute('data-withdrawn', '');
+    });
+    badge.setAttribute('data-gk-status', 'publicity');
+    days.setAttribute('data-gk-days', 'publicity');
+    status.appendChild(badge);
+    status.appendChild(doc.createTextNode(' '));
+    status.appendChild(days);
+    art.appendChild(status);
+    var period = el('p', 'slide-period');
+    period.appendChild(el('span', 'muted', '公示期：'));
+    period.appendChild(doc.createTextNode(zhDate(n.publicity.start) + ' 至 ' + zhDate(n.publicity.end)));
+    art.appendChild(period);
+    var more = el('p');
+    var a = el('a', 'button button-primary button-big', '查看详情');
+    a.href = path + '?kiosk=1';
+    a.appendChild(el('span', 'visually-hidden', '：' + n.title));
+    more.appendChild(a);
+    art.appendChild(more);
+    return art;
+  }
+
+  /* A start screen left on for days reloads itself once a day while nobody uses it,
+     so a rebuilt site shows up; only when the server answers, so an offline moment
+     never leaves an error page on the screen. */
+  var loadedDay = '';
+  function dailyReload(idleForSeconds) {
+    var iso = todayISO();
+    if (!loadedDay) loadedDay = iso;
+    if (iso === loadedDay || idleForSeconds < settings.idle || !window.fetch) return;
+    loadedDay = iso;
+    fetch(location.href, { cache: 'no-store' })
+      .then(function (r) { if (r.ok) location.reload(); })
+      .catch(function () { /* try again tomorrow */ });
   }
 
   /* ---------------- on-screen pinyin-initials keypad ---------------- */
@@ -497,6 +908,10 @@
     // A page left open for days (a kiosk) keeps its statuses right.
     setInterval(function () { run('status', refreshStatuses); run('print', fillPrintDate); }, 60000);
   }
+
+  // For the theme's browser tests and for a site's own scripts: the QR encoder and a
+  // way to recompute the statuses now.
+  window.gongkai = { qrSvg: qrSvg, qrMatrix: qrMatrix, refresh: function () { run('status', refreshStatuses); } };
 
   if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', start);
   else start();

@@ -21,7 +21,10 @@
   'use strict';
 
   var FORMAT = 1;
+  /** Results shown at a time. */
   var PAGE = 10;
+  /** Postings bytes a query fetches before it leaves the rest to checking the shown records' text. */
+  var POSTINGS_BUDGET = 320 * 1024;
 
   /* ---------------- text ---------------- */
 
@@ -278,93 +281,132 @@
       return m.groups[g];
     }
 
-    /** The code points of a record's text at a position (title below base, the rest from base). */
-    function textAt(doc, base) {
+    /**
+     * The starts (among `starts`; null: anywhere) where `term` really is in the record's text
+     * (title positions below base, the rest from base on).
+     */
+    function confirm(doc, base, term, starts) {
       var title = null;
       var rest = null;
-      return function (s, n) {
+      if (!starts) {
+        starts = [];
+        var tl = codes(doc.t).length;
+        var xl = codes(doc.x || '').length;
+        for (var i = 0; i < tl; i++) starts.push(i);
+        for (var j = 0; j < xl; j++) starts.push(base + j);
+      }
+      return starts.filter(function (s) {
         var src;
         if (s < base) { if (!title) title = codes(doc.t); src = title; } else { if (!rest) rest = codes(doc.x || ''); src = rest; s -= base; }
-        return src.slice(s, s + n).map(normCode);
-      };
+        if (s + term.length > src.length) return false;
+        for (var j = 0; j < term.length; j++) if (normCode(src[s + j]) !== term[j]) return false;
+        return true;
+      });
     }
 
+    function rankOf(m, h) {
+      h.titleTerms = h.starts.filter(function (s) { return s && s[0] < m.base; }).length;
+      h.rank = h.titleTerms > 0 ? 0 : 1;
+    }
+
+    function byRank(a, b) { return a.rank - b.rank || b.titleTerms - a.titleTerms || a.id - b.id; }
+
     /**
-     * Where the terms occur: [Map id → starts] per term, for records that contain every term.
+     * Where the terms occur: { ids, maps: [Map id → starts (null: not looked up)] per term, exact }
+     * for the records that (may) contain every term.
      *
-     * The covering bigrams are fetched a few at a time (first and last of each term, then the
-     * others, preferring ones whose chunk is already here); as soon as at most PAGE records are
-     * left, the rest of each term is checked against those records' text — which the first page
-     * of results loads anyway — instead of fetching more postings. Either way the answer is exact.
+     * The covering bigrams are fetched cheapest chunk first (`meta.ts` has each chunk's size; one
+     * already here costs nothing), two in the first round, then one per round. It stops early when
+     *  - at most PAGE records are left: the rest is checked against those records' text, which the
+     *    first page of results loads anyway (exact);
+     *  - the next chunk would pass POSTINGS_BUDGET (a long query of very common words): the records
+     *    left are a superset of the answer (recall stays 100%) and `exact` is false; each page of
+     *    results is then checked against the text before it is shown (see `page`).
      */
     function locate(m, terms) {
-      var state = terms.map(function (t) {
-        var parts = cover(t, '');
-        var order = parts.length > 1 ? [parts[0], parts[parts.length - 1]].concat(parts.slice(1, -1)) : parts;
-        return { term: t, pending: order, done: [] };
+      var state = terms.map(function (t) { return { term: t, parts: cover(t, ''), done: [] }; });
+      // Planned order (ties): the first and last bigram of each term, then the middle ones.
+      var queue = [];
+      state.forEach(function (st) {
+        var ps = st.parts;
+        (ps.length > 1 ? [ps[0], ps[ps.length - 1]] : ps).forEach(function (p) { p.st = st; queue.push(p); });
       });
+      var longest = Math.max.apply(null, state.map(function (st) { return st.parts.length; }));
+      for (var k = 1; k < longest - 1; k++) {
+        state.forEach(function (st) { if (k < st.parts.length - 1) { st.parts[k].st = st; queue.push(st.parts[k]); } });
+      }
+      queue.forEach(function (p, i) { p.order = i; });
+      var spent = 0;
+      /** Bytes fetching a bigram's chunk would cost now (0 when it is here or being fetched). */
+      function cost(p) {
+        var path = tokenPath(m, p.token);
+        if (!path || files.has(path)) return 0;
+        var n = chunkFor(m.tokens, p.token);
+        return Math.max(1, GROUP_ALPHABET.indexOf(m.ts.charAt(n))) * 2048;
+      }
       function current() {
-        var maps = state.map(function (st) {
-          return st.done.some(function (p) { return !p.postings; }) ? new Map() : occurrences(st.done);
-        });
-        var smallest = maps.reduce(function (a, b) { return b.size < a.size ? b : a; });
+        var maps = state.map(function (st) { return st.done.length ? occurrences(st.done) : null; });
+        var known = maps.filter(Boolean);
+        var smallest = known.reduce(function (a, b) { return b.size < a.size ? b : a; });
         var ids = [];
-        smallest.forEach(function (_, id) { if (maps.every(function (mp) { return mp.has(id); })) ids.push(id); });
+        smallest.forEach(function (_, id) { if (known.every(function (mp) { return mp.has(id); })) ids.push(id); });
         return { maps: maps, ids: ids };
       }
-      function round(first) {
-        var batch = [];
-        state.forEach(function (st) {
-          var want = first ? 3 : 1;
-          // Free first: bigrams whose chunk is already fetched.
-          st.pending.sort(function (a, b) {
-            var fa = files.has(tokenPath(m, a.token)) ? 0 : 1;
-            var fb = files.has(tokenPath(m, b.token)) ? 0 : 1;
-            return fa - fb;
-          });
-          while (st.pending.length && (want > 0 || files.has(tokenPath(m, st.pending[0].token)))) {
-            var part = st.pending.shift();
-            batch.push(part);
-            st.done.push(part);
-            want--;
-          }
-        });
-        return Promise.all(batch.map(function (p) { return load(m, p); })).then(function () {
-          var cur = current();
-          var left = state.some(function (st) { return st.pending.length > 0; });
-          var empty = state.some(function (st) { return st.done.some(function (p) { return !p.postings; }); });
-          if (empty || !cur.ids.length) return state.map(function () { return new Map(); });
-          if (!left) return cur.maps.map(function (mp) { return restrict(mp, cur.ids); });
-          if (cur.ids.length > PAGE) return round(false);
-          return verify(cur);
-        });
+      function none() { return { ids: [], maps: state.map(function () { return new Map(); }), exact: true }; }
+      function restrict(cur, exact) {
+        return {
+          ids: cur.ids,
+          maps: cur.maps.map(function (mp) {
+            var out = new Map();
+            cur.ids.forEach(function (id) { out.set(id, mp ? mp.get(id) : null); });
+            return out;
+          }),
+          exact: exact
+        };
       }
-      function restrict(map, ids) {
-        var out = new Map();
-        ids.forEach(function (id) { out.set(id, map.get(id)); });
-        return out;
+      /** One round: every bigram that costs nothing, plus the `want` cheapest others within the budget. */
+      function round(want, cur) {
+        queue.sort(function (a, b) { return cost(a) - cost(b) || a.order - b.order; });
+        var batch = [];
+        while (queue.length) {
+          var c = cost(queue[0]);
+          if (c > 0) {
+            if (want <= 0) break;
+            // Over budget: stop, unless nothing is known yet.
+            if (cur && spent + c > POSTINGS_BUDGET) break;
+            want--;
+            spent += c;
+          }
+          var p = queue.shift();
+          batch.push(p);
+          p.st.done.push(p);
+        }
+        if (!batch.length) return Promise.resolve(restrict(cur, false));
+        return Promise.all(batch.map(function (p) { return load(m, p); })).then(function () {
+          if (state.some(function (st) { return st.done.some(function (p) { return !p.postings; }); })) return none();
+          var next = current();
+          if (!next.ids.length) return none();
+          if (!queue.length) return restrict(next, true);
+          if (next.ids.length <= PAGE) return verify(next);
+          return round(1, next);
+        });
       }
       function verify(cur) {
         return docs(cur.ids).then(function (list) {
           var out = state.map(function () { return new Map(); });
+          var ids = [];
           list.forEach(function (doc, k) {
             var id = cur.ids[k];
-            var at = textAt(doc, m.base);
-            var all = state.map(function (st, i) {
-              var t = st.term;
-              return cur.maps[i].get(id).filter(function (s) {
-                var got = at(s, t.length);
-                if (got.length !== t.length) return false;
-                for (var j = 0; j < t.length; j++) if (got[j] !== t[j]) return false;
-                return true;
-              });
-            });
-            if (all.every(function (a) { return a.length > 0; })) all.forEach(function (a, i) { out[i].set(id, a); });
+            var all = state.map(function (st, i) { return confirm(doc, m.base, st.term, cur.maps[i] ? cur.maps[i].get(id) : null); });
+            if (all.every(function (a) { return a.length > 0; })) {
+              ids.push(id);
+              all.forEach(function (a, i) { out[i].set(id, a); });
+            }
           });
-          return out;
+          return { ids: ids, maps: out, exact: true };
         });
       }
-      return round(true);
+      return round(2, null);
     }
 
     /** Pinyin-initials hits: Map id → starts in the title's joined readings. */
@@ -374,36 +416,80 @@
     }
 
     /**
-     * Runs a query. Resolves to { query, parsed, base, hits: [{id, group, starts: [[…] per term] | null,
-     * initials: [...] | null, titleTerms, rank}] } in rank order: records with more terms in the
-     * title first (rank 0), then matches in the rest of the text (rank 1), then records matched by
-     * the pinyin initials of their title only (the most common reading first, rank 2, then other
-     * readings, rank 3); newest first within a rank.
+     * Runs a query. Resolves to { query, parsed, base, exact, hits: [{id, group, starts: [[…] per
+     * term] | null, initials: [...] | null, titleTerms, rank, unsure}] } in rank order: records
+     * with more terms in the title first (rank 0), then matches in the rest of the text (rank 1),
+     * then records matched by the pinyin initials of their title only (the most common reading
+     * first, rank 2, then other readings, rank 3); newest first within a rank. When `exact` is
+     * false, hits marked `unsure` may still turn out not to match: show them through `page`.
      */
     function search(q) {
       var parsed = parseQuery(q);
-      if (!parsed.terms.length) return Promise.resolve({ query: q, parsed: parsed, hits: [], base: 0 });
+      if (!parsed.terms.length) return Promise.resolve({ query: q, parsed: parsed, hits: [], base: 0, exact: true });
       return meta().then(function (m) {
         var jobs = [locate(m, parsed.terms), parsed.initials ? locateInitials(m, parsed.initials) : Promise.resolve(new Map())];
         return Promise.all(jobs).then(function (res) {
-          var perTerm = res[0];
+          var found = res[0];
           var initials = res[1];
           var hits = [];
-          perTerm[0].forEach(function (_, id) {
-            var starts = perTerm.map(function (mp) { return mp.get(id); });
-            var titleTerms = starts.filter(function (s) { return s[0] < m.base; }).length;
-            hits.push({ id: id, starts: starts, initials: initials.get(id) || null, titleTerms: titleTerms,
-                        rank: titleTerms > 0 ? 0 : 1 });
+          found.ids.forEach(function (id) {
+            var h = { id: id, starts: found.maps.map(function (mp) { return mp.get(id); }), initials: initials.get(id) || null,
+                      unsure: !found.exact };
+            rankOf(m, h);
+            hits.push(h);
           });
           var seen = new Set(hits.map(function (h) { return h.id; }));
           initials.forEach(function (starts, id) {
             // Matches of a title's most common reading (positions below base) before other readings.
-            if (!seen.has(id)) hits.push({ id: id, starts: null, initials: starts, titleTerms: 0, rank: starts[0] < m.base ? 2 : 3 });
+            if (!seen.has(id)) hits.push({ id: id, starts: null, initials: starts, titleTerms: 0, rank: starts[0] < m.base ? 2 : 3, unsure: false });
           });
-          hits.sort(function (a, b) { return a.rank - b.rank || b.titleTerms - a.titleTerms || a.id - b.id; });
+          hits.sort(byRank);
           hits.forEach(function (h) { h.group = groupOf(m, h.id); });
-          return { query: q, parsed: parsed, hits: hits, base: m.base };
+          return { query: q, parsed: parsed, hits: hits, base: m.base, exact: found.exact };
         });
+      });
+    }
+
+    /**
+     * The first `n` hits that pass `keep` (a filter), each checked against its text when the
+     * search was not exact, with their display data: Promise<{ hits, docs }>. Hits that turn out
+     * not to match are removed from `res.hits`; when none is left unsure, `res.exact` becomes true.
+     */
+    function page(res, keep, n) {
+      return meta().then(function (m) {
+        function loop() {
+          var list = res.hits.filter(keep).slice(0, n);
+          return docs(list.map(function (h) { return h.id; })).then(function (ds) {
+            var changed = false;
+            list.forEach(function (h, i) {
+              if (!h.unsure) return;
+              h.unsure = false;
+              var starts = h.starts.map(function (s, t) { return confirm(ds[i], m.base, res.parsed.terms[t], s); });
+              if (starts.every(function (s) { return s.length > 0; })) {
+                var rank = h.rank;
+                h.starts = starts;
+                rankOf(m, h);
+                if (h.rank !== rank) changed = true;
+              } else if (h.initials) {
+                h.starts = null;
+                h.titleTerms = 0;
+                h.rank = h.initials[0] < m.base ? 2 : 3;
+                changed = true;
+              } else {
+                h.drop = true;
+                changed = true;
+              }
+            });
+            if (changed) {
+              res.hits = res.hits.filter(function (h) { return !h.drop; });
+              res.hits.sort(byRank);
+              return loop();
+            }
+            if (!res.hits.some(function (h) { return h.unsure; })) res.exact = true;
+            return { hits: list, docs: ds };
+          });
+        }
+        return loop();
       });
     }
 
@@ -417,7 +503,7 @@
       });
     }
 
-    return { meta: meta, search: search, docs: docs };
+    return { meta: meta, search: search, page: page, docs: docs };
   }
 
   var GROUP_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
@@ -625,43 +711,50 @@
     function render(res) {
       var kind = kindSel ? kindSel.value : '';
       var status = statusSel ? statusSel.value : '';
-      var hits = res ? res.hits : null;
-      optionCounts(kindSel, hits && hits.filter(function (h) { return passes(h, '', status); }), function (h, v) { return passes(h, v, ''); });
-      optionCounts(statusSel, hits && hits.filter(function (h) { return passes(h, kind, ''); }), function (h, v) { return passes(h, '', v); });
-      results.textContent = '';
-      if (!res) { say(''); return Promise.resolve(); }
-      var parsed = res.parsed;
-      if (!parsed.terms.length) {
-        say(input.value.trim() ? '请至少输入两个字，或两个以上的拼音首字母。' : '');
-        return Promise.resolve();
-      }
-      var filtered = hits.filter(function (h) { return passes(h, kind, status); });
-      var note = parsed.short.length ? '（单个的字“' + parsed.short.join('”“') + '”不参与搜索）' : '';
-      var narrowed = filtered.length !== hits.length ? '，筛选后' + filtered.length + '条' : '';
-      if (!hits.length) say('没有找到包含“' + input.value.trim() + '”的内容' + note + '。');
-      else say('找到' + hits.length + '条结果' + narrowed + note + '。');
-      if (!filtered.length) {
-        if (hits.length) results.appendChild(el('p', 'empty', '按当前的类别和状态筛选，没有结果。'));
-        return Promise.resolve();
-      }
-      var page = filtered.slice(0, shown);
       var mine = seq;
-      return index.docs(page.map(function (h) { return h.id; })).then(function (docs) {
+      var q = input.value.trim();
+      if (!res || !res.parsed.terms.length) {
+        optionCounts(kindSel, null);
+        optionCounts(statusSel, null);
+        results.textContent = '';
+        say(q ? '请至少输入两个字，或两个以上的拼音首字母。' : '');
+        return Promise.resolve();
+      }
+      var keep = function (h) { return passes(h, kind, status); };
+      return index.page(res, keep, shown).then(function (pg) {
         if (mine !== seq) return;
+        var hits = res.hits;
+        optionCounts(kindSel, hits.filter(function (h) { return passes(h, '', status); }), function (h, v) { return passes(h, v, ''); });
+        optionCounts(statusSel, hits.filter(function (h) { return passes(h, kind, ''); }), function (h, v) { return passes(h, '', v); });
+        results.textContent = '';
+        var filtered = hits.filter(keep);
+        // A long query of very common words is checked record by record as it is shown; until
+        // then its count is an upper bound.
+        var about = res.exact ? '' : '约';
+        var parsed = res.parsed;
+        var note = parsed.short.length ? '（单个的字“' + parsed.short.join('”“') + '”不参与搜索）' : '';
+        var narrowed = filtered.length !== hits.length ? '，筛选后' + about + filtered.length + '条' : '';
+        if (!hits.length) say('没有找到包含“' + q + '”的内容' + note + '。');
+        else say('找到' + about + hits.length + '条结果' + narrowed + note + '。');
+        if (!filtered.length) {
+          if (hits.length) results.appendChild(el('p', 'empty', '按当前的类别和状态筛选，没有结果。'));
+          return;
+        }
         var list = el('ol', 'cards search-hits');
         list.setAttribute('role', 'list');
-        page.forEach(function (h, i) {
+        pg.hits.forEach(function (h, i) {
           var li = el('li');
-          li.appendChild(card(h, docs[i], res));
+          li.appendChild(card(h, pg.docs[i], res));
           list.appendChild(li);
         });
         results.appendChild(list);
-        if (filtered.length > shown) {
-          var more = el('button', 'button search-more', '显示更多结果（还有' + (filtered.length - shown) + '条）');
+        if (filtered.length > pg.hits.length) {
+          var more = el('button', 'button search-more', '显示更多结果（还有' + about + (filtered.length - pg.hits.length) + '条）');
           more.type = 'button';
           more.addEventListener('click', function () {
-            var firstNew = shown;
+            var firstNew = pg.hits.length;
             shown += PAGE;
+            seq++;
             render(last).then(function () {
               var links = results.querySelectorAll('.search-hit .card-title a');
               if (links[firstNew]) links[firstNew].focus();
@@ -669,6 +762,10 @@
           });
           results.appendChild(more);
         }
+      }).catch(function (e) {
+        if (mine !== seq) return;
+        say('搜索暂时不可用：索引没有加载成功，请稍后再试。');
+        try { console.warn('gongkai search', e); } catch (_) { /* no console */ }
       });
     }
 
