@@ -113,7 +113,10 @@ pub fn run_in_memory(opts: &Options) -> (Outcome, Option<Files>) {
         Ok(mut built) => {
             let pages = pages.0.into_inner().unwrap_or_default();
             // Pages first, so that a static file of the same name wins, as it does on disk.
-            let mut files: Files = pages.into_iter().map(|(path, html)| (path, Data::Bytes(html))).collect();
+            let mut files: Files = pages
+                .into_iter()
+                .map(|(path, html)| (path, Data::Bytes(html)))
+                .collect();
             files.append(&mut built.files);
             let count = files.len();
             (built.done(count), Some(files))
@@ -148,17 +151,30 @@ struct Built {
 
 impl Built {
     fn done(self, pages: usize) -> Outcome {
-        Outcome::Done { records: self.records, files: self.files.len() + pages, diags: self.diags }
+        Outcome::Done {
+            records: self.records,
+            files: self.files.len() + pages,
+            diags: self.diags,
+        }
     }
 }
 
 fn write_failed(mut diags: Vec<Diagnostic>, output: &Path, e: emit::EmitError) -> Outcome {
-    diags.push(SourceFile::new(output.display().to_string(), "").error("E-WRITE", Pos::START, e.0, "检查输出目录的位置和写入权限"));
+    diags.push(SourceFile::new(output.display().to_string(), "").error(
+        "E-WRITE",
+        Pos::START,
+        e.0,
+        "检查输出目录的位置和写入权限",
+    ));
     Outcome::Failed(sorted(Diagnostics::new(), diags))
 }
 
 /// config → load → model → derive → render, pages into `sink`.
-fn pipeline(opts: &Options, progress: &dyn Fn(Stage), sink: &dyn PageSink) -> Result<Built, Outcome> {
+fn pipeline(
+    opts: &Options,
+    progress: &dyn Fn(Stage),
+    sink: &dyn PageSink,
+) -> Result<Built, Outcome> {
     let mut diags = Diagnostics::new();
     let config = match read_site_config(&opts.root, opts.base_url.as_deref()) {
         Ok(c) => c,
@@ -181,7 +197,9 @@ fn pipeline(opts: &Options, progress: &dyn Fn(Stage), sink: &dyn PageSink) -> Re
     }
     progress(Stage::Load);
     let loaded = load::load(&opts.root);
-    progress(Stage::Parse { files: loaded.files.len() });
+    progress(Stage::Parse {
+        files: loaded.files.len(),
+    });
     let mut ds: Vec<Diagnostic> = loaded.diags.clone();
     let ctx = model::Context {
         config: &config,
@@ -197,7 +215,9 @@ fn pipeline(opts: &Options, progress: &dyn Fn(Stage), sink: &dyn PageSink) -> Re
     let Some(tera) = tera else {
         return Err(Outcome::Failed(diags.into_sorted()));
     };
-    progress(Stage::Render { records: site.entries.len() });
+    progress(Stage::Render {
+        records: site.entries.len(),
+    });
     let mut ds = Vec::new();
     let input = RenderInput {
         site: &site,
@@ -211,7 +231,11 @@ fn pipeline(opts: &Options, progress: &dyn Fn(Stage), sink: &dyn PageSink) -> Re
     let files = render::render_site(&input, &mut ds, sink);
     diags.extend(ds);
     match files {
-        Some(files) if !diags.has_errors() => Ok(Built { files, records: site.entries.len(), diags: diags.into_sorted() }),
+        Some(files) if !diags.has_errors() => Ok(Built {
+            files,
+            records: site.entries.len(),
+            diags: diags.into_sorted(),
+        }),
         _ => Err(Outcome::Failed(diags.into_sorted())),
     }
 }

@@ -46,7 +46,9 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), EmitError> {
 fn looks_replaceable(out: &Path) -> bool {
     match std::fs::read_dir(out) {
         Ok(mut entries) => {
-            entries.next().is_none() || out.join("index.html").is_file() || out.join("404.html").is_file()
+            entries.next().is_none()
+                || out.join("index.html").is_file()
+                || out.join("404.html").is_file()
         }
         Err(_) => !out.exists(),
     }
@@ -103,15 +105,30 @@ pub struct Staging {
 impl Staging {
     pub fn new(output: &Path) -> Result<Staging, EmitError> {
         let output = absolute(output);
-        let parent = output.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
-        let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
-        std::fs::create_dir_all(&parent).map_err(|e| EmitError(format!("无法创建 {}：{e}", parent.display())))?;
+        let parent = output
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".into());
+        std::fs::create_dir_all(&parent)
+            .map_err(|e| EmitError(format!("无法创建 {}：{e}", parent.display())))?;
         let pid = std::process::id();
         let dir = parent.join(format!(".{name}.gongkai-new-{pid}"));
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).map_err(|e| EmitError(format!("写入 {} 失败：{e}", dir.display())))?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| EmitError(format!("写入 {} 失败：{e}", dir.display())))?;
         let old = parent.join(format!(".{name}.gongkai-old-{pid}"));
-        Ok(Staging { output, dir, old, pages: AtomicUsize::new(0), error: Mutex::new(None), finished: false })
+        Ok(Staging {
+            output,
+            dir,
+            old,
+            pages: AtomicUsize::new(0),
+            error: Mutex::new(None),
+            finished: false,
+        })
     }
 
     fn write(&self, rel: &str, data: &Data) -> Result<(), EmitError> {
@@ -125,7 +142,9 @@ impl Staging {
         }
         match data {
             Data::Bytes(b) => std::fs::write(&target, b).map_err(|e| io(&target, e)),
-            Data::Copy(src) => std::fs::copy(src, &target).map(|_| ()).map_err(|e| io(src, e)),
+            Data::Copy(src) => std::fs::copy(src, &target)
+                .map(|_| ())
+                .map_err(|e| io(src, e)),
         }
     }
 
@@ -135,7 +154,9 @@ impl Staging {
         if let Some(e) = self.error.lock().ok().and_then(|mut e| e.take()) {
             return Err(e);
         }
-        files.par_iter().try_for_each(|(rel, data)| self.write(rel, data))?;
+        files
+            .par_iter()
+            .try_for_each(|(rel, data)| self.write(rel, data))?;
         swap(&self.dir, &self.output, &self.old)?;
         self.finished = true;
         Ok(self.pages.load(Ordering::Relaxed))

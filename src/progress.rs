@@ -65,12 +65,18 @@ fn draw(shared: &(Mutex<Line>, Condvar)) {
     let started = Instant::now();
     let (lock, cvar) = shared;
     let Ok(line) = lock.lock() else { return };
-    let Ok((mut line, _)) = cvar.wait_timeout_while(line, DELAY, |l| !l.done) else { return };
+    let Ok((mut line, _)) = cvar.wait_timeout_while(line, DELAY, |l| !l.done) else {
+        return;
+    };
     let mut drawn = false;
     while !line.done {
         if let Some(stage) = line.stage {
             let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r\x1b[Kgongkai: {stage} … {:.1} s", started.elapsed().as_secs_f64());
+            let _ = write!(
+                err,
+                "\r\x1b[Kgongkai: {stage} … {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
             let _ = err.flush();
             drawn = true;
         }

@@ -58,22 +58,48 @@ struct Shared {
 impl Shared {
     fn lock(&self) -> MutexGuard<'_, State> {
         // A panicking request thread must not take the server down with it.
-        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
 pub fn run(root: &Path, bind: &str, port: u16, now: Option<String>, drafts: bool) -> ExitCode {
-    let opts = Options { root: root.to_path_buf(), output: None, now, drafts, base_url: None };
+    let opts = Options {
+        root: root.to_path_buf(),
+        output: None,
+        now,
+        drafts,
+        base_url: None,
+    };
     let started = Instant::now();
     let (good, failure) = match build::run_in_memory(&opts) {
         (Outcome::BadNow(s), _) => {
-            eprintln!("error: --now 的值「{s}」不是日期；写成 2026-11-21 或 2026-11-21T09:00:00+08:00");
+            eprintln!(
+                "error: --now 的值「{s}」不是日期；写成 2026-11-21 或 2026-11-21T09:00:00+08:00"
+            );
             return ExitCode::from(2);
         }
-        (Outcome::Done { diags, records, files }, Some(out)) => {
+        (
+            Outcome::Done {
+                diags,
+                records,
+                files,
+            },
+            Some(out),
+        ) => {
             print_diags(&diags);
-            println!("built {records} records into {files} files in {:.2} s", started.elapsed().as_secs_f64());
-            (Good { files: out, root: site_root(root) }, None)
+            println!(
+                "built {records} records into {files} files in {:.2} s",
+                started.elapsed().as_secs_f64()
+            );
+            (
+                Good {
+                    files: out,
+                    root: site_root(root),
+                },
+                None,
+            )
         }
         (outcome, _) => {
             let diags = match outcome {
@@ -82,7 +108,13 @@ pub fn run(root: &Path, bind: &str, port: u16, now: Option<String>, drafts: bool
             };
             print_diags(&diags);
             eprintln!("网站有错误，改正后会自动重新生成。");
-            (Good { files: Files::new(), root: site_root(root) }, Some(Arc::new(failure_of(&diags))))
+            (
+                Good {
+                    files: Files::new(),
+                    root: site_root(root),
+                },
+                Some(Arc::new(failure_of(&diags))),
+            )
         }
     };
     let listener = match TcpListener::bind((bind, port)) {
@@ -94,7 +126,11 @@ pub fn run(root: &Path, bind: &str, port: u16, now: Option<String>, drafts: bool
     };
     let port = listener.local_addr().map_or(port, |a| a.port());
     let shared = Arc::new(Shared {
-        state: Mutex::new(State { generation: 1, good: Arc::new(good), failure }),
+        state: Mutex::new(State {
+            generation: 1,
+            good: Arc::new(good),
+            failure,
+        }),
         changed: Condvar::new(),
     });
     let (tx, events) = std::sync::mpsc::channel();
@@ -120,8 +156,15 @@ pub fn run(root: &Path, bind: &str, port: u16, now: Option<String>, drafts: bool
             }
         });
     }
-    let host = if bind.contains(':') { format!("[{bind}]") } else { bind.to_string() };
-    println!("serving at http://{host}:{port}{}  (Ctrl+C 停止)", shared.lock().good.root);
+    let host = if bind.contains(':') {
+        format!("[{bind}]")
+    } else {
+        bind.to_string()
+    };
+    println!(
+        "serving at http://{host}:{port}{}  (Ctrl+C 停止)",
+        shared.lock().good.root
+    );
     let _ = std::io::stdout().flush();
     rebuild_loop(root, &opts, &events, &mut watcher, &shared);
     ExitCode::SUCCESS
@@ -131,7 +174,9 @@ pub fn run(root: &Path, bind: &str, port: u16, now: Option<String>, drafts: bool
 fn site_root(root: &Path) -> String {
     std::fs::read_to_string(root.join("site.yaml"))
         .ok()
-        .and_then(|t| crate::config::load_site(&crate::diag::SourceFile::new("site.yaml", t), None).ok())
+        .and_then(|t| {
+            crate::config::load_site(&crate::diag::SourceFile::new("site.yaml", t), None).ok()
+        })
         .map_or_else(|| "/".to_string(), |c| c.root)
 }
 
@@ -143,10 +188,20 @@ fn print_diags(diags: &[Diagnostic]) {
 }
 
 fn failure_of(diags: &[Diagnostic]) -> Failure {
-    let shown: Vec<&Diagnostic> = diags.iter().filter(|d| d.severity == Severity::Error).collect();
-    let text = shown.iter().map(|d| render_text(d)).collect::<Vec<_>>().join("\n");
+    let shown: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    let text = shown
+        .iter()
+        .map(|d| render_text(d))
+        .collect::<Vec<_>>()
+        .join("\n");
     let owned: Vec<Diagnostic> = shown.into_iter().cloned().collect();
-    Failure { json: render_json(&owned), text }
+    Failure {
+        json: render_json(&owned),
+        text,
+    }
 }
 
 /// Watches the root's own files (not recursively: the output and anything else there are not
@@ -166,22 +221,45 @@ fn watch(watcher: &mut notify::RecommendedWatcher, root: &Path) {
 /// Whether an event can change the site: a path below a watched folder or one of the watched
 /// files, not an editor's swap or backup file, and not a mere read.
 fn relevant(event: &notify::Event, root: &Path) -> bool {
-    if matches!(event.kind, EventKind::Access(notify::event::AccessKind::Open(_)) | EventKind::Access(notify::event::AccessKind::Read)) {
+    if matches!(
+        event.kind,
+        EventKind::Access(notify::event::AccessKind::Open(_))
+            | EventKind::Access(notify::event::AccessKind::Read)
+    ) {
         return false;
     }
     event.paths.iter().any(|p| {
-        let Ok(rel) = p.strip_prefix(root) else { return false };
-        let name = p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-        if name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".swx") || name.starts_with(".#") {
+        let Ok(rel) = p.strip_prefix(root) else {
+            return false;
+        };
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        if name.ends_with('~')
+            || name.ends_with(".swp")
+            || name.ends_with(".swx")
+            || name.starts_with(".#")
+        {
             return false;
         }
-        let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
+        let first = rel
+            .components()
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .unwrap_or_default();
         WATCHED_FILES.contains(&first.as_str()) || WATCHED_DIRS.contains(&first.as_str())
     })
 }
 
 /// Waits for a change, lets its burst of events settle, rebuilds, and wakes every page.
-fn rebuild_loop(root: &Path, opts: &Options, events: &Receiver<notify::Event>, watcher: &mut notify::RecommendedWatcher, shared: &Shared) {
+fn rebuild_loop(
+    root: &Path,
+    opts: &Options,
+    events: &Receiver<notify::Event>,
+    watcher: &mut notify::RecommendedWatcher,
+    shared: &Shared,
+) {
     let root_abs = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let is_relevant = |e: &notify::Event| relevant(e, root) || relevant(e, &root_abs);
     while let Ok(first) = events.recv() {
@@ -210,7 +288,10 @@ fn rebuild_loop(root: &Path, opts: &Options, events: &Receiver<notify::Event>, w
 
 /// Site folders (content/, templates/ …) that an event shows were just created at the root.
 fn new_site_dirs(event: &notify::Event, root: &Path, root_abs: &Path) -> Vec<PathBuf> {
-    if !matches!(event.kind, EventKind::Create(_) | EventKind::Modify(notify::event::ModifyKind::Name(_))) {
+    if !matches!(
+        event.kind,
+        EventKind::Create(_) | EventKind::Modify(notify::event::ModifyKind::Name(_))
+    ) {
         return Vec::new();
     }
     event
@@ -218,7 +299,10 @@ fn new_site_dirs(event: &notify::Event, root: &Path, root_abs: &Path) -> Vec<Pat
         .iter()
         .filter(|p| p.is_dir())
         .filter(|p| p.parent().is_some_and(|d| d == root || d == root_abs))
-        .filter(|p| p.file_name().is_some_and(|n| WATCHED_DIRS.iter().any(|w| n == *w)))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| WATCHED_DIRS.iter().any(|w| n == *w))
+        })
         .cloned()
         .collect()
 }
@@ -230,10 +314,20 @@ fn rebuild(root: &Path, opts: &Options, shared: &Shared) {
     let mut state = shared.lock();
     state.generation += 1;
     match (outcome, files) {
-        (Outcome::Done { diags, records, files: count }, Some(files)) => {
+        (
+            Outcome::Done {
+                diags,
+                records,
+                files: count,
+            },
+            Some(files),
+        ) => {
             print_diags(&diags);
             println!("rebuilt {records} records into {count} files in {ms} ms");
-            state.good = Arc::new(Good { files, root: site_root(root) });
+            state.good = Arc::new(Good {
+                files,
+                root: site_root(root),
+            });
             state.failure = None;
         }
         (outcome, _) => {
@@ -242,7 +336,10 @@ fn rebuild(root: &Path, opts: &Options, shared: &Shared) {
                 _ => Vec::new(),
             };
             print_diags(&diags);
-            let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+            let errors = diags
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
             eprintln!("发现 {errors} 个错误（{ms} ms）；浏览器里继续显示上一次成功生成的网站。");
             state.failure = Some(Arc::new(failure_of(&diags)));
         }
@@ -277,7 +374,9 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%'
-            && let Some(h) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+            && let Some(h) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
         {
             out.push(h);
             i += 3;
@@ -299,16 +398,29 @@ enum Found {
 }
 
 fn find(good: &Good, path: &str) -> Found {
-    let Some(rel) = path.strip_prefix(good.root.as_str()).or_else(|| path.strip_prefix(good.root.trim_end_matches('/'))) else {
-        return if path == "/" { Found::Redirect(good.root.clone()) } else { Found::Missing };
+    let Some(rel) = path
+        .strip_prefix(good.root.as_str())
+        .or_else(|| path.strip_prefix(good.root.trim_end_matches('/')))
+    else {
+        return if path == "/" {
+            Found::Redirect(good.root.clone())
+        } else {
+            Found::Missing
+        };
     };
     let decoded = percent_decode(rel);
     let trimmed = decoded.trim_start_matches('/');
     if trimmed.is_empty() || trimmed.ends_with('/') {
         let index = format!("{trimmed}index.html");
-        return if good.files.contains_key(&index) { Found::File(index) } else { Found::Missing };
+        return if good.files.contains_key(&index) {
+            Found::File(index)
+        } else {
+            Found::Missing
+        };
     }
-    let Some(norm) = crate::model::normalize(trimmed) else { return Found::Missing };
+    let Some(norm) = crate::model::normalize(trimmed) else {
+        return Found::Missing;
+    };
     if good.files.contains_key(&norm) {
         Found::File(norm)
     } else if good.files.contains_key(&format!("{norm}/index.html")) {
@@ -328,8 +440,12 @@ fn bytes_of(data: &Data) -> Vec<u8> {
 
 /// Adds the live-reload script to an HTML page, just before `</body>` (or at the end).
 fn inject(html: Vec<u8>, generation: u64) -> Vec<u8> {
-    let tag = format!("<script src=\"/__gongkai/live.js\" data-generation=\"{generation}\"></script>");
-    let at = html.windows(7).rposition(|w| w.eq_ignore_ascii_case(b"</body>")).unwrap_or(html.len());
+    let tag =
+        format!("<script src=\"/__gongkai/live.js\" data-generation=\"{generation}\"></script>");
+    let at = html
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        .unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + tag.len());
     out.extend_from_slice(&html[..at]);
     out.extend_from_slice(tag.as_bytes());
@@ -337,7 +453,14 @@ fn inject(html: Vec<u8>, generation: u64) -> Vec<u8> {
     out
 }
 
-fn respond(stream: &mut TcpStream, status: &str, content_type: &str, extra: &str, body: &[u8], head_only: bool) {
+fn respond(
+    stream: &mut TcpStream,
+    status: &str,
+    content_type: &str,
+    extra: &str,
+    body: &[u8],
+    head_only: bool,
+) {
     let head = format!(
         "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n{extra}\r\n",
         body.len()
@@ -365,14 +488,28 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
     let method = parts.next().unwrap_or_default();
     let target = parts.next().unwrap_or("/");
     if method != "GET" && method != "HEAD" {
-        respond(&mut stream, "405 Method Not Allowed", "text/plain; charset=utf-8", "Allow: GET, HEAD\r\n", b"", false);
+        respond(
+            &mut stream,
+            "405 Method Not Allowed",
+            "text/plain; charset=utf-8",
+            "Allow: GET, HEAD\r\n",
+            b"",
+            false,
+        );
         return;
     }
     let head_only = method == "HEAD";
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     match path {
         "/__gongkai/events" => events(stream, shared, query),
-        "/__gongkai/live.js" => respond(&mut stream, "200 OK", "text/javascript; charset=utf-8", "", LIVE_JS.as_bytes(), head_only),
+        "/__gongkai/live.js" => respond(
+            &mut stream,
+            "200 OK",
+            "text/javascript; charset=utf-8",
+            "",
+            LIVE_JS.as_bytes(),
+            head_only,
+        ),
         "/__gongkai/status" => {
             let (generation, failure) = {
                 let s = shared.lock();
@@ -384,9 +521,18 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
                     f.json,
                     serde_json::Value::String(f.text.clone())
                 ),
-                None => format!("{{\"generation\":{generation},\"ok\":true,\"diagnostics\":[],\"text\":\"\"}}"),
+                None => format!(
+                    "{{\"generation\":{generation},\"ok\":true,\"diagnostics\":[],\"text\":\"\"}}"
+                ),
             };
-            respond(&mut stream, "200 OK", "application/json; charset=utf-8", "", body.as_bytes(), head_only);
+            respond(
+                &mut stream,
+                "200 OK",
+                "application/json; charset=utf-8",
+                "",
+                body.as_bytes(),
+                head_only,
+            );
         }
         _ => {
             let (good, generation) = {
@@ -410,7 +556,11 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
                 },
             };
             let kind = content_type(&name);
-            let body = if kind.starts_with("text/html") { inject(body, generation) } else { body };
+            let body = if kind.starts_with("text/html") {
+                inject(body, generation)
+            } else {
+                body
+            };
             respond(&mut stream, status, kind, "", &body, head_only);
         }
     }
@@ -437,13 +587,21 @@ fn events(mut stream: TcpStream, shared: &Shared, query: &str) {
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             if state.generation > seen {
                 seen = state.generation;
-                let event = if state.failure.is_some() { "failed" } else { "reload" };
+                let event = if state.failure.is_some() {
+                    "failed"
+                } else {
+                    "reload"
+                };
                 format!("event: {event}\ndata: {seen}\n\n")
             } else {
                 ": keepalive\n\n".to_string()
             }
         };
-        if stream.write_all(message.as_bytes()).and_then(|()| stream.flush()).is_err() {
+        if stream
+            .write_all(message.as_bytes())
+            .and_then(|()| stream.flush())
+            .is_err()
+        {
             return;
         }
     }
@@ -455,18 +613,30 @@ mod tests {
 
     fn good(root: &str) -> Good {
         let mut files = Files::new();
-        for f in ["index.html", "notices/a/index.html", "theme/site.css", "404.html"] {
+        for f in [
+            "index.html",
+            "notices/a/index.html",
+            "theme/site.css",
+            "404.html",
+        ] {
             files.insert(f.into(), Data::Bytes(b"x".to_vec()));
         }
-        Good { files, root: root.into() }
+        Good {
+            files,
+            root: root.into(),
+        }
     }
 
     #[test]
     fn finds_files_under_the_site_path() {
         let g = good("/sub/");
         assert!(matches!(find(&g, "/sub/"), Found::File(f) if f == "index.html"));
-        assert!(matches!(find(&g, "/sub/notices/a/"), Found::File(f) if f == "notices/a/index.html"));
-        assert!(matches!(find(&g, "/sub/notices/a"), Found::Redirect(to) if to == "/sub/notices/a/"));
+        assert!(
+            matches!(find(&g, "/sub/notices/a/"), Found::File(f) if f == "notices/a/index.html")
+        );
+        assert!(
+            matches!(find(&g, "/sub/notices/a"), Found::Redirect(to) if to == "/sub/notices/a/")
+        );
         assert!(matches!(find(&g, "/sub/theme/site.css"), Found::File(_)));
         assert!(matches!(find(&g, "/"), Found::Redirect(to) if to == "/sub/"));
         assert!(matches!(find(&g, "/notices/a/"), Found::Missing));
@@ -477,13 +647,19 @@ mod tests {
     fn script_goes_before_the_closing_body_tag() {
         let out = inject(b"<html><body><p>x</p></body></html>".to_vec(), 3);
         let out = String::from_utf8(out).expect("utf-8");
-        assert!(out.ends_with("data-generation=\"3\"></script></body></html>"), "{out}");
+        assert!(
+            out.ends_with("data-generation=\"3\"></script></body></html>"),
+            "{out}"
+        );
     }
 
     #[test]
     fn editor_files_and_other_folders_are_not_changes() {
         let root = Path::new("/site");
-        let ev = |p: &str| notify::Event::new(EventKind::Modify(notify::event::ModifyKind::Any)).add_path(PathBuf::from(p));
+        let ev = |p: &str| {
+            notify::Event::new(EventKind::Modify(notify::event::ModifyKind::Any))
+                .add_path(PathBuf::from(p))
+        };
         assert!(relevant(&ev("/site/content/notices/a.md"), root));
         assert!(relevant(&ev("/site/site.yaml"), root));
         assert!(!relevant(&ev("/site/output/index.html"), root));

@@ -15,9 +15,9 @@ use crate::markdown::{self, LinkKind, LinkTarget, RenderOptions};
 use crate::model::{AssetPath, Body, normalize, resolve_asset};
 use rayon::prelude::*;
 use serde_json::{Value, json};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
-use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
 use tera::{Context, Tera};
 
@@ -332,20 +332,40 @@ fn page_path(url: &str, root: &str) -> String {
 
 /// Splits `total` items into pages at `per_page`: each page's URL (`BASE`, `BASE/page/2/`, …),
 /// number, and range of items.
-fn paginate(total: usize, base_url: &str, per_page: usize) -> Vec<(String, usize, std::ops::Range<usize>)> {
+fn paginate(
+    total: usize,
+    base_url: &str,
+    per_page: usize,
+) -> Vec<(String, usize, std::ops::Range<usize>)> {
     let per_page = per_page.max(1);
     let pages = total.div_ceil(per_page).max(1);
     (1..=pages)
-        .map(|n| (page_url(base_url, n), n, (n - 1) * per_page..(n * per_page).min(total)))
+        .map(|n| {
+            (
+                page_url(base_url, n),
+                n,
+                (n - 1) * per_page..(n * per_page).min(total),
+            )
+        })
         .collect()
 }
 
 fn page_url(base_url: &str, n: usize) -> String {
-    if n == 1 { base_url.to_string() } else { format!("{base_url}page/{n}/") }
+    if n == 1 {
+        base_url.to_string()
+    } else {
+        format!("{base_url}page/{n}/")
+    }
 }
 
 /// The `paginator` a list template receives for page `number` of `total_items` items.
-fn paginator(items: Vec<Value>, number: usize, total_items: usize, base_url: &str, per_page: usize) -> Value {
+fn paginator(
+    items: Vec<Value>,
+    number: usize,
+    total_items: usize,
+    base_url: &str,
+    per_page: usize,
+) -> Value {
     let total_pages = total_items.div_ceil(per_page.max(1)).max(1);
     let url_of = |n: usize| page_url(base_url, n);
     let pages: Vec<Value> = (1..=total_pages)
@@ -381,7 +401,11 @@ fn qr_svg(text: &str) -> String {
 }
 
 /// Renders every page into `sink`; returns the other files (assets, feeds, exports, search).
-pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>, sink: &dyn PageSink) -> Option<Files> {
+pub fn render_site(
+    input: &RenderInput,
+    diags: &mut Vec<Diagnostic>,
+    sink: &dyn PageSink,
+) -> Option<Files> {
     let site = input.site;
     let root = site.config.root.clone();
     let bundle_dirs: HashMap<&str, usize> = site
@@ -438,7 +462,10 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>, sink: &dyn 
         if let Some(on) = o.as_notice()
             && let Some(series) = &on.series
         {
-            series_members.entry(series.as_str()).or_default().push((on.round.unwrap_or(0), j));
+            series_members
+                .entry(series.as_str())
+                .or_default()
+                .push((on.round.unwrap_or(0), j));
         }
     }
     for members in series_members.values_mut() {
@@ -446,12 +473,19 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>, sink: &dyn 
     }
     fn parent_of(f: &ContentFile) -> &str {
         let dir = f.dir.as_str();
-        if f.bundle { dir.rsplit_once('/').map_or("", |(p, _)| p) } else { dir }
+        if f.bundle {
+            dir.rsplit_once('/').map_or("", |(p, _)| p)
+        } else {
+            dir
+        }
     }
     let mut folder_pages: HashMap<&str, Vec<usize>> = HashMap::new();
     for (j, o) in site.entries.iter().enumerate() {
         if o.section() == Section::Pages {
-            folder_pages.entry(parent_of(&o.rec.file)).or_default().push(j);
+            folder_pages
+                .entry(parent_of(&o.rec.file))
+                .or_default()
+                .push(j);
         }
     }
     let record_value = |i: usize| -> Value {
@@ -539,9 +573,18 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>, sink: &dyn 
                 // A folder's own page lists the pages inside the folder.
                 let folder = &e.rec.file.dir;
                 let children: Vec<Value> = if e.rec.file.bundle {
-                    let mut kids = folder_pages.get(folder.as_str()).cloned().unwrap_or_default();
+                    let mut kids = folder_pages
+                        .get(folder.as_str())
+                        .cloned()
+                        .unwrap_or_default();
                     kids.retain(|&k| k != i);
-                    kids.sort_by(|&a, &b| site.entries[a].rec.common.title.cmp(&site.entries[b].rec.common.title));
+                    kids.sort_by(|&a, &b| {
+                        site.entries[a]
+                            .rec
+                            .common
+                            .title
+                            .cmp(&site.entries[b].rec.common.title)
+                    });
                     cards_of(&kids)
                 } else {
                     Vec::new()
@@ -594,7 +637,13 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>, sink: &dyn 
                 title: title.to_string(),
                 section,
                 vars: Box::new(move || {
-                    let page = paginator(cards_of(&items[range.clone()]), number, items.len(), &base_url, per_page);
+                    let page = paginator(
+                        cards_of(&items[range.clone()]),
+                        number,
+                        items.len(),
+                        &base_url,
+                        per_page,
+                    );
                     let mut vars = vec![("paginator", page)];
                     vars.extend(extra.iter().cloned());
                     vars
@@ -793,17 +842,19 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>, sink: &dyn 
         .filter(|&i| site.entries[i].problem.overdue)
         .collect();
     let home_active = active.clone();
-    let home = move || json!({
-        "intro_html": intro("")["html"].as_str().unwrap_or_default(),
-        "intro_title": intro("")["title"],
-        "active_notices": cards_of(&home_active),
-        "recent_notices": cards_of(&recent_notices),
-        "stats": site.stats,
-        "overdue_problems": cards_of(&overdue),
-        "recent_meetings": cards_of(&meetings[..meetings.len().min(5)]),
-        "service_lists": cards_of(&services),
-        "recent_echo": cards_of(&echo[..echo.len().min(3)]),
-    });
+    let home = move || {
+        json!({
+            "intro_html": intro("")["html"].as_str().unwrap_or_default(),
+            "intro_title": intro("")["title"],
+            "active_notices": cards_of(&home_active),
+            "recent_notices": cards_of(&recent_notices),
+            "stats": site.stats,
+            "overdue_problems": cards_of(&overdue),
+            "recent_meetings": cards_of(&meetings[..meetings.len().min(5)]),
+            "service_lists": cards_of(&services),
+            "recent_echo": cards_of(&echo[..echo.len().min(3)]),
+        })
+    };
     jobs.push(Job {
         out: "index.html".into(),
         template: "home.html",
@@ -868,12 +919,18 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>, sink: &dyn 
                     sink.page(job.out.clone(), html.into_bytes());
                     None
                 }
-                Err(e) => Some(crate::diag::SourceFile::new(format!("templates/{}", job.template), "").error(
-                    "E-TEMPLATE-RENDER",
-                    Pos::START,
-                    format!("渲染 {} 时模板出错：{}", job.url, theme::error_chain(&e).replace('\n', "；")),
-                    "检查模板里用到的变量名（见主题 README 的上下文说明）",
-                )),
+                Err(e) => Some(
+                    crate::diag::SourceFile::new(format!("templates/{}", job.template), "").error(
+                        "E-TEMPLATE-RENDER",
+                        Pos::START,
+                        format!(
+                            "渲染 {} 时模板出错：{}",
+                            job.url,
+                            theme::error_chain(&e).replace('\n', "；")
+                        ),
+                        "检查模板里用到的变量名（见主题 README 的上下文说明）",
+                    ),
+                ),
             }
         })
         .collect();
@@ -903,7 +960,11 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>, sink: &dyn 
         // index are not all held at once.
         let before: HashSet<String> = files.keys().cloned().collect();
         add(files);
-        let added: Vec<String> = files.keys().filter(|k| !before.contains(*k)).cloned().collect();
+        let added: Vec<String> = files
+            .keys()
+            .filter(|k| !before.contains(*k))
+            .cloned()
+            .collect();
         for path in added {
             match files.remove(&path) {
                 Some(Data::Bytes(bytes)) => sink.page(path, bytes),
@@ -914,11 +975,15 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>, sink: &dyn 
             }
         }
     };
-    generate(&mut files, &|f| exports::add_exports(site, &cards, &bodies, f));
+    generate(&mut files, &|f| {
+        exports::add_exports(site, &cards, &bodies, f)
+    });
     // The sitemap lists the pages among `files`, which went to the sink: empty stand-ins hold
     // their places while the feeds are made.
     for path in &page_paths {
-        files.entry(path.clone()).or_insert_with(|| Data::Bytes(Vec::new()));
+        files
+            .entry(path.clone())
+            .or_insert_with(|| Data::Bytes(Vec::new()));
     }
     generate(&mut files, &|f| feeds::add_feeds(site, &cards, &bodies, f));
     for path in &page_paths {
@@ -926,6 +991,8 @@ pub fn render_site(input: &RenderInput, diags: &mut Vec<Diagnostic>, sink: &dyn 
             files.remove(path);
         }
     }
-    generate(&mut files, &|f| search::add_search_index(site, &cards, &bodies, f));
+    generate(&mut files, &|f| {
+        search::add_search_index(site, &cards, &bodies, f)
+    });
     Some(files)
 }

@@ -856,7 +856,6 @@
   var loadedDay = '';
   function dailyReload(idleForSeconds) {
     var iso = todayISO();
-    if (!loadedDay) loadedDay = iso;
     if (iso === loadedDay || idleForSeconds < settings.idle || !window.fetch) return;
     loadedDay = iso;
     fetch(location.href, { cache: 'no-store' })
@@ -900,6 +899,7 @@
     run('print', initPrint);
     run('keypad', initKeypad);
     if (isKiosk) {
+      loadedDay = todayISO();
       run('kiosk-links', initKioskLinks);
       run('kiosk-bar', initKioskBar);
       run('idle', initIdleTimer);

@@ -11,6 +11,8 @@
  * bigrams (offsets 0, 2, 4, …, and L−2) occurs at s + offset. The index stores every bigram with
  * all its positions, so this is exact. A record matches when it contains every term. A single term
  * of letters/digits also matches the pinyin initials of titles (kiosk keypad: JZDT → 加装电梯).
+ * A query fetches only the chunks of its own bigrams, cheapest first, and stops early once the
+ * records left can be checked against the text the results page shows anyway (see `locate`).
  */
 (function (global, factory) {
   'use strict';
