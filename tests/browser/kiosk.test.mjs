@@ -194,7 +194,7 @@ test('idle: a warning with a countdown and a large 继续, then back to the star
 async function until(page, fn, what, ms = 10_000) {
   const end = Date.now() + ms;
   for (;;) {
-    try { console.error(Date.now()%100000, await page.evaluate(() => [new Date().toISOString(), document.querySelector('[data-gk-rotator-pos]').textContent, document.querySelector('.tile-notices [data-gk-active-count]').textContent, [...document.querySelectorAll('[data-gk-slide]')].length, performance.now()].join(' '))); if (await page.evaluate(fn)) return; } catch (e) { console.error(String(e)); }
+    try { if (await page.evaluate(fn)) return; } catch { /* navigating */ }
     if (Date.now() > end) assert.fail(`timed out waiting until ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
