@@ -117,11 +117,13 @@ def main():
     p.add_argument("--records", default="1000,10000,50000", help="comma-separated site sizes")
     p.add_argument("--runs", type=int, default=5, help="runs of each tool per size")
     p.add_argument("--work", help="where sites and outputs go (default: a temporary directory)")
+    p.add_argument("--no-build", action="store_true", help="use target/release as it is")
     args = p.parse_args()
     for tool in ("hugo", "/usr/bin/time"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is missing: apt-get install hugo time")
-    run(["cargo", "build", "--release", "--quiet", "--bin", "gongkai", "--example", "synth"], cwd=ROOT)
+    if not args.no_build:
+        run(["cargo", "build", "--release", "--quiet", "--bin", "gongkai", "--example", "synth"], cwd=ROOT)
     work = args.work or tempfile.mkdtemp(prefix="gongkai-bench-")
     os.makedirs(work, exist_ok=True)
     # A copy, so that a rebuild of target/ during the runs cannot change what is measured.

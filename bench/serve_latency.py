@@ -59,7 +59,9 @@ def measure(gongkai, site, edits, timeout):
             original = f.read()
         times = []
         for i in range(edits):
-            marker = f"第{i}次修改后的说明，标记{time.time_ns()}。"
+            # Letters, not a long number: a 16-digit run could pass the bank-card check.
+            tag = "".join(chr(ord("a") + int(d)) for d in str(time.time_ns()))
+            marker = f"第{i}次修改后的说明，标记{tag}。"
             time.sleep(0.3)  # lets the previous rebuild settle, as between two saves by a person
             start = time.perf_counter()
             with open(record, "w", encoding="utf-8") as f:
@@ -83,8 +85,10 @@ def main():
     p.add_argument("--edits", type=int, default=20)
     p.add_argument("--timeout", type=float, default=120.0, help="seconds one edit may take")
     p.add_argument("--work")
+    p.add_argument("--no-build", action="store_true", help="use target/release as it is")
     args = p.parse_args()
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "gongkai", "--example", "synth"], cwd=ROOT, check=True)
+    if not args.no_build:
+        subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "gongkai", "--example", "synth"], cwd=ROOT, check=True)
     work = args.work or tempfile.mkdtemp(prefix="gongkai-serve-")
     os.makedirs(work, exist_ok=True)
     gongkai = os.path.join(work, "gongkai")
