@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NOW = "2026-11-21"
@@ -101,6 +102,9 @@ def timed(cmd, out):
     """(wall seconds, peak RSS in KiB) of one run into an empty `out`."""
     if os.path.exists(out):
         shutil.rmtree(out)
+    # The file system's deferred work for the removal (journal, discard) must not land in the run.
+    os.sync()
+    time.sleep(1)
     result = subprocess.run(
         ["/usr/bin/time", "-f", "%e %M"] + cmd,
         check=True,

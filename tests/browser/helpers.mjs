@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import jsQR from 'jsqr';
 
 export const here = path.dirname(fileURLToPath(import.meta.url));
 export const repo = path.resolve(here, '../..');
@@ -30,12 +31,26 @@ export function copyDir(from, to) {
   }
 }
 
+function newestSource() {
+  let newest = 0;
+  const walk = (p) => {
+    const st = fs.statSync(p);
+    if (st.isDirectory()) for (const e of fs.readdirSync(p)) walk(path.join(p, e));
+    else newest = Math.max(newest, st.mtimeMs);
+  };
+  for (const p of ['src', 'Cargo.toml', 'Cargo.lock']) if (fs.existsSync(path.join(repo, p))) walk(path.join(repo, p));
+  return newest;
+}
+
 let built = false;
-/** Builds the binary once per test process (a no-op when it is up to date). */
+/** Runs `cargo build` when the binary is missing or older than the Rust sources. (The theme
+ *  under test is copied into each site, so the binary's built-in copy does not matter.) */
 export function ensureBinary() {
   if (built || process.env.GONGKAI_BIN) return;
-  const b = spawnSync('cargo', ['build', '--quiet'], { cwd: repo, stdio: 'inherit' });
-  assert.equal(b.status, 0, 'cargo build failed');
+  if (!fs.existsSync(bin) || fs.statSync(bin).mtimeMs < newestSource()) {
+    const b = spawnSync('cargo', ['build'], { cwd: repo, stdio: 'inherit' });
+    assert.equal(b.status, 0, 'cargo build failed');
+  }
   built = true;
 }
 
@@ -202,3 +217,30 @@ export const VISIBLE_FN = `(el) => {
   if (r.bottom <= 0 || r.right <= 0 || r.left >= doc.scrollWidth || r.top >= doc.scrollHeight) return false;
   return true;
 }`;
+
+/** Rasterises an <svg> in the page and decodes it with jsQR. */
+export async function decodeSvg(page, selector) {
+  const img = await page.evaluate(async (sel) => {
+    const svg = document.querySelector(sel);
+    const n = svg.viewBox.baseVal.width;
+    const scale = 4;
+    const src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(svg));
+    const im = new Image();
+    await new Promise((ok, bad) => { im.onload = ok; im.onerror = bad; im.src = src; });
+    const c = document.createElement('canvas');
+    c.width = c.height = n * scale;
+    const g = c.getContext('2d');
+    g.imageSmoothingEnabled = false;
+    g.drawImage(im, 0, 0, c.width, c.height);
+    // One byte a pixel (its red channel), as base64: small enough to pass back quickly.
+    const px = g.getImageData(0, 0, c.width, c.width).data;
+    let bin = '';
+    for (let i = 0; i < px.length; i += 4) bin += String.fromCharCode(px[i]);
+    return { w: c.width, grey: btoa(bin) };
+  }, selector);
+  const grey = Buffer.from(img.grey, 'base64');
+  const rgba = new Uint8ClampedArray(grey.length * 4);
+  for (let i = 0; i < grey.length; i++) { rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = grey[i]; rgba[4 * i + 3] = 255; }
+  const r = jsQR(rgba, img.w, img.w);
+  return r && r.data;
+}

@@ -6,8 +6,7 @@
 //   cd tests/browser && npm ci && node --test kiosk.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import jsQR from 'jsqr';
-import { startSite, openContext, at, BUILD_DAY, PAGE_KINDS, VISIBLE_FN } from './helpers.mjs';
+import { startSite, openContext, decodeSvg, PAGE_KINDS, VISIBLE_FN } from './helpers.mjs';
 
 const EXTERNAL = 'https://www.12371.cn/2026/11/dangyuan-jiaoyu/?from=xingfuli&lang=zh-CN';
 const OWN_ABSOLUTE = 'https://xingfuli.example.cn/problems/';
@@ -297,33 +296,6 @@ test('a start screen left on for days: new 公示 join, ended ones leave, it rel
   assert.deepEqual(log.errors.filter((e) => !/ERR_FAILED|Failed to load resource/.test(e)), []);
   await context.close();
 });
-
-/** Rasterises an <svg> in the page and decodes it with jsQR. */
-async function decodeSvg(page, selector) {
-  const img = await page.evaluate(async (sel) => {
-    const svg = document.querySelector(sel);
-    const n = svg.viewBox.baseVal.width;
-    const scale = 4;
-    const src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(svg));
-    const im = new Image();
-    await new Promise((ok, bad) => { im.onload = ok; im.onerror = bad; im.src = src; });
-    const c = document.createElement('canvas');
-    c.width = c.height = n * scale;
-    const g = c.getContext('2d');
-    g.imageSmoothingEnabled = false;
-    g.drawImage(im, 0, 0, c.width, c.height);
-    // One byte a pixel (its red channel), as base64: small enough to pass back quickly.
-    const px = g.getImageData(0, 0, c.width, c.width).data;
-    let bin = '';
-    for (let i = 0; i < px.length; i += 4) bin += String.fromCharCode(px[i]);
-    return { w: c.width, grey: btoa(bin) };
-  }, selector);
-  const grey = Buffer.from(img.grey, 'base64');
-  const rgba = new Uint8ClampedArray(grey.length * 4);
-  for (let i = 0; i < grey.length; i++) { rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = grey[i]; rgba[4 * i + 3] = 255; }
-  const r = jsQR(rgba, img.w, img.w);
-  return r && r.data;
-}
 
 test('a link that leaves the site is never followed: its URL and a QR code that decodes to it show instead', async () => {
   const { context, page, log } = await openContext(site.browser, { viewport: PORTRAIT, hasTouch: true });
