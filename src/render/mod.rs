@@ -975,30 +975,24 @@ pub fn render_site(
             }
         }
     };
-    // On a pool thread, whose allocator arena holds what rendering freed: the generators reuse
-    // that memory instead of growing the process.
-    rayon::scope(|s| {
-        s.spawn(|_| {
-            generate(&mut files, &|f| {
-                exports::add_exports(site, &cards, &bodies, f)
-            });
-            // The sitemap lists the pages among `files`, which went to the sink: empty stand-ins hold
-            // their places while the feeds are made.
-            for path in &page_paths {
-                files
-                    .entry(path.clone())
-                    .or_insert_with(|| Data::Bytes(Vec::new()));
-            }
-            generate(&mut files, &|f| feeds::add_feeds(site, &cards, &bodies, f));
-            for path in &page_paths {
-                if matches!(files.get(path), Some(Data::Bytes(b)) if b.is_empty()) {
-                    files.remove(path);
-                }
-            }
-            generate(&mut files, &|f| {
-                search::add_search_index(site, &cards, &bodies, f)
-            });
-        })
+    generate(&mut files, &|f| {
+        exports::add_exports(site, &cards, &bodies, f)
+    });
+    // The sitemap lists the pages among `files`, which went to the sink: empty stand-ins hold
+    // their places while the feeds are made.
+    for path in &page_paths {
+        files
+            .entry(path.clone())
+            .or_insert_with(|| Data::Bytes(Vec::new()));
+    }
+    generate(&mut files, &|f| feeds::add_feeds(site, &cards, &bodies, f));
+    for path in &page_paths {
+        if matches!(files.get(path), Some(Data::Bytes(b)) if b.is_empty()) {
+            files.remove(path);
+        }
+    }
+    generate(&mut files, &|f| {
+        search::add_search_index(site, &cards, &bodies, f)
     });
     Some(files)
 }
