@@ -123,6 +123,15 @@ pub fn run(cli: Cli) -> ExitCode {
             drafts,
             base_url,
         } => {
+            // A malformed --base-url is a command-line mistake (exit 2), not a site error.
+            if let Some(u) = &base_url
+                && crate::config::split_base_url(u).is_none()
+            {
+                eprintln!(
+                    "error: --base-url 的值「{u}」不是完整的网址；写成 https://example.cn/ 这样以 http:// 或 https:// 开头的网址"
+                );
+                return ExitCode::from(2);
+            }
             let started = Instant::now();
             let output = output.unwrap_or_else(|| cli.root.join("output"));
             let opts = Options {

@@ -282,7 +282,10 @@ mod tests {
         let d = f.error("E-FIELD-UNKNOWN", Pos::new(1, 1), "m", "h");
         let line = d.source_line.unwrap_or_default();
         assert!(!line.contains("13812345678"), "{line}");
-        assert_eq!(line.chars().count(), "titel: 张三 13812345678".chars().count());
+        assert_eq!(
+            line.chars().count(),
+            "titel: 张三 13812345678".chars().count()
+        );
     }
 
     #[test]

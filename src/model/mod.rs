@@ -543,7 +543,12 @@ fn read_approval(f: &Fields, ctx: &Context, diags: &mut Vec<Diagnostic>) -> Opti
 fn privacy_allow_as_written(f: &Fields) -> Vec<PiiKind> {
     f.get("privacy_allow")
         .and_then(Node::as_seq)
-        .map(|items| items.iter().filter_map(|i| i.scalar().and_then(PiiKind::parse)).collect())
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|i| i.scalar().and_then(PiiKind::parse))
+                .collect()
+        })
         .unwrap_or_default()
 }
 

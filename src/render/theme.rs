@@ -242,7 +242,10 @@ mod tests {
 
     #[test]
     fn escaping_keeps_urls_readable_and_quotes_safe() {
-        assert_eq!(escape_html("/a/b?x=1&y=<\"'>"), "/a/b?x=1&amp;y=&lt;&quot;&#39;&gt;");
+        assert_eq!(
+            escape_html("/a/b?x=1&y=<\"'>"),
+            "/a/b?x=1&amp;y=&lt;&quot;&#39;&gt;"
+        );
     }
 
     #[test]
