@@ -166,6 +166,8 @@ test('idle: a warning with a countdown and a large 继续, then back to the star
   assert.ok(box.width >= 60 && box.height >= 60, `继续 is ${box.width}×${box.height}`);
   assert.ok(await button.evaluate((b) => b === document.activeElement), '继续 has the focus');
   assert.equal(await page.getAttribute('.gk-dialog', 'role'), 'alertdialog');
+  const sizes = await kioskSizes(page);
+  assert.deepEqual([sizes.small, sizes.tiny], [[], []], 'the warning keeps to the kiosk sizes');
 
   // 继续 keeps the visitor where they are, and the timer starts again.
   await button.tap();
@@ -292,6 +294,7 @@ test('a start screen left on for days: new 公示 join, ended ones leave, it rel
   await until(page, () => !document.querySelector('[data-gk-rotator-empty]').hidden, 'the panel says nothing is 公示中');
   const s = await onScreen(page);
   assert.deepEqual([s.titles, s.count], [[], '0']);
+  assert.ok(await page.locator('[data-gk-slide]').count() <= 4, 'slides are added once, not once a day');
   assert.deepEqual(await page.evaluate(() => window.__popups), []);
   assert.deepEqual(log.errors.filter((e) => !/ERR_FAILED|Failed to load resource/.test(e)), []);
   await context.close();

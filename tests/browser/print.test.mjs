@@ -112,7 +112,7 @@ test('in print media: navigation, search and switches hidden; community, title, 
   for (const prefs of [[], ['high-contrast']]) {
     const { context, page } = await openContext(site.browser, { prefs, time: at('2026-11-25', '09:00:00') });
     await page.emulateMedia({ media: 'print' });
-    for (const r of records) {
+    for (const r of prefs.length ? records.filter((x, i) => i % 4 === 0) : records) {
       await page.goto(site.origin + r);
       const v = await printView(page);
       const where = `${r}${prefs.length ? ' (高对比)' : ''}`;

@@ -804,7 +804,7 @@
     });
     refreshStatuses();
   }
-  function el(tag, cls, text) {
+  function make(tag, cls, text) {
     var e = doc.createElement(tag);
     if (cls) e.className = cls;
     if (text) e.textContent = text;
@@ -812,20 +812,20 @@
   }
   function slideFor(n, path) {
     var id = 'slide-x-' + path.replace(/[^a-z0-9]+/gi, '-');
-    var art = el('article', 'slide');
+    var art = make('article', 'slide');
     art.setAttribute('data-gk-slide', '');
     art.setAttribute('aria-labelledby', id + '-h');
     art.hidden = true;
-    var labels = el('p', 'card-labels');
-    if (n.kind_label) labels.appendChild(el('span', 'chip', n.kind_label));
-    if (n.category) labels.appendChild(el('span', 'chip chip-plain', n.category));
+    var labels = make('p', 'card-labels');
+    if (n.kind_label) labels.appendChild(make('span', 'chip', n.kind_label));
+    if (n.category) labels.appendChild(make('span', 'chip chip-plain', n.category));
     art.appendChild(labels);
-    var h = el('h3', 'slide-title', n.title);
+    var h = make('h3', 'slide-title', n.title);
     h.id = id + '-h';
     art.appendChild(h);
-    var status = el('p', 'slide-status');
-    var badge = el('span', 'badge', '公示中');
-    var days = el('span', 'days');
+    var status = make('p', 'slide-status');
+    var badge = make('span', 'badge', '公示中');
+    var days = make('span', 'days');
     [badge, days].forEach(function (x) {
       x.setAttribute('data-start', n.publicity.start);
       x.setAttribute('data-end', n.publicity.end);
@@ -837,14 +837,14 @@
     status.appendChild(doc.createTextNode(' '));
     status.appendChild(days);
     art.appendChild(status);
-    var period = el('p', 'slide-period');
-    period.appendChild(el('span', 'muted', '公示期：'));
+    var period = make('p', 'slide-period');
+    period.appendChild(make('span', 'muted', '公示期：'));
     period.appendChild(doc.createTextNode(zhDate(n.publicity.start) + ' 至 ' + zhDate(n.publicity.end)));
     art.appendChild(period);
-    var more = el('p');
-    var a = el('a', 'button button-primary button-big', '查看详情');
+    var more = make('p');
+    var a = make('a', 'button button-primary button-big', '查看详情');
     a.href = path + '?kiosk=1';
-    a.appendChild(el('span', 'visually-hidden', '：' + n.title));
+    a.appendChild(make('span', 'visually-hidden', '：' + n.title));
     more.appendChild(a);
     art.appendChild(more);
     return art;
