@@ -60,16 +60,18 @@ async function kioskSizes(page) {
   }, VISIBLE_FN);
 }
 
-test('kiosk pages: every visible text at least 20 px, every control at least 60×60, portrait and landscape', async () => {
+test('kiosk pages: every visible text at least 20 px, every control at least 60×60, portrait and landscape, also with 大字', async () => {
   const pages = { ...PAGE_KINDS, links: '/links/' };
-  for (const viewport of [PORTRAIT, LANDSCAPE]) {
-    const { context, page, log } = await openContext(site.browser, { viewport, hasTouch: true });
+  const some = ['kiosk', 'home', 'notice (active)', 'problem (closed)', 'meeting', 'service', 'search', 'links'];
+  for (const [viewport, prefs] of [[PORTRAIT, []], [LANDSCAPE, []], [PORTRAIT, ['large-text', 'high-contrast']]]) {
+    const { context, page, log } = await openContext(site.browser, { viewport, hasTouch: true, prefs });
     for (const [kind, p] of Object.entries(pages)) {
+      if (prefs.length && !some.includes(kind)) continue;
       await page.goto(kind === 'kiosk' ? site.origin + p : kioskUrl(p));
       if (p.startsWith('/search/')) await page.waitForSelector('#search-results .search-hit');
       assert.ok(await page.evaluate(() => document.documentElement.classList.contains('kiosk')), `${kind} is in kiosk mode`);
       const r = await kioskSizes(page);
-      const where = `${kind} at ${viewport.width}×${viewport.height}`;
+      const where = `${kind} at ${viewport.width}×${viewport.height}${prefs.length ? ' with ' + prefs : ''}`;
       assert.ok(r.controls > 5, where);
       assert.deepEqual(r.small, [], `${where}: text under 20 px`);
       assert.deepEqual(r.tiny, [], `${where}: targets under 60×60`);
