@@ -650,7 +650,7 @@ fn is_external(url: &str) -> bool {
 
 /// `%E4%BC%9A.md` → `会.md`, so files with Chinese names resolve whether or not the author
 /// percent-encoded them. Anything that does not decode to UTF-8 is passed on as written.
-fn percent_decode(s: &str) -> Cow<'_, str> {
+pub fn percent_decode(s: &str) -> Cow<'_, str> {
     if !s.contains('%') {
         return Cow::Borrowed(s);
     }
@@ -734,7 +734,8 @@ fn build_sanitizer() -> ammonia::Builder<'static> {
     b
 }
 
-fn escape_html(out: &mut String, s: &str) {
+/// Escapes what can break out of text or a quoted attribute, and nothing else.
+pub fn escape_html(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),

@@ -368,26 +368,6 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(h) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(h);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// What a request path under the site's root path names among the output files.
 enum Found {
     File(String),
@@ -408,7 +388,7 @@ fn find(good: &Good, path: &str) -> Found {
             Found::Missing
         };
     };
-    let decoded = percent_decode(rel);
+    let decoded = crate::markdown::percent_decode(rel).into_owned();
     let trimmed = decoded.trim_start_matches('/');
     if trimmed.is_empty() || trimmed.ends_with('/') {
         let index = format!("{trimmed}index.html");

@@ -51,26 +51,6 @@ pub fn encode_path(path: &str) -> String {
     out
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(h) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(h);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
-
 /// Where content assets are published: inside a bundle, beside its page; elsewhere, at their path.
 struct AssetUrls<'a> {
     site: &'a Site,
@@ -134,7 +114,8 @@ fn render_markdown(input: &RenderInput, assets: &AssetUrls, file: &ContentFile) 
     };
     let copies = RefCell::new(Vec::new());
     let resolve = |target: &str, kind: LinkKind| -> LinkTarget {
-        let target = percent_decode(target);
+        // The Markdown stage has already percent-decoded the target.
+        let target = target.to_string();
         let joined = if file.dir.is_empty() {
             target.clone()
         } else {

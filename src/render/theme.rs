@@ -179,19 +179,10 @@ pub fn compile(theme: &Theme, diags: &mut Vec<Diagnostic>) -> Option<Tera> {
     Some(tera)
 }
 
-/// Escapes what can break out of text or a quoted attribute, and nothing else.
+/// Tera's escape function: the same escaping as the Markdown stage uses.
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    crate::markdown::escape_html(&mut out, input);
     out
 }
 
