@@ -74,6 +74,7 @@ export function buildSite({ prefix = 'gongkai-browser-', files = {}, now = BUILD
   }
   const out = path.join(tmp, 'out');
   const r = spawnSync(bin, ['build', '--root', site, '--now', now, '--output', out], { encoding: 'utf8' });
+  if (r.status !== 0) fs.rmSync(tmp, { recursive: true, force: true });
   assert.equal(r.status, 0, `build failed:\n${r.stdout}\n${r.stderr}`);
   return { tmp, site, out };
 }

@@ -146,8 +146,8 @@ test('idle: a warning with a countdown and a large 继续, then back to the star
   assert.equal(idle, 120, 'kiosk.idle_seconds of the example site');
   await page.tap('.tile-problems');
   await page.waitForURL(/\/problems\/\?kiosk=1$/);
-  await page.tap('[data-gk-toggle="large-text"]');
   await freeze(page);
+  await page.tap('[data-gk-toggle="large-text"]');   // the last activity, at a known moment
   const entries = await page.evaluate(() => history.length);
   const overlay = page.locator('.gk-overlay');
 
@@ -205,8 +205,11 @@ async function until(page, fn, what, ms = 10_000) {
 
 /** Stops the page's clock from running on by itself: from now on only runFor/fastForward move it. */
 async function freeze(page) {
-  const now = await page.evaluate(() => Date.now());
-  await page.clock.pauseAt(new Date(now + 100));
+  // pauseAt must lie ahead of the page's clock, which runs on meanwhile: retry if it overtook us.
+  for (let margin = 500; ; margin *= 2) {
+    const now = await page.evaluate(() => Date.now());
+    try { await page.clock.pauseAt(new Date(now + margin)); return; } catch (e) { if (margin > 30_000) throw e; }
+  }
 }
 
 /** The slide on screen: its title and the position line. */
