@@ -1,5 +1,7 @@
 //! `gongkai new` and `gongkai init`, run as the real binary on temporary sites.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -170,46 +172,6 @@ fn has_key(lines: &[&str], key: &str) -> bool {
 /// `key:` set, not commented out, at the top level.
 fn is_set(lines: &[&str], key: &str) -> bool {
     lines.iter().any(|l| l.starts_with(&format!("{key}:")))
-}
-
-/// Decodes the character references an HTML escaper writes (`&quot;`, `&#39;`, `&#x27;` …).
-fn unescape_html(s: &str) -> String {
-    let mut out = String::new();
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let decoded = after.find(';').and_then(|end| {
-            let name = &after[..end];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                _ => match name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
-                    Some(hex) => u32::from_str_radix(hex, 16).ok().and_then(char::from_u32),
-                    None => name
-                        .strip_prefix('#')
-                        .and_then(|d| d.parse().ok())
-                        .and_then(char::from_u32),
-                },
-            };
-            c.map(|c| (c, end))
-        });
-        match decoded {
-            Some((c, end)) => {
-                out.push(c);
-                rest = &after[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 fn is_han(c: char) -> bool {
@@ -533,7 +495,7 @@ fn titles_with_quotes_colons_and_backslashes_survive() {
         .split("<h1>")
         .skip(1)
         .filter_map(|rest| rest.split("</h1>").next())
-        .map(unescape_html)
+        .map(common::decode_entities)
         .collect();
     assert!(
         headings.iter().any(|h| h == title),
