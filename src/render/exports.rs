@@ -1,7 +1,7 @@
 //! Open data under `/data/`: the same facts the pages show, for tools (output.md's exports table).
 //! Redacted records are left out entirely (content.md §2: nothing in exports).
 
-use super::{Data, Files, Rendered};
+use super::{Data, Files};
 use crate::derive::{Entry, Site, round4};
 use crate::model::Body;
 use serde_json::{Value, json};
@@ -122,7 +122,7 @@ pub fn services(site: &Site, cards: &[Value]) -> Value {
     json!(items)
 }
 
-pub fn add_exports(site: &Site, cards: &[Value], _bodies: &[Rendered], files: &mut Files) {
+pub fn add_exports(site: &Site, cards: &[Value], files: &mut Files) {
     files.insert("data/notices.json".into(), json_file(&notices(site, cards)));
     files.insert(
         "data/meetings.json".into(),

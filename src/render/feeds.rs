@@ -15,7 +15,7 @@ use jiff::civil::Date;
 use jiff::tz::{Offset, TimeZone};
 use jiff::{Timestamp, ToSpan};
 use serde_json::{Value, json};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// output.md: `/feed.xml` carries the 50 newest records.
 const FEED_LIMIT: usize = 50;
@@ -38,7 +38,8 @@ pub const SCHEMAS: &[(&str, &str)] = &[
     ),
 ];
 
-pub fn add_feeds(site: &Site, _cards: &[Value], bodies: &[Rendered], files: &mut Files) {
+/// `pages`: the output paths of the rendered HTML pages, which are not among `files`.
+pub fn add_feeds(site: &Site, bodies: &[Rendered], pages: &[String], files: &mut Files) {
     let times: Vec<Times> = site.entries.iter().map(|e| times_of(site, e)).collect();
     let ctx = Ctx {
         site,
@@ -46,7 +47,7 @@ pub fn add_feeds(site: &Site, _cards: &[Value], bodies: &[Rendered], files: &mut
         times: &times,
     };
     // The sitemap lists the pages rendered so far, so it is made before anything else is added.
-    let sitemap = sitemap(&ctx, files);
+    let sitemap = sitemap(&ctx, pages, files);
     files.insert("sitemap.xml".into(), bytes(sitemap));
     // A site's own static/robots.txt (e.g. to keep crawlers out of an intranet copy) wins.
     files
@@ -353,7 +354,7 @@ fn atom(ctx: &Ctx, section: Option<Section>) -> String {
 
 /// Every page rendered into `files` (`…/index.html`); a record page's `lastmod` is its last
 /// change, every other page shows figures of the build's today and so carries today.
-fn sitemap(ctx: &Ctx, files: &Files) -> String {
+fn sitemap(ctx: &Ctx, pages: &[String], files: &Files) -> String {
     let site = ctx.site;
     let c = &site.config;
     let record_days: HashMap<String, Date> = site
@@ -369,8 +370,11 @@ fn sitemap(ctx: &Ctx, files: &Files) -> String {
             Some((format!("{rel}index.html"), t.lastmod?))
         })
         .collect();
-    let mut urls: Vec<(String, Date)> = files
-        .keys()
+    let mut urls: Vec<(String, Date)> = pages
+        .iter()
+        .chain(files.keys())
+        .collect::<BTreeSet<&String>>()
+        .into_iter()
         .filter(|k| *k == "index.html" || k.ends_with("/index.html"))
         .map(|k| {
             let dir = &k[..k.len() - "index.html".len()];

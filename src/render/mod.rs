@@ -956,22 +956,11 @@ pub fn render_site(
             }
         }
     };
+    generate(&mut files, &|f| exports::add_exports(site, &cards, f));
+    // The rendered pages already went to the sink, so the sitemap is told their paths.
     generate(&mut files, &|f| {
-        exports::add_exports(site, &cards, &bodies, f)
+        feeds::add_feeds(site, &bodies, &page_paths, f)
     });
-    // The sitemap lists the pages among `files`, which went to the sink: empty stand-ins hold
-    // their places while the feeds are made.
-    for path in &page_paths {
-        files
-            .entry(path.clone())
-            .or_insert_with(|| Data::Bytes(Vec::new()));
-    }
-    generate(&mut files, &|f| feeds::add_feeds(site, &cards, &bodies, f));
-    for path in &page_paths {
-        if matches!(files.get(path), Some(Data::Bytes(b)) if b.is_empty()) {
-            files.remove(path);
-        }
-    }
     generate(&mut files, &|f| {
         search::add_search_index(site, &cards, &bodies, f)
     });
