@@ -8,9 +8,12 @@ use crate::diag::{Diagnostic, Diagnostics, Pos, SourceFile};
 use crate::emit;
 use crate::load;
 use crate::model;
-use crate::render::{self, Data, Files, PageSink, RenderInput, theme};
+use crate::render::{self, Files, PageSink, Prepared, theme};
+use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::Arc;
+use tera::Tera;
 
 pub struct Options {
     pub root: PathBuf,
@@ -33,11 +36,16 @@ pub enum Outcome {
     BadNow(String),
 }
 
-fn read_site_config(root: &Path, base_url: Option<&str>) -> Result<SiteConfig, Vec<Diagnostic>> {
+/// The configuration, and the text it was read from.
+fn read_site_config(
+    root: &Path,
+    base_url: Option<&str>,
+) -> Result<(SiteConfig, String), Vec<Diagnostic>> {
     let path = root.join("site.yaml");
     match std::fs::read(&path) {
         Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => config::load_site(&SourceFile::new("site.yaml", text), base_url),
+            Ok(text) => config::load_site(&SourceFile::new("site.yaml", text.as_str()), base_url)
+                .map(|c| (c, text)),
             Err(_) => Err(vec![SourceFile::new("site.yaml", "").error(
                 "E-ENCODING",
                 Pos::START,
@@ -105,41 +113,36 @@ pub fn run_with(opts: &Options, progress: &dyn Fn(Stage)) -> Outcome {
     }
 }
 
-/// A build kept in memory, pages included, for `serve`: the outcome and, when it succeeded,
-/// every output file.
-pub fn run_in_memory(opts: &Options) -> (Outcome, Option<Files>) {
-    let pages = Collect::default();
-    match pipeline(opts, &|_| {}, &pages) {
-        Ok(mut built) => {
-            let pages = pages.0.into_inner().unwrap_or_default();
-            // Pages first, so that a static file of the same name wins, as it does on disk.
-            let mut files: Files = pages
-                .into_iter()
-                .map(|(path, html)| (path, Data::Bytes(html)))
-                .collect();
-            files.append(&mut built.files);
-            let count = files.len();
-            (built.done(count), Some(files))
-        }
-        Err(outcome) => (outcome, None),
+/// What `serve` keeps from one build to the next, so that an edit re-reads, re-parses and
+/// re-renders only what it touched.
+#[derive(Default)]
+pub struct Cache {
+    files: load::FileCache,
+    parsed: model::ParseCache,
+    bodies: render::BodyCache,
+    /// The compiled theme, with the template texts it was compiled from.
+    theme: Option<CompiledTheme>,
+}
+
+type CompiledTheme = (BTreeMap<String, (String, String)>, Arc<Tera>);
+
+/// A build short of rendering its pages, for `serve`, which renders a page when it is asked
+/// for: the prepared site and its warnings, or the outcome that stopped it.
+pub fn prepare_in_memory(
+    opts: &Options,
+    cache: &mut Cache,
+) -> Result<(Prepared, Vec<Diagnostic>), Outcome> {
+    let front = front(opts, &|_| {}, Some(cache))?;
+    if front.diags.has_errors() {
+        return Err(Outcome::Failed(front.diags.into_sorted()));
     }
+    Ok((front.prepared, front.diags.into_sorted()))
 }
 
 struct Discard;
 
 impl PageSink for Discard {
     fn page(&self, _: String, _: Vec<u8>) {}
-}
-
-#[derive(Default)]
-struct Collect(Mutex<Vec<(String, Vec<u8>)>>);
-
-impl PageSink for Collect {
-    fn page(&self, path: String, html: Vec<u8>) {
-        if let Ok(mut pages) = self.0.lock() {
-            pages.push((path, html));
-        }
-    }
 }
 
 /// What a build that found no error produced besides the pages it handed to its sink.
@@ -175,8 +178,41 @@ fn pipeline(
     progress: &dyn Fn(Stage),
     sink: &dyn PageSink,
 ) -> Result<Built, Outcome> {
+    let Front {
+        prepared,
+        mut diags,
+    } = front(opts, progress, None)?;
+    // With errors already found, pages are rendered only for their diagnostics.
+    if diags.has_errors() {
+        diags.extend(prepared.render_all(&Discard));
+        return Err(Outcome::Failed(diags.into_sorted()));
+    }
+    diags.extend(prepared.write_all(sink));
+    if diags.has_errors() {
+        return Err(Outcome::Failed(diags.into_sorted()));
+    }
+    Ok(Built {
+        records: prepared.site.entries.len(),
+        files: prepared.files,
+        diags: diags.into_sorted(),
+    })
+}
+
+/// A site read, checked and ready to render, with everything found on the way.
+struct Front {
+    prepared: Prepared,
+    diags: Diagnostics,
+}
+
+/// config → load → model → derive → Markdown bodies. Stops early (`Err`) only when nothing can
+/// be rendered: an unreadable site.yaml, a bad `--now`, a theme that does not compile.
+fn front(
+    opts: &Options,
+    progress: &dyn Fn(Stage),
+    mut cache: Option<&mut Cache>,
+) -> Result<Front, Outcome> {
     let mut diags = Diagnostics::new();
-    let config = match read_site_config(&opts.root, opts.base_url.as_deref()) {
+    let (config, config_text) = match read_site_config(&opts.root, opts.base_url.as_deref()) {
         Ok(c) => c,
         Err(ds) => return Err(Outcome::Failed(sorted(diags, ds))),
     };
@@ -188,15 +224,15 @@ fn pipeline(
         None => Today::from_clock(&config.tz),
     };
     let mut calendar = Calendar::builtin();
-    let holidays = opts.root.join("holidays.yaml");
-    if let Ok(text) = std::fs::read_to_string(&holidays) {
+    let holidays_text = std::fs::read_to_string(opts.root.join("holidays.yaml")).ok();
+    if let Some(text) = &holidays_text {
         diags.extend(config::load_holidays(
-            &SourceFile::new("holidays.yaml", text),
+            &SourceFile::new("holidays.yaml", text.as_str()),
             &mut calendar,
         ));
     }
     progress(Stage::Load);
-    let loaded = load::load(&opts.root);
+    let loaded = load::load_with(&opts.root, cache.as_deref_mut().map(|c| &mut c.files));
     progress(Stage::Parse {
         files: loaded.files.len(),
     });
@@ -206,10 +242,25 @@ fn pipeline(
         calendar: &calendar,
         loaded: &loaded,
     };
-    let model = model::build_model(&ctx, &mut ds);
+    // Parsing reads the configuration, the calendar and which files exist besides the file itself.
+    let parse_world = fingerprint(|h| {
+        (&config_text, &holidays_text, &opts.base_url).hash(h);
+        for f in &loaded.files {
+            f.rel.hash(h);
+        }
+        (&loaded.content_assets, &loaded.static_files).hash(h);
+    });
+    let parse_cache = cache.as_deref_mut().map(|c| (parse_world, &mut c.parsed));
+    let model = model::build_model_with(&ctx, parse_cache, &mut ds);
     let site = derive::derive(model, config, today, opts.drafts, &mut ds);
     let theme = theme::load_theme(&opts.root, &site.config.theme, &mut ds);
-    let tera = theme::compile(&theme, &mut ds);
+    let tera = match cache.as_deref_mut() {
+        Some(Cache {
+            theme: Some((templates, tera)),
+            ..
+        }) if *templates == theme.templates => Some(tera.clone()),
+        _ => theme::compile(&theme, &mut ds).map(Arc::new),
+    };
     diags.extend(ds);
     // Rendering goes on past record errors so broken links are reported in the same run.
     let Some(tera) = tera else {
@@ -218,26 +269,38 @@ fn pipeline(
     progress(Stage::Render {
         records: site.entries.len(),
     });
+    // A body's links resolve against every record's path, URL and visibility.
+    let link_world = fingerprint(|h| {
+        (parse_world, site.today.day, opts.drafts).hash(h);
+        for e in &site.entries {
+            (&e.rec.file.rel, &e.url, e.redacted).hash(h);
+        }
+        let mut unpublished: Vec<&String> = site.unpublished.iter().collect();
+        unpublished.sort();
+        unpublished.hash(h);
+    });
     let mut ds = Vec::new();
-    let input = RenderInput {
-        site: &site,
-        loaded: &loaded,
-        root: &opts.root,
-        tera: &tera,
-        theme_statics: &theme.statics,
-    };
-    // With errors already found, pages are rendered only for their diagnostics.
-    let sink = if diags.has_errors() { &Discard } else { sink };
-    let files = render::render_site(&input, &mut ds, sink);
+    let body_cache = cache.as_deref_mut().map(|c| (link_world, &mut c.bodies));
+    let prepared = render::prepare(
+        site,
+        &loaded,
+        &opts.root,
+        tera.clone(),
+        &theme.statics,
+        body_cache,
+        &mut ds,
+    );
     diags.extend(ds);
-    match files {
-        Some(files) if !diags.has_errors() => Ok(Built {
-            files,
-            records: site.entries.len(),
-            diags: diags.into_sorted(),
-        }),
-        _ => Err(Outcome::Failed(diags.into_sorted())),
+    if let Some(c) = cache {
+        c.theme = Some((theme.templates, tera));
     }
+    Ok(Front { prepared, diags })
+}
+
+fn fingerprint(feed: impl FnOnce(&mut DefaultHasher)) -> u64 {
+    let mut h = DefaultHasher::new();
+    feed(&mut h);
+    h.finish()
 }
 
 fn sorted(mut diags: Diagnostics, more: Vec<Diagnostic>) -> Vec<Diagnostic> {

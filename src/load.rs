@@ -2,8 +2,10 @@
 //! other file noted as an asset. Nothing is interpreted here beyond what the layout itself says.
 
 use crate::diag::{Diagnostic, Pos, SourceFile, to_u32};
-use std::collections::BTreeSet;
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 use walkdir::WalkDir;
 
 /// The four record folders; everything else is a plain page.
@@ -86,17 +88,88 @@ pub struct Loaded {
 /// Markdown files larger than this are refused rather than slowing everything down.
 const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// The Markdown files an earlier load read, with the size and modification time each had, so
+/// that `serve` re-reads only the files that changed. Their texts are shared, not copied, so later
+/// stages can tell an unchanged file by pointer.
+#[derive(Default)]
+pub struct FileCache(HashMap<String, (Stamp, ContentFile)>);
+
+type Stamp = (u64, Option<SystemTime>);
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.len(), m.modified().ok()))
+}
+
 pub fn load(root: &Path) -> Loaded {
+    load_with(root, None)
+}
+
+/// `load`, reusing what `cache` holds of files that have not changed since, and updating it.
+pub fn load_with(root: &Path, cache: Option<&mut FileCache>) -> Loaded {
     let mut loaded = Loaded::default();
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let content_dir = root.join("content");
+    let mut markdown = Vec::new();
     for (rel, path) in walk(&content_dir, root, &canonical_root, &mut loaded.diags) {
         if rel.ends_with(".md") {
-            if let Some(file) = read_markdown(&rel, &path, &mut loaded.diags) {
-                loaded.files.push(file);
-            }
+            markdown.push((rel, path));
         } else {
             loaded.content_assets.insert(rel);
+        }
+    }
+    struct Read {
+        stamp: Option<Stamp>,
+        file: Option<ContentFile>,
+        diags: Vec<Diagnostic>,
+        fresh: bool,
+    }
+    let cached = cache.as_deref();
+    let read: Vec<Read> = markdown
+        .par_iter()
+        .map(|(rel, path)| {
+            let stamp = cached.and_then(|_| stamp(path));
+            if let (Some(stamp), Some(FileCache(files))) = (stamp, cached)
+                && let Some((old, file)) = files.get(rel)
+                && *old == stamp
+            {
+                let file = Some(file.clone());
+                let (stamp, diags, fresh) = (Some(stamp), Vec::new(), false);
+                return Read {
+                    stamp,
+                    file,
+                    diags,
+                    fresh,
+                };
+            }
+            let mut diags = Vec::new();
+            let file = read_markdown(rel, path, &mut diags);
+            Read {
+                stamp,
+                file,
+                diags,
+                fresh: true,
+            }
+        })
+        .collect();
+    let mut fresh = Vec::new();
+    for read in read {
+        loaded.diags.extend(read.diags);
+        if let Some(file) = read.file {
+            if read.fresh
+                && let Some(stamp) = read.stamp
+            {
+                fresh.push((stamp, file.clone()));
+            }
+            loaded.files.push(file);
+        }
+    }
+    if let Some(FileCache(files)) = cache {
+        let present: std::collections::HashSet<&str> =
+            loaded.files.iter().map(|f| f.rel.as_str()).collect();
+        files.retain(|rel, _| present.contains(rel.as_str()));
+        for (stamp, file) in fresh {
+            files.insert(file.rel.clone(), (stamp, file));
         }
     }
     let static_dir = root.join("static");

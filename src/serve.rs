@@ -7,16 +7,18 @@
 //! `/__gongkai/status` (JSON: generation, ok, diagnostics, their text) and `/__gongkai/live.js`
 //! (the script injected into served HTML pages; `build` output never carries it).
 
-use crate::build::{self, Options, Outcome};
+use crate::build::{self, Cache, Options, Outcome};
 use crate::diag::{Diagnostic, Severity, render_json, render_text};
-use crate::render::{Data, Files};
+use crate::render::{Data, Files, Prepared};
 use notify::{EventKind, RecursiveMode, Watcher};
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 /// What the site watches (cli.md): two files at the root and four folders.
@@ -31,10 +33,70 @@ const KEEPALIVE: Duration = Duration::from_secs(15);
 
 const LIVE_JS: &str = include_str!("serve_live.js");
 
-/// The last good build: every output file, and the URL path the site lives under.
+/// The last good build, ready to render any of its pages, and what has been made of it so far:
+/// a page is rendered when it is first asked for, so an edit is served without waiting for the
+/// rest of the site.
 struct Good {
-    files: Files,
+    /// The URL path the site lives under.
     root: String,
+    site: Option<Prepared>,
+    /// Pages rendered so far, by output path.
+    pages: Mutex<HashMap<String, Arc<Vec<u8>>>>,
+    /// Feeds, exports and the search index, made on the first request that needs them.
+    generated: OnceLock<Files>,
+}
+
+impl Good {
+    fn new(root: String, site: Option<Prepared>) -> Good {
+        Good {
+            root,
+            site,
+            pages: Mutex::new(HashMap::new()),
+            generated: OnceLock::new(),
+        }
+    }
+
+    fn generated(&self) -> Option<&Files> {
+        let site = self.site.as_ref()?;
+        Some(self.generated.get_or_init(|| site.generate()))
+    }
+
+    /// Whether the build has an output file of this name. Static files and pages are known
+    /// without making anything; only a name that is neither makes the generated files.
+    fn has(&self, name: &str) -> bool {
+        let Some(site) = &self.site else {
+            return false;
+        };
+        site.files.contains_key(name)
+            || site.job(name).is_some()
+            || self.generated().is_some_and(|g| g.contains_key(name))
+    }
+
+    /// The contents of an output file, rendering a page if it is one. A static file of a
+    /// page's name wins, as it does on disk.
+    fn contents(&self, name: &str) -> Option<Result<Arc<Vec<u8>>, Box<Diagnostic>>> {
+        let site = self.site.as_ref()?;
+        if let Some(data) = site.files.get(name) {
+            return Some(Ok(Arc::new(bytes_of(data))));
+        }
+        if let Some(job) = site.job(name) {
+            if let Some(page) = lock(&self.pages).get(name) {
+                return Some(Ok(page.clone()));
+            }
+            return Some(site.render(job).map(|html| {
+                let page = Arc::new(html);
+                lock(&self.pages).insert(name.to_string(), page.clone());
+                page
+            }));
+        }
+        let data = self.generated()?.get(name)?;
+        Some(Ok(Arc::new(bytes_of(data))))
+    }
+}
+
+/// A lock that a panicking request thread cannot take down with it.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The last rebuild's diagnostics when it failed.
@@ -53,14 +115,14 @@ struct State {
 struct Shared {
     state: Mutex<State>,
     changed: Condvar,
+    /// Counts the changes seen on disk, bumped as soon as one arrives: a background check of
+    /// the previous build stops when it moves.
+    changes: AtomicU64,
 }
 
 impl Shared {
     fn lock(&self) -> MutexGuard<'_, State> {
-        // A panicking request thread must not take the server down with it.
-        self.state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock(&self.state)
     }
 }
 
@@ -73,35 +135,25 @@ pub fn run(root: &Path, bind: &str, port: u16, now: Option<String>, drafts: bool
         base_url: None,
     };
     let started = Instant::now();
-    let (good, failure) = match build::run_in_memory(&opts) {
-        (Outcome::BadNow(s), _) => {
+    let mut cache = Cache::default();
+    let (good, failure) = match build::prepare_in_memory(&opts, &mut cache) {
+        Err(Outcome::BadNow(s)) => {
             eprintln!(
                 "error: --now 的值「{s}」不是日期；写成 2026-11-21 或 2026-11-21T09:00:00+08:00"
             );
             return ExitCode::from(2);
         }
-        (
-            Outcome::Done {
-                diags,
-                records,
-                files,
-            },
-            Some(out),
-        ) => {
+        Ok((site, diags)) => {
             print_diags(&diags);
             println!(
-                "built {records} records into {files} files in {:.2} s",
+                "built {} records ({} pages) in {:.2} s",
+                site.site.entries.len(),
+                site.page_count(),
                 started.elapsed().as_secs_f64()
             );
-            (
-                Good {
-                    files: out,
-                    root: site_root(root),
-                },
-                None,
-            )
+            (Good::new(site.site.config.root.clone(), Some(site)), None)
         }
-        (outcome, _) => {
+        Err(outcome) => {
             let diags = match outcome {
                 Outcome::Failed(d) => d,
                 _ => Vec::new(),
@@ -109,10 +161,7 @@ pub fn run(root: &Path, bind: &str, port: u16, now: Option<String>, drafts: bool
             print_diags(&diags);
             eprintln!("网站有错误，改正后会自动重新生成。");
             (
-                Good {
-                    files: Files::new(),
-                    root: site_root(root),
-                },
+                Good::new(site_root(root), None),
                 Some(Arc::new(failure_of(&diags))),
             )
         }
@@ -132,7 +181,9 @@ pub fn run(root: &Path, bind: &str, port: u16, now: Option<String>, drafts: bool
             failure,
         }),
         changed: Condvar::new(),
+        changes: AtomicU64::new(0),
     });
+    verify_in_background(&shared, 1);
     let (tx, events) = std::sync::mpsc::channel();
     let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         if let Ok(event) = res {
@@ -166,7 +217,7 @@ pub fn run(root: &Path, bind: &str, port: u16, now: Option<String>, drafts: bool
         shared.lock().good.root
     );
     let _ = std::io::stdout().flush();
-    rebuild_loop(root, &opts, &events, &mut watcher, &shared);
+    rebuild_loop(root, &opts, &mut cache, &events, &mut watcher, &shared);
     ExitCode::SUCCESS
 }
 
@@ -256,9 +307,10 @@ fn relevant(event: &notify::Event, root: &Path) -> bool {
 fn rebuild_loop(
     root: &Path,
     opts: &Options,
+    cache: &mut Cache,
     events: &Receiver<notify::Event>,
     watcher: &mut notify::RecommendedWatcher,
-    shared: &Shared,
+    shared: &Arc<Shared>,
 ) {
     let root_abs = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let is_relevant = |e: &notify::Event| relevant(e, root) || relevant(e, &root_abs);
@@ -266,6 +318,7 @@ fn rebuild_loop(
         if !is_relevant(&first) {
             continue;
         }
+        shared.changes.fetch_add(1, Ordering::Relaxed);
         let mut new_dirs = new_site_dirs(&first, root, &root_abs);
         let burst = Instant::now();
         loop {
@@ -282,7 +335,7 @@ fn rebuild_loop(
         for dir in new_dirs {
             let _ = watcher.watch(&dir, RecursiveMode::Recursive);
         }
-        rebuild(root, opts, shared);
+        rebuild(opts, cache, shared);
     }
 }
 
@@ -307,30 +360,26 @@ fn new_site_dirs(event: &notify::Event, root: &Path, root_abs: &Path) -> Vec<Pat
         .collect()
 }
 
-fn rebuild(root: &Path, opts: &Options, shared: &Shared) {
+fn rebuild(opts: &Options, cache: &mut Cache, shared: &Arc<Shared>) {
     let started = Instant::now();
-    let (outcome, files) = build::run_in_memory(opts);
+    let outcome = build::prepare_in_memory(opts, cache);
     let ms = started.elapsed().as_millis();
     let mut state = shared.lock();
     state.generation += 1;
-    match (outcome, files) {
-        (
-            Outcome::Done {
-                diags,
-                records,
-                files: count,
-            },
-            Some(files),
-        ) => {
+    let generation = state.generation;
+    let good = match outcome {
+        Ok((site, diags)) => {
             print_diags(&diags);
-            println!("rebuilt {records} records into {count} files in {ms} ms");
-            state.good = Arc::new(Good {
-                files,
-                root: site_root(root),
-            });
+            println!(
+                "rebuilt {} records ({} pages) in {ms} ms",
+                site.site.entries.len(),
+                site.page_count()
+            );
+            state.good = Arc::new(Good::new(site.site.config.root.clone(), Some(site)));
             state.failure = None;
+            true
         }
-        (outcome, _) => {
+        Err(outcome) => {
             let diags = match outcome {
                 Outcome::Failed(d) => d,
                 _ => Vec::new(),
@@ -342,11 +391,59 @@ fn rebuild(root: &Path, opts: &Options, shared: &Shared) {
                 .count();
             eprintln!("发现 {errors} 个错误（{ms} ms）；浏览器里继续显示上一次成功生成的网站。");
             state.failure = Some(Arc::new(failure_of(&diags)));
+            false
         }
-    }
+    };
     let _ = std::io::stdout().flush();
     drop(state);
     shared.changed.notify_all();
+    if good {
+        verify_in_background(shared, generation);
+    }
+}
+
+/// Renders every page of the build of `generation` on one background thread, so that a
+/// template that fails on some page is reported (terminal and overlay) though nobody opened
+/// that page; then makes the feeds and search index. Stops as soon as the site changes again.
+fn verify_in_background(shared: &Arc<Shared>, generation: u64) {
+    let shared = shared.clone();
+    let change = shared.changes.load(Ordering::Relaxed);
+    std::thread::spawn(move || {
+        let good = shared.lock().good.clone();
+        let Some(site) = &good.site else {
+            return;
+        };
+        let stale = || shared.changes.load(Ordering::Relaxed) != change;
+        let mut failures = Vec::new();
+        for job in site.jobs() {
+            if stale() {
+                return;
+            }
+            if let Err(d) = site.render(job) {
+                failures.push(*d);
+            }
+        }
+        if stale() {
+            return;
+        }
+        if failures.is_empty() {
+            good.generated();
+            return;
+        }
+        print_diags(&failures);
+        let mut state = shared.lock();
+        if state.generation != generation {
+            return;
+        }
+        eprintln!(
+            "有 {} 个页面的模板出错；浏览器里继续显示能生成的页面。",
+            failures.len()
+        );
+        state.generation += 1;
+        state.failure = Some(Arc::new(failure_of(&failures)));
+        drop(state);
+        shared.changed.notify_all();
+    });
 }
 
 fn content_type(path: &str) -> &'static str {
@@ -377,13 +474,14 @@ enum Found {
     Missing,
 }
 
-fn find(good: &Good, path: &str) -> Found {
+/// `has` tells whether the build has an output file of a name (`notices/a/index.html`).
+fn find(root: &str, path: &str, has: &dyn Fn(&str) -> bool) -> Found {
     let Some(rel) = path
-        .strip_prefix(good.root.as_str())
-        .or_else(|| path.strip_prefix(good.root.trim_end_matches('/')))
+        .strip_prefix(root)
+        .or_else(|| path.strip_prefix(root.trim_end_matches('/')))
     else {
         return if path == "/" {
-            Found::Redirect(good.root.clone())
+            Found::Redirect(root.to_string())
         } else {
             Found::Missing
         };
@@ -392,7 +490,7 @@ fn find(good: &Good, path: &str) -> Found {
     let trimmed = decoded.trim_start_matches('/');
     if trimmed.is_empty() || trimmed.ends_with('/') {
         let index = format!("{trimmed}index.html");
-        return if good.files.contains_key(&index) {
+        return if has(&index) {
             Found::File(index)
         } else {
             Found::Missing
@@ -401,9 +499,9 @@ fn find(good: &Good, path: &str) -> Found {
     let Some(norm) = crate::model::normalize(trimmed) else {
         return Found::Missing;
     };
-    if good.files.contains_key(&norm) {
+    if has(&norm) {
         Found::File(norm)
-    } else if good.files.contains_key(&format!("{norm}/index.html")) {
+    } else if has(&format!("{norm}/index.html")) {
         Found::Redirect(format!("{path}/"))
     } else {
         Found::Missing
@@ -519,20 +617,28 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
                 let s = shared.lock();
                 (s.good.clone(), s.generation)
             };
-            let (status, name, body) = match find(&good, path) {
+            let found = find(&good.root, path, &|name| good.has(name));
+            let (status, name, body) = match found {
                 Found::Redirect(to) => {
                     let location = format!("Location: {to}\r\n");
                     respond(&mut stream, "302 Found", "text/plain; charset=utf-8", &location, b"", head_only);
                     return;
                 }
-                Found::File(name) => {
-                    let body = good.files.get(&name).map(bytes_of).unwrap_or_default();
-                    ("200 OK", name, body)
-                }
-                Found::Missing => match good.files.get("404.html") {
-                    Some(d) => ("404 Not Found", "404.html".to_string(), bytes_of(d)),
+                Found::File(name) => match good.contents(&name) {
+                    Some(Ok(body)) => ("200 OK", name, body.to_vec()),
+                    Some(Err(d)) => {
+                        // Shown in the page; the background check puts it in the overlay too.
+                        let mut text = String::new();
+                        crate::markdown::escape_html(&mut text, &render_text(&d));
+                        let page = format!("<!doctype html><meta charset=\"utf-8\"><title>模板出错</title><body><pre>{text}</pre></body>");
+                        ("500 Internal Server Error", "error.html".to_string(), page.into_bytes())
+                    }
+                    None => ("404 Not Found", name, Vec::new()),
+                },
+                Found::Missing => match good.contents("404.html") {
+                    Some(Ok(body)) => ("404 Not Found", "404.html".to_string(), body.to_vec()),
                     // No good build yet: a bare page that still carries the overlay.
-                    None => ("404 Not Found", "404.html".to_string(), "<!doctype html><meta charset=\"utf-8\"><title>gongkai</title><body><p>网站还没有生成成功。</p></body>".as_bytes().to_vec()),
+                    _ => ("404 Not Found", "404.html".to_string(), "<!doctype html><meta charset=\"utf-8\"><title>gongkai</title><body><p>网站还没有生成成功。</p></body>".as_bytes().to_vec()),
                 },
             };
             let kind = content_type(&name);
@@ -591,36 +697,23 @@ fn events(mut stream: TcpStream, shared: &Shared, query: &str) {
 mod tests {
     use super::*;
 
-    fn good(root: &str) -> Good {
-        let mut files = Files::new();
-        for f in [
+    #[test]
+    fn finds_files_under_the_site_path() {
+        let files = [
             "index.html",
             "notices/a/index.html",
             "theme/site.css",
             "404.html",
-        ] {
-            files.insert(f.into(), Data::Bytes(b"x".to_vec()));
-        }
-        Good {
-            files,
-            root: root.into(),
-        }
-    }
-
-    #[test]
-    fn finds_files_under_the_site_path() {
-        let g = good("/sub/");
-        assert!(matches!(find(&g, "/sub/"), Found::File(f) if f == "index.html"));
-        assert!(
-            matches!(find(&g, "/sub/notices/a/"), Found::File(f) if f == "notices/a/index.html")
-        );
-        assert!(
-            matches!(find(&g, "/sub/notices/a"), Found::Redirect(to) if to == "/sub/notices/a/")
-        );
-        assert!(matches!(find(&g, "/sub/theme/site.css"), Found::File(_)));
-        assert!(matches!(find(&g, "/"), Found::Redirect(to) if to == "/sub/"));
-        assert!(matches!(find(&g, "/notices/a/"), Found::Missing));
-        assert!(matches!(find(&g, "/sub/../etc/passwd"), Found::Missing));
+        ];
+        let has = |name: &str| files.contains(&name);
+        let find = |path: &str| find("/sub/", path, &has);
+        assert!(matches!(find("/sub/"), Found::File(f) if f == "index.html"));
+        assert!(matches!(find("/sub/notices/a/"), Found::File(f) if f == "notices/a/index.html"));
+        assert!(matches!(find("/sub/notices/a"), Found::Redirect(to) if to == "/sub/notices/a/"));
+        assert!(matches!(find("/sub/theme/site.css"), Found::File(_)));
+        assert!(matches!(find("/"), Found::Redirect(to) if to == "/sub/"));
+        assert!(matches!(find("/notices/a/"), Found::Missing));
+        assert!(matches!(find("/sub/../etc/passwd"), Found::Missing));
     }
 
     #[test]

@@ -14,6 +14,8 @@ use crate::privacy::{self, PiiKind};
 use crate::yaml::{self, Fields, Node, Value};
 use jiff::civil::Date;
 use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 pub const COMMON_KEYS: &[&str] = &[
     "title",
@@ -108,22 +110,67 @@ pub struct Context<'a> {
     pub loaded: &'a Loaded,
 }
 
+/// Files parsed by an earlier build, with what parsing them gave, valid while `world` (the site's
+/// configuration, calendar and file list, which parsing also reads) stays the same.
+#[derive(Default)]
+pub struct ParseCache {
+    world: u64,
+    files: HashMap<String, (Arc<str>, ParseOutcome)>,
+}
+
+type ParseOutcome = (Option<Parsed>, Vec<Diagnostic>);
+
 pub fn build_model(ctx: &Context, diags: &mut Vec<Diagnostic>) -> Model {
-    let results: Vec<(Option<Parsed>, Vec<Diagnostic>)> = ctx
+    build_model_with(ctx, None, diags)
+}
+
+/// `build_model`, parsing again only the files whose text changed since `cache` was filled.
+/// `cache` is `(world fingerprint, cache)`.
+pub fn build_model_with(
+    ctx: &Context,
+    cache: Option<(u64, &mut ParseCache)>,
+    diags: &mut Vec<Diagnostic>,
+) -> Model {
+    let cache = cache.map(|(world, c)| {
+        if c.world != world {
+            c.files.clear();
+            c.world = world;
+        }
+        c
+    });
+    let known = cache.as_deref();
+    let results: Vec<(Option<Parsed>, Vec<Diagnostic>, bool)> = ctx
         .loaded
         .files
         .par_iter()
         .map(|file| {
+            if let Some((text, (parsed, ds))) = known.and_then(|c| c.files.get(&file.rel))
+                && (Arc::ptr_eq(text, &file.source.text) || **text == *file.source.text)
+            {
+                return (parsed.clone(), ds.clone(), false);
+            }
             let mut ds = Vec::new();
             let parsed = parse_file(file, ctx, &mut ds);
-            (parsed, ds)
+            (parsed, ds, true)
         })
         .collect();
+    if let Some(c) = cache {
+        let present: HashSet<&str> = ctx.loaded.files.iter().map(|f| f.rel.as_str()).collect();
+        c.files.retain(|rel, _| present.contains(rel.as_str()));
+        for (file, (parsed, ds, fresh)) in ctx.loaded.files.iter().zip(&results) {
+            if *fresh {
+                c.files.insert(
+                    file.rel.clone(),
+                    (file.source.text.clone(), (parsed.clone(), ds.clone())),
+                );
+            }
+        }
+    }
     let mut model = Model {
         records: Vec::new(),
         indexes: Vec::new(),
     };
-    for (parsed, ds) in results {
+    for (parsed, ds, _) in results {
         diags.extend(ds);
         match parsed {
             Some(Parsed::Record(r)) => model.records.push(*r),
@@ -134,7 +181,8 @@ pub fn build_model(ctx: &Context, diags: &mut Vec<Diagnostic>) -> Model {
     model
 }
 
-enum Parsed {
+#[derive(Clone)]
+pub enum Parsed {
     Record(Box<Record>),
     Index(Box<IndexPage>),
 }

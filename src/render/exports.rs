@@ -1,6 +1,7 @@
 //! Open data under `/data/`: the same facts the pages show, for tools (output.md's exports table).
 //! Redacted records are left out entirely (content.md §2: nothing in exports).
 
+use super::Cards;
 use super::{Data, Files};
 use crate::derive::{Entry, Site, round4};
 use crate::model::Body;
@@ -26,7 +27,7 @@ fn json_file(value: &Value) -> Data {
     Data::Bytes(bytes)
 }
 
-pub fn notices(site: &Site, cards: &[Value]) -> Value {
+pub fn notices(site: &Site, cards: &Cards) -> Value {
     let items: Vec<Value> = date_desc(site, |e| e.as_notice().is_some())
         .into_iter()
         .map(|i| {
@@ -45,7 +46,7 @@ pub fn notices(site: &Site, cards: &[Value]) -> Value {
     json!(items)
 }
 
-pub fn meetings(site: &Site, cards: &[Value]) -> Value {
+pub fn meetings(site: &Site, cards: &Cards) -> Value {
     let items: Vec<Value> = date_desc(site, |e| matches!(e.rec.body, Body::Meeting(_)))
         .into_iter()
         .map(|i| {
@@ -69,7 +70,7 @@ pub fn meetings(site: &Site, cards: &[Value]) -> Value {
     json!(items)
 }
 
-pub fn problems(site: &Site, cards: &[Value]) -> Value {
+pub fn problems(site: &Site, cards: &Cards) -> Value {
     let mut idx: Vec<usize> = (0..site.entries.len())
         .filter(|&i| !site.entries[i].redacted && site.entries[i].as_problem().is_some())
         .collect();
@@ -92,7 +93,7 @@ pub fn problems(site: &Site, cards: &[Value]) -> Value {
     json!(items)
 }
 
-pub fn services(site: &Site, cards: &[Value]) -> Value {
+pub fn services(site: &Site, cards: &Cards) -> Value {
     let items: Vec<Value> = date_desc(site, |e| matches!(e.rec.body, Body::Service(_)))
         .into_iter()
         .map(|i| {
@@ -122,7 +123,7 @@ pub fn services(site: &Site, cards: &[Value]) -> Value {
     json!(items)
 }
 
-pub fn add_exports(site: &Site, cards: &[Value], files: &mut Files) {
+pub fn add_exports(site: &Site, cards: &Cards, files: &mut Files) {
     files.insert("data/notices.json".into(), json_file(&notices(site, cards)));
     files.insert(
         "data/meetings.json".into(),

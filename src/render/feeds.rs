@@ -16,6 +16,7 @@ use jiff::tz::{Offset, TimeZone};
 use jiff::{Timestamp, ToSpan};
 use serde_json::{Value, json};
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 /// output.md: `/feed.xml` carries the 50 newest records.
 const FEED_LIMIT: usize = 50;
@@ -39,7 +40,7 @@ pub const SCHEMAS: &[(&str, &str)] = &[
 ];
 
 /// `pages`: the output paths of the rendered HTML pages, which are not among `files`.
-pub fn add_feeds(site: &Site, bodies: &[Rendered], pages: &[String], files: &mut Files) {
+pub fn add_feeds(site: &Site, bodies: &[Arc<Rendered>], pages: &[String], files: &mut Files) {
     let times: Vec<Times> = site.entries.iter().map(|e| times_of(site, e)).collect();
     let ctx = Ctx {
         site,
@@ -89,7 +90,7 @@ pub fn add_feeds(site: &Site, bodies: &[Rendered], pages: &[String], files: &mut
 
 struct Ctx<'a> {
     site: &'a Site,
-    bodies: &'a [Rendered],
+    bodies: &'a [Arc<Rendered>],
     /// Same index as `site.entries`.
     times: &'a [Times],
 }

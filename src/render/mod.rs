@@ -3,23 +3,26 @@
 
 pub mod exports;
 pub mod feeds;
+pub mod pages;
+pub mod qr;
 pub mod search;
 pub mod theme;
 pub mod views;
 
+pub use pages::{Parts, Prepared};
+
 use crate::derive::{Entry, Site};
 use crate::diag::{Diagnostic, Pos};
-use crate::enums::ServiceKind;
-use crate::load::{ContentFile, Loaded, Section};
+use crate::load::{ContentFile, Loaded};
 use crate::markdown::{self, LinkKind, LinkTarget, RenderOptions};
-use crate::model::{AssetPath, Body, normalize, resolve_asset};
+use crate::model::{AssetPath, normalize, resolve_asset};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-use tera::{Context, Tera};
+use std::sync::Arc;
+use tera::Tera;
 
 /// What goes into one output file.
 #[derive(Debug, Clone)]
@@ -36,6 +39,18 @@ pub struct Rendered {
     pub html: String,
     pub text: String,
     pub summary: String,
+    /// Rough height of the body on an A4 sheet in CSS px (`record.print_weight`).
+    pub print_weight: u32,
+}
+
+/// The body's share of a printed sheet's height: characters, table rows, paragraphs and list
+/// items, weighted as the default theme's print style sets them. Computed here once rather than
+/// by string filters in every template render.
+fn print_weight(html: &str, text: &str) -> u32 {
+    let count = |pat: &str| html.matches(pat).count() as f64 + 1.0;
+    let chars = text.chars().count() as f64;
+    let estimate = chars * 0.45 + count("<tr") * 27.0 + count("<p>") * 12.0 + count("<li") * 20.0;
+    estimate.round() as u32
 }
 
 /// Percent-encodes what a URL path may not carry as it is (Chinese file names, spaces).
@@ -91,12 +106,10 @@ impl AssetUrls<'_> {
     }
 }
 
-pub struct RenderInput<'a> {
-    pub site: &'a Site,
-    pub loaded: &'a Loaded,
-    pub root: &'a std::path::Path,
-    pub tera: &'a Tera,
-    pub theme_statics: &'a BTreeMap<String, Vec<u8>>,
+/// What the Markdown stage reads.
+struct RenderInput<'a> {
+    site: &'a Site,
+    loaded: &'a Loaded,
 }
 
 /// One Markdown file rendered with its links resolved: the body, the assets it needs copied, and a
@@ -175,54 +188,110 @@ fn render_markdown(input: &RenderInput, assets: &AssetUrls, file: &ContentFile) 
     }
 }
 
-/// Renders every record body; reports broken links; returns the bodies and the assets to copy.
+/// One record's body as rendered, with what rendering it found: kept by `serve` between builds.
+#[derive(Clone)]
+struct BodyOutcome {
+    body: Arc<Rendered>,
+    diags: Vec<Diagnostic>,
+    copies: Vec<(String, String)>,
+}
+
+/// Record bodies of an earlier build by content path, with the file text each came from; valid
+/// while `world` (every record's path, URL and visibility, and what `ParseCache` keys on) holds.
+#[derive(Default)]
+pub struct BodyCache {
+    world: u64,
+    bodies: HashMap<String, (Arc<str>, bool, BodyOutcome)>,
+}
+
+fn render_body(input: &RenderInput, assets: &AssetUrls, e: &Entry) -> BodyOutcome {
+    if e.redacted {
+        let empty = Rendered {
+            html: String::new(),
+            text: String::new(),
+            summary: String::new(),
+            print_weight: 0,
+        };
+        return BodyOutcome {
+            body: Arc::new(empty),
+            diags: Vec::new(),
+            copies: Vec::new(),
+        };
+    }
+    let file = &e.rec.file;
+    let mut body = render_markdown(input, assets, file);
+    for a in &e.rec.common.attachments {
+        if let Ok(path) = resolve_asset(file, &a.file, input.loaded) {
+            body.copies.extend(assets.url(&path).1);
+        }
+    }
+    let summary = match &e.rec.common.summary {
+        Some(s) => s.clone(),
+        None => markdown::summarize(&body.out.first_paragraph, 120),
+    };
+    let rendered = Rendered {
+        print_weight: print_weight(&body.out.html, &body.out.text),
+        html: body.out.html,
+        text: body.out.text,
+        summary,
+    };
+    BodyOutcome {
+        body: Arc::new(rendered),
+        diags: body.diags,
+        copies: body.copies,
+    }
+}
+
+/// Renders every record body (only the changed ones when `cache` holds the rest); reports broken
+/// links; returns the bodies and the assets to copy.
 fn render_bodies(
     input: &RenderInput,
     assets: &AssetUrls,
+    cache: Option<(u64, &mut BodyCache)>,
     diags: &mut Vec<Diagnostic>,
-) -> (Vec<Rendered>, BTreeMap<String, String>) {
-    let copies = Mutex::new(BTreeMap::new());
-    let results: Vec<(Rendered, Vec<Diagnostic>)> = input
+) -> (Vec<Arc<Rendered>>, BTreeMap<String, String>) {
+    let cache = cache.map(|(world, c)| {
+        if c.world != world {
+            c.bodies.clear();
+            c.world = world;
+        }
+        c
+    });
+    let known = cache.as_deref();
+    let results: Vec<(BodyOutcome, bool)> = input
         .site
         .entries
         .par_iter()
         .map(|e| {
-            if e.redacted {
-                let empty = Rendered {
-                    html: String::new(),
-                    text: String::new(),
-                    summary: String::new(),
-                };
-                return (empty, Vec::new());
+            let text = &e.rec.file.source.text;
+            if let Some((old, redacted, outcome)) =
+                known.and_then(|c| c.bodies.get(&e.rec.file.rel))
+                && *redacted == e.redacted
+                && (Arc::ptr_eq(old, text) || **old == **text)
+            {
+                return (outcome.clone(), false);
             }
-            let file = &e.rec.file;
-            let mut body = render_markdown(input, assets, file);
-            for a in &e.rec.common.attachments {
-                if let Ok(path) = resolve_asset(file, &a.file, input.loaded) {
-                    body.copies.extend(assets.url(&path).1);
-                }
-            }
-            if let Ok(mut all) = copies.lock() {
-                all.extend(body.copies);
-            }
-            let summary = match &e.rec.common.summary {
-                Some(s) => s.clone(),
-                None => markdown::summarize(&body.out.first_paragraph, 120),
-            };
-            let rendered = Rendered {
-                html: body.out.html,
-                text: body.out.text,
-                summary,
-            };
-            (rendered, body.diags)
+            (render_body(input, assets, e), true)
         })
         .collect();
-    let mut rendered = Vec::with_capacity(results.len());
-    for (r, ds) in results {
-        diags.extend(ds);
-        rendered.push(r);
+    if let Some(c) = cache {
+        c.bodies
+            .retain(|rel, _| input.site.by_path.contains_key(rel));
+        for (e, (outcome, fresh)) in input.site.entries.iter().zip(&results) {
+            if *fresh {
+                let key = (e.rec.file.source.text.clone(), e.redacted, outcome.clone());
+                c.bodies.insert(e.rec.file.rel.clone(), key);
+            }
+        }
     }
-    (rendered, copies.into_inner().unwrap_or_default())
+    let mut copies = BTreeMap::new();
+    let mut bodies = Vec::with_capacity(results.len());
+    for (outcome, _) in results {
+        diags.extend(outcome.diags);
+        copies.extend(outcome.copies);
+        bodies.push(outcome.body);
+    }
+    (bodies, copies)
 }
 
 /// The `_index.md` texts of the home page and the record sections: (title, HTML) by folder.
@@ -289,20 +358,6 @@ pub trait PageSink: Sync {
     fn page(&self, path: String, html: Vec<u8>);
 }
 
-/// A page's own variables, built only when the page is rendered: a build never holds the
-/// contexts of all pages at once.
-type Vars<'a> = Box<dyn Fn() -> Vec<(&'static str, Value)> + Send + Sync + 'a>;
-
-/// One page to render: where it goes, with which template, and its own context.
-struct Job<'a> {
-    out: String,
-    template: &'static str,
-    url: String,
-    title: String,
-    section: &'static str,
-    vars: Vars<'a>,
-}
-
 fn page_path(url: &str, root: &str) -> String {
     let rel = url
         .strip_prefix(root)
@@ -365,604 +420,93 @@ fn paginator(
 }
 
 fn qr_svg(text: &str) -> String {
-    match qrcode::QrCode::new(text.as_bytes()) {
-        Ok(code) => {
-            let svg = code
-                .render::<qrcode::render::svg::Color>()
-                .min_dimensions(160, 160)
-                .quiet_zone(true)
-                .build();
-            match svg.find("<svg") {
-                Some(i) => svg[i..].to_string(),
-                None => svg,
-            }
-        }
-        Err(_) => String::new(),
+    qr::svg(text)
+}
+
+/// The cards of a build, by entry index (made on first use).
+pub struct Cards<'a>(&'a Prepared);
+
+impl std::ops::Index<usize> for Cards<'_> {
+    type Output = Value;
+    fn index(&self, i: usize) -> &Value {
+        self.0.card_of(i)
     }
 }
 
-/// Renders every page into `sink`; returns the other files (assets, feeds, exports, search).
-pub fn render_site(
-    input: &RenderInput,
+/// Markdown bodies, section introductions and the files to copy: everything of a build that
+/// needs the loaded files; the pages themselves are rendered from the result.
+pub fn prepare(
+    site: Site,
+    loaded: &Loaded,
+    root: &std::path::Path,
+    tera: Arc<Tera>,
+    theme_statics: &BTreeMap<String, Vec<u8>>,
+    cache: Option<(u64, &mut BodyCache)>,
     diags: &mut Vec<Diagnostic>,
-    sink: &dyn PageSink,
-) -> Option<Files> {
-    let site = input.site;
-    let root = site.config.root.clone();
-    let bundle_dirs: HashMap<&str, usize> = site
-        .entries
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.rec.file.bundle && !e.redacted)
-        .map(|(i, e)| (e.rec.file.dir.as_str(), i))
-        .collect();
-    let markdown_files = input.loaded.files.iter().map(|f| f.rel.as_str()).collect();
-    let assets = AssetUrls {
-        site,
-        bundle_dirs,
-        markdown_files,
-    };
-    let (bodies, mut copies) = render_bodies(input, &assets, diags);
-    let intros = render_intros(input, &assets, &mut copies, diags);
-    let intro = |dir: &str| match intros.get(dir) {
-        Some((title, html)) => json!({"title": title, "html": html}),
-        None => Value::Null,
-    };
-    // A published bundle's folder is published with it, so its images and files work.
-    for asset in &input.loaded.content_assets {
-        if let Some(dir) = asset.rfind('/').map(|i| &asset[..i])
-            && assets.bundle_dirs.contains_key(dir)
-            && let (_, Some(c)) = assets.url(&AssetPath::Content(asset.clone()))
-        {
-            copies.insert(c.0, c.1);
-        }
-    }
-    let cards: Vec<Value> = site
-        .entries
-        .par_iter()
-        .zip(bodies.par_iter())
-        .map(|(e, b)| {
-            let c = views::card(site, e, &b.summary);
-            if e.redacted { views::redact(c) } else { c }
-        })
-        .collect();
-    let idx = |pred: &dyn Fn(&Entry) -> bool| -> Vec<usize> {
-        (0..site.entries.len())
-            .filter(|&i| pred(&site.entries[i]))
-            .collect()
-    };
-    let sorted = |mut v: Vec<usize>, cmp: &dyn Fn(&Entry, &Entry) -> std::cmp::Ordering| {
-        v.sort_by(|&a, &b| cmp(&site.entries[a], &site.entries[b]));
-        v
-    };
-    let cards_of = |v: &[usize]| -> Vec<Value> { v.iter().map(|&i| cards[i].clone()).collect() };
-
-    // Record pages. Rounds of a series and a folder's pages are looked up, not searched for.
-    let mut series_members: HashMap<&str, Vec<(u32, usize)>> = HashMap::new();
-    for (j, o) in site.entries.iter().enumerate() {
-        if let Some(on) = o.as_notice()
-            && let Some(series) = &on.series
-        {
-            series_members
-                .entry(series.as_str())
-                .or_default()
-                .push((on.round.unwrap_or(0), j));
-        }
-    }
-    for members in series_members.values_mut() {
-        members.sort();
-    }
-    fn parent_of(f: &ContentFile) -> &str {
-        let dir = f.dir.as_str();
-        if f.bundle {
-            dir.rsplit_once('/').map_or("", |(p, _)| p)
-        } else {
-            dir
-        }
-    }
-    let mut folder_pages: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (j, o) in site.entries.iter().enumerate() {
-        if o.section() == Section::Pages {
-            folder_pages
-                .entry(parent_of(&o.rec.file))
-                .or_default()
-                .push(j);
-        }
-    }
-    let record_value = |i: usize| -> Value {
-        let e = &site.entries[i];
-        let mut record = cards[i].clone();
-        let b = &bodies[i];
-        let c = &e.rec.common;
-        record["content"] = json!(b.html);
-        record["attachments"] =
-            if e.redacted {
-                json!([])
-            } else {
-                json!(c.attachments.iter().filter_map(|a| {
-                let path = resolve_asset(&e.rec.file, &a.file, input.loaded).ok()?;
-                Some(json!({"title": a.title, "url": assets.url(&path).0, "file": a.file}))
-            }).collect::<Vec<_>>())
-            };
-        record["approval"] = json!(c.approval.as_ref().map(|a| json!({
-            "reviewed_by": a.reviewed_by, "approved_by": a.approved_by, "approved_on": a.approved_on.to_string(),
-        })));
-        match &e.rec.body {
-            Body::Notice(n) => {
-                let rounds: Vec<Value> = match &n.series {
-                    Some(series) if !e.redacted => {
-                        series_members
-                            .get(series.as_str())
-                            .map(Vec::as_slice)
-                            .unwrap_or_default()
-                            .iter()
-                            .map(|&(round, j)| json!({
-                                "round": round, "title": cards[j]["title"], "url": cards[j]["url"],
-                                "status": cards[j]["status"], "status_label": cards[j]["status_label"], "current": i == j,
-                                "publicity": cards[j]["publicity"], "withdrawn": cards[j]["withdrawn"],
-                            }))
-                            .collect()
-                    }
-                    _ => Vec::new(),
-                };
-                record["series_rounds"] = json!(rounds);
-                record["qr_svg"] = json!(qr_svg(&site.config.absolute(&e.url)));
-            }
-            Body::Meeting(_) => {
-                let problems = site
-                    .meeting_problems
-                    .get(&i)
-                    .map(|v| cards_of(v))
-                    .unwrap_or_default();
-                record["problems"] = json!(if e.redacted { Vec::new() } else { problems });
-            }
-            Body::Problem(p) => {
-                record["meeting"] = site
-                    .problem_meeting
-                    .get(&i)
-                    .map_or(Value::Null, |&m| cards[m].clone());
-                let mut timeline = vec![
-                    json!({"date": e.rec.date().map(|d| d.to_string()), "label": "上墙", "text": format!("问题上墙，完成时限 {}", crate::dates::zh(p.deadline))}),
-                ];
-                timeline.extend(
-                    p.progress.iter().map(
-                        |x| json!({"date": x.date.to_string(), "label": "进展", "text": x.text}),
-                    ),
-                );
-                if let Some(echo) = &p.echo {
-                    timeline.push(json!({"date": echo.date.to_string(), "label": p.status.label(), "text": echo.result}));
-                }
-                record["timeline"] = json!(if e.redacted { Vec::new() } else { timeline });
-                record["qr_svg"] = json!(qr_svg(&site.config.absolute(&e.url)));
-            }
-            Body::Service(l) => {
-                let mut groups: Vec<(Option<String>, Vec<Value>)> = Vec::new();
-                for item in &l.items {
-                    let v = views::item(&site.config, item);
-                    match groups.iter_mut().find(|(c, _)| *c == item.category) {
-                        Some((_, items)) => items.push(v),
-                        None => groups.push((item.category.clone(), vec![v])),
-                    }
-                }
-                record["groups"] = if e.redacted {
-                    json!([])
-                } else {
-                    json!(groups.into_iter().map(|(c, items)| json!({"category": c.unwrap_or_else(|| "其他".into()), "items": items})).collect::<Vec<_>>())
-                };
-            }
-            Body::Page => {
-                // A folder's own page lists the pages inside the folder.
-                let folder = &e.rec.file.dir;
-                let children: Vec<Value> = if e.rec.file.bundle {
-                    let mut kids = folder_pages
-                        .get(folder.as_str())
-                        .cloned()
-                        .unwrap_or_default();
-                    kids.retain(|&k| k != i);
-                    kids.sort_by(|&a, &b| {
-                        site.entries[a]
-                            .rec
-                            .common
-                            .title
-                            .cmp(&site.entries[b].rec.common.title)
-                    });
-                    cards_of(&kids)
-                } else {
-                    Vec::new()
-                };
-                record["children"] = json!(children);
-            }
-        }
-        record
-    };
-    // Declared after everything its closures borrow, so it is dropped first.
-    let mut jobs = Vec::new();
-    for (i, e) in site.entries.iter().enumerate() {
-        let (template, section) = match &e.rec.body {
-            Body::Notice(_) => ("notice.html", "notices"),
-            Body::Meeting(_) => ("meeting.html", "meetings"),
-            Body::Problem(_) => ("problem.html", "problems"),
-            Body::Service(_) => ("service.html", "services"),
-            Body::Page => ("page.html", ""),
+) -> Prepared {
+    let parts = {
+        let input = RenderInput {
+            site: &site,
+            loaded,
         };
-        let record_value = &record_value;
-        jobs.push(Job {
-            out: page_path(&e.url, &root),
-            template,
-            url: e.url.clone(),
-            title: e.rec.common.title.clone(),
-            section,
-            vars: Box::new(move || vec![("record", record_value(i))]),
-        });
-    }
-
-    // Lists.
-    let list = |items: Vec<usize>,
-                base: &str,
-                template: &'static str,
-                title: &str,
-                section: &'static str,
-                extra: Vec<(&'static str, Value)>| {
-        let base_url = format!("{root}{base}");
-        let per_page = site.config.paginate;
-        let mut jobs = Vec::new();
-        // The pages share one copy of the list.
-        let items: Arc<[usize]> = items.into();
-        let extra = Arc::new(extra);
-        for (url, number, range) in paginate(items.len(), &base_url, per_page) {
-            let (items, extra, base_url) = (items.clone(), extra.clone(), base_url.clone());
-            jobs.push(Job {
-                out: page_path(&url, &root),
-                template,
-                url,
-                title: title.to_string(),
-                section,
-                vars: Box::new(move || {
-                    let page = paginator(
-                        cards_of(&items[range.clone()]),
-                        number,
-                        items.len(),
-                        &base_url,
-                        per_page,
-                    );
-                    let mut vars = vec![("paginator", page)];
-                    vars.extend(extra.iter().cloned());
-                    vars
-                }),
-            });
-        }
-        jobs
-    };
-    let notices = sorted(idx(&|e| e.section() == Section::Notices), &|a, b| {
-        b.is_active_notice()
-            .cmp(&a.is_active_notice())
-            .then_with(|| date_desc(a, b))
-    });
-    jobs.extend(list(
-        notices.clone(),
-        "notices/",
-        "notices.html",
-        "公示公告",
-        "notices",
-        vec![("intro", intro("notices"))],
-    ));
-    let meetings = sorted(idx(&|e| e.section() == Section::Meetings), &date_desc);
-    jobs.extend(list(
-        meetings.clone(),
-        "meetings/",
-        "meetings.html",
-        "会议记录",
-        "meetings",
-        vec![("intro", intro("meetings"))],
-    ));
-    let wall = sorted(
-        idx(&|e| e.as_problem().is_some_and(|p| !p.status.is_closed())),
-        &|a, b| {
-            let (pa, pb) = (a.as_problem(), b.as_problem());
-            b.problem
-                .overdue
-                .cmp(&a.problem.overdue)
-                .then_with(|| pa.map(|p| p.deadline).cmp(&pb.map(|p| p.deadline)))
-                .then_with(|| a.slug.cmp(&b.slug))
-        },
-    );
-    jobs.extend(list(
-        wall.clone(),
-        "problems/",
-        "problems.html",
-        "问题墙",
-        "problems",
-        vec![("intro", intro("problems"))],
-    ));
-    let echo = sorted(
-        idx(&|e| e.as_problem().is_some_and(|p| p.status.is_closed())),
-        &|a, b| {
-            let d = |e: &Entry| e.as_problem().and_then(|p| p.echo.as_ref()).map(|x| x.date);
-            d(b).cmp(&d(a)).then_with(|| a.slug.cmp(&b.slug))
-        },
-    );
-    jobs.extend(list(
-        echo.clone(),
-        "echo/",
-        "echo.html",
-        "回音壁",
-        "echo",
-        vec![],
-    ));
-
-    // Services grouped by kind.
-    let services = sorted(idx(&|e| e.section() == Section::Services), &date_desc);
-    let groups: Vec<Value> = ServiceKind::ALL
-        .iter()
-        .filter_map(|k| {
-            let lists: Vec<Value> = services
-                .iter()
-                .filter(|&&i| matches!(&site.entries[i].rec.body, Body::Service(l) if l.kind == *k))
-                .map(|&i| cards[i].clone())
-                .collect();
-            (!lists.is_empty())
-                .then(|| json!({"kind": k.code(), "kind_label": k.label(), "lists": lists}))
-        })
-        .collect();
-    jobs.push(Job {
-        out: "services/index.html".into(),
-        template: "services.html",
-        url: format!("{root}services/"),
-        title: "服务清单".into(),
-        section: "services",
-        vars: Box::new(move || vec![("groups", json!(groups)), ("intro", intro("services"))]),
-    });
-
-    // Tags.
-    let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
-    for (i, e) in site.entries.iter().enumerate() {
-        for t in &e.rec.common.tags {
-            let slug = crate::slug::slugify(t);
-            let entry = tags.entry(slug).or_insert_with(|| (t.clone(), Vec::new()));
-            // Members arrive in index order, so a tag repeated on one record is the last member.
-            if entry.1.last() != Some(&i) {
-                entry.1.push(i);
-            }
-        }
-    }
-    let mut tag_values: Vec<Value> = tags
-        .iter()
-        .map(|(slug, (name, v))| json!({"name": name, "slug": slug, "url": views::tag_url(&site.config, slug), "count": v.len()}))
-        .collect();
-    tag_values.sort_by(|a, b| {
-        b["count"]
-            .as_u64()
-            .cmp(&a["count"].as_u64())
-            .then_with(|| a["slug"].as_str().cmp(&b["slug"].as_str()))
-    });
-    jobs.push(Job {
-        out: "tags/index.html".into(),
-        template: "tags.html",
-        url: format!("{root}tags/"),
-        title: "标签".into(),
-        section: "",
-        vars: Box::new(move || vec![("tags", json!(tag_values))]),
-    });
-    for (slug, (name, members)) in &tags {
-        let tag = json!({"name": name, "slug": slug, "url": views::tag_url(&site.config, slug), "count": members.len()});
-        let members = sorted(members.clone(), &date_desc);
-        jobs.extend(list(
-            members,
-            &format!("tags/{slug}/"),
-            "tag.html",
-            &format!("标签：{name}"),
-            "",
-            vec![("tag", tag)],
-        ));
-    }
-
-    // Organisation units.
-    for (id, unit) in &site.config.org_index {
-        let unit_ref = |id: &str| json!({"id": id, "name": site.config.org_name(id), "url": format!("{root}org/{id}/")});
-        let mut children: Vec<Value> = unit.children.iter().map(|c| unit_ref(c)).collect();
-        children.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
-        let mut groups: Vec<(Section, Vec<usize>)> = Vec::new();
-        for section in [
-            Section::Notices,
-            Section::Meetings,
-            Section::Problems,
-            Section::Services,
-            Section::Pages,
-        ] {
-            let members = sorted(
-                idx(&|e| {
-                    e.section() == section
-                        && (e.rec.common.org.as_deref() == Some(id.as_str())
-                            || matches!(&e.rec.body, Body::Service(l) if l.items.iter().any(|it| it.org.as_deref() == Some(id.as_str()))))
-                }),
-                &date_desc,
-            );
-            if !members.is_empty() {
-                groups.push((section, members));
-            }
-        }
-        let value = json!({"id": id, "name": unit.name, "url": format!("{root}org/{id}/"),
-            "parent": unit.parent.as_deref().map(unit_ref), "children": children});
-        jobs.push(Job {
-            out: format!("org/{id}/index.html"),
-            template: "org.html",
-            url: format!("{root}org/{id}/"),
-            title: unit.name.clone(),
-            section: "",
-            vars: Box::new(move || {
-                let groups: Vec<Value> = groups
-                    .iter()
-                    .map(|(section, members)| {
-                        let (ty, label) = views::type_of(*section);
-                        json!({"type": ty, "type_label": label, "items": cards_of(members)})
-                    })
-                    .collect();
-                vec![("unit", value.clone()), ("records", json!(groups))]
-            }),
-        });
-    }
-
-    // Home, kiosk, search, 404.
-    let active: Vec<usize> = sorted(idx(&|e| e.is_active_notice()), &|a, b| {
-        let end = |e: &Entry| {
-            e.as_notice()
-                .and_then(|n| n.publicity.as_ref())
-                .map(|p| p.end)
-        };
-        end(a).cmp(&end(b)).then_with(|| a.slug.cmp(&b.slug))
-    });
-    let recent_notices: Vec<usize> = notices
-        .iter()
-        .copied()
-        .filter(|&i| !site.entries[i].is_active_notice())
-        .take(5)
-        .collect();
-    let overdue: Vec<usize> = wall
-        .iter()
-        .copied()
-        .filter(|&i| site.entries[i].problem.overdue)
-        .collect();
-    let home_active = active.clone();
-    let home = move || {
-        json!({
-            "intro_html": intro("")["html"].as_str().unwrap_or_default(),
-            "intro_title": intro("")["title"],
-            "active_notices": cards_of(&home_active),
-            "recent_notices": cards_of(&recent_notices),
-            "stats": site.stats,
-            "overdue_problems": cards_of(&overdue),
-            "recent_meetings": cards_of(&meetings[..meetings.len().min(5)]),
-            "service_lists": cards_of(&services),
-            "recent_echo": cards_of(&echo[..echo.len().min(3)]),
-        })
-    };
-    jobs.push(Job {
-        out: "index.html".into(),
-        template: "home.html",
-        url: root.clone(),
-        title: site.config.title.clone(),
-        section: "home",
-        vars: Box::new(move || vec![("home", home())]),
-    });
-    let kiosk_root = root.clone();
-    let kiosk = move || {
-        let root = &kiosk_root;
-        json!({
-            "active_notices": cards_of(&active),
-            "notices_url": format!("{root}notices/"), "problems_url": format!("{root}problems/"), "echo_url": format!("{root}echo/"),
-            "services_url": format!("{root}services/"), "meetings_url": format!("{root}meetings/"), "search_url": format!("{root}search/"),
-        })
-    };
-    jobs.push(Job {
-        out: "kiosk/index.html".into(),
-        template: "kiosk.html",
-        url: format!("{root}kiosk/"),
-        title: "自助查询".into(),
-        section: "",
-        vars: Box::new(move || vec![("kiosk", kiosk())]),
-    });
-    jobs.push(Job {
-        out: "search/index.html".into(),
-        template: "search.html",
-        url: format!("{root}search/"),
-        title: "搜索".into(),
-        section: "search",
-        vars: Box::new(Vec::new),
-    });
-    jobs.push(Job {
-        out: "404.html".into(),
-        template: "404.html",
-        url: format!("{root}404.html"),
-        title: "页面不存在".into(),
-        section: "",
-        vars: Box::new(Vec::new),
-    });
-
-    // Render everything in parallel.
-    let site_v = site_value(site);
-    let today = site.today.day.to_string();
-    let page_paths: Vec<String> = jobs.iter().map(|j| j.out.clone()).collect();
-    let failures: Vec<Diagnostic> = jobs
-        .into_par_iter()
-        .filter_map(|job| {
-            let mut ctx = Context::new();
-            ctx.insert("site", &site_v);
-            ctx.insert("today", &today);
-            ctx.insert("section", job.section);
-            ctx.insert("page_url", &job.url);
-            ctx.insert("permalink", &site.config.absolute(&job.url));
-            ctx.insert("page_title", &job.title);
-            for (k, v) in (job.vars)() {
-                ctx.insert(k, &v);
-            }
-            match input.tera.render(job.template, &ctx) {
-                Ok(html) => {
-                    sink.page(job.out.clone(), html.into_bytes());
-                    None
-                }
-                Err(e) => Some(
-                    crate::diag::SourceFile::new(format!("templates/{}", job.template), "").error(
-                        "E-TEMPLATE-RENDER",
-                        Pos::START,
-                        format!(
-                            "渲染 {} 时模板出错：{}",
-                            job.url,
-                            theme::error_chain(&e).replace('\n', "；")
-                        ),
-                        "检查模板里用到的变量名（见主题 README 的上下文说明）",
-                    ),
-                ),
-            }
-        })
-        .collect();
-    if !failures.is_empty() {
-        diags.extend(failures);
-        return None;
-    }
-    let mut files = Files::new();
-    for (path, bytes) in input.theme_statics {
-        files.insert(path.clone(), Data::Bytes(bytes.clone()));
-    }
-    files.insert(
-        "theme/highlight.css".into(),
-        Data::Bytes(markdown::highlight_css().into_bytes()),
-    );
-    for path in &input.loaded.static_files {
-        files.insert(
-            path.clone(),
-            Data::Copy(input.root.join("static").join(path)),
-        );
-    }
-    for (src, out) in copies {
-        files.insert(out, Data::Copy(input.root.join("content").join(src)));
-    }
-    let generate = |files: &mut Files, add: &dyn Fn(&mut Files)| {
-        // What a generator adds goes straight to the sink: a large site's exports and search
-        // index are not all held at once.
-        let before: HashSet<String> = files.keys().cloned().collect();
-        add(files);
-        let added: Vec<String> = files
-            .keys()
-            .filter(|k| !before.contains(*k))
-            .cloned()
+        let bundle_dirs: HashMap<&str, usize> = site
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.rec.file.bundle && !e.redacted)
+            .map(|(i, e)| (e.rec.file.dir.as_str(), i))
             .collect();
-        for path in added {
-            match files.remove(&path) {
-                Some(Data::Bytes(bytes)) => sink.page(path, bytes),
-                Some(other) => {
-                    files.insert(path, other);
-                }
-                None => {}
+        let markdown_files = loaded.files.iter().map(|f| f.rel.as_str()).collect();
+        let assets = AssetUrls {
+            site: &site,
+            bundle_dirs,
+            markdown_files,
+        };
+        let (bodies, mut copies) = render_bodies(&input, &assets, cache, diags);
+        let intros = render_intros(&input, &assets, &mut copies, diags);
+        // A published bundle's folder is published with it, so its images and files work.
+        for asset in &loaded.content_assets {
+            if let Some(dir) = asset.rfind('/').map(|i| &asset[..i])
+                && assets.bundle_dirs.contains_key(dir)
+                && let (_, Some(c)) = assets.url(&AssetPath::Content(asset.clone()))
+            {
+                copies.insert(c.0, c.1);
             }
         }
+        let attachments = site
+            .entries
+            .iter()
+            .map(|e| {
+                if e.redacted {
+                    return json!([]);
+                }
+                json!(e.rec.common.attachments.iter().filter_map(|a| {
+                    let path = resolve_asset(&e.rec.file, &a.file, loaded).ok()?;
+                    Some(json!({"title": a.title, "url": assets.url(&path).0, "file": a.file}))
+                }).collect::<Vec<_>>())
+            })
+            .collect();
+        let mut files = Files::new();
+        for (path, bytes) in theme_statics {
+            files.insert(path.clone(), Data::Bytes(bytes.clone()));
+        }
+        files.insert(
+            "theme/highlight.css".into(),
+            Data::Bytes(markdown::highlight_css().into_bytes()),
+        );
+        for path in &loaded.static_files {
+            files.insert(path.clone(), Data::Copy(root.join("static").join(path)));
+        }
+        for (src, out) in copies {
+            files.insert(out, Data::Copy(root.join("content").join(src)));
+        }
+        Parts {
+            tera,
+            bodies,
+            attachments,
+            intros,
+            files,
+        }
     };
-    generate(&mut files, &|f| exports::add_exports(site, &cards, f));
-    // The rendered pages already went to the sink, so the sitemap is told their paths.
-    generate(&mut files, &|f| {
-        feeds::add_feeds(site, &bodies, &page_paths, f)
-    });
-    generate(&mut files, &|f| {
-        search::add_search_index(site, &cards, &bodies, f)
-    });
-    Some(files)
+    Prepared::new(site, parts)
 }

@@ -58,12 +58,14 @@
 //! n positions` (first absolute, the rest as gaps). Varints are unsigned LEB128. Base-64 digits
 //! are `0-9A-Za-z-_`.
 
+use super::Cards;
 use super::{Data, Files, Rendered};
 use crate::derive::Site;
 use crate::model::Body;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Target size of one postings chunk (one very common bigram alone may be bigger).
 pub const TOKEN_CHUNK_BYTES: usize = 16 * 1024;
@@ -241,7 +243,7 @@ fn fnv(h: &mut u64, bytes: &[u8]) {
     }
 }
 
-pub fn add_search_index(site: &Site, cards: &[Value], bodies: &[Rendered], files: &mut Files) {
+pub fn add_search_index(site: &Site, cards: &Cards, bodies: &[Arc<Rendered>], files: &mut Files) {
     // Records, newest first (ids in this order make "newest first" the tie-break for free).
     let mut docs: Vec<Doc> = (0..site.entries.len())
         .into_par_iter()

@@ -1,0 +1,740 @@
+//! Every page of output.md as data (`Job`), and the context each page's template receives, built
+//! only when that page is rendered. A build renders all of them in parallel; `serve` renders a
+//! page when a browser asks for it, so an edit never waits for 18,000 pages.
+
+use super::views;
+use super::{
+    Cards, Data, Files, PageSink, Rendered, date_desc, exports, feeds, page_path, paginate,
+    paginator, qr_svg, search, theme,
+};
+use crate::derive::{Entry, Site};
+use crate::diag::{Diagnostic, Pos, SourceFile};
+use crate::enums::ServiceKind;
+use crate::load::{ContentFile, Section};
+use crate::model::Body;
+use rayon::prelude::*;
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock};
+use tera::{Context, Tera};
+
+/// One page to render: where it goes, with which template, and what its context is made of.
+pub struct Job {
+    pub out: String,
+    template: &'static str,
+    url: String,
+    title: String,
+    section: &'static str,
+    kind: PageKind,
+}
+
+enum PageKind {
+    Record(usize),
+    /// One page of a paginated list; the pages of one list share the list.
+    List {
+        items: Arc<[usize]>,
+        number: usize,
+        base_url: Arc<str>,
+        extra: Arc<Vec<(&'static str, Value)>>,
+    },
+    Services,
+    Tags(Value),
+    Org {
+        unit: Value,
+        groups: Vec<(Section, Vec<usize>)>,
+    },
+    Home,
+    Kiosk,
+    /// Only the site-wide context (search page, 404).
+    Plain,
+}
+
+/// The orders the section lists and the home page show records in.
+struct Lists {
+    notices: Vec<usize>,
+    meetings: Vec<usize>,
+    /// Problems still on the wall: overdue first, then by deadline.
+    wall: Vec<usize>,
+    /// Closed problems, newest result first.
+    echo: Vec<usize>,
+    services: Vec<usize>,
+    /// Notices in their 公示期, ending soonest first.
+    active: Vec<usize>,
+}
+
+/// Everything needed to render any page of one build, owned, so that `serve` can keep it.
+pub struct Prepared {
+    pub site: Site,
+    tera: Arc<Tera>,
+    pub bodies: Vec<Arc<Rendered>>,
+    /// Cards are made when first needed: `serve` shows one page without making 10,000 of them.
+    cards: Vec<OnceLock<Value>>,
+    /// Per entry: its attachments as its page lists them.
+    attachments: Vec<Value>,
+    /// `_index.md` texts by folder: (title, HTML).
+    intros: HashMap<String, (Option<String>, String)>,
+    series_members: HashMap<String, Vec<(u32, usize)>>,
+    folder_pages: HashMap<String, Vec<usize>>,
+    lists: Lists,
+    site_value: Value,
+    today: String,
+    jobs: Vec<Job>,
+    by_out: HashMap<String, usize>,
+    /// Theme assets, static files and content assets: copied, not rendered.
+    pub files: Files,
+}
+
+/// What `prepare` is given besides the site.
+pub struct Parts {
+    pub tera: Arc<Tera>,
+    pub bodies: Vec<Arc<Rendered>>,
+    pub attachments: Vec<Value>,
+    pub intros: HashMap<String, (Option<String>, String)>,
+    pub files: Files,
+}
+
+fn parent_of(f: &ContentFile) -> &str {
+    let dir = f.dir.as_str();
+    if f.bundle {
+        dir.rsplit_once('/').map_or("", |(p, _)| p)
+    } else {
+        dir
+    }
+}
+
+impl Prepared {
+    pub fn new(site: Site, parts: Parts) -> Prepared {
+        let entries = &site.entries;
+        let idx = |pred: &dyn Fn(&Entry) -> bool| -> Vec<usize> {
+            (0..entries.len()).filter(|&i| pred(&entries[i])).collect()
+        };
+        let sorted = |mut v: Vec<usize>, cmp: &dyn Fn(&Entry, &Entry) -> std::cmp::Ordering| {
+            v.sort_by(|&a, &b| cmp(&entries[a], &entries[b]));
+            v
+        };
+        let mut series_members: HashMap<String, Vec<(u32, usize)>> = HashMap::new();
+        let mut folder_pages: HashMap<String, Vec<usize>> = HashMap::new();
+        for (j, o) in entries.iter().enumerate() {
+            if let Some(on) = o.as_notice()
+                && let Some(series) = &on.series
+            {
+                series_members
+                    .entry(series.clone())
+                    .or_default()
+                    .push((on.round.unwrap_or(0), j));
+            }
+            if o.section() == Section::Pages {
+                folder_pages
+                    .entry(parent_of(&o.rec.file).to_string())
+                    .or_default()
+                    .push(j);
+            }
+        }
+        for members in series_members.values_mut() {
+            members.sort();
+        }
+        let lists = Lists {
+            notices: sorted(idx(&|e| e.section() == Section::Notices), &|a, b| {
+                b.is_active_notice()
+                    .cmp(&a.is_active_notice())
+                    .then_with(|| date_desc(a, b))
+            }),
+            meetings: sorted(idx(&|e| e.section() == Section::Meetings), &date_desc),
+            wall: sorted(
+                idx(&|e| e.as_problem().is_some_and(|p| !p.status.is_closed())),
+                &|a, b| {
+                    let (pa, pb) = (a.as_problem(), b.as_problem());
+                    b.problem
+                        .overdue
+                        .cmp(&a.problem.overdue)
+                        .then_with(|| pa.map(|p| p.deadline).cmp(&pb.map(|p| p.deadline)))
+                        .then_with(|| a.slug.cmp(&b.slug))
+                },
+            ),
+            echo: sorted(
+                idx(&|e| e.as_problem().is_some_and(|p| p.status.is_closed())),
+                &|a, b| {
+                    let d =
+                        |e: &Entry| e.as_problem().and_then(|p| p.echo.as_ref()).map(|x| x.date);
+                    d(b).cmp(&d(a)).then_with(|| a.slug.cmp(&b.slug))
+                },
+            ),
+            services: sorted(idx(&|e| e.section() == Section::Services), &date_desc),
+            active: sorted(idx(&|e| e.is_active_notice()), &|a, b| {
+                let end = |e: &Entry| {
+                    e.as_notice()
+                        .and_then(|n| n.publicity.as_ref())
+                        .map(|p| p.end)
+                };
+                end(a).cmp(&end(b)).then_with(|| a.slug.cmp(&b.slug))
+            }),
+        };
+        let mut prepared = Prepared {
+            site_value: super::site_value(&site),
+            today: site.today.day.to_string(),
+            cards: (0..entries.len()).map(|_| OnceLock::new()).collect(),
+            tera: parts.tera,
+            bodies: parts.bodies,
+            attachments: parts.attachments,
+            intros: parts.intros,
+            files: parts.files,
+            series_members,
+            folder_pages,
+            lists,
+            jobs: Vec::new(),
+            by_out: HashMap::new(),
+            site,
+        };
+        prepared.jobs = prepared.plan();
+        prepared.by_out = prepared
+            .jobs
+            .iter()
+            .enumerate()
+            .map(|(i, j)| (j.out.clone(), i))
+            .collect();
+        prepared
+    }
+
+    /// A record as lists show it.
+    pub(super) fn card_of(&self, i: usize) -> &Value {
+        self.cards[i].get_or_init(|| {
+            let e = &self.site.entries[i];
+            let c = views::card(&self.site, e, &self.bodies[i].summary);
+            if e.redacted { views::redact(c) } else { c }
+        })
+    }
+
+    pub fn cards(&self) -> Cards<'_> {
+        Cards(self)
+    }
+
+    fn cards_of(&self, v: &[usize]) -> Vec<Value> {
+        v.iter().map(|&i| self.card_of(i).clone()).collect()
+    }
+
+    fn intro(&self, dir: &str) -> Value {
+        match self.intros.get(dir) {
+            Some((title, html)) => json!({"title": title, "html": html}),
+            None => Value::Null,
+        }
+    }
+
+    /// Every page of the site, in a stable order.
+    fn plan(&self) -> Vec<Job> {
+        let site = &self.site;
+        let root = site.config.root.as_str();
+        let mut jobs = Vec::new();
+        for (i, e) in site.entries.iter().enumerate() {
+            let (template, section) = match &e.rec.body {
+                Body::Notice(_) => ("notice.html", "notices"),
+                Body::Meeting(_) => ("meeting.html", "meetings"),
+                Body::Problem(_) => ("problem.html", "problems"),
+                Body::Service(_) => ("service.html", "services"),
+                Body::Page => ("page.html", ""),
+            };
+            jobs.push(Job {
+                out: page_path(&e.url, root),
+                template,
+                url: e.url.clone(),
+                title: e.rec.common.title.clone(),
+                section,
+                kind: PageKind::Record(i),
+            });
+        }
+        let list = |jobs: &mut Vec<Job>,
+                    items: Vec<usize>,
+                    base: &str,
+                    template: &'static str,
+                    title: &str,
+                    section: &'static str,
+                    extra: Vec<(&'static str, Value)>| {
+            let base_url: Arc<str> = format!("{root}{base}").into();
+            let items: Arc<[usize]> = items.into();
+            let extra = Arc::new(extra);
+            for (url, number, _) in paginate(items.len(), &base_url, site.config.paginate) {
+                jobs.push(Job {
+                    out: page_path(&url, root),
+                    template,
+                    url,
+                    title: title.to_string(),
+                    section,
+                    kind: PageKind::List {
+                        items: items.clone(),
+                        number,
+                        base_url: base_url.clone(),
+                        extra: extra.clone(),
+                    },
+                });
+            }
+        };
+        let l = &self.lists;
+        for (items, section, template, title) in [
+            (&l.notices, "notices", "notices.html", "公示公告"),
+            (&l.meetings, "meetings", "meetings.html", "会议记录"),
+            (&l.wall, "problems", "problems.html", "问题墙"),
+            (&l.echo, "echo", "echo.html", "回音壁"),
+        ] {
+            // The 回音壁 has no introduction of its own in output.md.
+            let extra = if section == "echo" {
+                vec![]
+            } else {
+                vec![("intro", self.intro(section))]
+            };
+            let base = format!("{section}/");
+            list(
+                &mut jobs,
+                items.clone(),
+                &base,
+                template,
+                title,
+                section,
+                extra,
+            );
+        }
+        jobs.push(Job {
+            out: "services/index.html".into(),
+            template: "services.html",
+            url: format!("{root}services/"),
+            title: "服务清单".into(),
+            section: "services",
+            kind: PageKind::Services,
+        });
+
+        // Tags: members arrive in index order, so a tag repeated on one record is the last member.
+        let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+        for (i, e) in site.entries.iter().enumerate() {
+            for t in &e.rec.common.tags {
+                let slug = crate::slug::slugify(t);
+                let entry = tags.entry(slug).or_insert_with(|| (t.clone(), Vec::new()));
+                if entry.1.last() != Some(&i) {
+                    entry.1.push(i);
+                }
+            }
+        }
+        let tag_value = |slug: &str, name: &str, count: usize| json!({"name": name, "slug": slug, "url": views::tag_url(&site.config, slug), "count": count});
+        let mut tag_values: Vec<(usize, &str, Value)> = tags
+            .iter()
+            .map(|(slug, (name, v))| (v.len(), slug.as_str(), tag_value(slug, name, v.len())))
+            .collect();
+        tag_values.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        jobs.push(Job {
+            out: "tags/index.html".into(),
+            template: "tags.html",
+            url: format!("{root}tags/"),
+            title: "标签".into(),
+            section: "",
+            kind: PageKind::Tags(Value::Array(
+                tag_values.into_iter().map(|(_, _, v)| v).collect(),
+            )),
+        });
+        for (slug, (name, members)) in &tags {
+            let mut members = members.clone();
+            members.sort_by(|&a, &b| date_desc(&site.entries[a], &site.entries[b]));
+            list(
+                &mut jobs,
+                members.clone(),
+                &format!("tags/{slug}/"),
+                "tag.html",
+                &format!("标签：{name}"),
+                "",
+                vec![("tag", tag_value(slug, name, members.len()))],
+            );
+        }
+
+        // Organisation units: every record that names the unit, by section.
+        for (id, unit) in &site.config.org_index {
+            let unit_ref = |id: &str| json!({"id": id, "name": site.config.org_name(id), "url": format!("{root}org/{id}/")});
+            let mut children: Vec<Value> = unit.children.iter().map(|c| unit_ref(c)).collect();
+            children.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+            let names = |e: &Entry| {
+                e.rec.common.org.as_deref() == Some(id.as_str())
+                    || matches!(&e.rec.body, Body::Service(l) if l.items.iter().any(|it| it.org.as_deref() == Some(id.as_str())))
+            };
+            let groups: Vec<(Section, Vec<usize>)> = [
+                Section::Notices,
+                Section::Meetings,
+                Section::Problems,
+                Section::Services,
+                Section::Pages,
+            ]
+            .into_iter()
+            .map(|section| {
+                let mut members: Vec<usize> = (0..site.entries.len())
+                    .filter(|&i| site.entries[i].section() == section && names(&site.entries[i]))
+                    .collect();
+                members.sort_by(|&a, &b| date_desc(&site.entries[a], &site.entries[b]));
+                (section, members)
+            })
+            .filter(|(_, members)| !members.is_empty())
+            .collect();
+            jobs.push(Job {
+                out: format!("org/{id}/index.html"),
+                template: "org.html",
+                url: format!("{root}org/{id}/"),
+                title: unit.name.clone(),
+                section: "",
+                kind: PageKind::Org {
+                    unit: json!({"id": id, "name": unit.name, "url": format!("{root}org/{id}/"),
+                        "parent": unit.parent.as_deref().map(unit_ref), "children": children}),
+                    groups,
+                },
+            });
+        }
+
+        for (out, template, url, title, section, kind) in [
+            (
+                "index.html",
+                "home.html",
+                root.to_string(),
+                site.config.title.clone(),
+                "home",
+                PageKind::Home,
+            ),
+            (
+                "kiosk/index.html",
+                "kiosk.html",
+                format!("{root}kiosk/"),
+                "自助查询".into(),
+                "",
+                PageKind::Kiosk,
+            ),
+            (
+                "search/index.html",
+                "search.html",
+                format!("{root}search/"),
+                "搜索".into(),
+                "search",
+                PageKind::Plain,
+            ),
+            (
+                "404.html",
+                "404.html",
+                format!("{root}404.html"),
+                "页面不存在".into(),
+                "",
+                PageKind::Plain,
+            ),
+        ] {
+            jobs.push(Job {
+                out: out.into(),
+                template,
+                url,
+                title,
+                section,
+                kind,
+            });
+        }
+        jobs
+    }
+
+    /// A record page's `record`: its card plus the body and the kind-specific detail.
+    fn record_value(&self, i: usize) -> Value {
+        let site = &self.site;
+        let e = &site.entries[i];
+        let mut record = self.card_of(i).clone();
+        let b = &self.bodies[i];
+        let c = &e.rec.common;
+        record["content"] = json!(b.html);
+        record["print_weight"] = json!(b.print_weight);
+        record["attachments"] = self.attachments[i].clone();
+        record["approval"] = json!(c.approval.as_ref().map(|a| json!({
+            "reviewed_by": a.reviewed_by, "approved_by": a.approved_by, "approved_on": a.approved_on.to_string(),
+        })));
+        match &e.rec.body {
+            Body::Notice(n) => {
+                let rounds: Vec<Value> = match &n.series {
+                    Some(series) if !e.redacted => self
+                        .series_members
+                        .get(series.as_str())
+                        .map(Vec::as_slice)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|&(round, j)| {
+                            let other = self.card_of(j);
+                            json!({
+                                "round": round, "title": other["title"], "url": other["url"],
+                                "status": other["status"], "status_label": other["status_label"], "current": i == j,
+                                "publicity": other["publicity"], "withdrawn": other["withdrawn"],
+                            })
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                record["series_rounds"] = json!(rounds);
+                record["qr_svg"] = json!(qr_svg(&site.config.absolute(&e.url)));
+            }
+            Body::Meeting(_) => {
+                let problems = match site.meeting_problems.get(&i) {
+                    Some(v) if !e.redacted => self.cards_of(v),
+                    _ => Vec::new(),
+                };
+                record["problems"] = json!(problems);
+            }
+            Body::Problem(p) => {
+                record["meeting"] = site
+                    .problem_meeting
+                    .get(&i)
+                    .map_or(Value::Null, |&m| self.card_of(m).clone());
+                let mut timeline = vec![
+                    json!({"date": e.rec.date().map(|d| d.to_string()), "label": "上墙", "text": format!("问题上墙，完成时限 {}", crate::dates::zh(p.deadline))}),
+                ];
+                timeline.extend(
+                    p.progress.iter().map(
+                        |x| json!({"date": x.date.to_string(), "label": "进展", "text": x.text}),
+                    ),
+                );
+                if let Some(echo) = &p.echo {
+                    timeline.push(json!({"date": echo.date.to_string(), "label": p.status.label(), "text": echo.result}));
+                }
+                record["timeline"] = json!(if e.redacted { Vec::new() } else { timeline });
+                record["qr_svg"] = json!(qr_svg(&site.config.absolute(&e.url)));
+            }
+            Body::Service(l) => {
+                let mut groups: Vec<(Option<String>, Vec<Value>)> = Vec::new();
+                if !e.redacted {
+                    for item in &l.items {
+                        let v = views::item(&site.config, item);
+                        match groups.iter_mut().find(|(c, _)| *c == item.category) {
+                            Some((_, items)) => items.push(v),
+                            None => groups.push((item.category.clone(), vec![v])),
+                        }
+                    }
+                }
+                record["groups"] = json!(groups.into_iter().map(|(c, items)| json!({"category": c.unwrap_or_else(|| "其他".into()), "items": items})).collect::<Vec<_>>());
+            }
+            Body::Page => {
+                // A folder's own page lists the pages inside the folder.
+                let children: Vec<Value> = if e.rec.file.bundle {
+                    let mut kids = self
+                        .folder_pages
+                        .get(e.rec.file.dir.as_str())
+                        .cloned()
+                        .unwrap_or_default();
+                    kids.retain(|&k| k != i);
+                    kids.sort_by(|&a, &b| {
+                        site.entries[a]
+                            .rec
+                            .common
+                            .title
+                            .cmp(&site.entries[b].rec.common.title)
+                    });
+                    self.cards_of(&kids)
+                } else {
+                    Vec::new()
+                };
+                record["children"] = json!(children);
+            }
+        }
+        record
+    }
+
+    /// The page's own variables, besides the site-wide ones.
+    fn vars(&self, job: &Job) -> Vec<(&'static str, Value)> {
+        let root = &self.site.config.root;
+        let l = &self.lists;
+        match &job.kind {
+            PageKind::Record(i) => vec![("record", self.record_value(*i))],
+            PageKind::List {
+                items,
+                number,
+                base_url,
+                extra,
+            } => {
+                let per_page = self.site.config.paginate.max(1);
+                let start = ((number - 1) * per_page).min(items.len());
+                let end = (number * per_page).min(items.len());
+                let page = paginator(
+                    self.cards_of(&items[start..end]),
+                    *number,
+                    items.len(),
+                    base_url,
+                    per_page,
+                );
+                let mut vars = vec![("paginator", page)];
+                vars.extend(extra.iter().cloned());
+                vars
+            }
+            PageKind::Services => {
+                let groups: Vec<Value> = ServiceKind::ALL
+                    .iter()
+                    .filter_map(|k| {
+                        let lists: Vec<Value> = l
+                            .services
+                            .iter()
+                            .filter(|&&i| matches!(&self.site.entries[i].rec.body, Body::Service(s) if s.kind == *k))
+                            .map(|&i| self.card_of(i).clone())
+                            .collect();
+                        (!lists.is_empty()).then(
+                            || json!({"kind": k.code(), "kind_label": k.label(), "lists": lists}),
+                        )
+                    })
+                    .collect();
+                vec![
+                    ("groups", Value::Array(groups)),
+                    ("intro", self.intro("services")),
+                ]
+            }
+            PageKind::Tags(tags) => vec![("tags", tags.clone())],
+            PageKind::Org { unit, groups } => {
+                let groups: Vec<Value> = groups
+                    .iter()
+                    .map(|(section, members)| {
+                        let (ty, label) = views::type_of(*section);
+                        json!({"type": ty, "type_label": label, "items": self.cards_of(members)})
+                    })
+                    .collect();
+                vec![("unit", unit.clone()), ("records", Value::Array(groups))]
+            }
+            PageKind::Home => {
+                let recent_notices: Vec<usize> = l
+                    .notices
+                    .iter()
+                    .copied()
+                    .filter(|&i| !self.site.entries[i].is_active_notice())
+                    .take(5)
+                    .collect();
+                let overdue: Vec<usize> = l
+                    .wall
+                    .iter()
+                    .copied()
+                    .filter(|&i| self.site.entries[i].problem.overdue)
+                    .collect();
+                let intro = self.intro("");
+                vec![(
+                    "home",
+                    json!({
+                        "intro_html": intro["html"].as_str().unwrap_or_default(),
+                        "intro_title": intro["title"],
+                        "active_notices": self.cards_of(&l.active),
+                        "recent_notices": self.cards_of(&recent_notices),
+                        "stats": self.site.stats,
+                        "overdue_problems": self.cards_of(&overdue),
+                        "recent_meetings": self.cards_of(&l.meetings[..l.meetings.len().min(5)]),
+                        "service_lists": self.cards_of(&l.services),
+                        "recent_echo": self.cards_of(&l.echo[..l.echo.len().min(3)]),
+                    }),
+                )]
+            }
+            PageKind::Kiosk => vec![(
+                "kiosk",
+                json!({
+                    "active_notices": self.cards_of(&l.active),
+                    "notices_url": format!("{root}notices/"), "problems_url": format!("{root}problems/"), "echo_url": format!("{root}echo/"),
+                    "services_url": format!("{root}services/"), "meetings_url": format!("{root}meetings/"), "search_url": format!("{root}search/"),
+                }),
+            )],
+            PageKind::Plain => Vec::new(),
+        }
+    }
+
+    /// One page through its template.
+    pub fn render(&self, job: &Job) -> Result<Vec<u8>, Box<Diagnostic>> {
+        let mut ctx = Map::new();
+        ctx.insert("site".into(), self.site_value.clone());
+        ctx.insert("today".into(), json!(self.today));
+        ctx.insert("section".into(), json!(job.section));
+        ctx.insert("page_url".into(), json!(job.url));
+        ctx.insert(
+            "permalink".into(),
+            json!(self.site.config.absolute(&job.url)),
+        );
+        ctx.insert("page_title".into(), json!(job.title));
+        for (k, v) in self.vars(job) {
+            ctx.insert(k.into(), v);
+        }
+        // Moved, not copied, into Tera's context.
+        let rendered = Context::from_value(Value::Object(ctx))
+            .and_then(|ctx| self.tera.render(job.template, &ctx));
+        rendered.map(String::into_bytes).map_err(|e| {
+            Box::new(
+                SourceFile::new(format!("templates/{}", job.template), "").error(
+                    "E-TEMPLATE-RENDER",
+                    Pos::START,
+                    format!(
+                        "渲染 {} 时模板出错：{}",
+                        job.url,
+                        theme::error_chain(&e).replace('\n', "；")
+                    ),
+                    "检查模板里用到的变量名（见主题 README 的上下文说明）",
+                ),
+            )
+        })
+    }
+
+    /// Every page of the site.
+    pub fn jobs(&self) -> &[Job] {
+        &self.jobs
+    }
+
+    pub fn page_count(&self) -> usize {
+        self.jobs.len()
+    }
+
+    /// The page that goes to `out` (`notices/a/index.html`), if the site has one.
+    pub fn job(&self, out: &str) -> Option<&Job> {
+        self.by_out.get(out).map(|&i| &self.jobs[i])
+    }
+
+    /// Renders every page into `sink`; the diagnostics of the pages that failed.
+    pub fn render_all(&self, sink: &dyn PageSink) -> Vec<Diagnostic> {
+        self.jobs
+            .par_iter()
+            .filter_map(|job| match self.render(job) {
+                Ok(html) => {
+                    sink.page(job.out.clone(), html);
+                    None
+                }
+                Err(d) => Some(*d),
+            })
+            .collect()
+    }
+
+    /// Open-data exports, feeds and the search index: generated files, each made by one
+    /// generator; the three run side by side.
+    pub fn generate(&self) -> Files {
+        let site = &self.site;
+        let cards = self.cards();
+        let page_paths: Vec<String> = self.jobs.iter().map(|j| j.out.clone()).collect();
+        let ((mut exported, fed), indexed) = rayon::join(
+            || {
+                rayon::join(
+                    || {
+                        let mut f = Files::new();
+                        exports::add_exports(site, &cards, &mut f);
+                        f
+                    },
+                    || {
+                        // The sitemap also lists static pages, and a static robots.txt wins.
+                        let mut f = self.files.clone();
+                        feeds::add_feeds(site, &self.bodies, &page_paths, &mut f);
+                        f.retain(|path, _| !self.files.contains_key(path));
+                        f
+                    },
+                )
+            },
+            || {
+                let mut f = Files::new();
+                search::add_search_index(site, &cards, &self.bodies, &mut f);
+                f
+            },
+        );
+        exported.extend(fed);
+        exported.extend(indexed);
+        exported
+    }
+
+    /// Renders every page and generates every file into `sink` (cards first, in parallel, so
+    /// no page waits on another's); returns the diagnostics of pages that failed.
+    pub fn write_all(&self, sink: &dyn PageSink) -> Vec<Diagnostic> {
+        (0..self.cards.len()).into_par_iter().for_each(|i| {
+            self.card_of(i);
+        });
+        let (failures, generated) = rayon::join(|| self.render_all(sink), || self.generate());
+        for (path, data) in generated {
+            if let Data::Bytes(bytes) = data {
+                sink.page(path, bytes);
+            }
+        }
+        failures
+    }
+}
