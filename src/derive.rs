@@ -11,6 +11,7 @@ use crate::slug::slugify;
 use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 /// Top-level URL segments the build itself uses; a plain page may not take them.
 pub const RESERVED: &[&str] = &[
@@ -111,7 +112,7 @@ pub fn problem_facts(p: &Problem, today: Date) -> ProblemFacts {
 /// One published record with its place and its facts at today.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    pub rec: Record,
+    pub rec: Arc<Record>,
     pub slug: String,
     pub url: String,
     pub redacted: bool,
@@ -458,7 +459,7 @@ fn check_cross_references(model: &Model, diags: &mut Vec<Diagnostic>) {
         .records
         .iter()
         .filter(|r| r.file.section == Section::Meetings)
-        .map(slug_of)
+        .map(|r| slug_of(r))
         .collect();
     for r in &model.records {
         let Body::Problem(p) = &r.body else { continue };

@@ -99,7 +99,8 @@ pub struct IndexPage {
 }
 
 pub struct Model {
-    pub records: Vec<Record>,
+    /// Shared with `serve`'s cache, so an unchanged record is not copied on every rebuild.
+    pub records: Vec<Arc<Record>>,
     pub indexes: Vec<IndexPage>,
 }
 
@@ -173,7 +174,7 @@ pub fn build_model_with(
     for (parsed, ds, _) in results {
         diags.extend(ds);
         match parsed {
-            Some(Parsed::Record(r)) => model.records.push(*r),
+            Some(Parsed::Record(r)) => model.records.push(r),
             Some(Parsed::Index(i)) => model.indexes.push(*i),
             None => {}
         }
@@ -183,7 +184,7 @@ pub fn build_model_with(
 
 #[derive(Clone)]
 pub enum Parsed {
-    Record(Box<Record>),
+    Record(Arc<Record>),
     Index(Box<IndexPage>),
 }
 
@@ -245,7 +246,7 @@ fn parse_file(file: &ContentFile, ctx: &Context, diags: &mut Vec<Diagnostic>) ->
     };
     check_privacy(file, &root, &allow, diags);
     let common = common?;
-    Some(Parsed::Record(Box::new(Record {
+    Some(Parsed::Record(Arc::new(Record {
         file: file.clone(),
         common,
         body: body?,

@@ -301,10 +301,15 @@ impl Prepared {
         });
 
         // Tags: members arrive in index order, so a tag repeated on one record is the last member.
+        // A large site repeats a few hundred tags thousands of times: each is slugged once.
+        let mut slugs: HashMap<&str, String> = HashMap::new();
         let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
         for (i, e) in site.entries.iter().enumerate() {
             for t in &e.rec.common.tags {
-                let slug = crate::slug::slugify(t);
+                let slug = slugs
+                    .entry(t.as_str())
+                    .or_insert_with(|| crate::slug::slugify(t))
+                    .clone();
                 let entry = tags.entry(slug).or_insert_with(|| (t.clone(), Vec::new()));
                 if entry.1.last() != Some(&i) {
                     entry.1.push(i);
@@ -341,32 +346,41 @@ impl Prepared {
             );
         }
 
-        // Organisation units: every record that names the unit, by section.
+        // Organisation units: every record that names the unit, by section, in one pass.
+        const SECTIONS: [Section; 5] = [
+            Section::Notices,
+            Section::Meetings,
+            Section::Problems,
+            Section::Services,
+            Section::Pages,
+        ];
+        let mut by_unit: HashMap<&str, [Vec<usize>; 5]> = HashMap::new();
+        for (i, e) in site.entries.iter().enumerate() {
+            let mut units: Vec<&str> = e.rec.common.org.as_deref().into_iter().collect();
+            if let Body::Service(l) = &e.rec.body {
+                units.extend(l.items.iter().filter_map(|it| it.org.as_deref()));
+            }
+            units.sort_unstable();
+            units.dedup();
+            let s = SECTIONS.iter().position(|s| *s == e.section()).unwrap_or(4);
+            for unit in units {
+                by_unit.entry(unit).or_default()[s].push(i);
+            }
+        }
         for (id, unit) in &site.config.org_index {
             let unit_ref = |id: &str| json!({"id": id, "name": site.config.org_name(id), "url": format!("{root}org/{id}/")});
             let mut children: Vec<Value> = unit.children.iter().map(|c| unit_ref(c)).collect();
             children.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
-            let names = |e: &Entry| {
-                e.rec.common.org.as_deref() == Some(id.as_str())
-                    || matches!(&e.rec.body, Body::Service(l) if l.items.iter().any(|it| it.org.as_deref() == Some(id.as_str())))
-            };
-            let groups: Vec<(Section, Vec<usize>)> = [
-                Section::Notices,
-                Section::Meetings,
-                Section::Problems,
-                Section::Services,
-                Section::Pages,
-            ]
-            .into_iter()
-            .map(|section| {
-                let mut members: Vec<usize> = (0..site.entries.len())
-                    .filter(|&i| site.entries[i].section() == section && names(&site.entries[i]))
-                    .collect();
-                members.sort_by(|&a, &b| date_desc(&site.entries[a], &site.entries[b]));
-                (section, members)
-            })
-            .filter(|(_, members)| !members.is_empty())
-            .collect();
+            let members = by_unit.remove(id.as_str()).unwrap_or_default();
+            let groups: Vec<(Section, Vec<usize>)> = SECTIONS
+                .into_iter()
+                .zip(members)
+                .filter(|(_, members)| !members.is_empty())
+                .map(|(section, mut members)| {
+                    members.sort_by(|&a, &b| date_desc(&site.entries[a], &site.entries[b]));
+                    (section, members)
+                })
+                .collect();
             jobs.push(Job {
                 out: format!("org/{id}/index.html"),
                 template: "org.html",
