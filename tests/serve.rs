@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -39,7 +39,8 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn start(root: &Path) -> Server {
+/// Starts `serve` on a free port; `path` is where it must say the site is (base_url's path).
+fn start(root: &Path, path: &str) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
         .args(["--root"])
         .arg(root)
@@ -65,7 +66,7 @@ fn start(root: &Path) -> Server {
         if let Some(rest) = line.strip_prefix("serving at http://127.0.0.1:") {
             let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
             assert!(
-                rest[port.len()..].starts_with("/sub/"),
+                rest[port.len()..].starts_with(&format!("{path} ")),
                 "served under base_url's path: {line}"
             );
             server.port = port.parse().expect("port");
@@ -128,14 +129,20 @@ fn status(port: u16) -> serde_json::Value {
     serde_json::from_str(&get(port, "/__gongkai/status").body).expect("status is JSON")
 }
 
-#[test]
-fn serves_rebuilds_and_survives_a_broken_edit() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let root = dir.path().join("site");
+/// A copy of the minimal fixture inside `dir`.
+fn minimal_site(dir: &Path) -> PathBuf {
+    let root = dir.join("site");
     copy_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal"),
         &root,
     );
+    root
+}
+
+#[test]
+fn serves_rebuilds_and_survives_a_broken_edit() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = minimal_site(dir.path());
     let site_yaml = root.join("site.yaml");
     let config = std::fs::read_to_string(&site_yaml).expect("site.yaml");
     std::fs::write(
@@ -145,7 +152,7 @@ fn serves_rebuilds_and_survives_a_broken_edit() {
     .expect("write");
     let about = root.join("content/about.md");
 
-    let server = start(&root);
+    let server = start(&root, "/sub/");
     let port = server.port;
 
     let page = get(port, "/sub/about/");
@@ -246,5 +253,43 @@ fn serves_rebuilds_and_survives_a_broken_edit() {
         r.body.contains("议事厅每周三开放")
     });
     assert_eq!(status(port)["ok"], true);
+    drop(server);
+}
+
+#[test]
+fn a_template_that_fails_on_a_page_nobody_opened_is_reported() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = minimal_site(dir.path());
+    // A site's own page template that only fails when it renders a page.
+    std::fs::create_dir_all(root.join("templates")).expect("mkdir");
+    std::fs::write(
+        root.join("templates/page.html"),
+        "{% extends \"base.html\" %}{% block content %}{{ record.no_such_field.deeper }}{% endblock content %}",
+    )
+    .expect("write");
+
+    let server = start(&root, "/");
+    let port = server.port;
+    // Pages render when asked for; the background check finds the failure on its own.
+    let failed = poll(port, "/__gongkai/status", "the template failure", |r| {
+        r.body.contains("\"ok\":false")
+    });
+    assert!(failed.body.contains("E-TEMPLATE-RENDER"), "{}", failed.body);
+    assert!(
+        failed.body.contains("templates/page.html"),
+        "{}",
+        failed.body
+    );
+    let page = get(port, "/about/");
+    assert_eq!(page.status, 500, "{}", page.head);
+    assert!(page.body.contains("no_such_field"), "{}", page.body);
+
+    std::fs::remove_file(root.join("templates/page.html")).expect("remove");
+    poll(port, "/about/", "the theme's own template", |r| {
+        r.status == 200
+    });
+    poll(port, "/__gongkai/status", "the recovery", |r| {
+        r.body.contains("\"ok\":true")
+    });
     drop(server);
 }

@@ -1,5 +1,6 @@
-//! Records → pages: Markdown through pulldown-cmark, then every page of output.md through the
-//! theme's Tera templates, in parallel. Produces the list of files `emit` writes.
+//! Records → pages. `prepare` renders the Markdown bodies (reporting broken links) and gathers
+//! the files to copy; `pages::Prepared` then renders any page of output.md through the theme's
+//! Tera templates: all of them in parallel for a build, one at a time as `serve` is asked.
 
 pub mod exports;
 pub mod feeds;
@@ -417,10 +418,6 @@ fn paginator(
         "first_url": url_of(1),
         "pages": pages,
     })
-}
-
-fn qr_svg(text: &str) -> String {
-    qr::svg(text)
 }
 
 /// The cards of a build, by entry index (made on first use).

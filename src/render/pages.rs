@@ -5,7 +5,7 @@
 use super::views;
 use super::{
     Cards, Data, Files, PageSink, Rendered, date_desc, exports, feeds, page_path, paginate,
-    paginator, qr_svg, search, theme,
+    paginator, qr, search, theme,
 };
 use crate::derive::{Entry, Site};
 use crate::diag::{Diagnostic, Pos, SourceFile};
@@ -34,6 +34,7 @@ enum PageKind {
     List {
         items: Arc<[usize]>,
         number: usize,
+        range: std::ops::Range<usize>,
         base_url: Arc<str>,
         extra: Arc<Vec<(&'static str, Value)>>,
     },
@@ -251,7 +252,7 @@ impl Prepared {
             let base_url: Arc<str> = format!("{root}{base}").into();
             let items: Arc<[usize]> = items.into();
             let extra = Arc::new(extra);
-            for (url, number, _) in paginate(items.len(), &base_url, site.config.paginate) {
+            for (url, number, range) in paginate(items.len(), &base_url, site.config.paginate) {
                 jobs.push(Job {
                     out: page_path(&url, root),
                     template,
@@ -261,6 +262,7 @@ impl Prepared {
                     kind: PageKind::List {
                         items: items.clone(),
                         number,
+                        range,
                         base_url: base_url.clone(),
                         extra: extra.clone(),
                     },
@@ -475,7 +477,7 @@ impl Prepared {
                     _ => Vec::new(),
                 };
                 record["series_rounds"] = json!(rounds);
-                record["qr_svg"] = json!(qr_svg(&site.config.absolute(&e.url)));
+                record["qr_svg"] = json!(qr::svg(&site.config.absolute(&e.url)));
             }
             Body::Meeting(_) => {
                 let problems = match site.meeting_problems.get(&i) {
@@ -501,7 +503,7 @@ impl Prepared {
                     timeline.push(json!({"date": echo.date.to_string(), "label": p.status.label(), "text": echo.result}));
                 }
                 record["timeline"] = json!(if e.redacted { Vec::new() } else { timeline });
-                record["qr_svg"] = json!(qr_svg(&site.config.absolute(&e.url)));
+                record["qr_svg"] = json!(qr::svg(&site.config.absolute(&e.url)));
             }
             Body::Service(l) => {
                 let mut groups: Vec<(Option<String>, Vec<Value>)> = Vec::new();
@@ -551,18 +553,16 @@ impl Prepared {
             PageKind::List {
                 items,
                 number,
+                range,
                 base_url,
                 extra,
             } => {
-                let per_page = self.site.config.paginate.max(1);
-                let start = ((number - 1) * per_page).min(items.len());
-                let end = (number * per_page).min(items.len());
                 let page = paginator(
-                    self.cards_of(&items[start..end]),
+                    self.cards_of(&items[range.clone()]),
                     *number,
                     items.len(),
                     base_url,
-                    per_page,
+                    self.site.config.paginate,
                 );
                 let mut vars = vec![("paginator", page)];
                 vars.extend(extra.iter().cloned());
