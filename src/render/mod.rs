@@ -10,7 +10,8 @@ pub mod search;
 pub mod theme;
 pub mod views;
 
-pub use pages::{Parts, Prepared};
+use pages::Parts;
+pub use pages::Prepared;
 
 use crate::derive::{Entry, Site};
 use crate::diag::{Diagnostic, Pos};

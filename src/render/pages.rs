@@ -85,13 +85,13 @@ pub struct Prepared {
     pub files: Files,
 }
 
-/// What `prepare` is given besides the site.
-pub struct Parts {
-    pub tera: Arc<Tera>,
-    pub bodies: Vec<Arc<Rendered>>,
-    pub attachments: Vec<Value>,
-    pub intros: HashMap<String, (Option<String>, String)>,
-    pub files: Files,
+/// What `render::prepare` hands over besides the site.
+pub(super) struct Parts {
+    pub(super) tera: Arc<Tera>,
+    pub(super) bodies: Vec<Arc<Rendered>>,
+    pub(super) attachments: Vec<Value>,
+    pub(super) intros: HashMap<String, (Option<String>, String)>,
+    pub(super) files: Files,
 }
 
 fn parent_of(f: &ContentFile) -> &str {
@@ -104,7 +104,7 @@ fn parent_of(f: &ContentFile) -> &str {
 }
 
 impl Prepared {
-    pub fn new(site: Site, parts: Parts) -> Prepared {
+    pub(super) fn new(site: Site, parts: Parts) -> Prepared {
         let entries = &site.entries;
         let idx = |pred: &dyn Fn(&Entry) -> bool| -> Vec<usize> {
             (0..entries.len()).filter(|&i| pred(&entries[i])).collect()

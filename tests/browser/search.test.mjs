@@ -65,6 +65,17 @@ async function settled(page) {
   });
 }
 
+/** After a filter changes: waits for the list to be redrawn with only `cls` cards (the change
+ *  handler runs after selectOption returns, so the previous list may still be showing). */
+async function filtered(page, cls) {
+  await page.waitForFunction((c) => {
+    const s = document.getElementById('search-status-line').textContent;
+    const shown = [...document.querySelectorAll('#search-results .search-hit')];
+    return /筛选后/.test(s) && shown.length > 0 && shown.every((h) => h.matches(c));
+  }, cls);
+  await settled(page);
+}
+
 async function hits(page) {
   return page.$$eval('#search-results .search-hit', (arts) => arts.map((a) => ({
     url: a.querySelector('.card-title a').getAttribute('href'),
@@ -137,7 +148,7 @@ test('results narrow by kind and by status', async () => {
   assert.ok(meetings > 0 && meetings < all, meetingOption);
 
   await page.selectOption('#search-kind', 'meeting');
-  await settled(page);
+  await filtered(page, '.card-meeting');
   let list = await hits(page);
   assert.ok(list.length > 0);
   assert.ok(list.every((h) => h.cls.includes('card-meeting') && h.url.startsWith('/meetings/')), list.map((h) => h.url).join(' '));
@@ -146,7 +157,7 @@ test('results narrow by kind and by status', async () => {
 
   await page.selectOption('#search-kind', '');
   await page.selectOption('#search-status', 'active');
-  await settled(page);
+  await filtered(page, '.card-notice');
   list = await hits(page);
   assert.ok(list.length > 0, 'some 公示中 notice mentions 社区');
   assert.ok(list.every((h) => h.url.startsWith('/notices/') && h.badges.includes('公示中')), JSON.stringify(list.map((h) => [h.url, h.badges])));
