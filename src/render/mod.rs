@@ -406,7 +406,10 @@ fn paginator(
 ) -> Value {
     let total_pages = total_items.div_ceil(per_page.max(1)).max(1);
     let url_of = |n: usize| page_url(base_url, n);
+    // Only the pages a pager links to (the ends and three either side of this one): the full list
+    // on every page of a list would make the list's pages quadratic in its length.
     let pages: Vec<Value> = (1..=total_pages)
+        .filter(|&n| n == 1 || n == total_pages || n.abs_diff(number) <= 3)
         .map(|n| json!({"number": n, "url": url_of(n), "current": n == number}))
         .collect();
     json!({
