@@ -76,6 +76,13 @@ async function filtered(page, cls) {
   await settled(page);
 }
 
+/** After typing: waits until the search for `q` has run (it puts `q` in the address), then for
+ *  its results. The input handler runs after the click returns. */
+async function searched(page, q) {
+  await page.waitForFunction((want) => new URL(location.href).searchParams.get('q') === want, q);
+  await settled(page);
+}
+
 async function hits(page) {
   return page.$$eval('#search-results .search-hit', (arts) => arts.map((a) => ({
     url: a.querySelector('.card-title a').getAttribute('href'),
@@ -179,7 +186,7 @@ test('the initials keypad types JZDT and finds 加装电梯', async () => {
   await page.click('#keypad-details > summary');
   for (const k of ['J', 'Z', 'D', 'T']) await page.click(`#initials-keypad button[data-key="${k}"]`);
   assert.equal(await page.inputValue('#search-q'), 'JZDT');
-  await settled(page);
+  await searched(page, 'JZDT');
   const list = await hits(page);
   assert.ok(list.length >= 3, JSON.stringify(list));
   const elevator = list.filter((h) => h.title.includes('加装电梯'));
@@ -191,8 +198,7 @@ test('the initials keypad types JZDT and finds 加装电梯', async () => {
   // 删除 removes one letter: JZD still finds them (加装电).
   await page.click('#initials-keypad button[data-action="delete"]');
   assert.equal(await page.inputValue('#search-q'), 'JZD');
-  await page.waitForFunction(() => new URL(location.href).searchParams.get('q') === 'JZD');
-  await settled(page);
+  await searched(page, 'JZD');
   assert.ok((await hits(page)).some((h) => h.title.includes('加装电梯')));
   assert.deepEqual(errors, []);
   await context.close();
@@ -208,7 +214,7 @@ test('in kiosk mode the keypad is open with keys of at least 60×60 px', async (
   await page.click('#initials-keypad button[data-key="Z"]');
   await page.click('#initials-keypad button[data-key="D"]');
   await page.click('#initials-keypad button[data-key="T"]');
-  await settled(page);
+  await searched(page, 'JZDT');
   assert.ok((await hits(page)).some((h) => h.title.includes('加装电梯')));
   assert.deepEqual(errors, []);
   await context.close();
