@@ -232,7 +232,7 @@ fn front(
         ));
     }
     progress(Stage::Load);
-    let loaded = load::load_with(&opts.root, cache.as_deref_mut().map(|c| &mut c.files));
+    let loaded = load::load(&opts.root, cache.as_deref_mut().map(|c| &mut c.files));
     progress(Stage::Parse {
         files: loaded.files.len(),
     });
@@ -251,7 +251,7 @@ fn front(
         (&loaded.content_assets, &loaded.static_files).hash(h);
     });
     let parse_cache = cache.as_deref_mut().map(|c| (parse_world, &mut c.parsed));
-    let model = model::build_model_with(&ctx, parse_cache, &mut ds);
+    let model = model::build_model(&ctx, parse_cache, &mut ds);
     let site = derive::derive(model, config, today, opts.drafts, &mut ds);
     let theme = theme::load_theme(&opts.root, &site.config.theme, &mut ds);
     let tera = match cache.as_deref_mut() {

@@ -101,12 +101,9 @@ fn stamp(path: &Path) -> Option<Stamp> {
     Some((m.len(), m.modified().ok()))
 }
 
-pub fn load(root: &Path) -> Loaded {
-    load_with(root, None)
-}
-
-/// `load`, reusing what `cache` holds of files that have not changed since, and updating it.
-pub fn load_with(root: &Path, cache: Option<&mut FileCache>) -> Loaded {
+/// Reads the site's files, reusing what `cache` (kept by `serve`) holds of files that have not
+/// changed since, and updating it.
+pub fn load(root: &Path, cache: Option<&mut FileCache>) -> Loaded {
     let mut loaded = Loaded::default();
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let content_dir = root.join("content");

@@ -486,6 +486,18 @@ struct Answer {
     exact: bool,
 }
 
+impl Answer {
+    /// The results found by their text (ranks 0 and 1); ranks 2 and 3 are initials matches.
+    fn text_matches(&self) -> BTreeSet<&str> {
+        self.urls
+            .iter()
+            .zip(&self.ranks)
+            .filter(|(_, r)| **r < 2)
+            .map(|(u, _)| u.as_str())
+            .collect()
+    }
+}
+
 fn segments(v: &Value) -> Vec<Vec<(String, bool)>> {
     v.as_array()
         .unwrap()
@@ -628,13 +640,7 @@ fn check_recall(site: &Site, queries: &BTreeSet<String>) -> usize {
             .filter(|u| !a.urls.is_empty() && !u.is_empty())
             .collect();
         // Initials matches (rank ≥ 2) are extra, on purpose, for letter-only queries.
-        let got_text: BTreeSet<&str> = a
-            .urls
-            .iter()
-            .zip(&a.ranks)
-            .filter(|(_, r)| **r < 2)
-            .map(|(u, _)| u.as_str())
-            .collect();
+        let got_text: BTreeSet<&str> = a.text_matches();
         if want != got_text {
             let missing: Vec<_> = want.difference(&got_text).collect();
             let extra: Vec<_> = got_text.difference(&want).collect();
@@ -842,13 +848,7 @@ fn pinyin_initials_find_titles() {
                 want.insert(&r.url, 3);
             }
         }
-        let got_text: BTreeSet<&str> = a
-            .urls
-            .iter()
-            .zip(&a.ranks)
-            .filter(|(_, r)| **r < 2)
-            .map(|(u, _)| u.as_str())
-            .collect();
+        let got_text: BTreeSet<&str> = a.text_matches();
         let got: BTreeMap<&str, u64> = a
             .urls
             .iter()
@@ -1130,13 +1130,7 @@ fn a_query_on_a_large_site_downloads_little() {
             worst = (a.bytes, q.clone());
         }
         // Initials matches (rank 2, 3) are extra for letter queries; the text matches are exact.
-        let got: BTreeSet<&str> = a
-            .urls
-            .iter()
-            .zip(&a.ranks)
-            .filter(|(_, r)| **r < 2)
-            .map(|(u, _)| u.as_str())
-            .collect();
+        let got: BTreeSet<&str> = a.text_matches();
         assert_eq!(got, expected(&texts, q), "{q}");
     }
     // Long queries of common words reached the postings budget, and were still answered exactly.

@@ -3,6 +3,9 @@
 //! while the diagnostics are exposed for the overlay, and the next good edit recovers. No timing
 //! is asserted here (that is the benchmark's job); every wait is bounded.
 
+mod common;
+
+use common::copy_dir;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -23,19 +26,6 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.expect("walk");
-        let rel = entry.path().strip_prefix(from).expect("below");
-        let target = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
     }
 }
 
@@ -132,10 +122,7 @@ fn status(port: u16) -> serde_json::Value {
 /// A copy of the minimal fixture inside `dir`.
 fn minimal_site(dir: &Path) -> PathBuf {
     let root = dir.join("site");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal"),
-        &root,
-    );
+    copy_dir(&common::fixture("minimal"), &root);
     root
 }
 

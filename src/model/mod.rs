@@ -121,13 +121,9 @@ pub struct ParseCache {
 
 type ParseOutcome = (Option<Parsed>, Vec<Diagnostic>);
 
-pub fn build_model(ctx: &Context, diags: &mut Vec<Diagnostic>) -> Model {
-    build_model_with(ctx, None, diags)
-}
-
-/// `build_model`, parsing again only the files whose text changed since `cache` was filled.
-/// `cache` is `(world fingerprint, cache)`.
-pub fn build_model_with(
+/// Parses every file; with `serve`'s cache, again only the files whose text changed since it was
+/// filled. `cache` is `(world fingerprint, cache)`.
+pub fn build_model(
     ctx: &Context,
     cache: Option<(u64, &mut ParseCache)>,
     diags: &mut Vec<Diagnostic>,

@@ -334,17 +334,17 @@ impl Prepared {
                 tag_values.into_iter().map(|(_, _, v)| v).collect(),
             )),
         });
-        for (slug, (name, members)) in &tags {
-            let mut members = members.clone();
+        for (slug, (name, mut members)) in tags {
             members.sort_by(|&a, &b| date_desc(&site.entries[a], &site.entries[b]));
+            let tag = tag_value(&slug, &name, members.len());
             list(
                 &mut jobs,
-                members.clone(),
+                members,
                 &format!("tags/{slug}/"),
                 "tag.html",
                 &format!("标签：{name}"),
                 "",
-                vec![("tag", tag_value(slug, name, members.len()))],
+                vec![("tag", tag)],
             );
         }
 
