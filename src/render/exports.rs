@@ -1,7 +1,6 @@
 //! Open data under `/data/`: the same facts the pages show, for tools (output.md's exports table).
 //! Redacted records are left out entirely (content.md §2: nothing in exports).
 
-use super::Cards;
 use super::{Data, Files};
 use crate::derive::{Entry, Site, round4};
 use crate::model::Body;
@@ -21,17 +20,24 @@ fn date_desc(site: &Site, pred: impl Fn(&Entry) -> bool) -> Vec<usize> {
     v
 }
 
+/// A record as its page shows it (`Prepared::full_of`): made on each call.
+pub type Records<'a> = dyn Fn(usize) -> Value + Sync + 'a;
+
+fn problem_id(site: &Site, i: usize) -> Option<&str> {
+    site.entries[i].as_problem().map(|p| p.id.as_str())
+}
+
 fn json_file(value: &Value) -> Data {
     let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
     bytes.push(b'\n');
     Data::Bytes(bytes)
 }
 
-pub fn notices(site: &Site, cards: &Cards) -> Value {
+pub fn notices(site: &Site, records: &Records) -> Value {
     let items: Vec<Value> = date_desc(site, |e| e.as_notice().is_some())
         .into_iter()
         .map(|i| {
-            let c = &cards[i];
+            let c = &records(i);
             json!({
                 "slug": c["slug"], "url": c["permalink"], "title": c["title"], "kind": c["kind"], "kind_label": c["kind_label"],
                 "category": c["category"], "date": c["date"],
@@ -46,15 +52,15 @@ pub fn notices(site: &Site, cards: &Cards) -> Value {
     json!(items)
 }
 
-pub fn meetings(site: &Site, cards: &Cards) -> Value {
+pub fn meetings(site: &Site, records: &Records) -> Value {
     let items: Vec<Value> = date_desc(site, |e| matches!(e.rec.body, Body::Meeting(_)))
         .into_iter()
         .map(|i| {
-            let c = &cards[i];
+            let c = &records(i);
             let mut problems: Vec<Value> = site
                 .meeting_problems
                 .get(&i)
-                .map(|v| v.iter().filter(|&&p| !site.entries[p].redacted).map(|&p| cards[p]["id"].clone()).collect())
+                .map(|v| v.iter().filter(|&&p| !site.entries[p].redacted).map(|&p| json!(problem_id(site, p))).collect())
                 .unwrap_or_default();
             problems.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
             json!({
@@ -70,15 +76,15 @@ pub fn meetings(site: &Site, cards: &Cards) -> Value {
     json!(items)
 }
 
-pub fn problems(site: &Site, cards: &Cards) -> Value {
+pub fn problems(site: &Site, records: &Records) -> Value {
     let mut idx: Vec<usize> = (0..site.entries.len())
         .filter(|&i| !site.entries[i].redacted && site.entries[i].as_problem().is_some())
         .collect();
-    idx.sort_by(|&a, &b| cards[a]["id"].as_str().cmp(&cards[b]["id"].as_str()));
+    idx.sort_by(|&a, &b| problem_id(site, a).cmp(&problem_id(site, b)));
     let items: Vec<Value> = idx
         .into_iter()
         .map(|i| {
-            let c = &cards[i];
+            let c = &records(i);
             let meeting = site.problem_meeting.get(&i).map(|&m| site.entries[m].slug.clone());
             json!({
                 "id": c["id"], "url": c["permalink"], "title": c["title"], "date": c["date"], "source": c["source"],
@@ -93,11 +99,11 @@ pub fn problems(site: &Site, cards: &Cards) -> Value {
     json!(items)
 }
 
-pub fn services(site: &Site, cards: &Cards) -> Value {
+pub fn services(site: &Site, records: &Records) -> Value {
     let items: Vec<Value> = date_desc(site, |e| matches!(e.rec.body, Body::Service(_)))
         .into_iter()
         .map(|i| {
-            let c = &cards[i];
+            let c = &records(i);
             let items: Vec<Value> = c["items"]
                 .as_array()
                 .map(|items| {
@@ -123,19 +129,22 @@ pub fn services(site: &Site, cards: &Cards) -> Value {
     json!(items)
 }
 
-pub fn add_exports(site: &Site, cards: &Cards, files: &mut Files) {
-    files.insert("data/notices.json".into(), json_file(&notices(site, cards)));
+pub fn add_exports(site: &Site, records: &Records, files: &mut Files) {
+    files.insert(
+        "data/notices.json".into(),
+        json_file(&notices(site, records)),
+    );
     files.insert(
         "data/meetings.json".into(),
-        json_file(&meetings(site, cards)),
+        json_file(&meetings(site, records)),
     );
     files.insert(
         "data/problems.json".into(),
-        json_file(&problems(site, cards)),
+        json_file(&problems(site, records)),
     );
     files.insert(
         "data/services.json".into(),
-        json_file(&services(site, cards)),
+        json_file(&services(site, records)),
     );
     files.insert("data/stats.json".into(), json_file(&json!(site.stats)));
 }

@@ -196,13 +196,15 @@ impl Prepared {
         prepared
     }
 
+    /// A record as its page and the exports show it: made on each use, never kept.
+    pub(super) fn full_of(&self, i: usize) -> Value {
+        views::full(&self.site, &self.site.entries[i], &self.bodies[i].summary)
+    }
+
     /// A record as lists show it.
     pub(super) fn card_of(&self, i: usize) -> &Value {
-        self.cards[i].get_or_init(|| {
-            let e = &self.site.entries[i];
-            let c = views::card(&self.site, e, &self.bodies[i].summary);
-            if e.redacted { views::redact(c) } else { c }
-        })
+        self.cards[i]
+            .get_or_init(|| views::card(&self.site, &self.site.entries[i], &self.bodies[i].summary))
     }
 
     pub fn cards(&self) -> Cards<'_> {
@@ -447,7 +449,7 @@ impl Prepared {
     fn record_value(&self, i: usize) -> Value {
         let site = &self.site;
         let e = &site.entries[i];
-        let mut record = self.card_of(i).clone();
+        let mut record = self.full_of(i);
         let b = &self.bodies[i];
         let c = &e.rec.common;
         record["content"] = json!(b.html);
@@ -706,35 +708,43 @@ impl Prepared {
     /// Open-data exports, feeds and the search index: generated files, each made by one
     /// generator; the three run side by side.
     pub fn generate(&self) -> Files {
+        let collected = std::sync::Mutex::new(Files::new());
+        self.generate_into(&|files: Files| {
+            if let Ok(mut all) = collected.lock() {
+                all.extend(files);
+            }
+        });
+        collected.into_inner().unwrap_or_default()
+    }
+
+    /// `generate`, handing each generator's files over as soon as it is done, so that a build
+    /// writes them and lets them go instead of holding all of them until the end.
+    fn generate_into(&self, done: &(dyn Fn(Files) + Sync)) {
         let site = &self.site;
-        let cards = self.cards();
         let page_paths: Vec<String> = self.jobs.iter().map(|j| j.out.clone()).collect();
-        let ((mut exported, fed), indexed) = rayon::join(
+        rayon::join(
             || {
                 rayon::join(
                     || {
                         let mut f = Files::new();
-                        exports::add_exports(site, &cards, &mut f);
-                        f
+                        exports::add_exports(site, &|i| self.full_of(i), &mut f);
+                        done(f);
                     },
                     || {
                         // The sitemap also lists static pages, and a static robots.txt wins.
                         let mut f = self.files.clone();
                         feeds::add_feeds(site, &self.bodies, &page_paths, &mut f);
                         f.retain(|path, _| !self.files.contains_key(path));
-                        f
+                        done(f);
                     },
                 )
             },
             || {
                 let mut f = Files::new();
-                search::add_search_index(site, &cards, &self.bodies, &mut f);
-                f
+                search::add_search_index(site, &self.cards(), &self.bodies, &mut f);
+                done(f);
             },
         );
-        exported.extend(fed);
-        exported.extend(indexed);
-        exported
     }
 
     /// Renders every page and generates every file into `sink` (cards first, in parallel, so
@@ -743,12 +753,14 @@ impl Prepared {
         (0..self.cards.len()).into_par_iter().for_each(|i| {
             self.card_of(i);
         });
-        let (failures, generated) = rayon::join(|| self.render_all(sink), || self.generate());
-        for (path, data) in generated {
-            if let Data::Bytes(bytes) = data {
-                sink.page(path, bytes);
+        let write = |files: Files| {
+            for (path, data) in files {
+                if let Data::Bytes(bytes) = data {
+                    sink.page(path, bytes);
+                }
             }
-        }
+        };
+        let (failures, ()) = rayon::join(|| self.render_all(sink), || self.generate_into(&write));
         failures
     }
 }

@@ -229,7 +229,6 @@ struct Postings {
 struct Doc {
     entry: usize,
     title: String,
-    rest: String,
     initials: Option<(String, Vec<String>)>,
     date: Option<String>,
     url: String,
@@ -265,7 +264,6 @@ pub fn add_search_index(site: &Site, cards: &Cards, bodies: &[Arc<Rendered>], fi
             });
             Doc {
                 entry: i,
-                rest: record_text(site, i, &bodies[i].text),
                 title,
                 initials,
                 date: c.get("date").and_then(Value::as_str).map(str::to_string),
@@ -325,7 +323,9 @@ pub fn add_search_index(site: &Site, cards: &Cards, bodies: &[Arc<Rendered>], fi
             .map(|d| {
                 let mut toks = Vec::new();
                 bigrams(&d.title, 0, 0, &mut toks);
-                bigrams(&d.rest, base, 0, &mut toks);
+                // Made again for the record-data chunks rather than kept: 10,000 records' text.
+                let rest = record_text(site, d.entry, &bodies[d.entry].text);
+                bigrams(&rest, base, 0, &mut toks);
                 if let Some((_, variants)) = &d.initials {
                     // The most common reading at 0, the other readings from `base` on (ranked after it).
                     if let Some((first, others)) = variants.split_first() {
@@ -364,11 +364,9 @@ pub fn add_search_index(site: &Site, cards: &Cards, bodies: &[Arc<Rendered>], fi
             }
         }
     }
-    let mut tokens: Vec<(String, Postings)> = postings
-        .into_iter()
-        .map(|(k, p)| (key_string(k), p))
-        .collect();
-    tokens.sort_by(|a, b| a.0.cmp(&b.0));
+    // In the order of the tokens as strings: `#` initials first, then code-point order.
+    let mut tokens: Vec<(Key, Postings)> = postings.into_iter().collect();
+    tokens.sort_unstable_by_key(|&(k, _)| (k >> 42 == 0, k));
 
     // Pack tokens into chunks.
     let mut token_chunks: Vec<Vec<u8>> = Vec::new();
@@ -382,7 +380,9 @@ pub fn add_search_index(site: &Site, cards: &Cards, bodies: &[Arc<Rendered>], fi
         out.push(chunk);
         *count = 0;
     };
-    for (token, p) in &tokens {
+    // Each token's postings are dropped as soon as they are in a chunk.
+    for (k, p) in tokens {
+        let token = key_string(k);
         let mut entry = Vec::with_capacity(p.bytes.len() + 16);
         varint(&mut entry, token.len() as u64);
         entry.extend_from_slice(token.as_bytes());
@@ -395,7 +395,7 @@ pub fn add_search_index(site: &Site, cards: &Cards, bodies: &[Arc<Rendered>], fi
             flush(&mut body, &mut count, &mut token_chunks);
         }
         if count == 0 {
-            first_tokens.push(token.clone());
+            first_tokens.push(token);
         }
         body.extend_from_slice(&entry);
         count += 1;
@@ -418,7 +418,8 @@ pub fn add_search_index(site: &Site, cards: &Cards, bodies: &[Arc<Rendered>], fi
     for d in &docs {
         let e = &site.entries[d.entry];
         let c = &cards[d.entry];
-        let mut v = json!({"u": d.url, "t": d.title, "d": d.date, "x": d.rest});
+        let rest = record_text(site, d.entry, &bodies[d.entry].text);
+        let mut v = json!({"u": d.url, "t": d.title, "d": d.date, "x": rest});
         if let Some((aligned, _)) = &d.initials {
             v["i"] = json!(aligned);
         }

@@ -30,7 +30,10 @@ pub fn tag_url(config: &SiteConfig, slug: &str) -> String {
     format!("{}tags/{slug}/", config.root)
 }
 
-/// A record as lists show it. `summary` is the rendered summary (typed, or from the body).
+/// A record as lists show it: the card fields of every kind plus the kind's short facts. Long
+/// lists (participants, decisions, measures, progress, service items, contact) are left to the
+/// record's own page: a big site keeps a card of every record in memory and copies it into every
+/// list page it appears on.
 pub fn card(site: &Site, e: &Entry, summary: &str) -> Value {
     let config = &site.config;
     let (ty, ty_label) = type_of(e.section());
@@ -62,15 +65,25 @@ pub fn card(site: &Site, e: &Entry, summary: &str) -> Value {
         "status_label": Value::Null,
         "overdue": false,
     });
-    let extra = kind_fields(site, e);
-    if let (Some(obj), Value::Object(more)) = (v.as_object_mut(), extra) {
-        obj.extend(more);
-    }
-    v
+    extend(&mut v, card_fields(e));
+    if e.redacted { redact(v) } else { v }
 }
 
-fn kind_fields(site: &Site, e: &Entry) -> Value {
-    let config = &site.config;
+/// A record as its own page and the open-data exports show it: its card plus the long lists.
+pub fn full(site: &Site, e: &Entry, summary: &str) -> Value {
+    let mut v = card(site, e, summary);
+    extend(&mut v, detail_fields(site, e));
+    if e.redacted { redact(v) } else { v }
+}
+
+fn extend(v: &mut Value, more: Value) {
+    if let (Some(obj), Value::Object(more)) = (v.as_object_mut(), more) {
+        obj.extend(more);
+    }
+}
+
+/// The kind's facts a card shows.
+fn card_fields(e: &Entry) -> Value {
     match &e.rec.body {
         Body::Notice(n) => {
             let status = e.notice.status;
@@ -85,7 +98,6 @@ fn kind_fields(site: &Site, e: &Entry) -> Value {
                 "status_label": status.map(|s| s.label()),
                 "days_left": e.notice.days_left,
                 "days_until_start": e.notice.days_until_start,
-                "contact": n.contact,
                 "series": n.series,
                 "round": n.round,
                 "withdrawn": n.withdrawn.as_ref().map(|w| json!({"date": w.date.to_string(), "reason": w.reason})),
@@ -104,12 +116,7 @@ fn kind_fields(site: &Site, e: &Entry) -> Value {
                 "on_leave": a.on_leave,
                 "rate": (a.expected > 0).then(|| pct(f64::from(a.present) / f64::from(a.expected))),
             })),
-            "participants": m.participants,
-            "decisions": m.decisions.iter().map(|d| json!({
-                "item": d.item,
-                "decision": d.decision,
-                "votes": d.votes.as_ref().map(|v| json!({"for": v.for_, "against": v.against, "abstain": v.abstain})),
-            })).collect::<Vec<_>>(),
+            "decision_count": m.decisions.len(),
         }),
         Body::Problem(p) => {
             let f = &e.problem;
@@ -120,7 +127,6 @@ fn kind_fields(site: &Site, e: &Entry) -> Value {
                 "source": p.source,
                 "location": p.location,
                 "responsible": {"unit": p.responsible.unit, "person": p.responsible.person},
-                "measures": p.measures,
                 "deadline": p.deadline.to_string(),
                 "status": p.status.code(),
                 "status_label": p.status.label(),
@@ -128,7 +134,6 @@ fn kind_fields(site: &Site, e: &Entry) -> Value {
                 "overdue": f.overdue,
                 "days_overdue": f.days_overdue,
                 "days_to_deadline": f.days_to_deadline,
-                "progress": p.progress.iter().map(|x| json!({"date": x.date.to_string(), "text": x.text})).collect::<Vec<_>>(),
                 "echo": p.echo.as_ref().map(|x| json!({
                     "date": x.date.to_string(),
                     "result": x.result,
@@ -145,8 +150,30 @@ fn kind_fields(site: &Site, e: &Entry) -> Value {
             "kind": l.kind.code(),
             "kind_label": l.kind.label(),
             "provider": l.provider,
-            "items": l.items.iter().map(|i| item(config, i)).collect::<Vec<_>>(),
             "item_count": l.items.len(),
+        }),
+        Body::Page => json!({}),
+    }
+}
+
+/// The long lists of a record, on its page and in the exports only.
+fn detail_fields(site: &Site, e: &Entry) -> Value {
+    match &e.rec.body {
+        Body::Notice(n) => json!({"contact": n.contact}),
+        Body::Meeting(m) => json!({
+            "participants": m.participants,
+            "decisions": m.decisions.iter().map(|d| json!({
+                "item": d.item,
+                "decision": d.decision,
+                "votes": d.votes.as_ref().map(|v| json!({"for": v.for_, "against": v.against, "abstain": v.abstain})),
+            })).collect::<Vec<_>>(),
+        }),
+        Body::Problem(p) => json!({
+            "measures": p.measures,
+            "progress": p.progress.iter().map(|x| json!({"date": x.date.to_string(), "text": x.text})).collect::<Vec<_>>(),
+        }),
+        Body::Service(l) => json!({
+            "items": l.items.iter().map(|i| item(&site.config, i)).collect::<Vec<_>>(),
         }),
         Body::Page => json!({}),
     }
@@ -174,7 +201,7 @@ pub fn item(config: &SiteConfig, i: &ServiceItem) -> Value {
 }
 
 /// A redacted record keeps only its title, kind and dates (content.md §2).
-pub fn redact(mut card: Value) -> Value {
+fn redact(mut card: Value) -> Value {
     const KEEP: &[&str] = &[
         "type",
         "type_label",
