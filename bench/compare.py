@@ -6,8 +6,16 @@
 For each size it writes a site with `examples/synth`, then builds it with gongkai and the same
 Markdown files as plain Hugo pages (a minimal Hugo theme with list, single, taxonomy and home
 pages, paginated like gongkai), alternating the two tools run by run so that a busy machine
-slows both alike. Each run writes into an empty output directory; peak RSS is read from
-`/usr/bin/time -f %M` (Debian: apt-get install time hugo). Standard library only.
+slows both alike. Peak RSS is read from `/usr/bin/time -f %M` (Debian: apt-get install time
+hugo). Standard library only.
+
+Each run writes into a directory of its own that no earlier run used, and no output is deleted
+until every run is done. On ext4, creating files just after tens of thousands were deleted is
+slow: the inode allocator skips inodes freed within the last minute or so (`recently_deleted`
+in a kernel profile), and a run that follows the removal of the previous run's output spends
+seconds of system time on it. That is a cost of the benchmark loop, not of a nightly build,
+whose previous output was removed a day earlier, and it grows with the number of files, so it
+would favour whichever tool writes fewer.
 """
 
 import argparse
@@ -98,11 +106,9 @@ def hugo_site(site, dest):
     shutil.copytree(os.path.join(site, "static"), os.path.join(dest, "static"))
 
 
-def timed(cmd, out):
-    """(wall seconds, peak RSS in KiB) of one run into an empty `out`."""
-    if os.path.exists(out):
-        shutil.rmtree(out)
-    # The file system's deferred work for the removal (journal, discard) must not land in the run.
+def timed(cmd):
+    """(wall seconds, peak RSS in KiB) of one run."""
+    # Writes still pending from earlier steps must not land in the run.
     os.sync()
     time.sleep(1)
     result = subprocess.run(
@@ -139,24 +145,42 @@ def main():
     header = f"{'records':>8} {'gongkai s':>10} {'hugo s':>8} {'time ratio':>10} {'gongkai MiB':>12} {'hugo MiB':>9} {'RSS ratio':>9}"
     print(header)
     print("-" * len(header))
+    outputs = []
     for n in [int(x) for x in args.records.split(",")]:
         site = os.path.join(work, f"site-{n}")
         hsite = os.path.join(work, f"hugo-{n}")
-        run([synth, "--records", str(n), "--out", site])
-        hugo_site(site, hsite)
-        g_cmd = [gongkai, "--root", site, "build", "--now", NOW, "--output", os.path.join(work, "out-gongkai")]
-        h_cmd = ["hugo", "--quiet", "--source", hsite, "--destination", os.path.join(work, "out-hugo")]
+        # A reused --work keeps its sites: remaking them would delete 2 × N files just before
+        # the runs (see the module's docstring).
+        if not os.path.exists(hsite):
+            run([synth, "--records", str(n), "--out", site])
+            hugo_site(site, hsite)
         g, h = [], []
         for i in range(args.runs):
+            g_out = fresh(os.path.join(work, f"out-gongkai-{n}-{i}"))
+            h_out = fresh(os.path.join(work, f"out-hugo-{n}-{i}"))
+            g_cmd = [gongkai, "--root", site, "build", "--now", NOW, "--output", g_out]
+            h_cmd = ["hugo", "--quiet", "--source", hsite, "--destination", h_out]
             # Alternate which tool goes first, so neither always gets the warmer page cache.
-            order = [(g_cmd, g, "out-gongkai"), (h_cmd, h, "out-hugo")]
-            for cmd, acc, out in order if i % 2 == 0 else reversed(order):
-                acc.append(timed(cmd, os.path.join(work, out)))
+            order = [(g_cmd, g), (h_cmd, h)]
+            for cmd, acc in order if i % 2 == 0 else reversed(order):
+                acc.append(timed(cmd))
+            outputs += [g_out, h_out]
         gw, gm = statistics.median(x[0] for x in g), statistics.median(x[1] for x in g)
         hw, hm = statistics.median(x[0] for x in h), statistics.median(x[1] for x in h)
         print(f"{n:>8} {gw:>10.2f} {hw:>8.2f} {gw / hw:>10.2f} {gm / 1024:>12.0f} {hm / 1024:>9.0f} {gm / hm:>9.2f}", flush=True)
+    for out in outputs:
+        shutil.rmtree(out, ignore_errors=True)
     if not args.work:
         shutil.rmtree(work)
+
+
+def fresh(path):
+    """`path`, which must not exist yet: a reused --work directory keeps no old outputs."""
+    if os.path.exists(path):
+        shutil.rmtree(path)
+        # See the module's docstring: let ext4 forget the inodes just freed.
+        time.sleep(70)
+    return path
 
 
 if __name__ == "__main__":

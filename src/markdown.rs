@@ -736,16 +736,24 @@ fn build_sanitizer() -> ammonia::Builder<'static> {
 
 /// Escapes what can break out of text or a quoted attribute, and nothing else.
 pub fn escape_html(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+    // Runs without a special character are copied whole: most text (all of Chinese text) has
+    // none, and Tera escapes every string it evaluates, even one it only tests for truth.
+    let mut copied = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // `i` is at an ASCII byte, so both slices end on character boundaries.
+        out.push_str(&s[copied..i]);
+        out.push_str(entity);
+        copied = i + 1;
     }
+    out.push_str(&s[copied..]);
 }
 
 /// Attribute-safe URL: characters that are never valid raw in a URL are percent-encoded, the rest
@@ -886,6 +894,22 @@ fn is_closing_mark(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escape_html_escapes_the_five_and_keeps_the_rest() {
+        let mut out = String::new();
+        escape_html(&mut out, "<a href=\"x\">路灯 & 'ＰＤＦ'</a>");
+        assert_eq!(
+            out,
+            "&lt;a href=&quot;x&quot;&gt;路灯 &amp; &#39;ＰＤＦ&#39;&lt;/a&gt;"
+        );
+        out.clear();
+        escape_html(&mut out, "南段路灯");
+        assert_eq!(out, "南段路灯");
+        out.clear();
+        escape_html(&mut out, "&");
+        assert_eq!(out, "&amp;");
+    }
     use std::cell::RefCell;
 
     fn no_resolve(path: &str, _: LinkKind) -> LinkTarget {
