@@ -1557,3 +1557,64 @@ fn the_last_line_says_what_was_written() {
     // 14 published notices, 8 problems, 2 meetings, 3 lists, 3 pages.
     assert_eq!(words[1], "30", "{last}");
 }
+
+#[test]
+fn the_page_chrome_comes_from_the_partials_and_marks_the_current_section() {
+    let site = TempSite::from_fixture("minimal");
+    site.write(
+        "templates/partials/header.html",
+        "<header data-section=\"{{ section }}\">{% for item in site.nav %}<a href=\"{{ item.url }}\"{% if item.url == nav_url %} aria-current=\"page\"{% elif item.key == section %} aria-current=\"true\"{% endif %}>{{ item.title }}</a>{% endfor %}</header>\n",
+    );
+    let out = site.build_ok("out", &[]);
+    let read = |rel: &str| std::fs::read_to_string(out.join(rel)).expect(rel);
+    // A list page of its own section: the section's nav item is the current page.
+    let notices = read("notices/index.html");
+    assert!(
+        notices.contains("<header data-section=\"notices\">"),
+        "{notices}"
+    );
+    assert!(
+        notices.contains("href=\"/notices/\" aria-current=\"page\""),
+        "{notices}"
+    );
+    // A record in that section shares the chrome of its section, marked as inside it.
+    let notice = read("notices/2026-11-gongshi/index.html");
+    assert!(
+        notice.contains("href=\"/notices/\" aria-current=\"true\""),
+        "{notice}"
+    );
+    assert!(
+        !notice.contains("aria-current=\"page\">公示公告"),
+        "{notice}"
+    );
+    // Another section gets its own rendering, not the first one cached.
+    let problems = read("problems/index.html");
+    assert!(
+        problems.contains("<header data-section=\"problems\">"),
+        "{problems}"
+    );
+    assert!(
+        problems.contains("href=\"/problems/\" aria-current=\"page\""),
+        "{problems}"
+    );
+    assert!(
+        !problems.contains("href=\"/notices/\" aria-current"),
+        "{problems}"
+    );
+    // The default footer partial is still there.
+    assert!(notice.contains("class=\"site-footer\""), "{notice}");
+
+    // A partial that fails is reported against the partial, and nothing is written.
+    site.write(
+        "templates/partials/footer.html",
+        "{{ site.no_such_field.x }}",
+    );
+    let run = site.build_into(&site.outside("broken"), &[]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("--> templates/partials/footer.html"),
+        "{}",
+        run.describe()
+    );
+    assert!(!site.outside("broken").exists());
+}

@@ -18,6 +18,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
 use tera::{Context, Tera};
 
+/// The theme's partials every page gets, rendered once per section (`Prepared::chrome`).
+const CHROME_PARTS: [&str; 2] = ["header", "footer"];
+
 /// One page to render: where it goes, with which template, and what its context is made of.
 pub struct Job {
     pub out: String,
@@ -78,6 +81,8 @@ pub struct Prepared {
     folder_pages: HashMap<String, Vec<usize>>,
     lists: Lists,
     site_value: Value,
+    /// The page chrome (`partials/*.html`) by section and `nav_url`: rendered once each.
+    chrome: std::sync::Mutex<HashMap<(&'static str, String), Value>>,
     today: String,
     jobs: Vec<Job>,
     by_out: HashMap<String, usize>,
@@ -172,6 +177,7 @@ impl Prepared {
         };
         let mut prepared = Prepared {
             site_value: super::site_value(&site),
+            chrome: std::sync::Mutex::new(HashMap::new()),
             today: site.today.day.to_string(),
             cards: (0..entries.len()).map(|_| OnceLock::new()).collect(),
             tera: parts.tera,
@@ -655,25 +661,68 @@ impl Prepared {
             json!(self.site.config.absolute(&job.url)),
         );
         ctx.insert("page_title".into(), json!(job.title));
+        ctx.insert("chrome".into(), self.chrome(job)?);
         for (k, v) in self.vars(job) {
             ctx.insert(k.into(), v);
         }
+        self.render_template(job.template, ctx, &job.url)
+    }
+
+    /// The theme's partials for a page: `{header, footer}` as HTML. They depend only on the
+    /// site, the day, the section and which main-navigation page this is, so each is rendered
+    /// once per section rather than on each of a big site's 18,000 pages.
+    fn chrome(&self, job: &Job) -> Result<Value, Box<Diagnostic>> {
+        let is_nav = |item: &Value| item["url"].as_str() == Some(job.url.as_str());
+        let nav_url = match self.site_value["nav"].as_array() {
+            Some(nav) if nav.iter().any(is_nav) => job.url.clone(),
+            _ => String::new(),
+        };
+        let key = (job.section, nav_url);
+        if let Some(chrome) = self.chrome.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return Ok(chrome);
+        }
+        let mut chrome = Map::new();
+        for part in CHROME_PARTS {
+            let template = format!("partials/{part}.html");
+            let html = if self.tera.get_template_names().any(|t| t == template) {
+                let mut ctx = Map::new();
+                ctx.insert("site".into(), self.site_value.clone());
+                ctx.insert("today".into(), json!(self.today));
+                ctx.insert("section".into(), json!(key.0));
+                ctx.insert("nav_url".into(), json!(key.1));
+                String::from_utf8_lossy(&self.render_template(&template, ctx, &job.url)?)
+                    .into_owned()
+            } else {
+                String::new()
+            };
+            chrome.insert(part.into(), Value::String(html));
+        }
+        let chrome = Value::Object(chrome);
+        if let Ok(mut all) = self.chrome.lock() {
+            all.insert(key, chrome.clone());
+        }
+        Ok(chrome)
+    }
+
+    fn render_template(
+        &self,
+        template: &str,
+        ctx: Map<String, Value>,
+        url: &str,
+    ) -> Result<Vec<u8>, Box<Diagnostic>> {
         // Moved, not copied, into Tera's context.
         let rendered = Context::from_value(Value::Object(ctx))
-            .and_then(|ctx| self.tera.render(job.template, &ctx));
+            .and_then(|ctx| self.tera.render(template, &ctx));
         rendered.map(String::into_bytes).map_err(|e| {
-            Box::new(
-                SourceFile::new(format!("templates/{}", job.template), "").error(
-                    "E-TEMPLATE-RENDER",
-                    Pos::START,
-                    format!(
-                        "渲染 {} 时模板出错：{}",
-                        job.url,
-                        theme::error_chain(&e).replace('\n', "；")
-                    ),
-                    "检查模板里用到的变量名（见主题 README 的上下文说明）",
+            Box::new(SourceFile::new(format!("templates/{template}"), "").error(
+                "E-TEMPLATE-RENDER",
+                Pos::START,
+                format!(
+                    "渲染 {url} 时模板出错：{}",
+                    theme::error_chain(&e).replace('\n', "；")
                 ),
-            )
+                "检查模板里用到的变量名（见主题 README 的上下文说明）",
+            ))
         })
     }
 

@@ -143,6 +143,7 @@ pub fn compile(theme: &Theme, diags: &mut Vec<Diagnostic>) -> Option<Tera> {
     // Tera's default also escapes `/`, which turns every URL into `&#x2F;…`: valid, but unreadable.
     tera.set_escape_fn(escape_html);
     tera.register_filter("zh_date", zh_date);
+    tera.register_filter("zh_time", ZhTime);
     tera.register_filter("pct", pct_filter);
     let raw: Vec<(&str, &str)> = theme
         .templates
@@ -193,6 +194,29 @@ fn zh_date(value: &Value, _: &std::collections::HashMap<String, Value>) -> tera:
     })
 }
 
+/// `"2026-11-21" | zh_time` → `<time datetime="2026-11-21">2026年11月21日</time>`; null → empty.
+/// A filter rather than a macro: lists show several dates per card, and a Tera macro call costs
+/// a stack frame, copied arguments and a string of its own.
+struct ZhTime;
+
+impl tera::Filter for ZhTime {
+    fn filter(
+        &self,
+        value: &Value,
+        _: &std::collections::HashMap<String, Value>,
+    ) -> tera::Result<Value> {
+        let text = value.as_str().unwrap_or_default();
+        Ok(Value::String(match crate::dates::parse_date(text) {
+            Some(d) => format!("<time datetime=\"{d}\">{}</time>", crate::dates::zh(d)),
+            None => escape_html(text),
+        }))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
 fn pct_filter(value: &Value, _: &std::collections::HashMap<String, Value>) -> tera::Result<Value> {
     Ok(Value::String(
         value
@@ -204,6 +228,24 @@ fn pct_filter(value: &Value, _: &std::collections::HashMap<String, Value>) -> te
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zh_time_makes_a_time_element_and_nothing_of_null() {
+        use tera::Filter;
+        let args = std::collections::HashMap::new();
+        let time = |v: Value| ZhTime.filter(&v, &args).expect("filter");
+        assert_eq!(
+            time(Value::String("2026-11-21".into())),
+            Value::String("<time datetime=\"2026-11-21\">2026年11月21日</time>".into())
+        );
+        assert_eq!(time(Value::Null), Value::String(String::new()));
+        // Not a date: shown as text, escaped, since the filter's output is not escaped again.
+        assert_eq!(
+            time(Value::String("<b>".into())),
+            Value::String("&lt;b&gt;".into())
+        );
+        assert!(ZhTime.is_safe());
+    }
 
     #[test]
     fn default_theme_is_embedded_and_compiles() {
