@@ -894,6 +894,7 @@ fn is_closing_mark(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::RefCell;
 
     #[test]
     fn escape_html_escapes_the_five_and_keeps_the_rest() {
@@ -910,7 +911,6 @@ mod tests {
         escape_html(&mut out, "&");
         assert_eq!(out, "&amp;");
     }
-    use std::cell::RefCell;
 
     fn no_resolve(path: &str, _: LinkKind) -> LinkTarget {
         LinkTarget::Missing(format!("不应解析：{path}"))

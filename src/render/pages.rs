@@ -202,9 +202,10 @@ impl Prepared {
         prepared
     }
 
-    /// A record as its page and the exports show it: made on each use, never kept.
+    /// A record as its page and the exports show it: its card and the long lists, made on each
+    /// use and never kept.
     pub(super) fn full_of(&self, i: usize) -> Value {
-        views::full(&self.site, &self.site.entries[i], &self.bodies[i].summary)
+        views::full(&self.site, &self.site.entries[i], self.card_of(i).clone())
     }
 
     /// A record as lists show it.

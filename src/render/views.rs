@@ -69,11 +69,11 @@ pub fn card(site: &Site, e: &Entry, summary: &str) -> Value {
     if e.redacted { redact(v) } else { v }
 }
 
-/// A record as its own page and the open-data exports show it: its card plus the long lists.
-pub fn full(site: &Site, e: &Entry, summary: &str) -> Value {
-    let mut v = card(site, e, summary);
-    extend(&mut v, detail_fields(site, e));
-    if e.redacted { redact(v) } else { v }
+/// A record as its own page and the open-data exports show it: its `card` plus the long lists
+/// (emptied, like the rest of the card, when the record is redacted).
+pub fn full(site: &Site, e: &Entry, mut card: Value) -> Value {
+    extend(&mut card, detail_fields(site, e));
+    if e.redacted { redact(card) } else { card }
 }
 
 fn extend(v: &mut Value, more: Value) {
