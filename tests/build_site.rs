@@ -1559,6 +1559,49 @@ fn the_last_line_says_what_was_written() {
 }
 
 #[test]
+fn phone_numbers_are_dialable_links_and_other_contact_text_stays_text() {
+    let site = TempSite::from_fixture("minimal");
+    site.edit("content/services/fuwu.md", |s| {
+        s.replace(
+            "    fee: low_cost\n",
+            "    fee: low_cost\n    contact: 021-5555 0104\n  - name: 法律咨询\n    contact: 工作日上午到居委会\n",
+        )
+    });
+    site.edit("content/notices/2026-11-gongshi.md", |s| {
+        s.replace("phone: 021-5555-0001", "phone: 139****5678")
+    });
+    let out = site.build_ok("out", &["--now", "2026-11-21"]);
+    let dials = |rel: &str| -> Vec<String> {
+        tags(&read_out(&out, rel))
+            .iter()
+            .filter_map(|t| {
+                t.attr("href")
+                    .filter(|h| h.starts_with("tel:"))
+                    .map(str::to_string)
+            })
+            .collect()
+    };
+    let service = read_out(&out, "services/fuwu/index.html");
+    assert!(
+        service.contains("工作日上午到居委会"),
+        "text that is not a number is shown"
+    );
+    assert_eq!(
+        dials("services/fuwu/index.html"),
+        ["tel:02155550104", "tel:02155550000"],
+        "the item's number and the footer's, without spaces and hyphens"
+    );
+    // A masked number (the privacy rule's 139****5678) is shown, but there is nothing to dial.
+    let notice = read_out(&out, "notices/2026-11-gongshi/index.html");
+    assert!(notice.contains("139****5678"));
+    assert!(
+        !dials("notices/2026-11-gongshi/index.html").contains(&"tel:139****5678".to_string()),
+        "{:?}",
+        dials("notices/2026-11-gongshi/index.html")
+    );
+}
+
+#[test]
 fn the_page_chrome_comes_from_the_partials_and_marks_the_current_section() {
     let site = TempSite::from_fixture("minimal");
     site.write(

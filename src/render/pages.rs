@@ -711,10 +711,12 @@ impl Prepared {
         ctx: Map<String, Value>,
         url: &str,
     ) -> Result<Vec<u8>, Box<Diagnostic>> {
-        // Moved, not copied, into Tera's context.
+        // Moved, not copied, into Tera's context; written as bytes, so Tera does not check the
+        // whole page for UTF-8 again (everything it writes is a `str`).
+        let mut html = Vec::with_capacity(16 * 1024);
         let rendered = Context::from_value(Value::Object(ctx))
-            .and_then(|ctx| self.tera.render(template, &ctx));
-        rendered.map(String::into_bytes).map_err(|e| {
+            .and_then(|ctx| self.tera.render_to(template, &ctx, &mut html));
+        rendered.map(|()| html).map_err(|e| {
             Box::new(SourceFile::new(format!("templates/{template}"), "").error(
                 "E-TEMPLATE-RENDER",
                 Pos::START,

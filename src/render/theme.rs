@@ -145,36 +145,36 @@ pub fn compile(theme: &Theme, diags: &mut Vec<Diagnostic>) -> Option<Tera> {
     tera.register_filter("zh_date", zh_date);
     tera.register_filter("zh_time", ZhTime);
     tera.register_filter("pct", pct_filter);
+    tera.register_filter("tel", tel_filter);
     let raw: Vec<(&str, &str)> = theme
         .templates
         .iter()
         .map(|(name, (_, text))| (name.as_str(), text.as_str()))
         .collect();
-    // Added one by one first, so each broken template is reported with its own file.
-    let mut ok = true;
-    for (name, (path, text)) in &theme.templates {
-        if let Err(e) = tera::Template::new(name, None, text) {
-            let chain = error_chain(&e);
-            let file = SourceFile::new(path.clone(), text.clone());
-            diags.push(file.error(
-                "E-TEMPLATE",
-                tera_pos(&chain),
-                format!("模板有语法错误：{}", chain.lines().last().unwrap_or("")),
-                "按 Tera 模板语法修改这一处",
-            ));
-            ok = false;
-        }
-    }
-    if !ok {
-        return None;
-    }
     if let Err(e) = tera.add_raw_templates(raw) {
-        diags.push(SourceFile::new("templates/", "").error(
-            "E-TEMPLATE",
-            Pos::START,
-            format!("模板无法组合：{}", error_chain(&e).replace('\n', "；")),
-            "检查 extends、import 和 include 引用的模板名",
-        ));
+        // Parsed again one by one, so that each broken template is reported with its own file.
+        let mut broken = false;
+        for (name, (path, text)) in &theme.templates {
+            if let Err(e) = tera::Template::new(name, None, text) {
+                let chain = error_chain(&e);
+                let file = SourceFile::new(path.clone(), text.clone());
+                diags.push(file.error(
+                    "E-TEMPLATE",
+                    tera_pos(&chain),
+                    format!("模板有语法错误：{}", chain.lines().last().unwrap_or("")),
+                    "按 Tera 模板语法修改这一处",
+                ));
+                broken = true;
+            }
+        }
+        if !broken {
+            diags.push(SourceFile::new("templates/", "").error(
+                "E-TEMPLATE",
+                Pos::START,
+                format!("模板无法组合：{}", error_chain(&e).replace('\n', "；")),
+                "检查 extends、import 和 include 引用的模板名",
+            ));
+        }
         return None;
     }
     Some(tera)
@@ -225,9 +225,46 @@ fn pct_filter(value: &Value, _: &std::collections::HashMap<String, Value>) -> te
     ))
 }
 
+/// `"010-6512 3456" | tel` → `01065123456`, for `href="tel:…"`; empty when the text is not a
+/// phone number (a name, "工作日上午"), so a template can test it before making a link.
+fn tel_filter(value: &Value, _: &std::collections::HashMap<String, Value>) -> tera::Result<Value> {
+    Ok(Value::String(tel(value.as_str().unwrap_or_default())))
+}
+
+/// Digits (and a leading `+`) of a phone number written with spaces or hyphens: at least eight
+/// characters, starting and ending with a digit; anything else is not a number to dial.
+fn tel(text: &str) -> String {
+    let body = text.strip_prefix('+').unwrap_or(text);
+    let b = body.as_bytes();
+    let dialable = b.len() >= 8
+        && b.first().is_some_and(u8::is_ascii_digit)
+        && b.last().is_some_and(u8::is_ascii_digit)
+        && b.iter()
+            .all(|c| c.is_ascii_digit() || *c == b' ' || *c == b'-');
+    if !dialable {
+        return String::new();
+    }
+    let prefix = if body.len() < text.len() { "+" } else { "" };
+    let digits: String = body.chars().filter(char::is_ascii_digit).collect();
+    format!("{prefix}{digits}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tel_keeps_the_digits_of_a_phone_number_and_nothing_of_other_text() {
+        assert_eq!(tel("010-6512 3456"), "01065123456");
+        assert_eq!(tel("+86 10 6512 3456"), "+861065123456");
+        assert_eq!(tel("12345678"), "12345678");
+        assert_eq!(tel("1234567"), "", "seven characters: too short to dial");
+        assert_eq!(tel("王老师"), "");
+        assert_eq!(tel("6512 3456 转 8"), "");
+        assert_eq!(tel("-6512 3456"), "");
+        assert_eq!(tel("6512 3456-"), "");
+        assert_eq!(tel(""), "");
+    }
 
     #[test]
     fn zh_time_makes_a_time_element_and_nothing_of_null() {
