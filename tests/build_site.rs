@@ -1602,6 +1602,66 @@ fn phone_numbers_are_dialable_links_and_other_contact_text_stays_text() {
 }
 
 #[test]
+fn a_record_has_one_card_in_every_list_and_its_type_shows_only_where_types_mix() {
+    let site = TempSite::from_fixture("minimal");
+    for file in [
+        "content/notices/2026-11-gongshi.md",
+        "content/problems/2026-001-ludeng.md",
+    ] {
+        site.edit(file, |s| s.replacen("---\n", "---\ntags: [路灯]\n", 1));
+    }
+    let out = site.build_ok("out", &["--now", "2026-11-21"]);
+    let tag_page = tags(&read_out(&out, "tags/index.html"))
+        .into_iter()
+        .find_map(|t| {
+            t.attr("href")
+                .filter(|h| h.starts_with("/tags/") && h.len() > 6)
+                .map(str::to_string)
+        })
+        .expect("a tag page");
+    let tag_page = format!("{}index.html", tag_page.trim_start_matches('/'));
+    // The card of one record, cut out of a list page.
+    let card = |rel: &str, url: &str| -> String {
+        let html = read_out(&out, rel);
+        let at = html
+            .find(&format!("<a href=\"{url}\">"))
+            .unwrap_or_else(|| panic!("{url} on {rel}"));
+        let start = html[..at].rfind("<article").expect("card start");
+        let end = at + html[at..].find("</article>").expect("card end");
+        html[start..end].to_string()
+    };
+    for (list, url, ty) in [
+        (
+            "notices/index.html",
+            "/notices/2026-11-gongshi/",
+            "公示公告",
+        ),
+        ("problems/index.html", "/problems/2026-001/", "问题墙"),
+    ] {
+        let in_section = card(list, url);
+        assert_eq!(in_section, card(&tag_page, url), "one card for {url}");
+        assert!(in_section.contains(&format!("<span class=\"chip chip-type\">{ty}</span>")));
+        let class_of_list = |rel: &str| -> String {
+            tags(&read_out(&out, rel))
+                .into_iter()
+                .find(|t| t.name == "ul" && t.attr("class").is_some_and(|c| c.starts_with("cards")))
+                .and_then(|t| t.attr("class").map(str::to_string))
+                .expect("a list of cards")
+        };
+        assert!(
+            class_of_list(list).contains("cards-one-type"),
+            "{list}: one type, chip hidden"
+        );
+        assert!(
+            !class_of_list(&tag_page).contains("cards-one-type"),
+            "a tag's list mixes types"
+        );
+    }
+    let css = read_out(&out, "theme/site.css");
+    assert!(css.contains(".cards-one-type .chip-type { display: none; }"));
+}
+
+#[test]
 fn the_page_chrome_comes_from_the_partials_and_marks_the_current_section() {
     let site = TempSite::from_fixture("minimal");
     site.write(

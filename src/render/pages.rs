@@ -99,6 +99,14 @@ pub(super) struct Parts {
     pub(super) files: Files,
 }
 
+/// This build's copy of the theme, with a `card_html` of its own: cards rendered for one build are
+/// never shown in the next.
+fn with_card_html(theme: &Arc<Tera>) -> Arc<Tera> {
+    let mut tera = Tera::clone(theme);
+    tera.register_function("card_html", super::card_html::CardHtml::new(theme.clone()));
+    Arc::new(tera)
+}
+
 fn parent_of(f: &ContentFile) -> &str {
     let dir = f.dir.as_str();
     if f.bundle {
@@ -180,7 +188,7 @@ impl Prepared {
             chrome: std::sync::Mutex::new(HashMap::new()),
             today: site.today.day.to_string(),
             cards: (0..entries.len()).map(|_| OnceLock::new()).collect(),
-            tera: parts.tera,
+            tera: with_card_html(&parts.tera),
             bodies: parts.bodies,
             attachments: parts.attachments,
             intros: parts.intros,
@@ -652,21 +660,42 @@ impl Prepared {
 
     /// One page through its template.
     pub fn render(&self, job: &Job) -> Result<Vec<u8>, Box<Diagnostic>> {
-        let mut ctx = Map::new();
-        ctx.insert("site".into(), self.site_value.clone());
-        ctx.insert("today".into(), json!(self.today));
-        ctx.insert("section".into(), json!(job.section));
-        ctx.insert("page_url".into(), json!(job.url));
-        ctx.insert(
+        self.render_with(&mut self.shared_context(), job)
+    }
+
+    /// What every page's context has in common. A build makes it once per worker rather than
+    /// copying the site into each of 18,000 contexts.
+    fn shared_context(&self) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.site_value);
+        ctx.insert("today", &self.today);
+        ctx
+    }
+
+    /// `render` with the shared context at hand: the page's own variables go in for this page
+    /// and come out again afterwards.
+    fn render_with(&self, shared: &mut Context, job: &Job) -> Result<Vec<u8>, Box<Diagnostic>> {
+        let mut own = Map::new();
+        own.insert("section".into(), json!(job.section));
+        own.insert("page_url".into(), json!(job.url));
+        own.insert(
             "permalink".into(),
             json!(self.site.config.absolute(&job.url)),
         );
-        ctx.insert("page_title".into(), json!(job.title));
-        ctx.insert("chrome".into(), self.chrome(job)?);
+        own.insert("page_title".into(), json!(job.title));
+        own.insert("chrome".into(), self.chrome(job)?);
         for (k, v) in self.vars(job) {
-            ctx.insert(k.into(), v);
+            own.insert(k.into(), v);
         }
-        self.render_template(job.template, ctx, &job.url)
+        let keys: Vec<String> = own.keys().cloned().collect();
+        if let Ok(own) = Context::from_value(Value::Object(own)) {
+            shared.extend(own);
+        }
+        let html = self.render_template(job.template, shared, &job.url);
+        for key in &keys {
+            shared.remove(key);
+        }
+        html
     }
 
     /// The theme's partials for a page: `{header, footer}` as HTML. They depend only on the
@@ -686,12 +715,10 @@ impl Prepared {
         for part in CHROME_PARTS {
             let template = format!("partials/{part}.html");
             let html = if self.tera.get_template_names().any(|t| t == template) {
-                let mut ctx = Map::new();
-                ctx.insert("site".into(), self.site_value.clone());
-                ctx.insert("today".into(), json!(self.today));
-                ctx.insert("section".into(), json!(key.0));
-                ctx.insert("nav_url".into(), json!(key.1));
-                String::from_utf8_lossy(&self.render_template(&template, ctx, &job.url)?)
+                let mut ctx = self.shared_context();
+                ctx.insert("section", key.0);
+                ctx.insert("nav_url", &key.1);
+                String::from_utf8_lossy(&self.render_template(&template, &ctx, &job.url)?)
                     .into_owned()
             } else {
                 String::new()
@@ -708,14 +735,13 @@ impl Prepared {
     fn render_template(
         &self,
         template: &str,
-        ctx: Map<String, Value>,
+        ctx: &Context,
         url: &str,
     ) -> Result<Vec<u8>, Box<Diagnostic>> {
-        // Moved, not copied, into Tera's context; written as bytes, so Tera does not check the
-        // whole page for UTF-8 again (everything it writes is a `str`).
+        // Written as bytes, so Tera does not check the whole page for UTF-8 again (everything
+        // it writes is a `str`).
         let mut html = Vec::with_capacity(16 * 1024);
-        let rendered = Context::from_value(Value::Object(ctx))
-            .and_then(|ctx| self.tera.render_to(template, &ctx, &mut html));
+        let rendered = self.tera.render_to(template, ctx, &mut html);
         rendered.map(|()| html).map_err(|e| {
             Box::new(SourceFile::new(format!("templates/{template}"), "").error(
                 "E-TEMPLATE-RENDER",
@@ -747,13 +773,17 @@ impl Prepared {
     pub fn render_all(&self, sink: &dyn PageSink) -> Vec<Diagnostic> {
         self.jobs
             .par_iter()
-            .filter_map(|job| match self.render(job) {
-                Ok(html) => {
-                    sink.page(job.out.clone(), html);
-                    None
-                }
-                Err(d) => Some(*d),
-            })
+            .map_init(
+                || self.shared_context(),
+                |shared, job| match self.render_with(shared, job) {
+                    Ok(html) => {
+                        sink.page(job.out.clone(), html);
+                        None
+                    }
+                    Err(d) => Some(*d),
+                },
+            )
+            .flatten()
             .collect()
     }
 
