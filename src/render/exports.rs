@@ -4,6 +4,7 @@
 use super::{Data, Files};
 use crate::derive::{Entry, Site, round4};
 use crate::model::Body;
+use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 
 fn date_desc(site: &Site, pred: impl Fn(&Entry) -> bool) -> Vec<usize> {
@@ -27,40 +28,53 @@ fn problem_id(site: &Site, i: usize) -> Option<&str> {
     site.entries[i].as_problem().map(|p| p.id.as_str())
 }
 
-fn json_file(value: &Value) -> Data {
+fn json_file(value: &impl Serialize) -> Data {
     let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
     bytes.push(b'\n');
     Data::Bytes(bytes)
 }
 
-pub fn notices(site: &Site, records: &Records) -> Value {
-    let items: Vec<Value> = date_desc(site, |e| e.as_notice().is_some())
-        .into_iter()
-        .map(|i| {
-            let c = &records(i);
-            json!({
-                "slug": c["slug"], "url": c["permalink"], "title": c["title"], "kind": c["kind"], "kind_label": c["kind_label"],
-                "category": c["category"], "date": c["date"],
-                "publicity": c["publicity"].as_object().map(|p| json!({"start": p["start"], "end": p["end"], "working_days": p["working_days"]})),
-                "status": c["status"], "status_label": c["status_label"], "days_left": c["days_left"],
-                "contact": c["contact"], "series": c["series"], "round": c["round"], "withdrawn": c["withdrawn"],
-                "tags": c["tags"].as_array().map(|t| t.iter().map(|x| x["name"].clone()).collect::<Vec<_>>()),
-                "org": c["org"]["id"],
-            })
-        })
-        .collect();
-    json!(items)
+/// A JSON array of records, made and written one record at a time: a 10,000-record export is
+/// never held as one `Value` (several times the size of its text) beside the pages being built.
+fn json_list(order: Vec<usize>, item: impl Fn(usize) -> Value) -> Data {
+    struct Items<F>(Vec<usize>, F);
+    impl<F: Fn(usize) -> Value> Serialize for Items<F> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.0.iter().map(|&i| (self.1)(i)))
+        }
+    }
+    json_file(&Items(order, item))
 }
 
-pub fn meetings(site: &Site, records: &Records) -> Value {
-    let items: Vec<Value> = date_desc(site, |e| matches!(e.rec.body, Body::Meeting(_)))
-        .into_iter()
-        .map(|i| {
+pub fn notices(site: &Site, records: &Records) -> Data {
+    json_list(date_desc(site, |e| e.as_notice().is_some()), |i| {
+        let c = &records(i);
+        json!({
+            "slug": c["slug"], "url": c["permalink"], "title": c["title"], "kind": c["kind"], "kind_label": c["kind_label"],
+            "category": c["category"], "date": c["date"],
+            "publicity": c["publicity"].as_object().map(|p| json!({"start": p["start"], "end": p["end"], "working_days": p["working_days"]})),
+            "status": c["status"], "status_label": c["status_label"], "days_left": c["days_left"],
+            "contact": c["contact"], "series": c["series"], "round": c["round"], "withdrawn": c["withdrawn"],
+            "tags": c["tags"].as_array().map(|t| t.iter().map(|x| x["name"].clone()).collect::<Vec<_>>()),
+            "org": c["org"]["id"],
+        })
+    })
+}
+
+pub fn meetings(site: &Site, records: &Records) -> Data {
+    json_list(
+        date_desc(site, |e| matches!(e.rec.body, Body::Meeting(_))),
+        |i| {
             let c = &records(i);
             let mut problems: Vec<Value> = site
                 .meeting_problems
                 .get(&i)
-                .map(|v| v.iter().filter(|&&p| !site.entries[p].redacted).map(|&p| json!(problem_id(site, p))).collect())
+                .map(|v| {
+                    v.iter()
+                        .filter(|&&p| !site.entries[p].redacted)
+                        .map(|&p| json!(problem_id(site, p)))
+                        .collect()
+                })
                 .unwrap_or_default();
             problems.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
             json!({
@@ -71,38 +85,36 @@ pub fn meetings(site: &Site, records: &Records) -> Value {
                 "participants": c["participants"], "decisions": c["decisions"], "problems": problems,
                 "org": c["org"]["id"],
             })
-        })
-        .collect();
-    json!(items)
+        },
+    )
 }
 
-pub fn problems(site: &Site, records: &Records) -> Value {
+pub fn problems(site: &Site, records: &Records) -> Data {
     let mut idx: Vec<usize> = (0..site.entries.len())
         .filter(|&i| !site.entries[i].redacted && site.entries[i].as_problem().is_some())
         .collect();
     idx.sort_by(|&a, &b| problem_id(site, a).cmp(&problem_id(site, b)));
-    let items: Vec<Value> = idx
-        .into_iter()
-        .map(|i| {
-            let c = &records(i);
-            let meeting = site.problem_meeting.get(&i).map(|&m| site.entries[m].slug.clone());
-            json!({
-                "id": c["id"], "url": c["permalink"], "title": c["title"], "date": c["date"], "source": c["source"],
-                "org": c["org"]["id"], "meeting": meeting, "location": c["location"],
-                "responsible": c["responsible"], "measures": c["measures"], "deadline": c["deadline"],
-                "status": c["status"], "status_label": c["status_label"], "closed": c["closed"],
-                "overdue": c["overdue"], "days_overdue": c["days_overdue"], "progress": c["progress"], "echo": c["echo"],
-                "on_time": c["on_time"], "satisfaction": c["satisfaction"],
-            })
+    json_list(idx, |i| {
+        let c = &records(i);
+        let meeting = site
+            .problem_meeting
+            .get(&i)
+            .map(|&m| site.entries[m].slug.clone());
+        json!({
+            "id": c["id"], "url": c["permalink"], "title": c["title"], "date": c["date"], "source": c["source"],
+            "org": c["org"]["id"], "meeting": meeting, "location": c["location"],
+            "responsible": c["responsible"], "measures": c["measures"], "deadline": c["deadline"],
+            "status": c["status"], "status_label": c["status_label"], "closed": c["closed"],
+            "overdue": c["overdue"], "days_overdue": c["days_overdue"], "progress": c["progress"], "echo": c["echo"],
+            "on_time": c["on_time"], "satisfaction": c["satisfaction"],
         })
-        .collect();
-    json!(items)
+    })
 }
 
-pub fn services(site: &Site, records: &Records) -> Value {
-    let items: Vec<Value> = date_desc(site, |e| matches!(e.rec.body, Body::Service(_)))
-        .into_iter()
-        .map(|i| {
+pub fn services(site: &Site, records: &Records) -> Data {
+    json_list(
+        date_desc(site, |e| matches!(e.rec.body, Body::Service(_))),
+        |i| {
             let c = &records(i);
             let items: Vec<Value> = c["items"]
                 .as_array()
@@ -124,27 +136,14 @@ pub fn services(site: &Site, records: &Records) -> Value {
                 "slug": c["slug"], "url": c["permalink"], "title": c["title"], "kind": c["kind"], "kind_label": c["kind_label"],
                 "date": c["date"], "provider": c["provider"], "org": c["org"]["id"], "items": items,
             })
-        })
-        .collect();
-    json!(items)
+        },
+    )
 }
 
 pub fn add_exports(site: &Site, records: &Records, files: &mut Files) {
-    files.insert(
-        "data/notices.json".into(),
-        json_file(&notices(site, records)),
-    );
-    files.insert(
-        "data/meetings.json".into(),
-        json_file(&meetings(site, records)),
-    );
-    files.insert(
-        "data/problems.json".into(),
-        json_file(&problems(site, records)),
-    );
-    files.insert(
-        "data/services.json".into(),
-        json_file(&services(site, records)),
-    );
+    files.insert("data/notices.json".into(), notices(site, records));
+    files.insert("data/meetings.json".into(), meetings(site, records));
+    files.insert("data/problems.json".into(), problems(site, records));
+    files.insert("data/services.json".into(), services(site, records));
     files.insert("data/stats.json".into(), json_file(&json!(site.stats)));
 }

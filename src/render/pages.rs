@@ -788,7 +788,7 @@ impl Prepared {
     }
 
     /// Open-data exports, feeds and the search index: generated files, each made by one
-    /// generator; the three run side by side.
+    /// generator; they run one after another.
     pub fn generate(&self) -> Files {
         let collected = std::sync::Mutex::new(Files::new());
         self.generate_into(&|files: Files| {
@@ -800,33 +800,23 @@ impl Prepared {
     }
 
     /// `generate`, handing each generator's files over as soon as it is done, so that a build
-    /// writes them and lets them go instead of holding all of them until the end.
+    /// writes them and lets them go instead of holding all of them until the end. The generators
+    /// run one after another (each is parallel inside, and the pages keep both cores busy anyway),
+    /// so that the memory the exports and the search index take at their peaks does not add up.
     fn generate_into(&self, done: &(dyn Fn(Files) + Sync)) {
         let site = &self.site;
+        let mut f = Files::new();
+        exports::add_exports(site, &|i| self.full_of(i), &mut f);
+        done(f);
+        // The sitemap also lists static pages, and a static robots.txt wins.
         let page_paths: Vec<String> = self.jobs.iter().map(|j| j.out.clone()).collect();
-        rayon::join(
-            || {
-                rayon::join(
-                    || {
-                        let mut f = Files::new();
-                        exports::add_exports(site, &|i| self.full_of(i), &mut f);
-                        done(f);
-                    },
-                    || {
-                        // The sitemap also lists static pages, and a static robots.txt wins.
-                        let mut f = self.files.clone();
-                        feeds::add_feeds(site, &self.bodies, &page_paths, &mut f);
-                        f.retain(|path, _| !self.files.contains_key(path));
-                        done(f);
-                    },
-                )
-            },
-            || {
-                let mut f = Files::new();
-                search::add_search_index(site, &self.cards(), &self.bodies, &mut f);
-                done(f);
-            },
-        );
+        let mut f = self.files.clone();
+        feeds::add_feeds(site, &self.bodies, &page_paths, &mut f);
+        f.retain(|path, _| !self.files.contains_key(path));
+        done(f);
+        search::add_search_index(site, &self.cards(), &self.bodies, &mut |path, data| {
+            done(Files::from([(path, data)]));
+        });
     }
 
     /// Renders every page and generates every file into `sink` (cards first, in parallel, so

@@ -59,7 +59,7 @@
 //! are `0-9A-Za-z-_`.
 
 use super::Cards;
-use super::{Data, Files, Rendered};
+use super::{Data, Rendered};
 use crate::derive::Site;
 use crate::model::Body;
 use rayon::prelude::*;
@@ -73,6 +73,8 @@ pub const TOKEN_CHUNK_BYTES: usize = 16 * 1024;
 pub const DOC_CHUNK_BYTES: usize = 4 * 1024;
 /// Records whose tokens are collected in parallel at a time (bounds memory on large sites).
 const BATCH: usize = 256;
+/// The digits of the one-character codes in `meta.json` (base 64).
+const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
 /// Most records in one record-data chunk (one base-64 digit in `meta.json`).
 const MAX_DOCS_PER_CHUNK: usize = 63;
 /// Format version, bumped when search.js must change with it.
@@ -235,6 +237,14 @@ struct Doc {
     group: Value,
 }
 
+const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// A chunk into the directory's hash: its length, then its bytes.
+fn fnv_chunk(h: &mut u64, chunk: &[u8]) {
+    fnv(h, &(chunk.len() as u64).to_le_bytes());
+    fnv(h, chunk);
+}
+
 fn fnv(h: &mut u64, bytes: &[u8]) {
     for b in bytes {
         *h ^= u64::from(*b);
@@ -242,7 +252,15 @@ fn fnv(h: &mut u64, bytes: &[u8]) {
     }
 }
 
-pub fn add_search_index(site: &Site, cards: &Cards, bodies: &[Arc<Rendered>], files: &mut Files) {
+/// Writes the search index through `emit`, file by file. The record-data chunks are made twice,
+/// once for the directory's hash and once to be written, rather than held: at 10,000 records they
+/// are 21 MB, and the index is the build's peak of memory.
+pub fn add_search_index(
+    site: &Site,
+    cards: &Cards,
+    bodies: &[Arc<Rendered>],
+    emit: &mut dyn FnMut(String, Data),
+) {
     // Records, newest first (ids in this order make "newest first" the tie-break for free).
     let mut docs: Vec<Doc> = (0..site.entries.len())
         .into_par_iter()
@@ -300,7 +318,6 @@ pub fn add_search_index(site: &Site, cards: &Cards, bodies: &[Arc<Rendered>], fi
         };
         group_of.push(g);
     }
-    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
     let width = if groups.len() <= 64 {
         1
     } else if groups.len() <= 4096 {
@@ -315,10 +332,12 @@ pub fn add_search_index(site: &Site, cards: &Cards, bodies: &[Arc<Rendered>], fi
         }
     }
 
-    // Postings, built in id order batch by batch.
+    // Postings, built in id order batch by batch; the record-data chunks are hashed on the way.
     let mut postings: HashMap<Key, Postings> = HashMap::new();
+    let mut doc_hash = DocChunks::default();
+    let mut docs_fnv = FNV_START;
     for (batch_no, batch) in docs.chunks(BATCH).enumerate() {
-        let lists: Vec<Vec<(Key, u32)>> = batch
+        let lists: Vec<(Vec<(Key, u32)>, String)> = batch
             .par_iter()
             .map(|d| {
                 let mut toks = Vec::new();
@@ -326,6 +345,7 @@ pub fn add_search_index(site: &Site, cards: &Cards, bodies: &[Arc<Rendered>], fi
                 // Made again for the record-data chunks rather than kept: 10,000 records' text.
                 let rest = record_text(site, d.entry, &bodies[d.entry].text);
                 bigrams(&rest, base, 0, &mut toks);
+                let data = doc_data(site, cards, d, rest);
                 if let Some((_, variants)) = &d.initials {
                     // The most common reading at 0, the other readings from `base` on (ranked after it).
                     if let Some((first, others)) = variants.split_first() {
@@ -335,10 +355,11 @@ pub fn add_search_index(site: &Site, cards: &Cards, bodies: &[Arc<Rendered>], fi
                 }
                 toks.sort_unstable();
                 toks.dedup();
-                toks
+                (toks, data)
             })
             .collect();
-        for (j, toks) in lists.iter().enumerate() {
+        for (j, (toks, data)) in lists.iter().enumerate() {
+            doc_hash.push(data, &mut |chunk| fnv_chunk(&mut docs_fnv, &chunk));
             let id = (batch_no * BATCH + j) as u64;
             let mut k = 0;
             while k < toks.len() {
@@ -404,60 +425,17 @@ pub fn add_search_index(site: &Site, cards: &Cards, bodies: &[Arc<Rendered>], fi
         flush(&mut body, &mut count, &mut token_chunks);
     }
 
-    // Record data, packed by id range.
-    let mut doc_chunks: Vec<Vec<u8>> = Vec::new();
-    let mut current: Vec<String> = Vec::new();
-    let mut current_len = 0;
-    // One character per chunk: how many records it holds (1..=63), so the directory stays small.
-    let mut doc_counts = String::new();
-    let mut finish = |current: &mut Vec<String>, out: &mut Vec<Vec<u8>>| {
-        doc_counts.push(char::from(ALPHABET[current.len()]));
-        out.push(format!("[{}]", current.join(",")).into_bytes());
-        current.clear();
-    };
-    for d in &docs {
-        let e = &site.entries[d.entry];
-        let c = &cards[d.entry];
-        let rest = record_text(site, d.entry, &bodies[d.entry].text);
-        let mut v = json!({"u": d.url, "t": d.title, "d": d.date, "x": rest});
-        if let Some((aligned, _)) = &d.initials {
-            v["i"] = json!(aligned);
-        }
-        match &e.rec.body {
-            Body::Notice(_) if !c["publicity"].is_null() => {
-                v["p"] = json!([c["publicity"]["start"], c["publicity"]["end"]]);
-                if let Some(w) = c["withdrawn"]["date"].as_str() {
-                    v["w"] = json!(w);
-                }
-            }
-            Body::Problem(_) => {
-                v["dl"] = c["deadline"].clone();
-                v["cl"] = c["closed"].clone();
-            }
-            _ => {}
-        }
-        let s = v.to_string();
-        if !current.is_empty()
-            && (current_len + s.len() > DOC_CHUNK_BYTES || current.len() == MAX_DOCS_PER_CHUNK)
-        {
-            finish(&mut current, &mut doc_chunks);
-            current_len = 0;
-        }
-        current_len += s.len() + 1;
-        current.push(s);
-    }
-    if !current.is_empty() {
-        finish(&mut current, &mut doc_chunks);
-    }
+    doc_hash.finish(&mut |chunk| fnv_chunk(&mut docs_fnv, &chunk));
+    let doc_counts = doc_hash.counts;
 
-    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    let mut hash = FNV_START;
     fnv(&mut hash, &base.to_le_bytes());
     fnv(&mut hash, group_codes.as_bytes());
     fnv(&mut hash, doc_counts.as_bytes());
-    for c in token_chunks.iter().chain(doc_chunks.iter()) {
-        fnv(&mut hash, &(c.len() as u64).to_le_bytes());
-        fnv(&mut hash, c);
+    for c in &token_chunks {
+        fnv_chunk(&mut hash, c);
     }
+    fnv(&mut hash, &docs_fnv.to_le_bytes());
     let dir = format!("{:012x}", hash >> 16);
 
     // One character per postings chunk: its size in 2 KiB steps (capped at 63), so a query can
@@ -478,15 +456,83 @@ pub fn add_search_index(site: &Site, cards: &Cards, bodies: &[Arc<Rendered>], fi
         "width": width,
         "g": group_codes,
     });
-    files.insert(
+    emit(
         "search/meta.json".into(),
         Data::Bytes(meta.to_string().into_bytes()),
     );
     for (n, c) in token_chunks.into_iter().enumerate() {
-        files.insert(format!("search/{dir}/t{n}.bin"), Data::Bytes(c));
+        emit(format!("search/{dir}/t{n}.bin"), Data::Bytes(c));
     }
-    for (n, c) in doc_chunks.into_iter().enumerate() {
-        files.insert(format!("search/{dir}/d{n}.json"), Data::Bytes(c));
+    // The record data again, now written as it is made.
+    let mut chunks = DocChunks::default();
+    let mut n = 0;
+    let mut write = |chunk: Vec<u8>| {
+        emit(format!("search/{dir}/d{n}.json"), Data::Bytes(chunk));
+        n += 1;
+    };
+    for d in &docs {
+        let rest = record_text(site, d.entry, &bodies[d.entry].text);
+        chunks.push(&doc_data(site, cards, d, rest), &mut write);
+    }
+    chunks.finish(&mut write);
+}
+
+/// One record's entry in the record-data chunks: URL, title, date, text, and what its status
+/// is computed from.
+fn doc_data(site: &Site, cards: &Cards, d: &Doc, rest: String) -> String {
+    let e = &site.entries[d.entry];
+    let c = &cards[d.entry];
+    let mut v = json!({"u": d.url, "t": d.title, "d": d.date, "x": rest});
+    if let Some((aligned, _)) = &d.initials {
+        v["i"] = json!(aligned);
+    }
+    match &e.rec.body {
+        Body::Notice(_) if !c["publicity"].is_null() => {
+            v["p"] = json!([c["publicity"]["start"], c["publicity"]["end"]]);
+            if let Some(w) = c["withdrawn"]["date"].as_str() {
+                v["w"] = json!(w);
+            }
+        }
+        Body::Problem(_) => {
+            v["dl"] = c["deadline"].clone();
+            v["cl"] = c["closed"].clone();
+        }
+        _ => {}
+    }
+    v.to_string()
+}
+
+/// Packs records' entries, in id order, into JSON arrays of about `DOC_CHUNK_BYTES`.
+#[derive(Default)]
+struct DocChunks {
+    current: Vec<String>,
+    len: usize,
+    /// One character per chunk: how many records it holds (1..=63), so the directory stays small.
+    counts: String,
+}
+
+impl DocChunks {
+    fn push(&mut self, doc: &str, done: &mut dyn FnMut(Vec<u8>)) {
+        if !self.current.is_empty()
+            && (self.len + doc.len() > DOC_CHUNK_BYTES || self.current.len() == MAX_DOCS_PER_CHUNK)
+        {
+            self.flush(done);
+        }
+        self.len += doc.len() + 1;
+        self.current.push(doc.to_string());
+    }
+
+    fn finish(&mut self, done: &mut dyn FnMut(Vec<u8>)) {
+        if !self.current.is_empty() {
+            self.flush(done);
+        }
+    }
+
+    fn flush(&mut self, done: &mut dyn FnMut(Vec<u8>)) {
+        self.counts.push(char::from(ALPHABET[self.current.len()]));
+        done(format!("[{}]", self.current.join(",")).into_bytes());
+        self.current.clear();
+        self.len = 0;
     }
 }
 
