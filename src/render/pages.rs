@@ -805,6 +805,11 @@ impl Prepared {
     /// so that the memory the exports and the search index take at their peaks does not add up.
     fn generate_into(&self, done: &(dyn Fn(Files) + Sync)) {
         let site = &self.site;
+        // The search index, the biggest, first: while it is made, the pages being rendered are
+        // the records' own, and the lists have not yet filled `card_html`'s cards.
+        search::add_search_index(site, &self.cards(), &self.bodies, &mut |path, data| {
+            done(Files::from([(path, data)]));
+        });
         let mut f = Files::new();
         exports::add_exports(site, &|i| self.full_of(i), &mut f);
         done(f);
@@ -814,9 +819,6 @@ impl Prepared {
         feeds::add_feeds(site, &self.bodies, &page_paths, &mut f);
         f.retain(|path, _| !self.files.contains_key(path));
         done(f);
-        search::add_search_index(site, &self.cards(), &self.bodies, &mut |path, data| {
-            done(Files::from([(path, data)]));
-        });
     }
 
     /// Renders every page and generates every file into `sink` (cards first, in parallel, so
