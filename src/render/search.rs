@@ -69,8 +69,10 @@ use std::sync::Arc;
 
 /// Target size of one postings chunk (one very common bigram alone may be bigger).
 pub const TOKEN_CHUNK_BYTES: usize = 16 * 1024;
-/// Target size of one record-data chunk (a page of results fetches a few).
-pub const DOC_CHUNK_BYTES: usize = 4 * 1024;
+/// Target size of one record-data chunk (a page of results fetches a few). 8 KB rather than 4:
+/// half as many files to write (2,700 rather than 5,300 at 10,000 records), for about 6% more
+/// download on the heaviest query of the large-site test.
+pub const DOC_CHUNK_BYTES: usize = 8 * 1024;
 /// Records whose tokens are collected in parallel at a time (bounds memory on large sites).
 const BATCH: usize = 256;
 /// The digits of the one-character codes in `meta.json` (base 64).
