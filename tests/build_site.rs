@@ -1662,6 +1662,34 @@ fn a_record_has_one_card_in_every_list_and_its_type_shows_only_where_types_mix()
 }
 
 #[test]
+fn card_html_renders_a_card_of_the_site_and_names_a_url_that_is_none() {
+    let site = TempSite::from_fixture("minimal");
+    // A site's own 404 page that shows one card at level 4, then one of no record.
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}{{ card_html(url=\"/notices/2026-11-gongshi/\", level=4) }}{% endblock content %}",
+    );
+    let out = site.build_ok("out", &["--now", "2026-11-21"]);
+    let page = read_out(&out, "404.html");
+    assert!(
+        page.contains(r#"<h4 class="card-title"><a href="/notices/2026-11-gongshi/">"#),
+        "{page}"
+    );
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}{{ card_html(url=\"/notices/no-such/\", level=4) }}{% endblock content %}",
+    );
+    let run = site.build_into(&site.outside("broken"), &[]);
+    run.assert_code(1);
+    assert!(
+        run.stderr
+            .contains("card_html：/notices/no-such/ 不是本站某条记录卡片的 url"),
+        "{}",
+        run.describe()
+    );
+}
+
+#[test]
 fn the_page_chrome_comes_from_the_partials_and_marks_the_current_section() {
     let site = TempSite::from_fixture("minimal");
     site.write(

@@ -1,30 +1,56 @@
-//! `card_html(r=card, level=N)`: the theme's `card` macro for one record, rendered once per build
-//! and heading level and then reused by every list that shows the record. On a big site a record
-//! sits in its section's list, in each of its tags' lists and in its unit's page, and rendering its
-//! card again for each was the largest share of the list pages' time.
+//! `card_html(url=card.url, level=N)`: the theme's `card` macro for one record, rendered once per
+//! build and heading level and then reused by every list that shows the record. On a big site a
+//! record sits in its section's list, in each of its tags' lists and in its unit's page, and
+//! rendering its card again for each was the largest share of the list pages' time.
 
 use serde_json::Value;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use tera::{Context, Tera};
 
 /// The template `theme::compile` adds when the theme has `macros.html`: the `card` macro alone.
 pub const TEMPLATE: &str = "__gongkai/card.html";
 pub const TEMPLATE_TEXT: &str = "{% import \"macros.html\" as m %}{{ m::card(r=r, level=level) }}";
 
+/// One build's cards, by entry index, each made when first needed; shared by the pages and
+/// `card_html`, which is told a card by its URL (so that Tera does not copy the card into the
+/// function's arguments on every call).
+pub struct CardStore {
+    /// Entries by URL: one each, except in a build that already failed on a duplicate.
+    by_url: HashMap<String, Vec<usize>>,
+    cards: Vec<OnceLock<Value>>,
+}
+
+impl CardStore {
+    pub fn new<'a>(urls: impl ExactSizeIterator<Item = &'a str>) -> CardStore {
+        let cards = (0..urls.len()).map(|_| OnceLock::new()).collect();
+        let mut by_url: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, url) in urls.enumerate() {
+            by_url.entry(url.to_string()).or_default().push(i);
+        }
+        CardStore { by_url, cards }
+    }
+
+    pub fn get_or_init(&self, i: usize, make: impl FnOnce() -> Value) -> &Value {
+        self.cards[i].get_or_init(make)
+    }
+}
+
 /// The Tera function. It lives in one build's copy of the theme, so nothing outlives the build.
 pub struct CardHtml {
     /// The theme as compiled, which renders `TEMPLATE`.
     theme: Arc<Tera>,
-    /// HTML by (record URL, heading level). A URL names one record, and a card depends only on
-    /// its record (a Tera macro sees nothing but its arguments).
-    done: Mutex<HashMap<(String, i64), Arc<str>>>,
+    store: Arc<CardStore>,
+    /// HTML by (entry, heading level). A card depends only on its record: a Tera macro sees
+    /// nothing but its arguments.
+    done: Mutex<HashMap<(usize, i64), Arc<str>>>,
 }
 
 impl CardHtml {
-    pub fn new(theme: Arc<Tera>) -> CardHtml {
+    pub fn new(theme: Arc<Tera>, store: Arc<CardStore>) -> CardHtml {
         CardHtml {
             theme,
+            store,
             done: Mutex::new(HashMap::new()),
         }
     }
@@ -44,9 +70,10 @@ impl CardHtml {
 
 impl tera::Function for CardHtml {
     fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
-        let card = args
-            .get("r")
-            .ok_or_else(|| tera::Error::msg("card_html 缺少参数 r（一张卡片）"))?;
+        let url = args
+            .get("url")
+            .and_then(Value::as_str)
+            .ok_or_else(|| tera::Error::msg("card_html 缺少参数 url（卡片的 url）"))?;
         let level = match args.get("level") {
             None => 3,
             Some(l) => l
@@ -54,17 +81,30 @@ impl tera::Function for CardHtml {
                 .filter(|l| (1..=6).contains(l))
                 .ok_or_else(|| tera::Error::msg("card_html 的 level 应是 1 到 6 的整数"))?,
         };
-        let Some(url) = card["url"].as_str() else {
-            // Not one of the site's cards: nothing to share it with.
-            return self.render(card, level).map(Value::String);
+        // Every card a template can reach was made before its page was rendered.
+        let Some(entries) = self.store.by_url.get(url) else {
+            return Err(tera::Error::msg(format!(
+                "card_html：{url} 不是本站某条记录卡片的 url"
+            )));
         };
-        let key = (url.to_string(), level);
-        if let Some(html) = self.done.lock().ok().and_then(|d| d.get(&key).cloned()) {
+        let made = |&i: &usize| Some((i, self.store.cards[i].get()?));
+        let Some((i, card)) = entries.iter().find_map(made) else {
+            // `serve` makes only the cards of the page it renders.
+            return Err(tera::Error::msg(format!(
+                "card_html：{url} 的卡片不在本页的上下文里，请只用本页拿到的卡片的 url"
+            )));
+        };
+        if let Some(html) = self
+            .done
+            .lock()
+            .ok()
+            .and_then(|d| d.get(&(i, level)).cloned())
+        {
             return Ok(Value::String(html.to_string()));
         }
         let html = self.render(card, level)?;
         if let Ok(mut done) = self.done.lock() {
-            done.insert(key, html.as_str().into());
+            done.insert((i, level), html.as_str().into());
         }
         Ok(Value::String(html))
     }

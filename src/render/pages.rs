@@ -2,6 +2,7 @@
 //! only when that page is rendered. A build renders all of them in parallel; `serve` renders a
 //! page when a browser asks for it, so an edit never waits for 18,000 pages.
 
+use super::card_html::{CardHtml, CardStore};
 use super::views;
 use super::{
     Cards, Data, Files, PageSink, Rendered, date_desc, exports, feeds, page_path, paginate,
@@ -15,7 +16,7 @@ use crate::model::Body;
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use tera::{Context, Tera};
 
 /// The theme's partials every page gets, rendered once per section (`Prepared::chrome`).
@@ -72,7 +73,7 @@ pub struct Prepared {
     tera: Arc<Tera>,
     pub bodies: Vec<Arc<Rendered>>,
     /// Cards are made when first needed: `serve` shows one page without making 10,000 of them.
-    cards: Vec<OnceLock<Value>>,
+    cards: Arc<CardStore>,
     /// Per entry: its attachments as its page lists them.
     attachments: Vec<Value>,
     /// `_index.md` texts by folder: (title, HTML).
@@ -101,9 +102,9 @@ pub(super) struct Parts {
 
 /// This build's copy of the theme, with a `card_html` of its own: cards rendered for one build are
 /// never shown in the next.
-fn with_card_html(theme: &Arc<Tera>) -> Arc<Tera> {
+fn with_card_html(theme: &Arc<Tera>, cards: &Arc<CardStore>) -> Arc<Tera> {
     let mut tera = Tera::clone(theme);
-    tera.register_function("card_html", super::card_html::CardHtml::new(theme.clone()));
+    tera.register_function("card_html", CardHtml::new(theme.clone(), cards.clone()));
     Arc::new(tera)
 }
 
@@ -183,12 +184,13 @@ impl Prepared {
                 end(a).cmp(&end(b)).then_with(|| a.slug.cmp(&b.slug))
             }),
         };
+        let cards = Arc::new(CardStore::new(entries.iter().map(|e| e.url.as_str())));
         let mut prepared = Prepared {
             site_value: super::site_value(&site),
             chrome: std::sync::Mutex::new(HashMap::new()),
             today: site.today.day.to_string(),
-            cards: (0..entries.len()).map(|_| OnceLock::new()).collect(),
-            tera: with_card_html(&parts.tera),
+            tera: with_card_html(&parts.tera, &cards),
+            cards,
             bodies: parts.bodies,
             attachments: parts.attachments,
             intros: parts.intros,
@@ -218,8 +220,9 @@ impl Prepared {
 
     /// A record as lists show it.
     pub(super) fn card_of(&self, i: usize) -> &Value {
-        self.cards[i]
-            .get_or_init(|| views::card(&self.site, &self.site.entries[i], &self.bodies[i].summary))
+        self.cards.get_or_init(i, || {
+            views::card(&self.site, &self.site.entries[i], &self.bodies[i].summary)
+        })
     }
 
     pub fn cards(&self) -> Cards<'_> {
@@ -824,7 +827,7 @@ impl Prepared {
     /// Renders every page and generates every file into `sink` (cards first, in parallel, so
     /// no page waits on another's); returns the diagnostics of pages that failed.
     pub fn write_all(&self, sink: &dyn PageSink) -> Vec<Diagnostic> {
-        (0..self.cards.len()).into_par_iter().for_each(|i| {
+        (0..self.site.entries.len()).into_par_iter().for_each(|i| {
             self.card_of(i);
         });
         let write = |files: Files| {
