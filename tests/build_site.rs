@@ -1675,18 +1675,21 @@ fn card_html_renders_a_card_of_the_site_and_names_a_url_that_is_none() {
         page.contains(r#"<h4 class="card-title"><a href="/notices/2026-11-gongshi/">"#),
         "{page}"
     );
-    site.write(
+    fails_saying(
+        &site,
         "templates/404.html",
         "{% extends \"base.html\" %}{% block content %}{{ card_html(url=\"/notices/no-such/\", level=4) }}{% endblock content %}",
+        "card_html：/notices/no-such/ 不是本站某条记录卡片的 url",
     );
+}
+
+/// Writes a site's own `template` and builds: the build fails, says `says`, and writes nothing.
+fn fails_saying(site: &TempSite, template: &str, text: &str, says: &str) {
+    site.write(template, text);
     let run = site.build_into(&site.outside("broken"), &[]);
     run.assert_code(1);
-    assert!(
-        run.stderr
-            .contains("card_html：/notices/no-such/ 不是本站某条记录卡片的 url"),
-        "{}",
-        run.describe()
-    );
+    assert!(run.stderr.contains(says), "{}", run.describe());
+    assert!(!site.outside("broken").exists());
 }
 
 #[test]
@@ -1736,16 +1739,10 @@ fn the_page_chrome_comes_from_the_partials_and_marks_the_current_section() {
     assert!(notice.contains("class=\"site-footer\""), "{notice}");
 
     // A partial that fails is reported against the partial, and nothing is written.
-    site.write(
+    fails_saying(
+        &site,
         "templates/partials/footer.html",
         "{{ site.no_such_field.x }}",
+        "--> templates/partials/footer.html",
     );
-    let run = site.build_into(&site.outside("broken"), &[]);
-    run.assert_code(1);
-    assert!(
-        run.stderr.contains("--> templates/partials/footer.html"),
-        "{}",
-        run.describe()
-    );
-    assert!(!site.outside("broken").exists());
 }
