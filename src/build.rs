@@ -211,32 +211,6 @@ fn front(
     progress: &dyn Fn(Stage),
     mut cache: Option<&mut Cache>,
 ) -> Result<Front, Outcome> {
-    let setup = setup(opts)?;
-    // The theme is read and compiled while the content loads: it needs nothing of the content.
-    let cached_theme = cache.as_deref_mut().and_then(|c| c.theme.take());
-    let theme_name = setup.config.theme.clone();
-    std::thread::scope(|scope| {
-        let theme_job = scope.spawn(|| compile_theme(&opts.root, &theme_name, cached_theme));
-        front_with_theme(opts, progress, cache, setup, || {
-            theme_job
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        })
-    })
-}
-
-/// What a build knows before it reads the content.
-struct Setup {
-    diags: Diagnostics,
-    config: SiteConfig,
-    config_text: String,
-    today: Today,
-    calendar: Calendar,
-    holidays_text: Option<String>,
-}
-
-/// site.yaml, "today" and the holiday calendar.
-fn setup(opts: &Options) -> Result<Setup, Outcome> {
     let mut diags = Diagnostics::new();
     let (config, config_text) = match read_site_config(&opts.root, opts.base_url.as_deref()) {
         Ok(c) => c,
@@ -257,46 +231,6 @@ fn setup(opts: &Options) -> Result<Setup, Outcome> {
             &mut calendar,
         ));
     }
-    Ok(Setup {
-        diags,
-        config,
-        config_text,
-        today,
-        calendar,
-        holidays_text,
-    })
-}
-
-/// A theme's files, its compiled templates (`None` when they do not compile) and its diagnostics.
-type ThemeJob = (theme::Theme, Option<Arc<Tera>>, Vec<Diagnostic>);
-
-/// Reads the theme and compiles it, unless `cached` was compiled from the same templates.
-fn compile_theme(root: &Path, name: &str, cached: Option<CompiledTheme>) -> ThemeJob {
-    let mut ds = Vec::new();
-    let theme = theme::load_theme(root, name, &mut ds);
-    let tera = match cached {
-        Some((templates, tera)) if templates == theme.templates => Some(tera),
-        _ => theme::compile(&theme, &mut ds).map(Arc::new),
-    };
-    (theme, tera, ds)
-}
-
-/// `front` once the theme is on its way: load → model → derive → Markdown bodies.
-fn front_with_theme(
-    opts: &Options,
-    progress: &dyn Fn(Stage),
-    mut cache: Option<&mut Cache>,
-    setup: Setup,
-    theme_job: impl FnOnce() -> ThemeJob,
-) -> Result<Front, Outcome> {
-    let Setup {
-        mut diags,
-        config,
-        config_text,
-        today,
-        calendar,
-        holidays_text,
-    } = setup;
     progress(Stage::Load);
     let loaded = load::load(&opts.root, cache.as_deref_mut().map(|c| &mut c.files));
     progress(Stage::Parse {
@@ -319,8 +253,14 @@ fn front_with_theme(
     let parse_cache = cache.as_deref_mut().map(|c| (parse_world, &mut c.parsed));
     let model = model::build_model(&ctx, parse_cache, &mut ds);
     let site = derive::derive(model, config, today, opts.drafts, &mut ds);
-    let (theme, tera, theme_diags) = theme_job();
-    ds.extend(theme_diags);
+    let theme = theme::load_theme(&opts.root, &site.config.theme, &mut ds);
+    let tera = match cache.as_deref_mut() {
+        Some(Cache {
+            theme: Some((templates, tera)),
+            ..
+        }) if *templates == theme.templates => Some(tera.clone()),
+        _ => theme::compile(&theme, &mut ds).map(Arc::new),
+    };
     diags.extend(ds);
     // Rendering goes on past record errors so broken links are reported in the same run.
     let Some(tera) = tera else {
