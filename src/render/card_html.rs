@@ -38,8 +38,8 @@ impl CardStore {
 
 /// The Tera function. It lives in one build's copy of the theme, so nothing outlives the build.
 pub struct CardHtml {
-    /// The theme as compiled, which renders `TEMPLATE`.
-    theme: Arc<Tera>,
+    /// The theme as compiled, which renders `TEMPLATE`; `None` when it has no `macros.html`.
+    theme: Option<Arc<Tera>>,
     store: Arc<CardStore>,
     /// HTML by (entry, heading level). A card depends only on its record: a Tera macro sees
     /// nothing but its arguments.
@@ -48,23 +48,24 @@ pub struct CardHtml {
 
 impl CardHtml {
     pub fn new(theme: Arc<Tera>, store: Arc<CardStore>) -> CardHtml {
+        let has_cards = theme.get_template_names().any(|t| t == TEMPLATE);
         CardHtml {
-            theme,
+            theme: has_cards.then_some(theme),
             store,
             done: Mutex::new(HashMap::new()),
         }
     }
 
     fn render(&self, card: &Value, level: i64) -> tera::Result<String> {
-        if !self.theme.get_template_names().any(|t| t == TEMPLATE) {
+        let Some(theme) = &self.theme else {
             return Err(tera::Error::msg(
                 "card_html 需要主题的 macros.html 里有 card(r, level) 宏",
             ));
-        }
+        };
         let mut ctx = Context::new();
         ctx.insert("r", card);
         ctx.insert("level", &level);
-        self.theme.render(TEMPLATE, &ctx)
+        theme.render(TEMPLATE, &ctx)
     }
 }
 

@@ -39,21 +39,22 @@ pub const SCHEMAS: &[(&str, &str)] = &[
     ),
 ];
 
-/// `pages`: the output paths of the rendered HTML pages, which are not among `files`.
-pub fn add_feeds(site: &Site, bodies: &[Arc<Rendered>], pages: &[String], files: &mut Files) {
+/// The feeds, the sitemap, robots.txt and the other generated files. `pages`: the output paths
+/// of the rendered HTML pages; `copied`: the static and content files the build copies, which
+/// the sitemap also lists and whose robots.txt wins over ours.
+pub fn feeds(site: &Site, bodies: &[Arc<Rendered>], pages: &[String], copied: &Files) -> Files {
+    let mut files = Files::new();
     let times: Vec<Times> = site.entries.iter().map(|e| times_of(site, e)).collect();
     let ctx = Ctx {
         site,
         bodies,
         times: &times,
     };
-    // The sitemap lists the pages rendered so far, so it is made before anything else is added.
-    let sitemap = sitemap(&ctx, pages, files);
-    files.insert("sitemap.xml".into(), bytes(sitemap));
+    files.insert("sitemap.xml".into(), bytes(sitemap(&ctx, pages, copied)));
     // A site's own static/robots.txt (e.g. to keep crawlers out of an intranet copy) wins.
-    files
-        .entry("robots.txt".into())
-        .or_insert_with(|| bytes(robots(&site.config)));
+    if !copied.contains_key("robots.txt") {
+        files.insert("robots.txt".into(), bytes(robots(&site.config)));
+    }
 
     files.insert("feed.xml".into(), bytes(atom(&ctx, None)));
     for section in [Section::Notices, Section::Meetings, Section::Problems] {
@@ -86,6 +87,7 @@ pub fn add_feeds(site: &Site, bodies: &[Arc<Rendered>], pages: &[String], files:
             );
         }
     }
+    files
 }
 
 struct Ctx<'a> {
@@ -353,9 +355,9 @@ fn atom(ctx: &Ctx, section: Option<Section>) -> String {
 // ---------------------------------------------------------------------------------------------
 // sitemap.xml and robots.txt
 
-/// Every page rendered into `files` (`…/index.html`); a record page's `lastmod` is its last
+/// Every HTML page (`…/index.html`), rendered or copied; a record page's `lastmod` is its last
 /// change, every other page shows figures of the build's today and so carries today.
-fn sitemap(ctx: &Ctx, pages: &[String], files: &Files) -> String {
+fn sitemap(ctx: &Ctx, pages: &[String], copied: &Files) -> String {
     let site = ctx.site;
     let c = &site.config;
     let record_days: HashMap<String, Date> = site
@@ -373,7 +375,7 @@ fn sitemap(ctx: &Ctx, pages: &[String], files: &Files) -> String {
         .collect();
     let mut urls: Vec<(String, Date)> = pages
         .iter()
-        .chain(files.keys())
+        .chain(copied.keys())
         .collect::<BTreeSet<&String>>()
         .into_iter()
         .filter(|k| *k == "index.html" || k.ends_with("/index.html"))

@@ -816,12 +816,8 @@ impl Prepared {
         let mut f = Files::new();
         exports::add_exports(site, &|i| self.full_of(i), &mut f);
         done(f);
-        // The sitemap also lists static pages, and a static robots.txt wins.
         let page_paths: Vec<String> = self.jobs.iter().map(|j| j.out.clone()).collect();
-        let mut f = self.files.clone();
-        feeds::add_feeds(site, &self.bodies, &page_paths, &mut f);
-        f.retain(|path, _| !self.files.contains_key(path));
-        done(f);
+        done(feeds::feeds(site, &self.bodies, &page_paths, &self.files));
     }
 
     /// Renders every page and generates every file into `sink` (cards first, in parallel, so

@@ -360,7 +360,7 @@ pub fn add_search_index(
                 (toks, data)
             })
             .collect();
-        for (j, (toks, data)) in lists.iter().enumerate() {
+        for (j, (toks, data)) in lists.into_iter().enumerate() {
             doc_hash.push(data, &mut |chunk| fnv_chunk(&mut docs_fnv, &chunk));
             let id = (batch_no * BATCH + j) as u64;
             let mut k = 0;
@@ -474,7 +474,7 @@ pub fn add_search_index(
     };
     for d in &docs {
         let rest = record_text(site, d.entry, &bodies[d.entry].text);
-        chunks.push(&doc_data(site, cards, d, rest), &mut write);
+        chunks.push(doc_data(site, cards, d, rest), &mut write);
     }
     chunks.finish(&mut write);
 }
@@ -514,14 +514,14 @@ struct DocChunks {
 }
 
 impl DocChunks {
-    fn push(&mut self, doc: &str, done: &mut dyn FnMut(Vec<u8>)) {
+    fn push(&mut self, doc: String, done: &mut dyn FnMut(Vec<u8>)) {
         if !self.current.is_empty()
             && (self.len + doc.len() > DOC_CHUNK_BYTES || self.current.len() == MAX_DOCS_PER_CHUNK)
         {
             self.flush(done);
         }
         self.len += doc.len() + 1;
-        self.current.push(doc.to_string());
+        self.current.push(doc);
     }
 
     fn finish(&mut self, done: &mut dyn FnMut(Vec<u8>)) {
