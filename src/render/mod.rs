@@ -413,8 +413,7 @@ fn paginator(
         .filter(|&n| n == 1 || n == total_pages || n.abs_diff(number) <= 3)
         .map(|n| json!({"number": n, "url": url_of(n), "current": n == number}))
         .collect();
-    json!({
-        "items": items,
+    let mut paginator = json!({
         "number": number,
         "total_pages": total_pages,
         "total_items": total_items,
@@ -422,7 +421,10 @@ fn paginator(
         "next_url": (number < total_pages).then(|| url_of(number + 1)),
         "first_url": url_of(1),
         "pages": pages,
-    })
+    });
+    // Moved in, not through `json!`, which would copy every card once more.
+    paginator["items"] = Value::Array(items);
+    paginator
 }
 
 /// The cards of a build, by entry index (made on first use).

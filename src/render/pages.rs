@@ -496,7 +496,7 @@ impl Prepared {
                         .collect(),
                     _ => Vec::new(),
                 };
-                record["series_rounds"] = json!(rounds);
+                record["series_rounds"] = Value::Array(rounds);
                 record["qr_svg"] = json!(qr::svg(&site.config.absolute(&e.url)));
             }
             Body::Meeting(_) => {
@@ -504,7 +504,7 @@ impl Prepared {
                     Some(v) if !e.redacted => self.cards_of(v),
                     _ => Vec::new(),
                 };
-                record["problems"] = json!(problems);
+                record["problems"] = Value::Array(problems);
             }
             Body::Problem(p) => {
                 record["meeting"] = site
@@ -598,9 +598,11 @@ impl Prepared {
                             .filter(|&&i| matches!(&self.site.entries[i].rec.body, Body::Service(s) if s.kind == *k))
                             .map(|&i| self.card_of(i).clone())
                             .collect();
-                        (!lists.is_empty()).then(
-                            || json!({"kind": k.code(), "kind_label": k.label(), "lists": lists}),
-                        )
+                        (!lists.is_empty()).then(|| {
+                            let mut group = json!({"kind": k.code(), "kind_label": k.label()});
+                            group["lists"] = Value::Array(lists);
+                            group
+                        })
                     })
                     .collect();
                 vec![
@@ -614,7 +616,9 @@ impl Prepared {
                     .iter()
                     .map(|(section, members)| {
                         let (ty, label) = views::type_of(*section);
-                        json!({"type": ty, "type_label": label, "items": self.cards_of(members)})
+                        let mut group = json!({"type": ty, "type_label": label});
+                        group["items"] = Value::Array(self.cards_of(members));
+                        group
                     })
                     .collect();
                 vec![("unit", unit.clone()), ("records", Value::Array(groups))]
@@ -634,29 +638,31 @@ impl Prepared {
                     .filter(|&i| self.site.entries[i].problem.overdue)
                     .collect();
                 let intro = self.intro("");
-                vec![(
-                    "home",
-                    json!({
-                        "intro_html": intro["html"].as_str().unwrap_or_default(),
-                        "intro_title": intro["title"],
-                        "active_notices": self.cards_of(&l.active),
-                        "recent_notices": self.cards_of(&recent_notices),
-                        "stats": self.site.stats,
-                        "overdue_problems": self.cards_of(&overdue),
-                        "recent_meetings": self.cards_of(&l.meetings[..l.meetings.len().min(5)]),
-                        "service_lists": self.cards_of(&l.services),
-                        "recent_echo": self.cards_of(&l.echo[..l.echo.len().min(3)]),
-                    }),
-                )]
+                let mut home = json!({
+                    "intro_html": intro["html"].as_str().unwrap_or_default(),
+                    "intro_title": intro["title"],
+                    "stats": self.site.stats,
+                });
+                for (key, cards) in [
+                    ("active_notices", &l.active[..]),
+                    ("recent_notices", &recent_notices),
+                    ("overdue_problems", &overdue),
+                    ("recent_meetings", &l.meetings[..l.meetings.len().min(5)]),
+                    ("service_lists", &l.services),
+                    ("recent_echo", &l.echo[..l.echo.len().min(3)]),
+                ] {
+                    home[key] = Value::Array(self.cards_of(cards));
+                }
+                vec![("home", home)]
             }
-            PageKind::Kiosk => vec![(
-                "kiosk",
-                json!({
-                    "active_notices": self.cards_of(&l.active),
+            PageKind::Kiosk => {
+                let mut kiosk = json!({
                     "notices_url": format!("{root}notices/"), "problems_url": format!("{root}problems/"), "echo_url": format!("{root}echo/"),
                     "services_url": format!("{root}services/"), "meetings_url": format!("{root}meetings/"), "search_url": format!("{root}search/"),
-                }),
-            )],
+                });
+                kiosk["active_notices"] = Value::Array(self.cards_of(&l.active));
+                vec![("kiosk", kiosk)]
+            }
             PageKind::Plain => Vec::new(),
         }
     }
@@ -774,8 +780,11 @@ impl Prepared {
 
     /// Renders every page into `sink`; the diagnostics of the pages that failed.
     pub fn render_all(&self, sink: &dyn PageSink) -> Vec<Diagnostic> {
+        // One job per split: pages differ in cost by a thousandfold (an org page holds hundreds of
+        // cards), and a run of them left to one thread kept the other idle at the end.
         self.jobs
             .par_iter()
+            .with_max_len(1)
             .map_init(
                 || self.shared_context(),
                 |shared, job| match self.render_with(shared, job) {

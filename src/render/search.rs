@@ -347,7 +347,7 @@ pub fn add_search_index(
                 // Made again for the record-data chunks rather than kept: 10,000 records' text.
                 let rest = record_text(site, d.entry, &bodies[d.entry].text);
                 bigrams(&rest, base, 0, &mut toks);
-                let data = doc_data(site, cards, d, rest);
+                let data = doc_data(site, cards, d, &rest);
                 if let Some((_, variants)) = &d.initials {
                     // The most common reading at 0, the other readings from `base` on (ranked after it).
                     if let Some((first, others)) = variants.split_first() {
@@ -474,34 +474,57 @@ pub fn add_search_index(
     };
     for d in &docs {
         let rest = record_text(site, d.entry, &bodies[d.entry].text);
-        chunks.push(doc_data(site, cards, d, rest), &mut write);
+        chunks.push(doc_data(site, cards, d, &rest), &mut write);
     }
     chunks.finish(&mut write);
 }
 
 /// One record's entry in the record-data chunks: URL, title, date, text, and what its status
 /// is computed from.
-fn doc_data(site: &Site, cards: &Cards, d: &Doc, rest: String) -> String {
+fn doc_data(site: &Site, cards: &Cards, d: &Doc, rest: &str) -> String {
     let e = &site.entries[d.entry];
     let c = &cards[d.entry];
-    let mut v = json!({"u": d.url, "t": d.title, "d": d.date, "x": rest});
-    if let Some((aligned, _)) = &d.initials {
-        v["i"] = json!(aligned);
-    }
+    let mut data = DocData {
+        u: &d.url,
+        t: &d.title,
+        d: d.date.as_deref(),
+        x: rest,
+        i: d.initials.as_ref().map(|(aligned, _)| aligned.as_str()),
+        ..DocData::default()
+    };
     match &e.rec.body {
         Body::Notice(_) if !c["publicity"].is_null() => {
-            v["p"] = json!([c["publicity"]["start"], c["publicity"]["end"]]);
-            if let Some(w) = c["withdrawn"]["date"].as_str() {
-                v["w"] = json!(w);
-            }
+            data.p = Some([&c["publicity"]["start"], &c["publicity"]["end"]]);
+            data.w = c["withdrawn"]["date"].as_str();
         }
         Body::Problem(_) => {
-            v["dl"] = c["deadline"].clone();
-            v["cl"] = c["closed"].clone();
+            data.dl = Some(&c["deadline"]);
+            data.cl = Some(&c["closed"]);
         }
         _ => {}
     }
-    v.to_string()
+    serde_json::to_string(&data).unwrap_or_default()
+}
+
+/// What `doc_data` writes, borrowed rather than copied into a `Value` (a record's whole text is
+/// in `x`). The fields are in the order of their names, as a JSON object's keys were before, so
+/// that the chunks, and the directory named by their hash, stay the same.
+#[derive(serde::Serialize, Default)]
+struct DocData<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cl: Option<&'a Value>,
+    d: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dl: Option<&'a Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    i: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    p: Option<[&'a Value; 2]>,
+    t: &'a str,
+    u: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    w: Option<&'a str>,
+    x: &'a str,
 }
 
 /// Packs records' entries, in id order, into JSON arrays of about `DOC_CHUNK_BYTES`.
