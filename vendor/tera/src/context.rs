@@ -251,7 +251,7 @@ struct PointerMachina<'a> {
 }
 
 impl PointerMachina<'_> {
-    fn new(pointer: &str) -> PointerMachina {
+    fn new(pointer: &str) -> PointerMachina<'_> {
         PointerMachina {
             pointer,
             single_quoted: false,
@@ -357,14 +357,24 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
         return Some(value);
     }
 
-    PointerMachina::new(pointer).map(|mat| mat.replace("~1", "/").replace("~0", "~")).try_fold(
+    PointerMachina::new(pointer).map(unescape_segment).try_fold(
         value,
         |target, token| match target {
-            Value::Object(map) => map.get(&token),
+            Value::Object(map) => map.get(token.as_ref()),
             Value::Array(list) => parse_index(&token).and_then(|x| list.get(x)),
             _ => None,
         },
     )
+}
+
+/// A pointer segment with its `~1` and `~0` escapes undone, borrowed when it has none.
+#[inline]
+pub(crate) fn unescape_segment(segment: &str) -> std::borrow::Cow<'_, str> {
+    if segment.contains('~') {
+        std::borrow::Cow::Owned(segment.replace("~1", "/").replace("~0", "~"))
+    } else {
+        std::borrow::Cow::Borrowed(segment)
+    }
 }
 
 /// serde jsons parse_index
@@ -502,6 +512,20 @@ mod tests {
         assert_eq!(context.remove("bio"), Some(to_value("Hi, I'm foo.").unwrap()));
         assert_eq!(context.get("bio"), None);
         assert_eq!(context, expected);
+    }
+
+    // Vendored patch (PATCHES.md): segments without `~` are used as they are; the JSON pointer
+    // escapes `~1` (for `/`) and `~0` (for `~`) still work in the others.
+    #[test]
+    fn dotted_pointer_unescapes_only_segments_with_a_tilde() {
+        let value = json!({"a/b": {"c~d": 1, "plain": 2}, "e": [3, 4]});
+        assert_eq!(dotted_pointer(&value, "a~1b.c~0d"), Some(&json!(1)));
+        assert_eq!(dotted_pointer(&value, "a~1b.plain"), Some(&json!(2)));
+        assert_eq!(dotted_pointer(&value, "e.1"), Some(&json!(4)));
+        assert_eq!(dotted_pointer(&value, "a/b.c~d"), Some(&json!(1)));
+        assert_eq!(dotted_pointer(&value, "a~1b.c~d"), Some(&json!(1)));
+        assert_eq!(dotted_pointer(&value, "a~1b.missing"), None);
+        assert_eq!(unescape_segment("plain"), std::borrow::Cow::Borrowed("plain"));
     }
 
     #[test]

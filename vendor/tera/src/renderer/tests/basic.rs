@@ -990,3 +990,29 @@ fn safe_function_works() {
     let res = tera.render("test.html", &Context::new());
     assert_eq!(res.unwrap(), "<div>Hello</div>");
 }
+
+// Vendored patch (PATCHES.md): conditions evaluate their operands unescaped. What they decide must
+// be what comparing and testing the escaped values decided.
+#[test]
+fn conditions_decide_as_on_escaped_values() {
+    let mut context = Context::new();
+    context.insert("markup", "<b>&'\"");
+    context.insert("same", "<b>&'\"");
+    context.insert("other", "&lt;b&gt;");
+    context.insert("empty", "");
+    context.insert("obj", &json!({"kind": "a<b", "n": 2}));
+    let template = concat!(
+        "{% if markup == same %}1{% endif %}",
+        "{% if markup == `<b>&'\"` %}2{% endif %}",
+        "{% if markup != other %}3{% endif %}",
+        "{% if empty %}x{% else %}4{% endif %}",
+        "{% if not empty %}5{% endif %}",
+        "{% if markup %}6{% endif %}",
+        "{% if obj.kind == \"a<b\" %}7{% endif %}",
+        "{% if obj.n == 2 %}8{% endif %}",
+        "{% if obj.missing %}x{% else %}9{% endif %}",
+        "|{{ markup }}|{{ obj.kind }}",
+    );
+    let result = render_template(template, &context).unwrap();
+    assert_eq!(result, "123456789|&lt;b&gt;&amp;&#x27;&quot;|a&lt;b");
+}
