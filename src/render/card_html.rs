@@ -8,9 +8,22 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use tera::{Context, Tera};
 
-/// The template `theme::compile` adds when the theme has `macros.html`: the `card` macro alone.
-pub const TEMPLATE: &str = "__gongkai/card.html";
-pub const TEMPLATE_TEXT: &str = "{% import \"macros.html\" as m %}{{ m::card(r=r, level=level) }}";
+/// The templates `theme::compile` adds when the theme has `macros.html`: the `card` macro alone,
+/// one template per heading level, so that a card's context holds the card and nothing else and
+/// is made once, not copied for every render.
+pub fn templates() -> impl Iterator<Item = (String, String)> {
+    LEVELS.map(|level| {
+        let text =
+            format!("{{% import \"macros.html\" as m %}}{{{{ m::card(r=r, level={level}) }}}}");
+        (template_name(level), text)
+    })
+}
+
+const LEVELS: std::ops::RangeInclusive<i64> = 1..=6;
+
+fn template_name(level: i64) -> String {
+    format!("__gongkai/card-{level}.html")
+}
 
 /// One build's cards, by entry index, each made when first needed; shared by the pages and
 /// `card_html`, which is told a card by its URL (so that Tera does not copy the card into the
@@ -18,8 +31,11 @@ pub const TEMPLATE_TEXT: &str = "{% import \"macros.html\" as m %}{{ m::card(r=r
 pub struct CardStore {
     /// Entries by URL: one each, except in a build that already failed on a duplicate.
     by_url: HashMap<String, Vec<usize>>,
-    cards: Vec<OnceLock<Value>>,
+    /// Each card as the context of its own render: `{r: card}`.
+    cards: Vec<OnceLock<Context>>,
 }
+
+static NO_CARD: Value = Value::Null;
 
 impl CardStore {
     pub fn new<'a>(urls: impl ExactSizeIterator<Item = &'a str>) -> CardStore {
@@ -32,13 +48,17 @@ impl CardStore {
     }
 
     pub fn get_or_init(&self, i: usize, make: impl FnOnce() -> Value) -> &Value {
-        self.cards[i].get_or_init(make)
+        let context = self.cards[i].get_or_init(|| {
+            let card = serde_json::Map::from_iter([("r".to_string(), make())]);
+            Context::from_value(Value::Object(card)).unwrap_or_default()
+        });
+        context.get("r").unwrap_or(&NO_CARD)
     }
 }
 
 /// The Tera function. It lives in one build's copy of the theme, so nothing outlives the build.
 pub struct CardHtml {
-    /// The theme as compiled, which renders `TEMPLATE`; `None` when it has no `macros.html`.
+    /// The theme as compiled, which renders `templates()`; `None` when it has no `macros.html`.
     theme: Option<Arc<Tera>>,
     store: Arc<CardStore>,
     /// HTML by (entry, heading level). A card depends only on its record: a Tera macro sees
@@ -48,7 +68,8 @@ pub struct CardHtml {
 
 impl CardHtml {
     pub fn new(theme: Arc<Tera>, store: Arc<CardStore>) -> CardHtml {
-        let has_cards = theme.get_template_names().any(|t| t == TEMPLATE);
+        let first = template_name(*LEVELS.start());
+        let has_cards = theme.get_template_names().any(|t| t == first);
         CardHtml {
             theme: has_cards.then_some(theme),
             store,
@@ -56,16 +77,13 @@ impl CardHtml {
         }
     }
 
-    fn render(&self, card: &Value, level: i64) -> tera::Result<String> {
+    fn render(&self, card: &Context, level: i64) -> tera::Result<String> {
         let Some(theme) = &self.theme else {
             return Err(tera::Error::msg(
                 "card_html 需要主题的 macros.html 里有 card(r, level) 宏",
             ));
         };
-        let mut ctx = Context::new();
-        ctx.insert("r", card);
-        ctx.insert("level", &level);
-        theme.render(TEMPLATE, &ctx)
+        theme.render(&template_name(level), card)
     }
 }
 
@@ -79,7 +97,7 @@ impl tera::Function for CardHtml {
             None => 3,
             Some(l) => l
                 .as_i64()
-                .filter(|l| (1..=6).contains(l))
+                .filter(|l| LEVELS.contains(l))
                 .ok_or_else(|| tera::Error::msg("card_html 的 level 应是 1 到 6 的整数"))?,
         };
         // Every card a template can reach was made before its page was rendered.

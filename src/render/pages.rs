@@ -16,7 +16,7 @@ use crate::model::Body;
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tera::{Context, Tera};
 
 /// The theme's partials every page gets, rendered once per section (`Prepared::chrome`).
@@ -83,7 +83,7 @@ pub struct Prepared {
     lists: Lists,
     site_value: Value,
     /// The page chrome (`partials/*.html`) by section and `nav_url`: rendered once each.
-    chrome: std::sync::Mutex<HashMap<(&'static str, String), Value>>,
+    chrome: Mutex<HashMap<(&'static str, String), Value>>,
     today: String,
     jobs: Vec<Job>,
     by_out: HashMap<String, usize>,
@@ -187,7 +187,7 @@ impl Prepared {
         let cards = Arc::new(CardStore::new(entries.iter().map(|e| e.url.as_str())));
         let mut prepared = Prepared {
             site_value: super::site_value(&site),
-            chrome: std::sync::Mutex::new(HashMap::new()),
+            chrome: Mutex::new(HashMap::new()),
             today: site.today.day.to_string(),
             tera: with_card_html(&parts.tera, &cards),
             cards,
@@ -780,29 +780,37 @@ impl Prepared {
 
     /// Renders every page into `sink`; the diagnostics of the pages that failed.
     pub fn render_all(&self, sink: &dyn PageSink) -> Vec<Diagnostic> {
+        // One context per worker thread, not per split (`map_init`): the splits below are single
+        // pages, and each would copy the whole site.
+        let contexts: Vec<Mutex<Context>> = (0..rayon::current_num_threads())
+            .map(|_| Mutex::new(self.shared_context()))
+            .collect();
+        let render = |job: &Job| {
+            let slot = rayon::current_thread_index().and_then(|t| contexts.get(t));
+            match slot.and_then(|m| m.try_lock().ok()) {
+                Some(mut shared) => self.render_with(&mut shared, job),
+                None => self.render(job),
+            }
+        };
         // One job per split: pages differ in cost by a thousandfold (an org page holds hundreds of
         // cards), and a run of them left to one thread kept the other idle at the end.
         self.jobs
             .par_iter()
             .with_max_len(1)
-            .map_init(
-                || self.shared_context(),
-                |shared, job| match self.render_with(shared, job) {
-                    Ok(html) => {
-                        sink.page(job.out.clone(), html);
-                        None
-                    }
-                    Err(d) => Some(*d),
-                },
-            )
-            .flatten()
+            .filter_map(|job| match render(job) {
+                Ok(html) => {
+                    sink.page(job.out.clone(), html);
+                    None
+                }
+                Err(d) => Some(*d),
+            })
             .collect()
     }
 
     /// Open-data exports, feeds and the search index: generated files, each made by one
     /// generator; they run one after another.
     pub fn generate(&self) -> Files {
-        let collected = std::sync::Mutex::new(Files::new());
+        let collected = Mutex::new(Files::new());
         self.generate_into(&|files: Files| {
             if let Ok(mut all) = collected.lock() {
                 all.extend(files);

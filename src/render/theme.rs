@@ -146,14 +146,21 @@ pub fn compile(theme: &Theme, diags: &mut Vec<Diagnostic>) -> Option<Tera> {
     tera.register_filter("zh_time", ZhTime);
     tera.register_filter("pct", pct_filter);
     tera.register_filter("tel", tel_filter);
+    let cards: Vec<(String, String)> = if theme.templates.contains_key("macros.html") {
+        super::card_html::templates().collect()
+    } else {
+        Vec::new()
+    };
     let mut raw: Vec<(&str, &str)> = theme
         .templates
         .iter()
         .map(|(name, (_, text))| (name.as_str(), text.as_str()))
         .collect();
-    if theme.templates.contains_key("macros.html") {
-        raw.push((super::card_html::TEMPLATE, super::card_html::TEMPLATE_TEXT));
-    }
+    raw.extend(
+        cards
+            .iter()
+            .map(|(name, text)| (name.as_str(), text.as_str())),
+    );
     if let Err(e) = tera.add_raw_templates(raw) {
         // Parsed again one by one, so that each broken template is reported with its own file.
         let mut broken = false;
