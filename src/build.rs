@@ -202,8 +202,8 @@ fn pipeline(
 
 /// Frees `value` on a thread of its own. Freeing a big site's records, cards and contexts takes
 /// a tenth of a second on one core, and nothing needs to wait for it: a build goes on to swap its
-/// output in, and a one-shot build then exits without waiting for it.
-fn drop_in_background<T: Send + 'static>(value: T) {
+/// output in (and a one-shot build then exits without waiting), `serve` goes on to answer.
+pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
     // If no thread can be started, the closure, and `value` with it, is dropped right here.
     let _ = std::thread::Builder::new().spawn(move || drop(value));
 }

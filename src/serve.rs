@@ -367,6 +367,7 @@ fn rebuild(opts: &Options, cache: &mut Cache, shared: &Arc<Shared>) {
     let mut state = shared.lock();
     state.generation += 1;
     let generation = state.generation;
+    let mut replaced = None;
     let good = match outcome {
         Ok((site, diags)) => {
             print_diags(&diags);
@@ -375,7 +376,8 @@ fn rebuild(opts: &Options, cache: &mut Cache, shared: &Arc<Shared>) {
                 site.site.entries.len(),
                 site.page_count()
             );
-            state.good = Arc::new(Good::new(site.site.config.root.clone(), Some(site)));
+            let good = Arc::new(Good::new(site.site.config.root.clone(), Some(site)));
+            replaced = Some(std::mem::replace(&mut state.good, good));
             state.failure = None;
             true
         }
@@ -397,6 +399,10 @@ fn rebuild(opts: &Options, cache: &mut Cache, shared: &Arc<Shared>) {
     let _ = std::io::stdout().flush();
     drop(state);
     shared.changed.notify_all();
+    // The previous build, unless a page being served still holds it: freed off this thread.
+    if let Some(old) = replaced {
+        build::drop_in_background(old);
+    }
     if good {
         verify_in_background(shared, generation);
     }
@@ -415,11 +421,12 @@ fn verify_in_background(shared: &Arc<Shared>, generation: u64) {
         };
         let stale = || shared.changes.load(Ordering::Relaxed) != change;
         let mut failures = Vec::new();
+        let mut render = site.renderer();
         for job in site.jobs() {
             if stale() {
                 return;
             }
-            if let Err(d) = site.render(job) {
+            if let Err(d) = render(job) {
                 failures.push(*d);
             }
         }

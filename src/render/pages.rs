@@ -672,6 +672,13 @@ impl Prepared {
         self.render_with(&mut self.shared_context(), job)
     }
 
+    /// `render` for pages rendered one after another on one thread: they share one site context
+    /// instead of copying the site for each page.
+    pub fn renderer(&self) -> impl FnMut(&Job) -> Result<Vec<u8>, Box<Diagnostic>> + '_ {
+        let mut shared = self.shared_context();
+        move |job| self.render_with(&mut shared, job)
+    }
+
     /// What every page's context has in common. A build makes it once per worker rather than
     /// copying the site into each of 18,000 contexts.
     fn shared_context(&self) -> Context {
