@@ -245,6 +245,15 @@ impl Prepared {
         let site = &self.site;
         let root = site.config.root.as_str();
         let mut jobs = Vec::new();
+        // Every record's place in `date_desc` order, so that the many tag and unit lists sort by
+        // a number instead of comparing dates and slugs again (ties keep the entries' order, as
+        // a stable sort by `date_desc` would).
+        let mut newest_first: Vec<usize> = (0..site.entries.len()).collect();
+        newest_first.sort_by(|&a, &b| date_desc(&site.entries[a], &site.entries[b]));
+        let mut rank = vec![0; newest_first.len()];
+        for (r, &i) in newest_first.iter().enumerate() {
+            rank[i] = r;
+        }
         for (i, e) in site.entries.iter().enumerate() {
             let (template, section) = match &e.rec.body {
                 Body::Notice(_) => ("notice.html", "notices"),
@@ -355,7 +364,7 @@ impl Prepared {
             )),
         });
         for (slug, (name, mut members)) in tags {
-            members.sort_by(|&a, &b| date_desc(&site.entries[a], &site.entries[b]));
+            members.sort_unstable_by_key(|&i| rank[i]);
             let tag = tag_value(&slug, &name, members.len());
             list(
                 &mut jobs,
@@ -399,7 +408,7 @@ impl Prepared {
                 .zip(members)
                 .filter(|(_, members)| !members.is_empty())
                 .map(|(section, mut members)| {
-                    members.sort_by(|&a, &b| date_desc(&site.entries[a], &site.entries[b]));
+                    members.sort_unstable_by_key(|&i| rank[i]);
                     (section, members)
                 })
                 .collect();
