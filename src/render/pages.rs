@@ -681,8 +681,8 @@ impl Prepared {
         self.render_with(&mut self.shared_context(), job)
     }
 
-    /// `render` for pages rendered one after another on one thread: they share one site context
-    /// instead of copying the site for each page.
+    /// `render` for pages rendered one after another (`serve`'s check of every page, each worker
+    /// of `render_all`): they share one site context instead of copying the site for each page.
     pub fn renderer(&self) -> impl FnMut(&Job) -> Result<Vec<u8>, Box<Diagnostic>> + '_ {
         let mut shared = self.shared_context();
         move |job| self.render_with(&mut shared, job)
@@ -796,15 +796,15 @@ impl Prepared {
 
     /// Renders every page into `sink`; the diagnostics of the pages that failed.
     pub fn render_all(&self, sink: &dyn PageSink) -> Vec<Diagnostic> {
-        // One context per worker thread, not per split (`map_init`): the splits below are single
-        // pages, and each would copy the whole site.
-        let contexts: Vec<Mutex<Context>> = (0..rayon::current_num_threads())
-            .map(|_| Mutex::new(self.shared_context()))
+        // One `renderer` per worker thread, not per split (`map_init`): the splits below are
+        // single pages, and each would copy the whole site.
+        let renderers: Vec<Mutex<_>> = (0..rayon::current_num_threads())
+            .map(|_| Mutex::new(self.renderer()))
             .collect();
         let render = |job: &Job| {
-            let slot = rayon::current_thread_index().and_then(|t| contexts.get(t));
+            let slot = rayon::current_thread_index().and_then(|t| renderers.get(t));
             match slot.and_then(|m| m.try_lock().ok()) {
-                Some(mut shared) => self.render_with(&mut shared, job),
+                Some(mut render) => render(job),
                 None => self.render(job),
             }
         };
