@@ -28,6 +28,7 @@
 //!   answer a query exactly — 100 % recall *and* precision — and Latin letters and digits (`pdf`, `12345`) work the same way as Han. Title positions are
 //!   `0..len(title)`; the rest starts at `base` (one more than the longest title), so a hit at a
 //!   position below `base` is a title hit (ranked first) and no term spans title and body.
+//!   Positions stop at [`MAX_POS`] (134 million characters into a record).
 //! * **Initials** (kiosk keypad). For titles containing Han characters, the variants of
 //!   `slug::initials_variants` (polyphones: up to 16 readings) are joined with `|` and indexed the
 //!   same way as bigrams under a `#` prefix (`#jz`, `#zd`, …), so `JZDT` finds 加装电梯. The most
@@ -62,6 +63,7 @@ use super::Cards;
 use super::{Data, Rendered};
 use crate::derive::Site;
 use crate::model::Body;
+use foldhash::fast::FixedState;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -177,17 +179,31 @@ fn aligned_initials(title_norm: &str) -> String {
         .collect()
 }
 
-/// A token: 0 = text bigram, 1 = initials bigram; packed so that sorting by key ≠ needed.
+/// A token: its namespace (0 = text bigram, 1 = initials bigram) above its two characters.
+/// Indexed characters are all below U+40000, so each takes [`CHAR_BITS`] and a key 37 bits.
 type Key = u64;
+const CHAR_BITS: u32 = 18;
+const CHAR_MASK: u64 = (1 << CHAR_BITS) - 1;
+const NS_SHIFT: u32 = 2 * CHAR_BITS;
+
+/// One place of a token in a record: the key above the position's [`POS_BITS`], so that sorting
+/// the plain numbers groups a record's tokens and puts each token's positions in order (one
+/// `u64` compare instead of a pair's: the sort is a third of the index's work).
+type Occurrence = u64;
+const POS_BITS: u32 = 27;
+/// The last position that fits; text beyond it (a record of more than 134 million characters)
+/// is not indexed.
+const MAX_POS: u32 = (1 << POS_BITS) - 1;
 
 fn key(ns: u64, a: char, b: char) -> Key {
-    (ns << 42) | ((a as u64) << 21) | (b as u64)
+    debug_assert!(u64::from(a) <= CHAR_MASK && u64::from(b) <= CHAR_MASK);
+    (ns << NS_SHIFT) | (u64::from(a) << CHAR_BITS) | u64::from(b)
 }
 
 fn key_string(k: Key) -> String {
-    let ns = k >> 42;
-    let a = char::from_u32(((k >> 21) & 0x1F_FFFF) as u32).unwrap_or('\u{FFFD}');
-    let b = char::from_u32((k & 0x1F_FFFF) as u32).unwrap_or('\u{FFFD}');
+    let ns = k >> NS_SHIFT;
+    let a = char::from_u32(((k >> CHAR_BITS) & CHAR_MASK) as u32).unwrap_or('\u{FFFD}');
+    let b = char::from_u32((k & CHAR_MASK) as u32).unwrap_or('\u{FFFD}');
     let mut s = String::new();
     if ns == 1 {
         s.push('#');
@@ -197,14 +213,29 @@ fn key_string(k: Key) -> String {
     s
 }
 
+fn occurrence(k: Key, pos: u32) -> Occurrence {
+    (k << POS_BITS) | u64::from(pos)
+}
+
+fn split_occurrence(o: Occurrence) -> (Key, u32) {
+    (o >> POS_BITS, (o & u64::from(MAX_POS)) as u32)
+}
+
 /// Adds the bigrams of `text` (normalized here) starting at `offset`.
-fn bigrams(text: &str, offset: u32, ns: u64, out: &mut Vec<(Key, u32)>) {
+fn bigrams(text: &str, offset: u32, ns: u64, out: &mut Vec<Occurrence>) {
     let mut prev: Option<char> = None;
     for (i, c) in text.chars().enumerate() {
         let c = norm_char(c);
         let cur = is_indexed(c).then_some(c);
         if let (Some(a), Some(b)) = (prev, cur) {
-            out.push((key(ns, a, b), offset + i as u32 - 1));
+            let Some(pos) = u32::try_from(i - 1)
+                .ok()
+                .and_then(|i| offset.checked_add(i))
+                .filter(|&p| p <= MAX_POS)
+            else {
+                return;
+            };
+            out.push(occurrence(key(ns, a, b), pos));
         }
         prev = cur;
     }
@@ -335,11 +366,12 @@ pub fn add_search_index(
     }
 
     // Postings, built in id order batch by batch; the record-data chunks are hashed on the way.
-    let mut postings: HashMap<Key, Postings> = HashMap::new();
+    // Keys are small integers: a fast fixed hash, not the default DoS-resistant one.
+    let mut postings: HashMap<Key, Postings, FixedState> = HashMap::default();
     let mut doc_hash = DocChunks::default();
     let mut docs_fnv = FNV_START;
     for (batch_no, batch) in docs.chunks(BATCH).enumerate() {
-        let lists: Vec<(Vec<(Key, u32)>, String)> = batch
+        let lists: Vec<(Vec<Occurrence>, String)> = batch
             .par_iter()
             .map(|d| {
                 let mut toks = Vec::new();
@@ -365,16 +397,17 @@ pub fn add_search_index(
             let id = (batch_no * BATCH + j) as u64;
             let mut k = 0;
             while k < toks.len() {
-                let token = toks[k].0;
+                let token = split_occurrence(toks[k]).0;
                 let mut end = k;
-                while end < toks.len() && toks[end].0 == token {
+                while end < toks.len() && split_occurrence(toks[end]).0 == token {
                     end += 1;
                 }
                 let p = postings.entry(token).or_default();
                 varint(&mut p.bytes, id - p.next);
                 varint(&mut p.bytes, (end - k) as u64);
                 let mut last = 0u32;
-                for (n, &(_, pos)) in toks[k..end].iter().enumerate() {
+                for (n, &o) in toks[k..end].iter().enumerate() {
+                    let pos = split_occurrence(o).1;
                     varint(
                         &mut p.bytes,
                         u64::from(if n == 0 { pos } else { pos - last }),
@@ -389,7 +422,7 @@ pub fn add_search_index(
     }
     // In the order of the tokens as strings: `#` initials first, then code-point order.
     let mut tokens: Vec<(Key, Postings)> = postings.into_iter().collect();
-    tokens.sort_unstable_by_key(|&(k, _)| (k >> 42 == 0, k));
+    tokens.sort_unstable_by_key(|&(k, _)| (k >> NS_SHIFT == 0, k));
 
     // Pack tokens into chunks.
     let mut token_chunks: Vec<Vec<u8>> = Vec::new();
@@ -577,7 +610,13 @@ mod tests {
     fn bigrams_skip_separators_and_keep_positions() {
         let mut out = Vec::new();
         bigrams("南段路灯，PDF", 10, 0, &mut out);
-        let got: Vec<(String, u32)> = out.iter().map(|&(k, p)| (key_string(k), p)).collect();
+        let got: Vec<(String, u32)> = out
+            .iter()
+            .map(|&o| {
+                let (k, p) = split_occurrence(o);
+                (key_string(k), p)
+            })
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -588,6 +627,20 @@ mod tests {
                 ("df".into(), 16)
             ]
         );
+    }
+
+    #[test]
+    fn occurrences_keep_the_largest_characters_and_stop_at_the_last_position() {
+        let han = '\u{323AF}';
+        assert!(is_indexed(han));
+        let o = occurrence(key(1, han, 'z'), MAX_POS);
+        assert_eq!(split_occurrence(o), (key(1, han, 'z'), MAX_POS));
+        assert_eq!(key_string(split_occurrence(o).0), format!("#{han}z"));
+        // "abcd" from MAX_POS − 1: ab and bc fit, cd would start past the last position.
+        let mut out = Vec::new();
+        bigrams("abcd", MAX_POS - 1, 0, &mut out);
+        let positions: Vec<u32> = out.iter().map(|&o| split_occurrence(o).1).collect();
+        assert_eq!(positions, vec![MAX_POS - 1, MAX_POS]);
     }
 
     #[test]
