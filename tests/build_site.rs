@@ -753,6 +753,37 @@ fn org_and_tag_pages_list_their_records() {
     ] {
         assert!(zongzhi.iter().any(|x| x == l), "org/zongzhi lacks {l}");
     }
+    // One line per record, carrying the status that the page script keeps current.
+    let grid1_html = read_out(out, "org/grid-1/index.html");
+    let row = |href: &str| -> String {
+        let at = grid1_html
+            .find(&format!("<a href=\"{href}\">"))
+            .unwrap_or_else(|| panic!("org/grid-1 has no row for {href}"));
+        let start = grid1_html[..at].rfind("<li").expect("row start");
+        let end = at + grid1_html[at..].find("</li>").expect("row end");
+        grid1_html[start..end].to_string()
+    };
+    let notice = row("/notices/n-ends-today/");
+    assert!(
+        notice.contains("datetime=\"2026-11-14\"")
+            && notice.contains(
+                "data-gk-status=\"publicity\" data-start=\"2026-11-15\" data-end=\"2026-11-21\""
+            )
+            && notice.contains(">公示中<"),
+        "{notice}"
+    );
+    let problem = row("/problems/2026-001/");
+    assert!(
+        problem.starts_with("<li class=\"is-overdue\">")
+            && problem.contains(">办理中<")
+            && problem.contains("data-gk-status=\"problem\" data-deadline=\"2026-11-11\"")
+            && problem.contains("已逾期10天"),
+        "{problem}"
+    );
+    assert!(
+        !grid1_html.contains("<article"),
+        "records are lines, not cards"
+    );
     let dibao = links(&read_out(out, "tags/di-bao/index.html"));
     assert!(
         dibao.iter().any(|l| l == "/notices/n-upcoming/")
