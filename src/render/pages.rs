@@ -117,6 +117,33 @@ fn parent_of(f: &ContentFile) -> &str {
     }
 }
 
+/// `record.print_weight`: a rough height in CSS px of what a record's printed sheet shows
+/// besides its template's fixed parts, as the default theme's print style sets them: the body
+/// (`body_weight`), the title, the attachments, and a problem's measures, timeline and result.
+/// Computed here once; in the templates, loops with `set_global` cost as much as the rest of a
+/// problem page. Rounded up, so that it crosses the theme's whole-number thresholds exactly when
+/// the unrounded sum does.
+fn sheet_weight(record: &Value, body_weight: u32) -> u32 {
+    let chars = |v: &Value| v.as_str().map_or(0, |s| s.chars().count()) as f64;
+    let each = |key: &str, per_item: f64, per_char: f64, text: &dyn Fn(&Value) -> &Value| {
+        record[key].as_array().map_or(0.0, |items| {
+            items
+                .iter()
+                .map(|x| per_item + chars(text(x)) * per_char)
+                .sum::<f64>()
+        })
+    };
+    let timeline = each("timeline", 22.0, 0.4, &|t| &t["text"]);
+    let measures = each("measures", 20.0, 0.4, &|m| m);
+    let attachments = record["attachments"].as_array().map_or(0, Vec::len) as f64;
+    let extra = timeline
+        + measures
+        + chars(&record["echo"]["result"]) * 0.45
+        + chars(&record["title"]) * 3.0
+        + attachments * 22.0;
+    (f64::from(body_weight) + extra).ceil() as u32
+}
+
 impl Prepared {
     pub(super) fn new(site: Site, parts: Parts) -> Prepared {
         let entries = &site.entries;
@@ -480,7 +507,6 @@ impl Prepared {
         let b = &self.bodies[i];
         let c = &e.rec.common;
         record["content"] = json!(b.html);
-        record["print_weight"] = json!(b.print_weight);
         record["attachments"] = self.attachments[i].clone();
         record["approval"] = json!(c.approval.as_ref().map(|a| json!({
             "reviewed_by": a.reviewed_by, "approved_by": a.approved_by, "approved_on": a.approved_on.to_string(),
@@ -570,6 +596,7 @@ impl Prepared {
                 record["children"] = json!(children);
             }
         }
+        record["print_weight"] = json!(sheet_weight(&record, b.print_weight));
         record
     }
 
@@ -868,5 +895,26 @@ impl Prepared {
         };
         let (failures, ()) = rayon::join(|| self.render_all(sink), || self.generate_into(&write));
         failures
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sheet_weight;
+    use serde_json::json;
+
+    #[test]
+    fn sheet_weight_adds_title_attachments_and_a_problems_lists_to_the_body() {
+        let problem = json!({
+            "title": "南段路灯",                               // 4 × 3 = 12
+            "attachments": [{"title": "a"}],                    // 22
+            "measures": ["更换灯具", "检查线路"],               // 2 × (20 + 4 × 0.4) = 43.2
+            "timeline": [{"text": "问题上墙"}, {"text": null}],  // 22 + 1.6 + 22 = 45.6
+            "echo": {"result": "已修复"},                       // 3 × 0.45 = 1.35
+        });
+        // 100 + 12 + 22 + 43.2 + 45.6 + 1.35 = 224.15, rounded up.
+        assert_eq!(sheet_weight(&problem, 100), 225);
+        let notice = json!({"title": "公示", "attachments": []});
+        assert_eq!(sheet_weight(&notice, 50), 56);
     }
 }
