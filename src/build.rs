@@ -124,6 +124,14 @@ pub struct Cache {
     theme: Option<CompiledTheme>,
 }
 
+impl Cache {
+    /// Tells the next build that since the last one only these Markdown files' contents changed
+    /// (paths below `content/`), as `serve`'s file events show.
+    pub fn contents_edited(&mut self, rels: Vec<String>) {
+        self.files.contents_edited(rels);
+    }
+}
+
 type CompiledTheme = (BTreeMap<String, (String, String)>, Arc<Tera>);
 
 /// A build short of rendering its pages, for `serve`, which renders a page when it is asked

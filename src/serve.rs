@@ -320,14 +320,18 @@ fn rebuild_loop(
         }
         shared.changes.fetch_add(1, Ordering::Relaxed);
         let mut new_dirs = new_site_dirs(&first, root, &root_abs);
-        let burst = Instant::now();
+        let mut burst = vec![first];
+        let started = Instant::now();
         loop {
             match events.recv_timeout(QUIET) {
-                Ok(e) => new_dirs.extend(new_site_dirs(&e, root, &root_abs)),
+                Ok(e) => {
+                    new_dirs.extend(new_site_dirs(&e, root, &root_abs));
+                    burst.push(e);
+                }
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return,
             }
-            if burst.elapsed() > MAX_WAIT {
+            if started.elapsed() > MAX_WAIT {
                 break;
             }
         }
@@ -335,8 +339,59 @@ fn rebuild_loop(
         for dir in new_dirs {
             let _ = watcher.watch(&dir, RecursiveMode::Recursive);
         }
+        if let Some(rels) = edited_markdown(&burst, &[root, &root_abs]) {
+            cache.contents_edited(rels);
+        }
         rebuild(opts, cache, shared);
     }
+}
+
+/// The Markdown files below `content/` (`/`-separated) whose contents a burst of events
+/// changed, when that is all the burst did: a save in place. `None` when it may have done more
+/// (created, removed or renamed a file, touched anything else, lost events), and the rebuild
+/// walks the site again. Events of hidden files (an editor's swap file) are left out, as the
+/// walk leaves the files out.
+fn edited_markdown(burst: &[notify::Event], roots: &[&Path]) -> Option<Vec<String>> {
+    use notify::event::{AccessKind, AccessMode, ModifyKind};
+    let mut rels: Vec<String> = Vec::new();
+    for event in burst {
+        if event.need_rescan() {
+            return None;
+        }
+        let hidden = |p: &PathBuf| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        };
+        if event.paths.iter().all(hidden) && !event.paths.is_empty() {
+            continue;
+        }
+        match event.kind {
+            EventKind::Access(AccessKind::Open(_) | AccessKind::Read) => continue,
+            EventKind::Access(AccessKind::Close(AccessMode::Write))
+            | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any) => {}
+            _ => return None,
+        }
+        if event.paths.is_empty() {
+            return None;
+        }
+        for path in &event.paths {
+            let below = roots
+                .iter()
+                .find_map(|r| path.strip_prefix(r.join("content")).ok())?;
+            let rel = below
+                .components()
+                .map(|c| c.as_os_str().to_str())
+                .collect::<Option<Vec<_>>>()?
+                .join("/");
+            if !rel.ends_with(".md") {
+                return None;
+            }
+            if !rels.contains(&rel) {
+                rels.push(rel);
+            }
+        }
+    }
+    Some(rels)
 }
 
 /// Site folders (content/, templates/ …) that an event shows were just created at the root.
@@ -731,6 +786,44 @@ mod tests {
             out.ends_with("data-generation=\"3\"></script></body></html>"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn only_saves_in_place_of_markdown_below_content_skip_the_walk() {
+        use notify::event::{AccessKind, AccessMode, CreateKind, DataChange, ModifyKind};
+        let roots: &[&Path] = &[Path::new("site"), Path::new("/abs/site")];
+        let ev = |kind: EventKind, p: &str| notify::Event::new(kind).add_path(PathBuf::from(p));
+        let data = EventKind::Modify(ModifyKind::Data(DataChange::Any));
+        let closed = EventKind::Access(AccessKind::Close(AccessMode::Write));
+        let swap = ev(data, "/abs/site/content/notices/.a.md.swp");
+        assert_eq!(
+            edited_markdown(
+                &[
+                    ev(data, "site/content/notices/a.md"),
+                    swap,
+                    ev(closed, "/abs/site/content/notices/a.md"),
+                    ev(data, "/abs/site/content/b.md"),
+                ],
+                roots
+            ),
+            Some(vec!["notices/a.md".to_string(), "b.md".to_string()])
+        );
+        let create = EventKind::Create(CreateKind::File);
+        assert_eq!(
+            edited_markdown(&[ev(create, "site/content/c.md")], roots),
+            None
+        );
+        assert_eq!(
+            edited_markdown(&[ev(data, "site/content/img.png")], roots),
+            None
+        );
+        assert_eq!(edited_markdown(&[ev(data, "site/site.yaml")], roots), None);
+        assert_eq!(
+            edited_markdown(&[ev(data, "site/templates/page.html")], roots),
+            None
+        );
+        let lost = ev(data, "site/content/a.md").set_flag(notify::event::Flag::Rescan);
+        assert_eq!(edited_markdown(&[lost], roots), None);
     }
 
     #[test]

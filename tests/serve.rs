@@ -280,3 +280,44 @@ fn a_template_that_fails_on_a_page_nobody_opened_is_reported() {
     });
     drop(server);
 }
+
+#[test]
+fn saves_in_place_and_new_or_removed_files_all_reach_the_browser() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = minimal_site(dir.path());
+    let server = start(&root, "/");
+    let port = server.port;
+
+    // A save in place: the rebuild re-reads that file alone.
+    let about = root.join("content/about.md");
+    std::fs::write(&about, "---\ntitle: 关于我们\n---\n\n原地保存的第一版。\n").expect("edit");
+    poll(port, "/about/", "the edit in place", |r| {
+        r.body.contains("原地保存的第一版")
+    });
+
+    // A new file: the rebuild must look at the whole tree again.
+    let new_page = root.join("content/xinzeng.md");
+    std::fs::write(&new_page, "---\ntitle: 新增页面\n---\n\n新建的页面。\n").expect("create");
+    poll(port, "/xinzeng/", "the new page", |r| {
+        r.status == 200 && r.body.contains("新建的页面")
+    });
+    // Then saved in place again: the new file is known to the next quick rebuild.
+    std::fs::write(
+        &new_page,
+        "---\ntitle: 新增页面\n---\n\n新建后又改了一次。\n",
+    )
+    .expect("edit");
+    poll(port, "/xinzeng/", "the edit of the new page", |r| {
+        r.body.contains("新建后又改了一次")
+    });
+    // And another file's edit still shows after all that.
+    std::fs::write(&about, "---\ntitle: 关于我们\n---\n\n原地保存的第二版。\n").expect("edit");
+    poll(port, "/about/", "the second edit in place", |r| {
+        r.body.contains("原地保存的第二版")
+    });
+
+    // A removed file is gone.
+    std::fs::remove_file(&new_page).expect("remove");
+    poll(port, "/xinzeng/", "the removal", |r| r.status == 404);
+    drop(server);
+}
