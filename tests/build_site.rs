@@ -40,6 +40,16 @@ fn build_fixture_at(name: &str, out: &Path, now: &str, extra: &[&str]) {
 }
 
 /// A fresh build of the community fixture at `now` into a temporary directory.
+/// The element (from its `open` tag to just before its `close` tag) around the link to `href`.
+fn element_around(html: &str, href: &str, open: &str, close: &str) -> String {
+    let at = html
+        .find(&format!("<a href=\"{href}\">"))
+        .unwrap_or_else(|| panic!("no link to {href}"));
+    let start = html[..at].rfind(open).expect("element start");
+    let end = at + html[at..].find(close).expect("element end");
+    html[start..end].to_string()
+}
+
 fn community_at(now: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("tmp");
     let out = dir.path().join("out");
@@ -755,14 +765,7 @@ fn org_and_tag_pages_list_their_records() {
     }
     // One line per record, carrying the status that the page script keeps current.
     let grid1_html = read_out(out, "org/grid-1/index.html");
-    let row = |href: &str| -> String {
-        let at = grid1_html
-            .find(&format!("<a href=\"{href}\">"))
-            .unwrap_or_else(|| panic!("org/grid-1 has no row for {href}"));
-        let start = grid1_html[..at].rfind("<li").expect("row start");
-        let end = at + grid1_html[at..].find("</li>").expect("row end");
-        grid1_html[start..end].to_string()
-    };
+    let row = |href: &str| element_around(&grid1_html, href, "<li", "</li>");
     let notice = row("/notices/n-ends-today/");
     assert!(
         notice.contains("datetime=\"2026-11-14\"")
@@ -1652,15 +1655,8 @@ fn a_record_has_one_card_in_every_list_and_its_type_shows_only_where_types_mix()
         .expect("a tag page");
     let tag_page = format!("{}index.html", tag_page.trim_start_matches('/'));
     // The card of one record, cut out of a list page.
-    let card = |rel: &str, url: &str| -> String {
-        let html = read_out(&out, rel);
-        let at = html
-            .find(&format!("<a href=\"{url}\">"))
-            .unwrap_or_else(|| panic!("{url} on {rel}"));
-        let start = html[..at].rfind("<article").expect("card start");
-        let end = at + html[at..].find("</article>").expect("card end");
-        html[start..end].to_string()
-    };
+    let card =
+        |rel: &str, url: &str| element_around(&read_out(&out, rel), url, "<article", "</article>");
     for (list, url, ty) in [
         (
             "notices/index.html",
