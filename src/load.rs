@@ -156,31 +156,23 @@ pub fn load(root: &Path, mut cache: Option<&mut FileCache>) -> Loaded {
         .markdown
         .par_iter()
         .map(|(rel, path)| {
-            let unchanged = edited.as_ref().is_some_and(|e| !e.contains(rel));
-            if let Some(FileCache { files, .. }) = cached
-                && unchanged
-                && let Some((stamp, file)) = files.get(rel)
+            let old = cached.and_then(|c| c.files.get(rel));
+            let is_edited = edited.as_ref().is_some_and(|e| e.contains(rel));
+            // Told which files were edited, the others are taken as they were without a look at
+            // the disk; otherwise a file is taken as it was when its size and time are.
+            let stamp = match (&edited, old) {
+                (Some(_), Some((old_stamp, _))) if !is_edited => Some(*old_stamp),
+                _ => cached.and_then(|_| stamp(path)),
+            };
+            if let (Some(stamp), Some((old_stamp, file))) = (stamp, old)
+                && !is_edited
+                && *old_stamp == stamp
             {
                 return Read {
-                    stamp: Some(*stamp),
+                    stamp: Some(stamp),
                     file: Some(file.clone()),
                     diags: Vec::new(),
                     fresh: false,
-                };
-            }
-            let stamp = cached.and_then(|_| stamp(path));
-            if edited.is_none()
-                && let (Some(stamp), Some(FileCache { files, .. })) = (stamp, cached)
-                && let Some((old, file)) = files.get(rel)
-                && *old == stamp
-            {
-                let file = Some(file.clone());
-                let (stamp, diags, fresh) = (Some(stamp), Vec::new(), false);
-                return Read {
-                    stamp,
-                    file,
-                    diags,
-                    fresh,
                 };
             }
             let mut diags = Vec::new();
@@ -213,10 +205,16 @@ pub fn load(root: &Path, mut cache: Option<&mut FileCache>) -> Loaded {
             files.insert(file.rel.clone(), (stamp, file));
         }
     }
-    loaded.content_assets = listing.content_assets.clone();
-    loaded.static_files = listing.static_files.clone();
-    if let Some(c) = cache {
-        c.listing = Some(listing);
+    match cache {
+        Some(c) => {
+            loaded.content_assets = listing.content_assets.clone();
+            loaded.static_files = listing.static_files.clone();
+            c.listing = Some(listing);
+        }
+        None => {
+            loaded.content_assets = listing.content_assets;
+            loaded.static_files = listing.static_files;
+        }
     }
     loaded.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     loaded
@@ -255,7 +253,8 @@ fn site_rel(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-fn ignored(name: &str) -> bool {
+/// Names the walk leaves out: hidden files and `_`-prefixed ones other than `_index.md`.
+pub(crate) fn ignored(name: &str) -> bool {
     (name.starts_with('.') || name.starts_with('_')) && name != "_index.md"
 }
 

@@ -349,8 +349,8 @@ fn rebuild_loop(
 /// The Markdown files below `content/` (`/`-separated) whose contents a burst of events
 /// changed, when that is all the burst did: a save in place. `None` when it may have done more
 /// (created, removed or renamed a file, touched anything else, lost events), and the rebuild
-/// walks the site again. Events of hidden files (an editor's swap file) are left out, as the
-/// walk leaves the files out.
+/// walks the site again. Events of files the walk leaves out (an editor's hidden swap file) are
+/// left out here too.
 fn edited_markdown(burst: &[notify::Event], roots: &[&Path]) -> Option<Vec<String>> {
     use notify::event::{AccessKind, AccessMode, ModifyKind};
     let mut rels: Vec<String> = Vec::new();
@@ -358,11 +358,11 @@ fn edited_markdown(burst: &[notify::Event], roots: &[&Path]) -> Option<Vec<Strin
         if event.need_rescan() {
             return None;
         }
-        let hidden = |p: &PathBuf| {
+        let left_out = |p: &PathBuf| {
             p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+                .is_some_and(|n| crate::load::ignored(&n.to_string_lossy()))
         };
-        if event.paths.iter().all(hidden) && !event.paths.is_empty() {
+        if event.paths.iter().all(left_out) && !event.paths.is_empty() {
             continue;
         }
         match event.kind {
@@ -801,6 +801,7 @@ mod tests {
                 &[
                     ev(data, "site/content/notices/a.md"),
                     swap,
+                    ev(data, "site/content/notices/_draft.md"),
                     ev(closed, "/abs/site/content/notices/a.md"),
                     ev(data, "/abs/site/content/b.md"),
                 ],

@@ -39,7 +39,6 @@ fn build_fixture_at(name: &str, out: &Path, now: &str, extra: &[&str]) {
     assert!(run.stdout.contains("built "), "{}", run.describe());
 }
 
-/// A fresh build of the community fixture at `now` into a temporary directory.
 /// The element (from its `open` tag to just before its `close` tag) around the link to `href`.
 fn element_around(html: &str, href: &str, open: &str, close: &str) -> String {
     let at = html
@@ -50,6 +49,7 @@ fn element_around(html: &str, href: &str, open: &str, close: &str) -> String {
     html[start..end].to_string()
 }
 
+/// A fresh build of the community fixture at `now` into a temporary directory.
 fn community_at(now: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("tmp");
     let out = dir.path().join("out");

@@ -42,7 +42,8 @@ pub struct Rendered {
     pub html: String,
     pub text: String,
     pub summary: String,
-    /// Rough height of the body on an A4 sheet in CSS px (`record.print_weight`).
+    /// Rough height of the body on an A4 sheet in CSS px: the body's share of
+    /// `record.print_weight` (`pages::sheet_weight` adds the rest of the sheet).
     pub print_weight: u32,
 }
 
