@@ -6,10 +6,12 @@ use crate::dates::Today;
 use crate::derive;
 use crate::diag::{Diagnostic, Diagnostics, Pos, SourceFile};
 use crate::emit;
+use crate::ledger::{self, Ledger, RecordState, history};
 use crate::load;
 use crate::model;
 use crate::render::{self, Files, PageSink, Prepared, theme};
-use std::collections::BTreeMap;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -140,7 +142,7 @@ pub fn prepare_in_memory(
     opts: &Options,
     cache: &mut Cache,
 ) -> Result<(Prepared, Vec<Diagnostic>), Outcome> {
-    let front = front(opts, &|_| {}, Some(cache))?;
+    let front = front(opts, &|_| {}, Some(cache), false)?;
     if front.diags.has_errors() {
         return Err(Outcome::Failed(front.diags.into_sorted()));
     }
@@ -189,7 +191,8 @@ fn pipeline(
     let Front {
         mut prepared,
         mut diags,
-    } = front(opts, progress, None)?;
+        ..
+    } = front(opts, progress, None, false)?;
     // With errors already found, pages are rendered only for their diagnostics.
     if diags.has_errors() {
         diags.extend(prepared.render_all(&Discard));
@@ -220,6 +223,14 @@ pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
 struct Front {
     prepared: Prepared,
     diags: Diagnostics,
+    /// For `publish`: the ledger as read and each published record's state, same index as
+    /// `prepared.site.entries`, and the record files unlisted after expiry.
+    ledger: Option<LedgerView>,
+}
+
+struct LedgerView {
+    states: Vec<RecordState>,
+    withheld: HashSet<String>,
 }
 
 /// config → load → model → derive → Markdown bodies. Stops early (`Err`) only when nothing can
@@ -228,6 +239,7 @@ fn front(
     opts: &Options,
     progress: &dyn Fn(Stage),
     mut cache: Option<&mut Cache>,
+    publishing: bool,
 ) -> Result<Front, Outcome> {
     let mut diags = Diagnostics::new();
     let (config, config_text) = match read_site_config(&opts.root, opts.base_url.as_deref()) {
@@ -270,7 +282,16 @@ fn front(
     });
     let parse_cache = cache.as_deref_mut().map(|c| (parse_world, &mut c.parsed));
     let model = model::build_model(&ctx, parse_cache, &mut ds);
-    let site = derive::derive(model, config, today, opts.drafts, &mut ds);
+    let withheld: HashSet<String> = model
+        .records
+        .iter()
+        .filter(|r| derive::is_unlisted(r, today.day))
+        .map(|r| ledger::record_path(r))
+        .collect();
+    let mut site = derive::derive(model, config, today, opts.drafts, &mut ds);
+    let ledger = read_ledger(
+        &opts.root, &loaded, &mut site, withheld, publishing, &mut ds,
+    );
     let theme = theme::load_theme(&opts.root, &site.config.theme, &mut ds);
     let tera = match cache.as_deref_mut() {
         Some(Cache {
@@ -312,7 +333,95 @@ fn front(
     if let Some(c) = cache {
         c.theme = Some((theme.templates, tera));
     }
-    Ok(Front { prepared, diags })
+    Ok(Front {
+        prepared,
+        diags,
+        ledger,
+    })
+}
+
+/// Reads and verifies the ledger and gives the site its history. Records are hashed only where
+/// the site keeps a ledger (or is being published): a site without one pays nothing.
+fn read_ledger(
+    root: &Path,
+    loaded: &load::Loaded,
+    site: &mut derive::Site,
+    withheld: HashSet<String>,
+    publishing: bool,
+    ds: &mut Vec<Diagnostic>,
+) -> Option<LedgerView> {
+    let ledger = match ledger::read(root) {
+        Ok(Some(l)) => l,
+        Ok(None) if publishing => Ledger::default(),
+        Ok(None) => return None,
+        Err(d) => {
+            ds.push(*d);
+            return None;
+        }
+    };
+    let states: Vec<RecordState> = site
+        .entries
+        .par_iter()
+        .map(|e| ledger::state_of(root, loaded, &e.rec))
+        .collect();
+    if !ledger.entries.is_empty() {
+        ds.extend(ledger::unrecorded_warnings(&ledger, site, &states));
+        site.history = Arc::new(history::history(root, &ledger, site, &withheld, ds));
+    }
+    Some(LedgerView { states, withheld })
+}
+
+/// `gongkai publish`: records each new or changed published record as a new version, then builds.
+/// Nothing is recorded when the site has errors. Returns how many entries were recorded.
+pub fn publish(opts: &Options, progress: &dyn Fn(Stage)) -> (usize, Outcome) {
+    let front = match front(opts, &|_| {}, None, true) {
+        Ok(f) => f,
+        Err(outcome) => return (0, outcome),
+    };
+    if front.diags.has_errors() {
+        return (0, Outcome::Failed(front.diags.into_sorted()));
+    }
+    let site = &front.prepared.site;
+    let failed = |message: String| {
+        let d = SourceFile::new(ledger::FILE, "").error(
+            "E-LEDGER-WRITE",
+            Pos::START,
+            message,
+            "检查网站目录的写入权限和磁盘空间，再运行一次 gongkai publish",
+        );
+        (0, Outcome::Failed(vec![d]))
+    };
+    // Another `publish` of the same site waits here; the ledger is read again under the lock.
+    let lock = match ledger::lock(&opts.root) {
+        Ok(l) => l,
+        Err(_) => return failed("无法锁定发布台账 ledger/".into()),
+    };
+    let Some(view) = front.ledger else {
+        return failed("读不了发布台账".into());
+    };
+    let ledger = match ledger::read(&opts.root) {
+        Ok(l) => l.unwrap_or_default(),
+        Err(d) => return (0, Outcome::Failed(vec![*d])),
+    };
+    let time = site
+        .today
+        .instant
+        .to_zoned(site.config.tz.clone())
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string();
+    let new = ledger::plan_entries(&ledger, site, &view.states, &view.withheld, &time);
+    let texts: HashMap<String, String> = site
+        .entries
+        .iter()
+        .zip(&view.states)
+        .map(|(e, state)| (state.sha256.clone(), e.rec.file.source.text.to_string()))
+        .collect();
+    let recorded = match ledger::append(&opts.root, &ledger, &texts, new, &lock) {
+        Ok(n) => n,
+        Err(_) => return failed("写发布台账时出错，台账没有改动".into()),
+    };
+    drop(lock);
+    (recorded, run_with(opts, progress))
 }
 
 fn fingerprint(feed: impl FnOnce(&mut DefaultHasher)) -> u64 {

@@ -83,6 +83,15 @@ pub enum Command {
     },
     /// Create a new site that builds as it is
     Init { dir: PathBuf },
+    /// 把新增或改动的记录登记为新版本（写入 ledger/ 发布台账），然后生成网站
+    Publish {
+        /// 输出目录（默认：网站目录下的 output/）
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// 登记和生成所依据的“今天”：日期（2026-11-21）或 RFC 3339 时间
+        #[arg(long)]
+        now: Option<String>,
+    },
 }
 
 fn print_text(diags: &[Diagnostic]) {
@@ -198,5 +207,49 @@ pub fn run(cli: Cli) -> ExitCode {
             scaffold::new_record(&cli.root, kind, &title, date.as_deref())
         }
         Command::Init { dir } => scaffold::init(&dir),
+        Command::Publish { output, now } => publish(&cli.root, output, now),
+    }
+}
+
+/// `gongkai publish`: the ledger first, then the build that shows it.
+fn publish(root: &std::path::Path, output: Option<PathBuf>, now: Option<String>) -> ExitCode {
+    let started = Instant::now();
+    let opts = Options {
+        root: root.to_path_buf(),
+        output: Some(output.unwrap_or_else(|| root.join("output"))),
+        now,
+        drafts: false,
+        base_url: None,
+    };
+    let progress = crate::progress::Progress::start();
+    let (recorded, outcome) = build::publish(&opts, &|stage| progress.stage(stage));
+    progress.finish();
+    match outcome {
+        Outcome::BadNow(s) => bad_now(&s),
+        Outcome::Failed(diags) => {
+            print_text(&diags);
+            if recorded > 0 {
+                say(&format!("已在发布台账登记 {recorded} 条，但网站没有生成"));
+            } else {
+                say("发布台账没有改动");
+            }
+            ExitCode::from(1)
+        }
+        Outcome::Done {
+            diags,
+            records,
+            files,
+        } => {
+            print_text(&diags);
+            say(&match recorded {
+                0 => "没有新增或改动的记录，发布台账没有改动".to_string(),
+                n => format!("已在发布台账登记 {n} 条（新版本或撤下）"),
+            });
+            say(&format!(
+                "已生成 {records} 条记录，共 {files} 个文件，用时 {:.2} 秒",
+                started.elapsed().as_secs_f64()
+            ));
+            ExitCode::SUCCESS
+        }
     }
 }

@@ -29,6 +29,7 @@ pub const RESERVED: &[&str] = &[
     "schema",
     "theme",
     "page",
+    "changes",
     "404.html",
     "feed.xml",
     "sitemap.xml",
@@ -302,6 +303,8 @@ pub struct Site {
     /// Problem entry → its meeting entry.
     pub problem_meeting: HashMap<usize, usize>,
     pub stats: Stats,
+    /// What the publication ledger says of each record; empty where the site keeps none.
+    pub history: Arc<crate::ledger::history::SiteHistory>,
 }
 
 /// Why a record is left out of this build (not an error).
@@ -312,7 +315,12 @@ fn is_published(r: &Record, config: &SiteConfig, today: Date, drafts: bool) -> b
     if config.require_approval && r.common.approval.is_none() {
         return false;
     }
-    !(r.common.after_expiry == AfterExpiry::Unlist && is_expired(r, today))
+    !is_unlisted(r, today)
+}
+
+/// Unlisted after expiry: published nowhere, not even in the ledger's history.
+pub fn is_unlisted(r: &Record, today: Date) -> bool {
+    r.common.after_expiry == AfterExpiry::Unlist && is_expired(r, today)
 }
 
 fn is_expired(r: &Record, today: Date) -> bool {
@@ -449,6 +457,7 @@ pub fn derive(
         meeting_problems,
         problem_meeting,
         stats,
+        history: Arc::default(),
     }
 }
 

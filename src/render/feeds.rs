@@ -90,6 +90,83 @@ pub fn feeds(site: &Site, bodies: &[Arc<Rendered>], pages: &[String], copied: &F
     files
 }
 
+/// The publication ledger's open data: `data/ledger.json` (every entry's line and hash, so the
+/// chain can be rechecked) and `changes/feed.xml` (Atom, the newest recorded versions).
+pub fn ledger_files(site: &Site) -> Files {
+    let history = &site.history;
+    let c = &site.config;
+    let tz = &c.tz;
+    let self_url = ascii_uri(&c.absolute(&format!("{}changes/feed.xml", c.root)));
+    let page_url = ascii_uri(&c.absolute(&format!("{}changes/", c.root)));
+    let rows = &history.changes[..history.changes.len().min(FEED_LIMIT)];
+    let time_of = |t: &str| {
+        t.parse::<Timestamp>()
+            .map_or_else(|_| rfc3339(site.today.instant, tz), |ts| rfc3339(ts, tz))
+    };
+    let updated = rows
+        .first()
+        .map_or_else(|| rfc3339(site.today.instant, tz), |r| time_of(&r.time));
+    let mut out = String::new();
+    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    out.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        xml(&c.language)
+    ));
+    out.push_str(&format!("  <id>{}</id>\n", xml(&self_url)));
+    out.push_str(&format!(
+        "  <title>{}</title>\n",
+        xml(&format!("{} · 修改记录", c.title))
+    ));
+    out.push_str(&format!("  <updated>{updated}</updated>\n"));
+    out.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        xml(&self_url)
+    ));
+    out.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml(&page_url)
+    ));
+    out.push_str(&format!(
+        "  <author>\n    <name>{}</name>\n  </author>\n",
+        xml(&c.community)
+    ));
+    for r in rows {
+        let url = ascii_uri(&c.absolute(&r.url));
+        let what = if r.changed.is_empty() {
+            r.action_label.to_string()
+        } else {
+            format!("{}：{}", r.action_label, r.changed.join("、"))
+        };
+        out.push_str("  <entry>\n");
+        out.push_str(&format!(
+            "    <id>{}</id>\n",
+            xml(&format!("{url}#v{}-{}", r.version, r.seq))
+        ));
+        out.push_str(&format!(
+            "    <title>{}</title>\n",
+            xml(&format!(
+                "{}（第{}版，{}）",
+                r.title, r.version, r.action_label
+            ))
+        ));
+        out.push_str(&format!("    <updated>{}</updated>\n", time_of(&r.time)));
+        out.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml(&url)
+        ));
+        out.push_str(&format!(
+            "    <summary>{}</summary>\n",
+            xml(&format!("{what}。校验码 {}", r.code))
+        ));
+        out.push_str("  </entry>\n");
+    }
+    out.push_str("</feed>\n");
+    Files::from([
+        ("data/ledger.json".to_string(), json_bytes(&history.export)),
+        ("changes/feed.xml".to_string(), bytes(out)),
+    ])
+}
+
 struct Ctx<'a> {
     site: &'a Site,
     bodies: &'a [Arc<Rendered>],

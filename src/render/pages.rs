@@ -52,7 +52,17 @@ enum PageKind {
     Kiosk,
     /// Only the site-wide context (search page, 404).
     Plain,
+    /// A record taken down after publication (`site.history.tombstones[i]`).
+    Tombstone(usize),
+    /// One page of `/changes/`: the ledger's rows in `range`.
+    Changes {
+        number: usize,
+        range: std::ops::Range<usize>,
+    },
 }
+
+/// Rows a page of `/changes/` shows.
+const CHANGES_PER_PAGE: usize = 50;
 
 /// The orders the section lists and the home page show records in.
 struct Lists {
@@ -496,6 +506,33 @@ impl Prepared {
                 kind,
             });
         }
+
+        // The publication ledger's pages, where the site keeps one.
+        let history = &site.history;
+        if history.kept {
+            let base_url = format!("{root}changes/");
+            for (url, number, range) in paginate(history.changes.len(), &base_url, CHANGES_PER_PAGE)
+            {
+                jobs.push(Job {
+                    out: page_path(&url, root),
+                    template: "changes.html",
+                    url,
+                    title: "修改记录".into(),
+                    section: "",
+                    kind: PageKind::Changes { number, range },
+                });
+            }
+            for (t, removed) in history.tombstones.iter().enumerate() {
+                jobs.push(Job {
+                    out: page_path(&removed.url, root),
+                    template: "tombstone.html",
+                    url: removed.url.clone(),
+                    title: removed.title.clone(),
+                    section: "",
+                    kind: PageKind::Tombstone(t),
+                });
+            }
+        }
         jobs
     }
 
@@ -597,6 +634,7 @@ impl Prepared {
             }
         }
         record["print_weight"] = json!(sheet_weight(&record, b.print_weight));
+        record["ledger"] = json!(site.history.of(&crate::ledger::record_path(&e.rec)));
         record
     }
 
@@ -700,6 +738,25 @@ impl Prepared {
                 vec![("kiosk", kiosk)]
             }
             PageKind::Plain => Vec::new(),
+            PageKind::Tombstone(t) => vec![("removed", json!(self.site.history.tombstones[*t]))],
+            PageKind::Changes { number, range } => {
+                let rows = &self.site.history.changes;
+                let base_url = format!("{root}changes/");
+                let mut page =
+                    paginator(Vec::new(), *number, rows.len(), &base_url, CHANGES_PER_PAGE);
+                if let Some(p) = page.as_object_mut() {
+                    p.remove("items");
+                }
+                vec![(
+                    "changes",
+                    json!({
+                        "number": number,
+                        "total": rows.len(),
+                        "rows": rows[range.clone()],
+                        "paginator": page,
+                    }),
+                )]
+            }
         }
     }
 
@@ -878,6 +935,9 @@ impl Prepared {
         done(f);
         let page_paths: Vec<String> = self.jobs.iter().map(|j| j.out.clone()).collect();
         done(feeds::feeds(site, &self.bodies, &page_paths, &self.files));
+        if site.history.kept {
+            done(feeds::ledger_files(site));
+        }
     }
 
     /// Renders every page and generates every file into `sink` (cards first, in parallel, so
