@@ -185,10 +185,20 @@ pub fn read(root: &Path) -> Result<Option<Ledger>, Box<Diagnostic>> {
                 entry.seq
             )));
         }
+        if n == 1 && entry.prev != GENESIS {
+            return Err(broken("的上一条哈希应为 64 个 0（它是第一条）".into()));
+        }
         if entry.prev != ledger.head() {
-            return Err(broken(
-                "记下的上一条哈希与上一条的实际内容对不上（上一条被改动、删除或调换了顺序）".into(),
-            ));
+            // The entry before is the one that no longer hashes to what this one recorded.
+            let before = n - 1;
+            return Err(Box::new(source.error(
+                "E-LEDGER-BROKEN",
+                Pos::new(u32::try_from(before).unwrap_or(u32::MAX), 1),
+                format!(
+                    "发布台账第 {before} 条的内容与第 {n} 条记下的哈希对不上：第 {before} 条被改动过，这一条起的历史不能再信任"
+                ),
+                "台账只能由 gongkai publish 追加，不能手工修改、删除或调换：用版本库（如 Git）恢复原来的 ledger/ 目录",
+            )));
         }
         if !is_hash(&entry.sha256) || entry.attachments.iter().any(|a| !is_hash(&a.sha256)) {
             return Err(broken("的哈希值不是 64 位十六进制数".into()));
