@@ -7,6 +7,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// The file every output directory gets, so that a later build knows the folder is its own to
+/// replace. A folder without it is never replaced, whatever it holds.
+pub const MARKER: &str = ".gongkai-output";
+const MARKER_TEXT: &str =
+    "这个目录由 gongkai 生成，每次生成都会整体替换；不要在这里存放别的文件。\n";
+
 /// Why the output directory cannot be written, in Chinese.
 #[derive(Debug)]
 pub struct EmitError(pub String);
@@ -32,26 +38,49 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), EmitError> {
             output.display()
         )));
     }
-    if !looks_replaceable(&out) {
+    if !replaceable(&out) {
         return Err(EmitError(format!(
-            "{} 里已有别的文件，不像是生成的网站（没有 index.html），为防误删不会覆盖",
+            "{} 里已有文件，但不是 gongkai 生成的（没有标记文件 {MARKER}），为防误删不会覆盖；换一个空目录作输出目录，或确认里面的文件都不要了再删掉这个目录",
             output.display()
         )));
     }
     Ok(())
 }
 
-/// The whole directory is replaced, so it must be empty, missing, or a built site already
-/// (ours or another generator's): never, say, a folder of documents given by mistake.
-fn looks_replaceable(out: &Path) -> bool {
+/// The whole directory is replaced, so it must be missing, empty, or made by gongkai (it has
+/// the marker): never a folder of documents, nor another generator's output, given by mistake.
+fn replaceable(out: &Path) -> bool {
     match std::fs::read_dir(out) {
-        Ok(mut entries) => {
-            entries.next().is_none()
-                || out.join("index.html").is_file()
-                || out.join("404.html").is_file()
-        }
+        Ok(mut entries) => entries.next().is_none() || out.join(MARKER).is_file(),
         Err(_) => !out.exists(),
     }
+}
+
+/// Removes the staging and old folders that builds killed before they finished left beside the
+/// output (`.NAME.gongkai-new-PID`, `.NAME.gongkai-old-PID`), unless their process still runs.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file_name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = [".gongkai-new-", ".gongkai-old-"].iter().find_map(|infix| {
+            file_name
+                .strip_prefix(&format!(".{name}{infix}"))
+                .and_then(|pid| pid.parse::<u32>().ok())
+        }) else {
+            continue;
+        };
+        if pid != std::process::id() && !process_runs(pid) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Whether a process runs; where the system cannot tell (no `/proc`), it is assumed to.
+fn process_runs(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.is_dir() || proc.join(pid.to_string()).exists()
 }
 
 fn absolute(p: &Path) -> PathBuf {
@@ -115,10 +144,13 @@ impl Staging {
             .unwrap_or_else(|| "output".into());
         std::fs::create_dir_all(&parent)
             .map_err(|e| EmitError(format!("无法创建 {}：{e}", parent.display())))?;
+        remove_leftovers(&parent, &name);
         let pid = std::process::id();
         let dir = parent.join(format!(".{name}.gongkai-new-{pid}"));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)
+            .map_err(|e| EmitError(format!("写入 {} 失败：{e}", dir.display())))?;
+        std::fs::write(dir.join(MARKER), MARKER_TEXT)
             .map_err(|e| EmitError(format!("写入 {} 失败：{e}", dir.display())))?;
         let old = parent.join(format!(".{name}.gongkai-old-{pid}"));
         Ok(Staging {
@@ -249,7 +281,28 @@ mod tests {
         std::fs::create_dir_all(&documents).expect("mkdir");
         std::fs::write(documents.join("letter.doc"), "x").expect("write");
         assert!(check_output_dir(dir.path(), &documents).is_err());
+        // Another generator's site, or a copy of one, is not ours to replace either.
         std::fs::write(documents.join("index.html"), "x").expect("write");
+        assert!(check_output_dir(dir.path(), &documents).is_err());
+        std::fs::write(documents.join(MARKER), MARKER_TEXT).expect("write");
         assert!(check_output_dir(dir.path(), &documents).is_ok());
+        let empty = dir.path().join("empty");
+        std::fs::create_dir_all(&empty).expect("mkdir");
+        assert!(check_output_dir(dir.path(), &empty).is_ok());
+    }
+
+    #[test]
+    fn output_carries_the_marker_and_a_killed_builds_leftovers_go() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let out = dir.path().join("site-out");
+        // What a build killed mid-way leaves: its staging folder, named with a PID that is gone.
+        let dead = dir.path().join(".site-out.gongkai-new-4000000000");
+        std::fs::create_dir_all(dead.join("notices")).expect("mkdir");
+        let unrelated = dir.path().join(".site-out.keep");
+        std::fs::create_dir_all(&unrelated).expect("mkdir");
+        write_site(&Files::new(), &out).expect("written");
+        assert!(out.join(MARKER).is_file());
+        assert!(!dead.exists(), "leftover staging folder kept");
+        assert!(unrelated.exists(), "a folder that is not ours removed");
     }
 }

@@ -788,6 +788,28 @@ fn output_that_is_another_site_is_refused() {
 }
 
 #[test]
+fn output_not_made_by_gongkai_is_refused_whatever_it_holds() {
+    let site = TempSite::from_fixture("minimal");
+    // Another generator's site: it has an index.html, but no marker of ours.
+    let hugo = site.outside("public");
+    std::fs::create_dir_all(hugo.join("posts")).expect("mkdir");
+    std::fs::write(hugo.join("index.html"), "<h1>hugo</h1>").expect("write");
+    std::fs::write(hugo.join("posts/a.html"), "a").expect("write");
+    let before = snapshot(&hugo);
+    refused(&site, &hugo);
+    assert!(
+        snapshot_diff(&before, &snapshot(&hugo)).is_empty(),
+        "touched"
+    );
+    // What gongkai made it replaces, and an empty folder is fine.
+    let ours = site.build_ok("ours", &[]);
+    assert!(ours.join(".gongkai-output").is_file());
+    site.build_ok("ours", &[]);
+    std::fs::create_dir_all(site.outside("empty")).expect("mkdir");
+    site.build_ok("empty", &[]);
+}
+
+#[test]
 fn output_beside_the_site_is_fine_and_replaced_on_rebuild() {
     let site = TempSite::from_fixture("minimal");
     let out = site.build_ok("out", &[]);
