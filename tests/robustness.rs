@@ -840,3 +840,48 @@ fn output_beside_the_site_is_fine_and_replaced_on_rebuild() {
     ]);
     r.assert_code(0);
 }
+
+#[test]
+fn thousands_of_tags_on_one_record_are_refused_quickly_and_a_few_dozen_are_fine() {
+    let site = TempSite::from_fixture("minimal");
+    let many: String = (0..10_000).map(|i| format!("  - 标签{i}\n")).collect();
+    site.write(
+        "content/notices/tags.md",
+        &format!("---\ntitle: 标签很多的公告\ndate: 2026-11-01\nkind: announcement\ntags:\n{many}---\n\n正文。\n"),
+    );
+    let (run, diags) = site.check();
+    assert_eq!(run.code, Some(1), "{}", run.describe());
+    assert!(
+        run.elapsed < std::time::Duration::from_secs(10),
+        "{:?}",
+        run.elapsed
+    );
+    let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{}", list(&diags));
+    assert_eq!(errors[0].file, "content/notices/tags.md");
+    assert!(errors[0].message.contains("50"), "{}", errors[0].message);
+
+    // 40 tags: built; the record's page links all of them, a tag page's card only the first few.
+    let forty: String = (0..40).map(|i| format!("  - 标签{i}\n")).collect();
+    site.write(
+        "content/notices/tags.md",
+        &format!("---\ntitle: 标签很多的公告\ndate: 2026-11-01\nkind: announcement\ntags:\n{forty}---\n\n正文。\n"),
+    );
+    let out = site.build_ok("out", &[]);
+    let page = read_out(&out, "notices/tags/index.html");
+    assert!(page.contains("标签39"), "the record's page lists every tag");
+    let data = read_json(&out, "data/notices.json");
+    let record = data
+        .as_array()
+        .and_then(|a| a.iter().find(|n| n["slug"] == "tags"))
+        .expect("exported");
+    assert_eq!(
+        record["tags"].as_array().map(Vec::len),
+        Some(40),
+        "exports carry every tag"
+    );
+    assert!(
+        out.join("tags/biao-qian-39/index.html").is_file()
+            || out.join("tags/biaoqian39/index.html").is_file()
+    );
+}

@@ -77,6 +77,9 @@ pub enum Body {
     Page,
 }
 
+/// Tags one record may carry.
+pub const MAX_TAGS: usize = 50;
+
 #[derive(Debug, Clone)]
 pub struct Record {
     pub file: ContentFile,
@@ -344,7 +347,21 @@ fn read_common(
         ));
     }
     let summary = f.str("summary", diags);
-    let tags = f.str_list("tags", diags).unwrap_or_default();
+    let mut tags = f.str_list("tags", diags).unwrap_or_default();
+    if let Some(node) = f.get("tags")
+        && tags.len() > MAX_TAGS
+    {
+        // Each tag is a page listing the record: thousands on one record made thousands of pages.
+        diags.push(f.invalid(
+            node,
+            format!(
+                "一条记录最多写 {MAX_TAGS} 个标签，这里写了 {} 个",
+                tags.len()
+            ),
+            "标签用来把同类记录归在一起，挑最要紧的几个写上即可",
+        ));
+        tags.truncate(MAX_TAGS);
+    }
     if let Some(items) = f.get("tags").and_then(Node::as_seq) {
         for (tag, node) in tags.iter().zip(items) {
             if crate::slug::slugify(tag).is_empty() {

@@ -30,6 +30,19 @@ pub fn tag_url(config: &SiteConfig, slug: &str) -> String {
     format!("{}tags/{slug}/", config.root)
 }
 
+/// Tags a card carries (its page and the exports carry all): every list page copies the cards it
+/// shows, and a record with 10,000 tags is on 10,000 tag pages.
+const CARD_TAGS: usize = 8;
+
+fn tag_values(config: &SiteConfig, tags: &[String]) -> Vec<Value> {
+    tags.iter()
+        .map(|t| {
+            let slug = crate::slug::slugify(t);
+            json!({"name": t, "url": tag_url(config, &slug), "slug": slug})
+        })
+        .collect()
+}
+
 /// A record as lists show it: the card fields of every kind plus the kind's short facts. Long
 /// lists (participants, decisions, measures, progress, service items, contact) are left to the
 /// record's own page: a big site keeps a card of every record in memory and copies it into every
@@ -38,14 +51,7 @@ pub fn card(site: &Site, e: &Entry, summary: &str) -> Value {
     let config = &site.config;
     let (ty, ty_label) = type_of(e.section());
     let c = &e.rec.common;
-    let tags: Vec<Value> = c
-        .tags
-        .iter()
-        .map(|t| {
-            let slug = crate::slug::slugify(t);
-            json!({"name": t, "url": tag_url(config, &slug), "slug": slug})
-        })
-        .collect();
+    let tags = tag_values(config, &c.tags[..c.tags.len().min(CARD_TAGS)]);
     let mut v = json!({
         "type": ty,
         "type_label": ty_label,
@@ -57,6 +63,7 @@ pub fn card(site: &Site, e: &Entry, summary: &str) -> Value {
         "updated": c.updated.map(|d| d.to_string()),
         "summary": if e.redacted { "" } else { summary },
         "tags": tags,
+        "tag_count": c.tags.len(),
         "org": org_ref(config, c.org.as_ref()),
         "redacted": e.redacted,
         "kind": "page",
@@ -73,6 +80,9 @@ pub fn card(site: &Site, e: &Entry, summary: &str) -> Value {
 /// (emptied, like the rest of the card, when the record is redacted).
 pub fn full(site: &Site, e: &Entry, mut card: Value) -> Value {
     extend(&mut card, detail_fields(site, e));
+    if e.rec.common.tags.len() > CARD_TAGS {
+        card["tags"] = json!(tag_values(&site.config, &e.rec.common.tags));
+    }
     if e.redacted { redact(card) } else { card }
 }
 
