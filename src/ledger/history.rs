@@ -316,9 +316,21 @@ fn field_changes(old: &str, new: &str, body: &Body) -> Vec<FieldChange> {
 /// changed name in a 名单 shows as that row alone.
 fn paragraphs(body: &str) -> Vec<String> {
     body.lines()
-        .map(|p| p.trim().to_string())
+        .map(|p| readable_line(p.trim()))
         .filter(|p| !p.is_empty())
         .collect()
+}
+
+/// A table row as a resident reads it (`| 民族 | 汉族 |` → `民族 ｜ 汉族`); other lines as written.
+fn readable_line(line: &str) -> String {
+    match line.strip_prefix('|').and_then(|l| l.strip_suffix('|')) {
+        Some(cells) => cells
+            .split('|')
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(" ｜ "),
+        None => line.to_string(),
+    }
 }
 
 /// Longest common subsequence of two line lists; past this many cells it gives up and shows the
@@ -735,8 +747,8 @@ mod tests {
             passages(old, new),
             vec![
                 Passage {
-                    removed: vec!["| 张三 | 低保 |".into()],
-                    added: vec!["| 李四 | 低保 |".into()]
+                    removed: vec!["张三 ｜ 低保".into()],
+                    added: vec!["李四 ｜ 低保".into()]
                 },
                 Passage {
                     removed: vec![],
