@@ -8,7 +8,7 @@
 use crate::calendar::Calendar;
 use crate::cli::NewKind;
 use crate::config::{self, DEFAULT_MEETING_KINDS};
-use crate::dates::{Today, parse_date};
+use crate::dates::{Today, read_day};
 use crate::diag::SourceFile;
 use crate::slug::slugify;
 use jiff::ToSpan;
@@ -61,10 +61,11 @@ pub fn new_record(root: &Path, kind: NewKind, title: &str, date: Option<&str>) -
     }
     // A wrong --date is a command-line mistake, reported before anything about the site.
     let given = match date {
-        Some(s) => match parse_date(s) {
-            Some(d) => Some(d),
-            None => {
-                eprintln!("error: --date 的值「{s}」不是有效日期；写成 2026-11-21 这样的年-月-日");
+        Some(s) => match read_day(s) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let (message, help) = e.explain();
+                eprintln!("错误：--date 的值「{s}」{message}；{help}");
                 return ExitCode::from(2);
             }
         },
@@ -663,6 +664,7 @@ fn fill(template: &str, vars: &[(&str, String)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dates::parse_date;
     use crate::yaml;
 
     fn d(s: &str) -> Date {

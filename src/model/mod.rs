@@ -6,7 +6,7 @@ pub use kinds::*;
 
 use crate::calendar::Calendar;
 use crate::config::SiteConfig;
-use crate::dates::{DateValue, parse_date, parse_date_value};
+use crate::dates::{DateValue, DayError, day_error, parse_date_value, read_day};
 use crate::diag::{Diagnostic, Pos, SourceFile};
 use crate::enums::AfterExpiry;
 use crate::load::{ContentFile, Loaded, Section};
@@ -288,12 +288,27 @@ fn parse_index(file: &ContentFile, diags: &mut Vec<Diagnostic>) -> Option<IndexP
 
 pub fn read_date(f: &Fields, key: &str, diags: &mut Vec<Diagnostic>) -> Option<Date> {
     let node = f.get(key)?;
-    match node.scalar().and_then(parse_date) {
-        Some(d) => Some(d),
-        None => {
-            diags.push(f.type_error(node, key, "日期", "日期写成 2026-11-05 的形式"));
+    let text = node.scalar().unwrap_or_default();
+    match read_day(text) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            diags.push(date_error(f, node, key, e));
             None
         }
+    }
+}
+
+/// A day that does not exist is named as such; anything else is shown the forms a date takes.
+pub fn date_error(f: &Fields, node: &Node, key: &str, e: DayError) -> Diagnostic {
+    let (message, help) = e.explain();
+    match e {
+        DayError::NotADate => f.type_error(node, key, "日期", &help),
+        _ => f.file.error(
+            "E-DATE-IMPOSSIBLE",
+            node.pos,
+            format!("字段 `{key}` 的日期不存在：{message}"),
+            help,
+        ),
     }
 }
 
@@ -316,12 +331,16 @@ fn read_common(
         {
             Some(d) => Some(d),
             None => {
-                diags.push(f.type_error(
-                    node,
-                    "date",
-                    "日期",
-                    "写成 2026-11-05，或带时间的 2026-11-05T14:30:00+08:00",
-                ));
+                let e = day_error(node.scalar().unwrap_or_default());
+                diags.push(match e {
+                    DayError::NotADate => f.type_error(
+                        node,
+                        "date",
+                        "日期",
+                        "写成 2026-11-05（也可以写 2026/11/5 或 2026年11月5日），或带时间的 2026-11-05T14:30:00+08:00",
+                    ),
+                    _ => date_error(f, node, "date", e),
+                });
                 None
             }
         },
