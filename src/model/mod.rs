@@ -102,6 +102,9 @@ pub struct Model {
     /// Shared with `serve`'s cache, so an unchanged record is not copied on every rebuild.
     pub records: Vec<Arc<Record>>,
     pub indexes: Vec<IndexPage>,
+    /// Files that could not be read as records: left out of checks that span files, so their
+    /// one mistake causes no other errors elsewhere.
+    pub failed: Vec<ContentFile>,
 }
 
 /// What a record's front matter may refer to outside itself.
@@ -166,13 +169,14 @@ pub fn build_model(
     let mut model = Model {
         records: Vec::new(),
         indexes: Vec::new(),
+        failed: Vec::new(),
     };
-    for (parsed, ds, _) in results {
+    for (file, (parsed, ds, _)) in ctx.loaded.files.iter().zip(results) {
         diags.extend(ds);
         match parsed {
             Some(Parsed::Record(r)) => model.records.push(r),
             Some(Parsed::Index(i)) => model.indexes.push(*i),
-            None => {}
+            None => model.failed.push(file.clone()),
         }
     }
     model
