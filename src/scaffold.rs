@@ -56,7 +56,7 @@ impl SiteInfo {
 
 pub fn new_record(root: &Path, kind: NewKind, title: &str, date: Option<&str>) -> ExitCode {
     if title.trim().is_empty() {
-        eprintln!("error: 标题不能为空；例如 gongkai new notice \"关于张某某同志的公示\"");
+        eprintln!("错误：标题不能为空；例如 gongkai new notice \"关于张某某同志的公示\"");
         return ExitCode::from(2);
     }
     // A wrong --date is a command-line mistake, reported before anything about the site.
@@ -122,7 +122,7 @@ pub fn new_record(root: &Path, kind: NewKind, title: &str, date: Option<&str>) -
     };
     let rel = format!("{dir}/{stem}.md");
     if let Err(e) = fs::create_dir_all(root.join(dir)) {
-        eprintln!("error: 无法创建目录 {dir}：{e}");
+        eprintln!("错误：无法创建目录 {dir}：{e}");
         return ExitCode::from(1);
     }
     match write_new(&root.join(&rel), &text) {
@@ -131,11 +131,11 @@ pub fn new_record(root: &Path, kind: NewKind, title: &str, date: Option<&str>) -
             ExitCode::SUCCESS
         }
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-            eprintln!("error: {rel} 已经存在，没有覆盖它；换一个标题或 --date，或者先把原文件改名");
+            eprintln!("错误：{rel} 已经存在，没有覆盖它；换一个标题或 --date，或者先把原文件改名");
             ExitCode::from(1)
         }
         Err(e) => {
-            eprintln!("error: 写入 {rel} 失败：{e}");
+            eprintln!("错误：写入 {rel} 失败：{e}");
             ExitCode::from(1)
         }
     }
@@ -146,13 +146,13 @@ fn read_site(root: &Path) -> Result<SiteInfo, ExitCode> {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             eprintln!(
-                "error: 在 {} 里找不到 site.yaml\n  在网站根目录运行，或用 --root 指定网站目录；还没有网站就先运行 gongkai init 目录名",
+                "错误：在 {} 里找不到 site.yaml\n  在网站根目录运行，或用 --root 指定网站目录；还没有网站就先运行 gongkai init 目录名",
                 root.display()
             );
             return Err(ExitCode::from(1));
         }
         Err(e) => {
-            eprintln!("error: 无法读取 site.yaml：{e}");
+            eprintln!("错误：无法读取 site.yaml：{e}");
             return Err(ExitCode::from(1));
         }
     };
@@ -168,7 +168,7 @@ fn read_site(root: &Path) -> Result<SiteInfo, ExitCode> {
             phone: cfg.contact.phone,
         }),
         Err(_) => {
-            eprintln!("warning: site.yaml 有错误（运行 gongkai check 查看），这次按默认设置填写");
+            eprintln!("警告：site.yaml 有错误（运行 gongkai check 查看），这次按默认设置填写");
             Ok(SiteInfo::defaults())
         }
     }
@@ -540,14 +540,14 @@ const INIT_STATIC_NOTE: &str = include_str!("scaffold/init/weihu-shuoming.txt");
 
 pub fn init(dir: &Path) -> ExitCode {
     if dir.exists() && !dir.is_dir() {
-        eprintln!("error: {} 已经存在，而且不是目录", dir.display());
+        eprintln!("错误：{} 已经存在，而且不是目录", dir.display());
         return ExitCode::from(1);
     }
     match fs::read_dir(dir) {
         Ok(mut entries) => {
             if entries.next().is_some() {
                 eprintln!(
-                    "error: 目录 {} 不是空的；gongkai init 只在新目录或空目录里建网站，不会覆盖已有文件",
+                    "错误：目录 {} 不是空的；gongkai init 只在新目录或空目录里建网站，不会覆盖已有文件",
                     dir.display()
                 );
                 return ExitCode::from(1);
@@ -555,7 +555,7 @@ pub fn init(dir: &Path) -> ExitCode {
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => {
-            eprintln!("error: 无法读取目录 {}：{e}", dir.display());
+            eprintln!("错误：无法读取目录 {}：{e}", dir.display());
             return ExitCode::from(1);
         }
     }
@@ -567,7 +567,7 @@ pub fn init(dir: &Path) -> ExitCode {
             None => write_new(&path, &text),
         };
         if let Err(e) = written {
-            eprintln!("error: 写入 {} 失败：{e}", path.display());
+            eprintln!("错误：写入 {} 失败：{e}", path.display());
             return ExitCode::from(1);
         }
     }

@@ -91,7 +91,7 @@ fn example_publishes_at_least_forty_records() {
     r.assert_code(0);
     let line = r.stdout.lines().last().unwrap_or_default();
     let records: usize = line
-        .strip_prefix("built ")
+        .strip_prefix("已生成 ")
         .and_then(|rest| rest.split(' ').next())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("last line says what was written: {line:?}"));
