@@ -1,13 +1,14 @@
 //! Raw content files → typed records, with every mistake of every file reported.
 
 mod kinds;
+pub mod leftovers;
 
 pub use kinds::*;
 
 use crate::calendar::Calendar;
 use crate::config::SiteConfig;
 use crate::dates::{DateValue, DayError, day_error, parse_date_value, read_day};
-use crate::diag::{Diagnostic, Pos, SourceFile};
+use crate::diag::{Diagnostic, Pos, Severity, SourceFile};
 use crate::enums::AfterExpiry;
 use crate::load::{ContentFile, Loaded, Section};
 use crate::privacy::{self, PiiKind};
@@ -189,6 +190,24 @@ pub enum Parsed {
 }
 
 fn parse_file(file: &ContentFile, ctx: &Context, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
+    let before = diags.len();
+    let parsed = parse_record_file(file, ctx, diags);
+    // Sample text is looked for only in a file with no other mistake: one mistake, one message.
+    if parsed.is_some() && !diags[before..].iter().any(|d| d.severity == Severity::Error) {
+        let yaml = file.front_matter.as_ref().map(|fm| leftovers::YamlLines {
+            first: 2,
+            last: crate::diag::to_u32(fm.text.lines().count() + 1),
+        });
+        leftovers::sample_text(&file.source, yaml, diags);
+    }
+    parsed
+}
+
+fn parse_record_file(
+    file: &ContentFile,
+    ctx: &Context,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Parsed> {
     let src = &file.source;
     if file.is_index {
         return parse_index(file, diags).map(|i| Parsed::Index(Box::new(i)));
