@@ -335,6 +335,44 @@ fn record_path(r: &Record, slug: &str) -> String {
     path
 }
 
+/// Most file systems refuse a file or folder name longer than this many bytes.
+pub const MAX_SEGMENT_BYTES: usize = 255;
+
+/// A page folder (the slug, or a plain page's folder) or a tag's folder too long to be written:
+/// `build` would fail on it, so `check` says so at the record.
+fn path_too_long(r: &Record, path: &str) -> Option<Diagnostic> {
+    let src = &r.file.source;
+    let long = |seg: &str| seg.len() > MAX_SEGMENT_BYTES;
+    if let Some(seg) = path.split('/').find(|s| long(s)) {
+        // At the `slug:` line when there is one, else at the file's first line (its name).
+        let pos = src
+            .text
+            .lines()
+            .position(|l| l.starts_with("slug:"))
+            .map_or(Pos::START, |i| Pos::new(crate::diag::to_u32(i + 1), 1));
+        return Some(src.error(
+            "E-PATH-TOO-LONG",
+            pos,
+            format!(
+                "这条记录的网址有一段太长（{} 个字节，最多 {MAX_SEGMENT_BYTES} 个），生成时无法写入",
+                seg.len()
+            ),
+            "把文件名改短，或者写一个短的 slug，例如 slug: dianti-gongshi",
+        ));
+    }
+    let tag = r.common.tags.iter().find(|t| long(&slugify(t)))?;
+    let pos = src.text.find(tag.as_str()).map_or(Pos::START, |at| src.pos_of(at));
+    Some(src.error(
+        "E-PATH-TOO-LONG",
+        pos,
+        format!(
+            "标签太长（网址 {} 个字节，最多 {MAX_SEGMENT_BYTES} 个），生成时无法写入",
+            slugify(tag).len()
+        ),
+        "标签写成几个字的词，例如 加装电梯",
+    ))
+}
+
 pub fn slug_of(r: &Record) -> String {
     let raw = match (&r.common.slug, &r.body) {
         (Some(s), _) => s.clone(),
@@ -383,6 +421,10 @@ pub fn derive(
                 "slug 不能是 page（分页地址要用）",
                 "换一个文件名，或写 slug: 另一个名字",
             ));
+        }
+        if let Some(d) = path_too_long(r, &path) {
+            diags.push(d);
+            continue;
         }
         let url = format!("{}{path}", config.root);
         if let Some(other) = seen_urls.get(&url) {

@@ -105,7 +105,7 @@ mod tests {
         let mut diags = Vec::new();
         sample_text(&src, Some(YamlLines { first: 2, last: 4 }), &mut diags);
         let at: Vec<(u32, u32)> = diags.iter().map(|d| (d.line, d.column)).collect();
-        assert_eq!(at, vec![(2, 8), (4, 7), (7, 6)]);
+        assert_eq!(at, vec![(2, 8), (4, 7), (7, 5)]);
         assert!(diags[0].message.contains("「示例社区服务清单」"), "{}", diags[0].message);
     }
 
