@@ -273,6 +273,9 @@ pub struct Fields<'a> {
     pub file: &'a SourceFile,
     pub pos: Pos,
     entries: &'a [(Node, Node)],
+    /// Keys written wrongly (a Chinese name, a typo) → the key they stand for: already reported,
+    /// their values are read as that key's, so the key is not reported missing as well.
+    renamed: Vec<(String, String)>,
 }
 
 /// The nearest allowed key to a misspelt one, if it is near enough to be a typo.
@@ -303,6 +306,8 @@ impl<'a> Fields<'a> {
             ));
             return None;
         };
+        let mut renamed = Vec::new();
+        let written = |k: &str| entries.iter().any(|(n, _)| n.scalar() == Some(k));
         for (key, _) in entries {
             let name = key.scalar().unwrap_or_default();
             if allowed.contains(&name) {
@@ -315,9 +320,13 @@ impl<'a> Fields<'a> {
                     format!("字段名要写英文：「{name}」应写成 `{k}`"),
                     format!("把「{name}」改成 {k}，冒号后面的值不变"),
                 ));
+                if !written(k) {
+                    renamed.push((name.to_string(), k.to_string()));
+                }
                 continue;
             }
-            let help = match nearest(name, allowed) {
+            let near = nearest(name, allowed);
+            let help = match near {
                 Some(k) => format!("是不是想写 `{k}`？"),
                 None => format!("{what}可用的字段：{}", allowed.join("、")),
             };
@@ -327,27 +336,39 @@ impl<'a> Fields<'a> {
                 format!("{what}里没有字段 `{name}`"),
                 help,
             ));
+            if let Some(k) = near
+                && !written(k)
+            {
+                renamed.push((name.to_string(), k.to_string()));
+            }
         }
         Some(Fields {
             file,
             pos: node.pos,
             entries,
+            renamed,
         })
     }
 
-    pub fn get(&self, key: &str) -> Option<&'a Node> {
+    /// The entry of `key`, or of the wrongly written key that stands for it.
+    fn entry(&self, key: &str) -> Option<&'a (Node, Node)> {
+        let written = self
+            .renamed
+            .iter()
+            .find(|(_, k)| k == key)
+            .map_or(key, |(w, _)| w.as_str());
         self.entries
             .iter()
             .find(|(k, _)| k.scalar() == Some(key))
-            .map(|(_, v)| v)
-            .filter(|v| !v.is_null())
+            .or_else(|| self.entries.iter().find(|(k, _)| k.scalar() == Some(written)))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&'a Node> {
+        self.entry(key).map(|(_, v)| v).filter(|v| !v.is_null())
     }
 
     pub fn key_pos(&self, key: &str) -> Option<Pos> {
-        self.entries
-            .iter()
-            .find(|(k, _)| k.scalar() == Some(key))
-            .map(|(k, _)| k.pos)
+        self.entry(key).map(|(k, _)| k.pos)
     }
 
     pub fn has(&self, key: &str) -> bool {
