@@ -45,7 +45,7 @@ def measure(gongkai, site, edits, timeout):
     try:
         port = None
         for line in server.stdout:
-            m = re.match(r"serving at http://127\.0\.0\.1:(\d+)/", line)
+            m = re.match(r"网站预览：http://127\.0\.0\.1:(\d+)/", line)
             if m:
                 port = int(m.group(1))
                 break

@@ -246,6 +246,19 @@ fn front(
         Ok(c) => c,
         Err(ds) => return Err(Outcome::Failed(sorted(diags, ds))),
     };
+    {
+        let src = SourceFile::new("site.yaml", config_text.as_str());
+        let mut ds = Vec::new();
+        let yaml = model::leftovers::YamlLines {
+            first: 1,
+            last: u32::MAX,
+        };
+        model::leftovers::sample_text(&src, Some(yaml), &mut ds);
+        if opts.base_url.is_none() {
+            model::leftovers::example_base_url(&src, &mut ds);
+        }
+        diags.extend(ds);
+    }
     let today = match &opts.now {
         Some(s) => match Today::parse(s, &config.tz) {
             Some(t) => t,

@@ -4,6 +4,7 @@ use crate::build::{self, Options, Outcome};
 use crate::diag::{Diagnostic, Severity, render_json, render_text};
 use crate::scaffold;
 use clap::{Parser, Subcommand, ValueEnum};
+use crate::diag::explain as codes;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,11 +14,14 @@ use std::time::Instant;
 #[command(
     name = "gongkai",
     version,
-    about = "社区党务居务公开网站生成器 — static sites for community disclosures"
+    about = "社区党务居务公开网站生成器",
+    long_about = "社区党务居务公开网站生成器：把 content/ 里的公示公告、会议记录、问题墙和服务清单生成一个静态网站。",
+    override_usage = "gongkai [选项] <命令>",
+    after_help = "用 gongkai <命令> --help 查看每个命令的说明；用 gongkai explain 代码 查看某个错误或警告的详细解释。"
 )]
 pub struct Cli {
-    /// The site directory (the one holding site.yaml)
-    #[arg(long, global = true, default_value = ".")]
+    /// 网站所在的目录（放 site.yaml 的那个），默认是当前目录
+    #[arg(long, global = true, default_value = ".", value_name = "目录", hide_default_value = true)]
     pub root: PathBuf,
     #[command(subcommand)]
     pub command: Command,
@@ -40,58 +44,239 @@ pub enum NewKind {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Build the whole site
+    /// 生成整个网站
+    #[command(
+        override_usage = "gongkai build [--output 目录] [--now 日期] [--drafts] [--base-url 网址]",
+        long_about = "生成整个网站，写入输出目录（默认是网站目录下的 output/）。网站有错误时什么也不写，原来的输出目录保持不变。"
+    )]
     Build {
-        /// Output directory (default: output/ under the root)
-        #[arg(long)]
+        /// 输出目录，默认是网站目录下的 output/
+        #[arg(long, value_name = "目录")]
         output: Option<PathBuf>,
-        /// Fix "today": a date (2026-11-21) or an RFC 3339 datetime
-        #[arg(long)]
+        /// 把“今天”定为这一天：日期（2026-11-21）或带时区的时间（2026-11-21T09:00:00+08:00）
+        #[arg(long, value_name = "日期")]
         now: Option<String>,
-        /// Include records marked draft
+        /// 连草稿（draft: true）一起生成
         #[arg(long)]
         drafts: bool,
-        /// Override site.yaml's base_url
-        #[arg(long)]
+        /// 临时替换 site.yaml 里的 base_url，例如 https://gongkai.xingfuli.cn/
+        #[arg(long, value_name = "网址")]
         base_url: Option<String>,
     },
-    /// Build, serve over HTTP and rebuild on changes
+    /// 生成网站并在本机预览，文件一改就自动更新
+    #[command(
+        override_usage = "gongkai serve [--port 端口] [--bind 地址] [--now 日期] [--drafts]",
+        long_about = "生成网站，在本机用浏览器预览（默认 http://127.0.0.1:1111/）。改动 site.yaml、content/、static/ 等文件后自动重新生成并刷新浏览器；改出错误时在终端和浏览器里显示，继续提供上一次成功生成的网站。"
+    )]
     Serve {
-        #[arg(long, default_value_t = 1111)]
+        /// 端口号，默认 1111
+        #[arg(long, default_value_t = 1111, value_name = "端口", hide_default_value = true)]
         port: u16,
-        #[arg(long, default_value = "127.0.0.1")]
+        /// 监听的地址，默认 127.0.0.1（只有本机能访问）
+        #[arg(
+            long,
+            default_value = "127.0.0.1",
+            value_name = "地址",
+            hide_default_value = true
+        )]
         bind: String,
-        #[arg(long)]
+        /// 把“今天”定为这一天：日期（2026-11-21）或带时区的时间
+        #[arg(long, value_name = "日期")]
         now: Option<String>,
+        /// 连草稿（draft: true）一起预览
         #[arg(long)]
         drafts: bool,
     },
-    /// Every check build makes, writing nothing
+    /// 检查网站的所有错误，不写任何文件
+    #[command(
+        override_usage = "gongkai check [--now 日期] [--format text|json]",
+        long_about = "做 build 的全部检查（还检查站内链接），列出所有错误和警告，不写任何文件。"
+    )]
     Check {
-        #[arg(long)]
+        /// 把“今天”定为这一天：日期（2026-11-21）或带时区的时间
+        #[arg(long, value_name = "日期")]
         now: Option<String>,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
+        /// 输出格式：text（给人看，默认）或 json（给程序读）
+        #[arg(
+            long,
+            value_enum,
+            default_value_t = Format::Text,
+            value_name = "格式",
+            hide_default_value = true,
+            hide_possible_values = true
+        )]
         format: Format,
     },
-    /// Write a new record with every field of its kind
+    /// 新建一条记录，列出这一类记录的所有字段
+    #[command(
+        override_usage = "gongkai new <种类> <标题> [--date 日期]",
+        long_about = "新建一条记录：字段区列出这一类记录的每个字段，带中文说明；打印新文件的路径；不会覆盖已有的文件。"
+    )]
     New {
-        #[arg(value_enum)]
+        /// 记录的种类：meeting（会议记录）、notice（公示公告）、problem（问题墙）、service（清单）、page（普通页面）
+        #[arg(value_enum, value_name = "种类", hide_possible_values = true)]
         kind: NewKind,
+        /// 标题，例如 "关于5号楼加装电梯的公示"
+        #[arg(value_name = "标题")]
         title: String,
-        #[arg(long)]
+        /// 记录的日期，默认是今天；例如 2026-11-21
+        #[arg(long, value_name = "日期")]
         date: Option<String>,
     },
-    /// Create a new site that builds as it is
-    Init { dir: PathBuf },
+    /// 新建一个网站，生成后就能直接使用
+    #[command(
+        override_usage = "gongkai init <目录>",
+        long_about = "在新目录里建一个网站：site.yaml、每类记录各一篇示例和 static/。建好后就能生成；把示例内容换成自己社区的内容再发布。"
+    )]
+    Init {
+        /// 新网站的目录
+        #[arg(value_name = "目录")]
+        dir: PathBuf,
+    },
+    /// 解释一个错误或警告代码：什么意思、错误的写法和正确的写法
+    #[command(
+        override_usage = "gongkai explain <代码>",
+        long_about = "解释 check 或 build 报告的错误或警告代码（例如 E-YAML-FULLWIDTH-COLON）：是什么意思，举一个错误的写法和一个正确的写法。"
+    )]
+    Explain {
+        /// 错误或警告代码，例如 E-FIELD-MISSING
+        #[arg(value_name = "代码")]
+        code: String,
+    },
     /// 把新增或改动的记录登记为新版本（写入 ledger/ 发布台账），然后生成网站
+    #[command(
+        override_usage = "gongkai publish [--output 目录] [--now 日期]",
+        long_about = "先把每条新增或改动过的记录登记为新的版本（写入网站目录下的 ledger/ 发布台账，带 SHA-256 哈希链），再生成网站，页面上就会显示第几版和修改记录。网站有错误时什么也不登记。只有这个命令会写 ledger/。"
+    )]
     Publish {
         /// 输出目录（默认：网站目录下的 output/）
-        #[arg(long)]
+        #[arg(long, value_name = "目录")]
         output: Option<PathBuf>,
         /// 登记和生成所依据的“今天”：日期（2026-11-21）或 RFC 3339 时间
-        #[arg(long)]
+        #[arg(long, value_name = "日期")]
         now: Option<String>,
     },
+}
+
+/// Every help text a person reads, in Chinese: clap's own words (Usage, Options, Commands, the
+/// help and version flags) replaced at every level of the command tree.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let cmd = Cli::command()
+        .disable_version_flag(true)
+        .arg(
+            clap::Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(clap::ArgAction::Version)
+                .help("显示版本号"),
+        );
+    localize(cmd)
+}
+
+const HELP_TEMPLATE: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
+
+fn localize(cmd: clap::Command) -> clap::Command {
+    let mut cmd = cmd
+        .help_template(HELP_TEMPLATE)
+        .disable_help_flag(true)
+        .disable_help_subcommand(true)
+        .subcommand_help_heading("命令")
+        .subcommand_value_name("命令")
+        .arg(
+            clap::Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(clap::ArgAction::Help)
+                .help("显示这段帮助"),
+        );
+    let args: Vec<(clap::Id, bool)> = cmd
+        .get_arguments()
+        .map(|a| (a.get_id().clone(), a.is_positional()))
+        .collect();
+    for (id, positional) in args {
+        cmd = cmd.mut_arg(id, |a| a.help_heading(if positional { "参数" } else { "选项" }));
+    }
+    cmd.mut_subcommands(localize)
+}
+
+/// Reads the command line; a mistake in it is told in Chinese, with exit status 2.
+pub fn parse() -> Result<Cli, ExitCode> {
+    use clap::FromArgMatches;
+    let matches = match command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => return Err(command_line_error(&e)),
+    };
+    Cli::from_arg_matches(&matches).map_err(|e| command_line_error(&e))
+}
+
+fn command_line_error(e: &clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    match e.kind() {
+        ErrorKind::DisplayHelp => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        ErrorKind::DisplayVersion => {
+            say(&format!("gongkai {}", env!("CARGO_PKG_VERSION")));
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
+    }
+    let context = |kind: ContextKind| -> String {
+        match e.get(kind) {
+            Some(ContextValue::String(s)) => s.clone(),
+            Some(ContextValue::Strings(v)) => v.join("、"),
+            Some(ContextValue::StyledStr(s)) => s.to_string(),
+            Some(ContextValue::StyledStrs(v)) => v
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("、"),
+            Some(ContextValue::Number(n)) => n.to_string(),
+            _ => String::new(),
+        }
+    };
+    let arg = context(ContextKind::InvalidArg);
+    let value = context(ContextKind::InvalidValue);
+    let sub = context(ContextKind::InvalidSubcommand);
+    let mut message = match e.kind() {
+        ErrorKind::InvalidSubcommand => format!("没有「{sub}」这个命令"),
+        ErrorKind::UnknownArgument => format!("不认识「{arg}」这个选项"),
+        ErrorKind::InvalidValue if value.is_empty() => format!("{arg} 后面缺少值"),
+        ErrorKind::InvalidValue => format!("{arg} 的值不能是「{value}」"),
+        ErrorKind::ValueValidation => format!("{arg} 的值「{value}」不对"),
+        ErrorKind::MissingRequiredArgument => format!("缺少 {arg}"),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "缺少命令".to_string()
+        }
+        ErrorKind::ArgumentConflict => format!("{arg} 不能和别的选项一起用"),
+        ErrorKind::TooManyValues => format!("多写了「{value}」"),
+        ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => format!("{arg} 的值个数不对"),
+        ErrorKind::NoEquals => format!("{arg} 要写成 {arg}=值"),
+        ErrorKind::InvalidUtf8 => "命令行里有无法识别的字符".to_string(),
+        _ => "命令行写法不对".to_string(),
+    };
+    let valid = context(ContextKind::ValidValue);
+    if !valid.is_empty() {
+        message.push_str(&format!("；可以写：{valid}"));
+    }
+    let suggested = match (
+        context(ContextKind::SuggestedSubcommand),
+        context(ContextKind::SuggestedArg),
+    ) {
+        (s, _) if !s.is_empty() => format!("；是不是想写 {s}？"),
+        (_, a) if !a.is_empty() => format!("；是不是想写 {a}？"),
+        _ => String::new(),
+    };
+    message.push_str(&suggested);
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "错误：{message}");
+    let _ = writeln!(
+        err,
+        "命令有：build、serve、check、new、init、publish、explain；用 gongkai --help 或 gongkai <命令> --help 查看用法。"
+    );
+    ExitCode::from(2)
 }
 
 fn print_text(diags: &[Diagnostic]) {
@@ -120,7 +305,7 @@ fn say(text: &str) {
 }
 
 fn bad_now(s: &str) -> ExitCode {
-    eprintln!("error: --now 的值「{s}」不是日期；写成 2026-11-21 或 2026-11-21T09:00:00+08:00");
+    eprintln!("错误：--now 的值「{s}」不是日期；写成 2026-11-21 或 2026-11-21T09:00:00+08:00");
     ExitCode::from(2)
 }
 
@@ -137,7 +322,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 && crate::config::split_base_url(u).is_none()
             {
                 eprintln!(
-                    "error: --base-url 的值「{u}」不是完整的网址；写成 https://example.cn/ 这样以 http:// 或 https:// 开头的网址"
+                    "错误：--base-url 的值「{u}」不是完整的网址；写成 https://gongkai.xingfuli.cn/ 这样以 http:// 或 https:// 开头的网址"
                 );
                 return ExitCode::from(2);
             }
@@ -165,10 +350,7 @@ pub fn run(cli: Cli) -> ExitCode {
                     files,
                 } => {
                     print_text(&diags);
-                    say(&format!(
-                        "built {records} records into {files} files in {:.2} s",
-                        started.elapsed().as_secs_f64()
-                    ));
+                    say(&summary_line(records, files, started));
                     ExitCode::SUCCESS
                 }
             }
@@ -207,8 +389,38 @@ pub fn run(cli: Cli) -> ExitCode {
             scaffold::new_record(&cli.root, kind, &title, date.as_deref())
         }
         Command::Init { dir } => scaffold::init(&dir),
+        Command::Explain { code } => explain(&code),
         Command::Publish { output, now } => publish(&cli.root, output, now),
     }
+}
+
+/// `gongkai explain CODE`: the explanation, or the codes nearest to an unknown one (exit 2).
+fn explain(code: &str) -> ExitCode {
+    match codes::find(code) {
+        Some(entry) => {
+            say(&codes::render(entry));
+            ExitCode::SUCCESS
+        }
+        None => {
+            let near = codes::nearest(code, 5);
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "错误：没有「{code}」这个代码。");
+            if near.is_empty() {
+                let _ = writeln!(err, "代码写成 E-FIELD-MISSING 这样，在 check 的输出里 error[…] 或 warning[…] 的方括号中。");
+            } else {
+                let _ = writeln!(err, "相近的代码：{}", near.join("、"));
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A build's last line (cli.md): what was written and how long it took.
+fn summary_line(records: usize, files: usize, started: Instant) -> String {
+    format!(
+        "已生成 {records} 条记录，共 {files} 个文件，用时 {:.2} 秒",
+        started.elapsed().as_secs_f64()
+    )
 }
 
 /// `gongkai publish`: the ledger first, then the build that shows it.
@@ -245,10 +457,7 @@ fn publish(root: &std::path::Path, output: Option<PathBuf>, now: Option<String>)
                 0 => "没有新增或改动的记录，发布台账没有改动".to_string(),
                 n => format!("已在发布台账登记 {n} 条（新版本或撤下）"),
             });
-            say(&format!(
-                "已生成 {records} 条记录，共 {files} 个文件，用时 {:.2} 秒",
-                started.elapsed().as_secs_f64()
-            ));
+            say(&summary_line(records, files, started));
             ExitCode::SUCCESS
         }
     }

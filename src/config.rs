@@ -1,7 +1,7 @@
 //! `site.yaml` → `SiteConfig`, and `holidays.yaml` → the working-day calendar.
 
 use crate::calendar::{Calendar, YearDays};
-use crate::dates::parse_date;
+use crate::dates::{DayError, read_day};
 use crate::diag::{Diagnostic, Pos, SourceFile};
 use crate::yaml::{self, Fields, Node};
 use jiff::tz::TimeZone;
@@ -431,18 +431,21 @@ pub fn load_holidays(file: &SourceFile, calendar: &mut Calendar) -> Vec<Diagnost
                 continue;
             };
             for item in items {
-                match item.scalar().and_then(parse_date) {
-                    Some(d) if d.year() == year => list.push(d),
-                    Some(_) => diags.push(f.invalid(
+                match read_day(item.scalar().unwrap_or_default()) {
+                    Ok(d) if d.year() == year => list.push(d),
+                    Ok(_) => diags.push(f.invalid(
                         item,
                         format!("日期不在 {year} 年里"),
                         "把它移到对应年份下面",
                     )),
-                    None => diags.push(f.invalid(
-                        item,
-                        "这不是有效的日期".into(),
-                        "日期写成 2027-10-01 的形式",
-                    )),
+                    Err(e) => {
+                        let (message, help) = e.explain();
+                        diags.push(if e == DayError::NotADate {
+                            f.invalid(item, "这不是有效的日期".into(), &help)
+                        } else {
+                            f.file.error("E-DATE-IMPOSSIBLE", item.pos, message, help)
+                        });
+                    }
                 }
             }
         }

@@ -12,12 +12,109 @@ pub struct DateValue {
 }
 
 pub fn parse_date(s: &str) -> Option<Date> {
-    let s = s.trim();
-    // jiff is lenient about some forms; insist on the ISO day that content.md shows.
-    if s.len() != 10 {
-        return None;
+    read_day(s).ok()
+}
+
+/// Why a text is not a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayError {
+    /// Not written as a date at all.
+    NotADate,
+    /// Year, month and day read, but that day does not exist (2026-11-31, 2026-02-29).
+    NoSuchDay { year: i16, month: i8, day: i8 },
+    /// A month outside 1–12.
+    NoSuchMonth { month: i64 },
+}
+
+impl DayError {
+    /// The Chinese message for a text that is not a day, and what to write instead.
+    pub fn explain(self) -> (String, String) {
+        match self {
+            DayError::NotADate => (
+                "不是日期".to_string(),
+                "日期写成 2026-11-05，也可以写 2026/11/5、2026.11.5 或 2026年11月5日".to_string(),
+            ),
+            DayError::NoSuchMonth { month } => (
+                format!("没有{month}月"),
+                "月份只能是 1 到 12，核对这个日期".to_string(),
+            ),
+            DayError::NoSuchDay { year, month, day } => {
+                let last = days_in_month(year, month);
+                (
+                    format!("{year}年{month}月没有{day}日"),
+                    format!("{year}年{month}月只有{last}天，核对这个日期"),
+                )
+            }
+        }
     }
-    s.parse::<Date>().ok()
+}
+
+fn days_in_month(year: i16, month: i8) -> i8 {
+    Date::new(year, month, 1).map_or(31, |d| d.days_in_month())
+}
+
+/// A day as people write it: `2026-11-05`, `2026-9-5`, `2026/9/5`, `2026.9.5`, `2026年9月5日`,
+/// with full-width digits too. A day that does not exist is named as such.
+pub fn read_day(s: &str) -> Result<Date, DayError> {
+    let s: String = s
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c),
+            '－' => '-',
+            '／' => '/',
+            '．' => '.',
+            c => c,
+        })
+        .collect();
+    let parts: Vec<&str> = if let Some(rest) = s.strip_suffix('日').or(s.strip_suffix('号')) {
+        let Some((y, rest)) = rest.split_once('年') else {
+            return Err(DayError::NotADate);
+        };
+        let Some((m, d)) = rest.split_once('月') else {
+            return Err(DayError::NotADate);
+        };
+        vec![y, m, d]
+    } else {
+        let sep = ['-', '/', '.']
+            .into_iter()
+            .find(|c| s.contains(*c))
+            .ok_or(DayError::NotADate)?;
+        s.split(sep).collect()
+    };
+    let [y, m, d] = parts.as_slice() else {
+        return Err(DayError::NotADate);
+    };
+    let number = |t: &str, max_len: usize| -> Option<i64> {
+        let t = t.trim();
+        (!t.is_empty() && t.len() <= max_len && t.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| t.parse().ok())
+            .flatten()
+    };
+    let (Some(year), Some(month), Some(day)) = (number(y, 4), number(m, 2), number(d, 2)) else {
+        return Err(DayError::NotADate);
+    };
+    if y.trim().len() != 4 {
+        return Err(DayError::NotADate);
+    }
+    if !(1..=12).contains(&month) {
+        return Err(DayError::NoSuchMonth { month });
+    }
+    let (Ok(year), Ok(month), Ok(day)) = (i16::try_from(year), i8::try_from(month), i8::try_from(day))
+    else {
+        return Err(DayError::NotADate);
+    };
+    Date::new(year, month, day).map_err(|_| DayError::NoSuchDay { year, month, day })
+}
+
+/// Why `s` (a day, or a datetime whose day part is wrong) could not be read.
+pub fn day_error(s: &str) -> DayError {
+    let s = s.trim();
+    let day_part = s.split(['T', ' ']).next().unwrap_or(s);
+    match read_day(day_part) {
+        Err(e) => e,
+        Ok(_) => DayError::NotADate,
+    }
 }
 
 /// `2026-11-05`, an RFC 3339 datetime, or a local `2026-11-05T14:30[:00]` in the site's zone.
@@ -111,7 +208,39 @@ mod tests {
         assert!(parse_date_value("2026-11-05 14:30", &shanghai()).is_some());
         assert!(parse_date_value("2026-13-05", &shanghai()).is_none());
         assert!(parse_date_value("明天", &shanghai()).is_none());
-        assert!(parse_date("2026-2-5").is_none());
+        assert!(parse_date("2026-2-5").is_some());
+    }
+
+    #[test]
+    fn chinese_ways_of_writing_a_day() {
+        for s in [
+            "2026-9-5",
+            "2026/9/5",
+            "2026.9.5",
+            "2026年9月5日",
+            "2026年09月05日",
+            "２０２６年９月５日",
+            " 2026-09-05 ",
+        ] {
+            assert_eq!(parse_date(s).map(|d| d.to_string()), Some("2026-09-05".into()), "{s}");
+        }
+        for s in ["2026-9", "26-9-5", "2026-9-5-1", "明天", "2026年9月", "2026/9-5", ""] {
+            assert_eq!(read_day(s), Err(DayError::NotADate), "{s}");
+        }
+    }
+
+    #[test]
+    fn impossible_days_are_named() {
+        let e = read_day("2026-11-31").expect_err("no such day");
+        assert_eq!(
+            e.explain(),
+            ("2026年11月没有31日".to_string(), "2026年11月只有30天，核对这个日期".to_string())
+        );
+        let e = read_day("2026-02-29").expect_err("not a leap year");
+        assert_eq!(e.explain().0, "2026年2月没有29日");
+        assert!(read_day("2028-02-29").is_ok());
+        assert_eq!(read_day("2026-13-01"), Err(DayError::NoSuchMonth { month: 13 }));
+        assert_eq!(read_day("2026-11-00").map_err(|e| e.explain().0), Err("2026年11月没有0日".into()));
     }
 
     #[test]

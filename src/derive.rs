@@ -343,6 +343,44 @@ fn record_path(r: &Record, slug: &str) -> String {
     path
 }
 
+/// Most file systems refuse a file or folder name longer than this many bytes.
+pub const MAX_SEGMENT_BYTES: usize = 255;
+
+/// A page folder (the slug, or a plain page's folder) or a tag's folder too long to be written:
+/// `build` would fail on it, so `check` says so at the record.
+fn path_too_long(r: &Record, path: &str) -> Option<Diagnostic> {
+    let src = &r.file.source;
+    let long = |seg: &str| seg.len() > MAX_SEGMENT_BYTES;
+    if let Some(seg) = path.split('/').find(|s| long(s)) {
+        // At the `slug:` line when there is one, else at the file's first line (its name).
+        let pos = src
+            .text
+            .lines()
+            .position(|l| l.starts_with("slug:"))
+            .map_or(Pos::START, |i| Pos::new(crate::diag::to_u32(i + 1), 1));
+        return Some(src.error(
+            "E-PATH-TOO-LONG",
+            pos,
+            format!(
+                "这条记录的网址有一段太长（{} 个字节，最多 {MAX_SEGMENT_BYTES} 个），生成时无法写入",
+                seg.len()
+            ),
+            "把文件名改短，或者写一个短的 slug，例如 slug: dianti-gongshi",
+        ));
+    }
+    let tag = r.common.tags.iter().find(|t| long(&slugify(t)))?;
+    let pos = src.text.find(tag.as_str()).map_or(Pos::START, |at| src.pos_of(at));
+    Some(src.error(
+        "E-PATH-TOO-LONG",
+        pos,
+        format!(
+            "标签太长（网址 {} 个字节，最多 {MAX_SEGMENT_BYTES} 个），生成时无法写入",
+            slugify(tag).len()
+        ),
+        "标签写成几个字的词，例如 加装电梯",
+    ))
+}
+
 pub fn slug_of(r: &Record) -> String {
     let raw = match (&r.common.slug, &r.body) {
         (Some(s), _) => s.clone(),
@@ -392,6 +430,10 @@ pub fn derive(
                 "换一个文件名，或写 slug: 另一个名字",
             ));
         }
+        if let Some(d) = path_too_long(r, &path) {
+            diags.push(d);
+            continue;
+        }
         let url = format!("{}{path}", config.root);
         if let Some(other) = seen_urls.get(&url) {
             url_clashes.push((r, url.clone(), other.to_string()));
@@ -430,17 +472,21 @@ pub fn derive(
         .enumerate()
         .map(|(i, e)| (e.rec.file.rel.clone(), i))
         .collect();
-    let meetings_by_slug: HashMap<&str, usize> = entries
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.section() == Section::Meetings)
-        .map(|(i, e)| (e.slug.as_str(), i))
-        .collect();
+    // A meeting answers to its slug and to its file name; its slug wins a clash.
+    let mut meetings_by_key: HashMap<String, usize> = HashMap::new();
+    for pass in 0..2 {
+        for (i, e) in entries.iter().enumerate() {
+            if e.section() == Section::Meetings {
+                let key = meeting_keys(&e.rec)[pass].clone();
+                meetings_by_key.entry(key).or_insert(i);
+            }
+        }
+    }
     let mut meeting_problems: HashMap<usize, Vec<usize>> = HashMap::new();
     let mut problem_meeting = HashMap::new();
     for (i, e) in entries.iter().enumerate() {
         if let Some((m, _)) = e.as_problem().and_then(|p| p.meeting.as_ref())
-            && let Some(&mi) = meetings_by_slug.get(slugify(m).as_str())
+            && let Some(&mi) = meetings_by_key.get(meeting_key(m).as_str())
         {
             meeting_problems.entry(mi).or_default().push(i);
             problem_meeting.insert(i, mi);
@@ -461,15 +507,43 @@ pub fn derive(
     }
 }
 
+/// What `meeting:` may say of a meeting: its slug, its file name (with or without `.md`), or its
+/// bundle folder's name, normalised the way slugs are.
+pub fn meeting_key(written: &str) -> String {
+    let w = written.trim();
+    let w = w.rsplit('/').find(|s| !s.is_empty() && *s != "index.md").unwrap_or(w);
+    slugify(w.strip_suffix(".md").unwrap_or(w))
+}
+
+/// The keys a meeting record answers to in `meeting:`.
+fn meeting_keys(r: &Record) -> [String; 2] {
+    [slug_of(r), slugify(&r.file.stem)]
+}
+
+/// A file that failed to parse might be the meeting named: by its file name, or a `slug:` line.
+fn failed_meeting_named(failed: &[crate::load::ContentFile], key: &str) -> bool {
+    failed
+        .iter()
+        .filter(|f| f.section == Section::Meetings)
+        .any(|f| {
+            slugify(&f.stem) == key
+                || f.source.text.lines().any(|l| {
+                    l.strip_prefix("slug:")
+                        .is_some_and(|v| slugify(v.trim().trim_matches(['"', '\''])) == key)
+                })
+        })
+}
+
 /// Problem ids unique across the site; every `meeting:` names a meeting that exists.
 fn check_cross_references(model: &Model, diags: &mut Vec<Diagnostic>) {
     let mut ids: HashMap<&str, &str> = HashMap::new();
-    let meeting_slugs: HashSet<String> = model
+    let meetings: Vec<&Record> = model
         .records
         .iter()
         .filter(|r| r.file.section == Section::Meetings)
-        .map(|r| slug_of(r))
+        .map(|r| &**r)
         .collect();
+    let meeting_keys: HashSet<String> = meetings.iter().flat_map(|r| meeting_keys(r)).collect();
     for r in &model.records {
         let Body::Problem(p) = &r.body else { continue };
         if let Some(other) = ids.get(p.id.as_str()) {
@@ -482,25 +556,49 @@ fn check_cross_references(model: &Model, diags: &mut Vec<Diagnostic>) {
         } else {
             ids.insert(&p.id, &r.file.source.rel);
         }
-        if let Some((m, pos)) = &p.meeting
-            && !meeting_slugs.contains(&slugify(m))
-        {
-            let mut known: Vec<&str> = meeting_slugs.iter().map(String::as_str).collect();
-            known.sort_unstable();
-            let help = match crate::yaml::nearest(m, &known) {
-                Some(k) => {
-                    format!("是不是想写 `{k}`？这里写会议记录的 slug（通常是文件名，不带 .md）")
-                }
-                None => "这里写会议记录的 slug（通常是 content/meetings/ 里的文件名，不带 .md）"
-                    .to_string(),
-            };
-            diags.push(r.file.source.error(
-                "E-MEETING-REF",
-                *pos,
-                format!("找不到会议记录 `{m}`"),
-                help,
-            ));
+        let Some((m, pos)) = &p.meeting else { continue };
+        let key = meeting_key(m);
+        if meeting_keys.contains(&key) || failed_meeting_named(&model.failed, &key) {
+            continue;
         }
+        diags.push(r.file.source.error(
+            "E-MEETING-REF",
+            *pos,
+            format!("找不到会议记录「{m}」"),
+            closest_meetings(m, &meetings),
+        ));
+    }
+}
+
+/// Up to three meetings whose title (or file name) is nearest to what was written, with what to
+/// write for each.
+fn closest_meetings(written: &str, meetings: &[&Record]) -> String {
+    let mut scored: Vec<(f64, &Record)> = meetings
+        .iter()
+        .map(|r| {
+            let by_title = strsim::normalized_levenshtein(written, &r.common.title);
+            let by_name = strsim::normalized_levenshtein(&meeting_key(written), &slug_of(r));
+            let contains = r.common.title.contains(written.trim()) || written.contains(&*r.common.title);
+            let score = by_title.max(by_name) + if contains { 1.0 } else { 0.0 };
+            (score, *r)
+        })
+        .collect();
+    scored.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| a.1.file.rel.cmp(&b.1.file.rel))
+    });
+    let shown: Vec<String> = scored
+        .iter()
+        .take(3)
+        .map(|(_, r)| format!("「{}」写 meeting: {}", r.common.title, r.file.stem))
+        .collect();
+    if shown.is_empty() {
+        "content/meetings/ 里还没有会议记录；写会议记录的文件名（不带 .md）".to_string()
+    } else {
+        format!(
+            "写会议记录的文件名（不带 .md）。最接近的会议：{}",
+            shown.join("；")
+        )
     }
 }
 

@@ -5,6 +5,8 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 use unicode_width::UnicodeWidthStr;
 
+pub mod explain;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {

@@ -1,4 +1,3 @@
-use clap::Parser;
 use std::process::ExitCode;
 
 // A build allocates many small strings and JSON values on every thread at once; mimalloc
@@ -7,5 +6,8 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    gongkai::cli::run(gongkai::cli::Cli::parse())
+    match gongkai::cli::parse() {
+        Ok(cli) => gongkai::cli::run(cli),
+        Err(code) => code,
+    }
 }

@@ -84,12 +84,13 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(build_sani
 /// Renders a record body. `resolve` is called for every link/image target that is a relative path
 /// (not absolute URL with a scheme, not `#anchor`, not `mailto:`/`tel:`, not starting with `/`); the
 /// part after `#` or `?` is kept and re-appended to the resolved URL. Root-relative targets (starting
-/// with `/`) are passed to `root_relative` to be prefixed (the site may live under a sub-path).
+/// with `/`) are passed to `root_relative` to be prefixed (the site may live under a sub-path)
+/// and checked against the published site; a missing one is broken like a relative one.
 pub fn render(
     body: &str,
     opts: &RenderOptions,
     resolve: &dyn Fn(&str, LinkKind) -> LinkTarget,
-    root_relative: &dyn Fn(&str) -> String,
+    root_relative: &dyn Fn(&str) -> LinkTarget,
 ) -> Rendered {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
@@ -224,7 +225,7 @@ struct CodeState {
 struct Renderer<'a, 'f> {
     allow_raw_html: bool,
     resolve: &'f dyn Fn(&str, LinkKind) -> LinkTarget,
-    root_relative: &'f dyn Fn(&str) -> String,
+    root_relative: &'f dyn Fn(&str) -> LinkTarget,
     out: Vec<Event<'a>>,
     broken: Vec<BrokenLink>,
     text: TextSink,
@@ -566,7 +567,17 @@ impl<'a> Renderer<'a, '_> {
         match classify(dest) {
             TargetClass::Unsafe => None,
             TargetClass::Keep | TargetClass::External => Some(dest.to_owned()),
-            TargetClass::RootRelative => Some((self.root_relative)(dest)),
+            TargetClass::RootRelative => match (self.root_relative)(dest) {
+                LinkTarget::Url(url) => Some(url),
+                LinkTarget::Missing(message) => {
+                    self.broken.push(BrokenLink {
+                        offset,
+                        target: dest.to_owned(),
+                        message,
+                    });
+                    Some(dest.to_owned())
+                }
+            },
             TargetClass::Relative => {
                 let split = dest.find(['#', '?']).unwrap_or(dest.len());
                 let (path, suffix) = dest.split_at(split);
@@ -916,8 +927,8 @@ mod tests {
         LinkTarget::Missing(format!("不应解析：{path}"))
     }
 
-    fn root(p: &str) -> String {
-        format!("/sub{p}")
+    fn root(p: &str) -> LinkTarget {
+        LinkTarget::Url(format!("/sub{p}"))
     }
 
     fn safe() -> RenderOptions {

@@ -139,14 +139,14 @@ pub fn run(root: &Path, bind: &str, port: u16, now: Option<String>, drafts: bool
     let (good, failure) = match build::prepare_in_memory(&opts, &mut cache) {
         Err(Outcome::BadNow(s)) => {
             eprintln!(
-                "error: --now 的值「{s}」不是日期；写成 2026-11-21 或 2026-11-21T09:00:00+08:00"
+                "错误：--now 的值「{s}」不是日期；写成 2026-11-21 或 2026-11-21T09:00:00+08:00"
             );
             return ExitCode::from(2);
         }
         Ok((site, diags)) => {
             print_diags(&diags);
             println!(
-                "built {} records ({} pages) in {:.2} s",
+                "已生成 {} 条记录（{} 个页面），用时 {:.2} 秒",
                 site.site.entries.len(),
                 site.page_count(),
                 started.elapsed().as_secs_f64()
@@ -169,7 +169,7 @@ pub fn run(root: &Path, bind: &str, port: u16, now: Option<String>, drafts: bool
     let listener = match TcpListener::bind((bind, port)) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("error: 无法监听 {bind}:{port}：{e}");
+            eprintln!("错误：无法监听 {bind}:{port}：{e}");
             return ExitCode::from(2);
         }
     };
@@ -193,7 +193,7 @@ pub fn run(root: &Path, bind: &str, port: u16, now: Option<String>, drafts: bool
     let mut watcher = match watcher {
         Ok(w) => w,
         Err(e) => {
-            eprintln!("error: 无法监视文件变化：{e}");
+            eprintln!("错误：无法监视文件变化：{e}");
             return ExitCode::FAILURE;
         }
     };
@@ -213,7 +213,7 @@ pub fn run(root: &Path, bind: &str, port: u16, now: Option<String>, drafts: bool
         bind.to_string()
     };
     println!(
-        "serving at http://{host}:{port}{}  (Ctrl+C 停止)",
+        "网站预览：http://{host}:{port}{}  （按 Ctrl+C 停止）",
         shared.lock().good.root
     );
     let _ = std::io::stdout().flush();
@@ -259,7 +259,7 @@ fn failure_of(diags: &[Diagnostic]) -> Failure {
 /// the site) and each of the site's folders that exists.
 fn watch(watcher: &mut notify::RecommendedWatcher, root: &Path) {
     if let Err(e) = watcher.watch(root, RecursiveMode::NonRecursive) {
-        eprintln!("warning: 无法监视 {}：{e}", root.display());
+        eprintln!("警告：无法监视 {}：{e}", root.display());
     }
     for dir in WATCHED_DIRS {
         let path = root.join(dir);
@@ -427,7 +427,7 @@ fn rebuild(opts: &Options, cache: &mut Cache, shared: &Arc<Shared>) {
         Ok((site, diags)) => {
             print_diags(&diags);
             println!(
-                "rebuilt {} records ({} pages) in {ms} ms",
+                "已重新生成 {} 条记录（{} 个页面），用时 {ms} 毫秒",
                 site.site.entries.len(),
                 site.page_count()
             );

@@ -4,6 +4,9 @@
 use crate::diag::{Diagnostic, Pos, SourceFile, to_u32};
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
+pub mod keyboard;
+mod messages;
+
 /// Deeper nesting than any front matter needs is refused rather than risking the stack.
 const MAX_DEPTH: usize = 64;
 /// More nodes than any front matter needs is refused (a 10 MB flow list, say).
@@ -121,8 +124,28 @@ enum Frame {
 }
 
 /// Parses one YAML document. `line_offset` is added to every line (front matter starts below
-/// the opening `---`). An empty document is `None`.
+/// the opening `---`). An empty document is `None`. A Chinese-keyboard mistake is reported as
+/// itself, in place of whatever the parser would have made of it.
 pub fn parse(
+    file: &SourceFile,
+    text: &str,
+    line_offset: u32,
+) -> Result<Option<Node>, Box<Diagnostic>> {
+    if let Some(d) = keyboard::always(file, text, line_offset) {
+        return Err(Box::new(d));
+    }
+    let parsed = parse_events(file, text, line_offset);
+    let broken = match &parsed {
+        Err(d) => d.code == "E-YAML",
+        Ok(root) => root.as_ref().is_some_and(|r| r.as_map().is_none()),
+    };
+    if broken && let Some(d) = keyboard::when_broken(file, text, line_offset) {
+        return Err(Box::new(d));
+    }
+    parsed
+}
+
+fn parse_events(
     file: &SourceFile,
     text: &str,
     line_offset: u32,
@@ -138,13 +161,14 @@ pub fn parse(
     while let Some(event) = parser.next_event() {
         let (event, span) = event.map_err(|e| {
             let marker = e.marker();
+            let (message, help) = messages::translate(e.info());
             error(
                 Pos::new(
                     to_u32(marker.line()).saturating_add(line_offset),
                     to_u32(marker.col() + 1),
                 ),
-                format!("YAML 写法有误：{}", e.info()),
-                "检查这一行的缩进、冒号后的空格和引号是否成对",
+                format!("YAML 写法有误：{message}"),
+                help,
             )
         })?;
         let pos = pos_of(&span, line_offset);
@@ -154,7 +178,7 @@ pub fn parse(
                 if documents > 1 {
                     return Err(error(
                         pos,
-                        "front matter 里只能有一个 YAML 文档".into(),
+                        "字段区里只能有一个 YAML 文档".into(),
                         "删除多余的 `---` 分隔行",
                     ));
                 }
@@ -179,7 +203,7 @@ pub fn parse(
                     return Err(error(
                         pos,
                         "YAML 嵌套层数过多".into(),
-                        "front matter 只需要几层缩进",
+                        "字段只需要几层缩进",
                     ));
                 }
                 stack.push(if matches!(event, Event::SequenceStart(..)) {
@@ -207,7 +231,7 @@ pub fn parse(
             return Err(error(
                 pos,
                 "YAML 内容过大".into(),
-                "front matter 只放字段，长内容写在正文里",
+                "字段区只放字段，长内容写在正文里",
             ));
         }
         match stack.last_mut() {
@@ -249,6 +273,9 @@ pub struct Fields<'a> {
     pub file: &'a SourceFile,
     pub pos: Pos,
     entries: &'a [(Node, Node)],
+    /// Keys written wrongly (a Chinese name, a typo) → the key they stand for: already reported,
+    /// their values are read as that key's, so the key is not reported missing as well.
+    renamed: Vec<(String, String)>,
 }
 
 /// The nearest allowed key to a misspelt one, if it is near enough to be a typo.
@@ -279,12 +306,27 @@ impl<'a> Fields<'a> {
             ));
             return None;
         };
+        let mut renamed = Vec::new();
+        let written = |k: &str| entries.iter().any(|(n, _)| n.scalar() == Some(k));
         for (key, _) in entries {
             let name = key.scalar().unwrap_or_default();
             if allowed.contains(&name) {
                 continue;
             }
-            let help = match nearest(name, allowed) {
+            if let Some(k) = keyboard::key_for_chinese(name, allowed) {
+                diags.push(file.error(
+                    "E-FIELD-CHINESE",
+                    key.pos,
+                    format!("字段名要写英文：「{name}」应写成 `{k}`"),
+                    format!("把「{name}」改成 {k}，冒号后面的值不变"),
+                ));
+                if !written(k) {
+                    renamed.push((name.to_string(), k.to_string()));
+                }
+                continue;
+            }
+            let near = nearest(name, allowed);
+            let help = match near {
                 Some(k) => format!("是不是想写 `{k}`？"),
                 None => format!("{what}可用的字段：{}", allowed.join("、")),
             };
@@ -294,27 +336,39 @@ impl<'a> Fields<'a> {
                 format!("{what}里没有字段 `{name}`"),
                 help,
             ));
+            if let Some(k) = near
+                && !written(k)
+            {
+                renamed.push((name.to_string(), k.to_string()));
+            }
         }
         Some(Fields {
             file,
             pos: node.pos,
             entries,
+            renamed,
         })
     }
 
-    pub fn get(&self, key: &str) -> Option<&'a Node> {
+    /// The entry of `key`, or of the wrongly written key that stands for it.
+    fn entry(&self, key: &str) -> Option<&'a (Node, Node)> {
+        let written = self
+            .renamed
+            .iter()
+            .find(|(_, k)| k == key)
+            .map_or(key, |(w, _)| w.as_str());
         self.entries
             .iter()
             .find(|(k, _)| k.scalar() == Some(key))
-            .map(|(_, v)| v)
-            .filter(|v| !v.is_null())
+            .or_else(|| self.entries.iter().find(|(k, _)| k.scalar() == Some(written)))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&'a Node> {
+        self.entry(key).map(|(_, v)| v).filter(|v| !v.is_null())
     }
 
     pub fn key_pos(&self, key: &str) -> Option<Pos> {
-        self.entries
-            .iter()
-            .find(|(k, _)| k.scalar() == Some(key))
-            .map(|(k, _)| k.pos)
+        self.entry(key).map(|(k, _)| k.pos)
     }
 
     pub fn has(&self, key: &str) -> bool {
@@ -518,10 +572,48 @@ mod tests {
 
     #[test]
     fn syntax_error_has_position() {
-        let text = "title: \"unclosed\nx: 1\n";
+        let text = "title: x\ntags: [甲, 乙\nx: 1\n";
         let err = parse(&file(text), text, 1).expect_err("must fail");
         assert_eq!(err.code, "E-YAML");
-        assert!(err.line >= 2);
+        assert!(err.line >= 3);
+    }
+
+    /// Input that makes the parser give each kind of message it has, with what the message
+    /// must say: every one is Chinese, with no word of the parser's English left.
+    #[test]
+    fn every_parser_error_reads_in_chinese() {
+        let cases: &[(&str, &str)] = &[
+            ("a: b\nc\nd: e\n", "冒号"),
+            ("a: b: c\n", "「: 」"),
+            ("a:\n  b: 1\n c: 2\n", "缩进"),
+            ("a:\n  - 1\n  x: 2\n", "列表"),
+            ("a: [1, 2\nb: 3\n", "方括号"),
+            ("a: {x: 1\nb: 2\n", "括号"),
+            ("a: \"x\\q\"\n", "反斜杠"),
+            ("a: @x\n", "符号"),
+            ("a: *x\n", "引用"),
+            ("a: !<x\n", "标签"),
+            ("a: \"x\" y\n", "引号结束后"),
+            ("%YAML x\n---\na: 1\n", "指令"),
+            ("a: |0\n  x\n", "多行文字"),
+            ("a: 1\n...\nb\n", "分隔行"),
+            ("a: x\n- b\n", "缩进"),
+            ("a: ]\n", "括号"),
+        ];
+        for (text, expected) in cases {
+            let err = parse(&file(text), text, 0).expect_err(text);
+            assert!(err.code.starts_with("E-YAML"), "{text:?}: {}", err.code);
+            assert!(
+                err.message.contains(expected) || err.help.contains(expected),
+                "{text:?}: {} / {}",
+                err.message,
+                err.help
+            );
+            assert!(!err.message.ends_with("YAML 写法有误"), "{text:?}");
+            for part in [&err.message, &err.help] {
+                assert_eq!(messages::tests_support::english_word(part), None, "{text:?}: {part}");
+            }
+        }
     }
 
     #[test]

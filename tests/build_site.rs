@@ -36,7 +36,7 @@ fn build_fixture_at(name: &str, out: &Path, now: &str, extra: &[&str]) {
     args.extend(extra.iter().map(|s| s.to_string()));
     let run = run(&args);
     run.assert_code(0);
-    assert!(run.stdout.contains("built "), "{}", run.describe());
+    assert!(run.stdout.contains("已生成 "), "{}", run.describe());
 }
 
 /// The element (from its `open` tag to just before its `close` tag) around the link to `href`.
@@ -1574,20 +1574,19 @@ fn the_last_line_says_what_was_written() {
     let run = site.build_into(&out, &[]);
     run.assert_code(0);
     let last = run.stdout.lines().last().unwrap_or_default().to_string();
+    // cli.md: 已生成 10000 条记录，共 23418 个文件，用时 0.84 秒
     let words: Vec<&str> = last.split(' ').collect();
     assert!(
-        words.len() == 9
-            && words[0] == "built"
-            && words[2] == "records"
-            && words[3] == "into"
-            && words[5] == "files"
-            && words[6] == "in"
-            && words[7].parse::<f64>().is_ok()
-            && words[8] == "s",
+        words.len() == 7
+            && words[0] == "已生成"
+            && words[2] == "条记录，共"
+            && words[4] == "个文件，用时"
+            && words[5].parse::<f64>().is_ok()
+            && words[6] == "秒",
         "{last:?}"
     );
     let files = snapshot(&out).keys().filter(|k| !k.ends_with('/')).count();
-    assert_eq!(words[4].parse::<usize>().ok(), Some(files), "{last}");
+    assert_eq!(words[3].parse::<usize>().ok(), Some(files), "{last}");
     // 14 published notices, 8 problems, 2 meetings, 3 lists, 3 pages.
     assert_eq!(words[1], "30", "{last}");
 }

@@ -53,7 +53,7 @@ fn start(root: &Path, path: &str) -> Server {
         let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) else {
             continue;
         };
-        if let Some(rest) = line.strip_prefix("serving at http://127.0.0.1:") {
+        if let Some(rest) = line.strip_prefix("网站预览：http://127.0.0.1:") {
             let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
             assert!(
                 rest[port.len()..].starts_with(&format!("{path} ")),

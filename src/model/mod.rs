@@ -1,13 +1,14 @@
 //! Raw content files → typed records, with every mistake of every file reported.
 
 mod kinds;
+pub mod leftovers;
 
 pub use kinds::*;
 
 use crate::calendar::Calendar;
 use crate::config::SiteConfig;
-use crate::dates::{DateValue, parse_date, parse_date_value};
-use crate::diag::{Diagnostic, Pos, SourceFile};
+use crate::dates::{DateValue, DayError, day_error, parse_date_value, read_day};
+use crate::diag::{Diagnostic, Pos, Severity, SourceFile};
 use crate::enums::AfterExpiry;
 use crate::load::{ContentFile, Loaded, Section};
 use crate::privacy::{self, PiiKind};
@@ -105,6 +106,9 @@ pub struct Model {
     /// Shared with `serve`'s cache, so an unchanged record is not copied on every rebuild.
     pub records: Vec<Arc<Record>>,
     pub indexes: Vec<IndexPage>,
+    /// Files that could not be read as records: left out of checks that span files, so their
+    /// one mistake causes no other errors elsewhere.
+    pub failed: Vec<ContentFile>,
 }
 
 /// What a record's front matter may refer to outside itself.
@@ -169,13 +173,14 @@ pub fn build_model(
     let mut model = Model {
         records: Vec::new(),
         indexes: Vec::new(),
+        failed: Vec::new(),
     };
-    for (parsed, ds, _) in results {
+    for (file, (parsed, ds, _)) in ctx.loaded.files.iter().zip(results) {
         diags.extend(ds);
         match parsed {
             Some(Parsed::Record(r)) => model.records.push(r),
             Some(Parsed::Index(i)) => model.indexes.push(*i),
-            None => {}
+            None => model.failed.push(file.clone()),
         }
     }
     model
@@ -188,6 +193,24 @@ pub enum Parsed {
 }
 
 fn parse_file(file: &ContentFile, ctx: &Context, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
+    let before = diags.len();
+    let parsed = parse_record_file(file, ctx, diags);
+    // Sample text is looked for only in a file with no other mistake: one mistake, one message.
+    if parsed.is_some() && !diags[before..].iter().any(|d| d.severity == Severity::Error) {
+        let yaml = file.front_matter.as_ref().map(|fm| leftovers::YamlLines {
+            first: 2,
+            last: crate::diag::to_u32(fm.text.lines().count() + 1),
+        });
+        leftovers::sample_text(&file.source, yaml, diags);
+    }
+    parsed
+}
+
+fn parse_record_file(
+    file: &ContentFile,
+    ctx: &Context,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Parsed> {
     let src = &file.source;
     if file.is_index {
         return parse_index(file, diags).map(|i| Parsed::Index(Box::new(i)));
@@ -291,12 +314,27 @@ fn parse_index(file: &ContentFile, diags: &mut Vec<Diagnostic>) -> Option<IndexP
 
 pub fn read_date(f: &Fields, key: &str, diags: &mut Vec<Diagnostic>) -> Option<Date> {
     let node = f.get(key)?;
-    match node.scalar().and_then(parse_date) {
-        Some(d) => Some(d),
-        None => {
-            diags.push(f.type_error(node, key, "日期", "日期写成 2026-11-05 的形式"));
+    let text = node.scalar().unwrap_or_default();
+    match read_day(text) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            diags.push(date_error(f, node, key, e));
             None
         }
+    }
+}
+
+/// A day that does not exist is named as such; anything else is shown the forms a date takes.
+pub fn date_error(f: &Fields, node: &Node, key: &str, e: DayError) -> Diagnostic {
+    let (message, help) = e.explain();
+    match e {
+        DayError::NotADate => f.type_error(node, key, "日期", &help),
+        _ => f.file.error(
+            "E-DATE-IMPOSSIBLE",
+            node.pos,
+            format!("字段 `{key}` 的日期不存在：{message}"),
+            help,
+        ),
     }
 }
 
@@ -319,12 +357,16 @@ fn read_common(
         {
             Some(d) => Some(d),
             None => {
-                diags.push(f.type_error(
-                    node,
-                    "date",
-                    "日期",
-                    "写成 2026-11-05，或带时间的 2026-11-05T14:30:00+08:00",
-                ));
+                let e = day_error(node.scalar().unwrap_or_default());
+                diags.push(match e {
+                    DayError::NotADate => f.type_error(
+                        node,
+                        "date",
+                        "日期",
+                        "写成 2026-11-05（也可以写 2026/11/5 或 2026年11月5日），或带时间的 2026-11-05T14:30:00+08:00",
+                    ),
+                    _ => date_error(f, node, "date", e),
+                });
                 None
             }
         },

@@ -77,6 +77,8 @@ struct AssetUrls<'a> {
     /// Every Markdown file that exists, valid or not, so a link to a record with its own errors
     /// is not reported a second time as broken.
     markdown_files: HashSet<&'a str>,
+    /// Every published record's URL → its entry.
+    page_urls: HashMap<&'a str, usize>,
 }
 
 impl AssetUrls<'_> {
@@ -107,6 +109,85 @@ impl AssetUrls<'_> {
                 )
             }
         }
+    }
+}
+
+impl AssetUrls<'_> {
+    /// Whether a root-relative URL (already under the site's root) is something the site
+    /// publishes: a record's page, a page the build makes, a file of `static/` or `content/`.
+    fn published(&self, url: &str, loaded: &Loaded) -> Result<(), String> {
+        let site = self.site;
+        let path = url.split(['#', '?']).next().unwrap_or(url);
+        let Some(rest) = path.strip_prefix(site.config.root.as_str()) else {
+            return Ok(());
+        };
+        let rest = markdown::percent_decode(rest);
+        let Some(norm) = normalize(&rest) else {
+            return Err(format!("链接「{path}」超出了网站目录"));
+        };
+        if norm.is_empty()
+            || loaded.static_files.contains(&norm)
+            || loaded.content_assets.contains(&norm)
+            || norm
+                .strip_prefix("static/")
+                .is_some_and(|p| loaded.static_files.contains(p))
+        {
+            return Ok(());
+        }
+        let page = norm.strip_suffix("/index.html").unwrap_or(&norm);
+        let top = page.split('/').next().unwrap_or_default();
+        let sections = ["notices", "meetings", "problems", "services"];
+        // The build's own pages (lists, tags, search, feeds, exports …) are not checked one by one,
+        // except a record section's: `/notices/x/` must be a published notice.
+        if crate::derive::RESERVED.contains(&top) && !sections.contains(&top) {
+            return Ok(());
+        }
+        let mut parts = page.split('/');
+        let second = parts.nth(1).unwrap_or_default();
+        if sections.contains(&top) && (second.is_empty() || second == "page") {
+            return Ok(());
+        }
+        let root = site.config.root.as_str();
+        let wanted = format!("{root}{page}/");
+        if self.page_urls.contains_key(wanted.as_str()) {
+            return Ok(());
+        }
+        // A file inside a published bundle's folder.
+        let full = format!("{root}{norm}");
+        let mut cut = full.as_str();
+        while let Some(i) = cut.get(..cut.len().saturating_sub(1)).and_then(|c| c.rfind('/')) {
+            cut = &full[..=i];
+            if let Some(&e) = self.page_urls.get(cut) {
+                let file = &site.entries[e].rec.file;
+                let inner = &full[cut.len()..];
+                if file.bundle && loaded.content_assets.contains(&format!("{}/{inner}", file.dir)) {
+                    return Ok(());
+                }
+                break;
+            }
+        }
+        // A Markdown file that would be this page but is not published, or has its own errors
+        // (reported there, not again here).
+        let would_be = |rel: &str| {
+            let stem = rel.strip_suffix(".md").unwrap_or(rel);
+            let stem = stem.strip_suffix("/index").unwrap_or(stem);
+            let path: Vec<String> = stem.split('/').map(crate::slug::slugify).collect();
+            path.join("/") == page
+        };
+        if let Some(rel) = self
+            .markdown_files
+            .iter()
+            .find(|rel| !site.by_path.contains_key(**rel) && would_be(rel))
+        {
+            return if site.unpublished.contains(*rel) {
+                Err(format!("链接的页面「{path}」没有发布（草稿、未审批或已下架）"))
+            } else {
+                Ok(())
+            };
+        }
+        Err(format!(
+            "网站里没有「{path}」：以 / 开头的链接要指向 static/ 里的文件（写成 /文件名）或网站里的页面"
+        ))
     }
 }
 
@@ -164,11 +245,15 @@ fn render_markdown(input: &RenderInput, assets: &AssetUrls, file: &ContentFile) 
         }
     };
     let root = &site.config.root;
-    let root_relative = |t: &str| -> String {
-        if t.starts_with(root.as_str()) {
+    let root_relative = |t: &str| -> LinkTarget {
+        let url = if t.starts_with(root.as_str()) {
             t.to_string()
         } else {
             format!("{root}{}", t.trim_start_matches('/'))
+        };
+        match assets.published(&url, input.loaded) {
+            Ok(()) => LinkTarget::Url(url),
+            Err(message) => LinkTarget::Missing(message),
         }
     };
     let out = markdown::render(file.body(), &opts, &resolve, &root_relative);
@@ -462,10 +547,17 @@ pub fn prepare(
             .map(|(i, e)| (e.rec.file.dir.as_str(), i))
             .collect();
         let markdown_files = loaded.files.iter().map(|f| f.rel.as_str()).collect();
+        let page_urls = site
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.url.as_str(), i))
+            .collect();
         let assets = AssetUrls {
             site: &site,
             bundle_dirs,
             markdown_files,
+            page_urls,
         };
         let (bodies, mut copies) = render_bodies(&input, &assets, cache, diags);
         let intros = render_intros(&input, &assets, &mut copies, diags);

@@ -315,7 +315,7 @@ impl TempSite {
         let run = self.build_into(&out, extra);
         run.assert_code(0);
         assert!(
-            run.stdout.contains("built "),
+            run.stdout.contains("已生成 "),
             "no summary line: {}",
             run.describe()
         );
