@@ -6,6 +6,7 @@ use crate::dates::Today;
 use crate::derive;
 use crate::diag::{Diagnostic, Diagnostics, Pos, SourceFile};
 use crate::emit;
+use crate::images::{CacheMode, ImageStats, Images};
 use crate::load;
 use crate::model;
 use crate::render::{self, Files, PageSink, Prepared, theme};
@@ -31,6 +32,8 @@ pub enum Outcome {
         diags: Vec<Diagnostic>,
         records: usize,
         files: usize,
+        /// Images processed afresh and taken from the cache.
+        images: ImageStats,
     },
     /// `--now` could not be read: a command-line mistake.
     BadNow(String),
@@ -158,6 +161,7 @@ struct Built {
     files: Files,
     records: usize,
     diags: Vec<Diagnostic>,
+    images: ImageStats,
 }
 
 impl Built {
@@ -166,6 +170,7 @@ impl Built {
             records: self.records,
             files: self.files.len() + pages,
             diags: self.diags,
+            images: self.images,
         }
     }
 }
@@ -189,6 +194,7 @@ fn pipeline(
     let Front {
         mut prepared,
         mut diags,
+        images,
     } = front(opts, progress, None)?;
     // With errors already found, pages are rendered only for their diagnostics.
     if diags.has_errors() {
@@ -203,6 +209,7 @@ fn pipeline(
         records: prepared.site.entries.len(),
         files: std::mem::take(&mut prepared.files),
         diags: diags.into_sorted(),
+        images,
     };
     drop_in_background(prepared);
     Ok(built)
@@ -220,6 +227,7 @@ pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
 struct Front {
     prepared: Prepared,
     diags: Diagnostics,
+    images: ImageStats,
 }
 
 /// config → load → model → derive → Markdown bodies. Stops early (`Err`) only when nothing can
@@ -298,6 +306,13 @@ fn front(
         unpublished.hash(h);
     });
     let mut ds = Vec::new();
+    // `check` writes nothing, not even the image cache; `build` and `serve` keep their work.
+    let image_cache = if opts.output.is_some() || cache.is_some() {
+        CacheMode::ReadWrite
+    } else {
+        CacheMode::ReadOnly
+    };
+    let images = Images::new(&opts.root, image_cache);
     let body_cache = cache.as_deref_mut().map(|c| (link_world, &mut c.bodies));
     let prepared = render::prepare(
         site,
@@ -305,6 +320,7 @@ fn front(
         &opts.root,
         tera.clone(),
         &theme.statics,
+        &images,
         body_cache,
         &mut ds,
     );
@@ -312,7 +328,11 @@ fn front(
     if let Some(c) = cache {
         c.theme = Some((theme.templates, tera));
     }
-    Ok(Front { prepared, diags })
+    Ok(Front {
+        prepared,
+        diags,
+        images: images.stats(),
+    })
 }
 
 fn fingerprint(feed: impl FnOnce(&mut DefaultHasher)) -> u64 {

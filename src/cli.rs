@@ -154,12 +154,21 @@ pub fn run(cli: Cli) -> ExitCode {
                     diags,
                     records,
                     files,
+                    images,
                 } => {
                     print_text(&diags);
                     say(&format!(
                         "built {records} records into {files} files in {:.2} s",
                         started.elapsed().as_secs_f64()
                     ));
+                    if images.encoded + images.cached > 0 {
+                        say(&format!(
+                            "图片 {} 张：新处理 {} 张，沿用缓存 {} 张",
+                            images.encoded + images.cached,
+                            images.encoded,
+                            images.cached
+                        ));
+                    }
                     ExitCode::SUCCESS
                 }
             }

@@ -111,6 +111,14 @@ pub struct ImageError {
 }
 
 impl ImageError {
+    /// The decoder's reason, said in Chinese (its own words are English and technical).
+    fn undecodable(e: image::ImageError) -> ImageError {
+        match e {
+            image::ImageError::Limits(_) => ImageError::broken("图片的像素尺寸太大"),
+            _ => ImageError::broken("文件损坏或不完整"),
+        }
+    }
+
     fn broken(why: impl std::fmt::Display) -> ImageError {
         ImageError {
             code: "E-IMAGE-BROKEN",
@@ -347,10 +355,10 @@ fn process(bytes: &[u8]) -> Result<Fresh, ImageError> {
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(image::Limits::default());
-    let mut decoder = reader.into_decoder().map_err(ImageError::broken)?;
+    let mut decoder = reader.into_decoder().map_err(ImageError::undecodable)?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let icc = decoder.icc_profile().ok().flatten();
-    let mut img = DynamicImage::from_decoder(decoder).map_err(ImageError::broken)?;
+    let mut img = DynamicImage::from_decoder(decoder).map_err(ImageError::undecodable)?;
     img.apply_orientation(orientation);
     let (width, height) = (img.width(), img.height());
     // A GIF is kept as it is (an animation would lose its frames); only its metadata goes.
@@ -364,7 +372,8 @@ fn process(bytes: &[u8]) -> Result<Fresh, ImageError> {
             smaller: Vec::new(),
         });
     }
-    let encode = |img: &DynamicImage| encode(img, format, icc.clone()).map_err(ImageError::broken);
+    let encode =
+        |img: &DynamicImage| encode(img, format, icc.clone()).map_err(ImageError::undecodable);
     if width <= MAX_WIDTH {
         return Ok(Fresh {
             full: (width, height, encode(&img)?),

@@ -21,11 +21,11 @@ pub fn check(text: &str) -> Result<(), Unsafe> {
         let offset = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         let event = match reader.read_event() {
             Ok(e) => e,
-            Err(e) => {
+            Err(_) => {
                 let at = usize::try_from(reader.error_position()).unwrap_or(offset);
                 return Err(Unsafe {
                     offset: at.min(text.len()),
-                    what: format!("不是格式正确的 SVG（XML 有误：{e}）"),
+                    what: "不是格式正确的 SVG（XML 写法有误，例如标签没有闭合）".into(),
                 });
             }
         };
