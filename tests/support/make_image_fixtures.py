@@ -69,7 +69,7 @@ def save_phone_jpeg(path, upright_w, upright_h, quality):
 
 def main():
     if "--example" in sys.argv:
-        out = ROOT / "content/meetings/2026-11-yishihui/yishihui-xianchang.jpg"
+        out = ROOT / "content/meetings/2026-05-yishihui/heying.jpg"
         out.parent.mkdir(parents=True, exist_ok=True)
         save_phone_jpeg(out, 3024, 4032, 70)
         print(out, out.stat().st_size)
