@@ -304,6 +304,19 @@ fn front(
         let mut unpublished: Vec<&String> = site.unpublished.iter().collect();
         unpublished.sort();
         unpublished.hash(h);
+        // A body's <img> carries its image's size: a photo replaced under the same name must
+        // render the bodies again. Only `serve` keeps bodies, so only it looks.
+        if cache.is_some() {
+            let rasters = (loaded.content_assets.iter().map(|p| ("content", p)))
+                .chain(loaded.static_files.iter().map(|p| ("static", p)))
+                .filter(|(_, p)| crate::images::is_raster(p));
+            for (dir, p) in rasters {
+                let stamp = std::fs::metadata(opts.root.join(dir).join(p))
+                    .ok()
+                    .map(|m| (m.len(), m.modified().ok()));
+                (p, stamp).hash(h);
+            }
+        }
     });
     let mut ds = Vec::new();
     // `check` writes nothing, not even the image cache; `build` and `serve` keep their work.

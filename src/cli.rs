@@ -157,10 +157,7 @@ pub fn run(cli: Cli) -> ExitCode {
                     images,
                 } => {
                     print_text(&diags);
-                    say(&format!(
-                        "built {records} records into {files} files in {:.2} s",
-                        started.elapsed().as_secs_f64()
-                    ));
+                    // Before the summary, which stays the last line (scripts read it).
                     if images.encoded + images.cached > 0 {
                         say(&format!(
                             "图片 {} 张：新处理 {} 张，沿用缓存 {} 张",
@@ -169,6 +166,10 @@ pub fn run(cli: Cli) -> ExitCode {
                             images.cached
                         ));
                     }
+                    say(&format!(
+                        "built {records} records into {files} files in {:.2} s",
+                        started.elapsed().as_secs_f64()
+                    ));
                     ExitCode::SUCCESS
                 }
             }
