@@ -575,7 +575,10 @@ impl<'a> Renderer<'a, '_> {
                 escape_html(&mut s, size.sizes);
                 s.push('"');
             }
-            s.push_str(&format!(" width=\"{}\" height=\"{}\"", size.width, size.height));
+            s.push_str(&format!(
+                " width=\"{}\" height=\"{}\"",
+                size.width, size.height
+            ));
         }
         let alt = img.alt.trim();
         if alt.is_empty() {
@@ -795,7 +798,9 @@ fn build_sanitizer() -> ammonia::Builder<'static> {
                 ("a", "rel") => value == "noopener",
                 ("img", "loading") => value == "lazy",
                 ("img", "width" | "height") => {
-                    !value.is_empty() && value.len() < 6 && value.bytes().all(|b| b.is_ascii_digit())
+                    !value.is_empty()
+                        && value.len() < 6
+                        && value.bytes().all(|b| b.is_ascii_digit())
                 }
                 // Ours only: site paths with a width each, never a scheme.
                 ("img", "srcset") => value.split(", ").all(|candidate| {

@@ -107,7 +107,10 @@ fn the_fixtures_really_carry_metadata() {
     }
     let portrait = std::fs::read(dir.join("portrait.jpg")).expect("fixture");
     assert_eq!(dimensions(&portrait), (2400, 1800), "stored sideways");
-    assert_eq!(orientation(&portrait), image::metadata::Orientation::Rotate90);
+    assert_eq!(
+        orientation(&portrait),
+        image::metadata::Orientation::Rotate90
+    );
 }
 
 #[test]
@@ -140,7 +143,13 @@ fn published_images_carry_no_metadata_and_stand_upright() {
             );
         }
     }
-    let get = |name: &str| &images.iter().find(|(k, _)| k.ends_with(name)).expect(name).1;
+    let get = |name: &str| {
+        &images
+            .iter()
+            .find(|(k, _)| k.ends_with(name))
+            .expect(name)
+            .1
+    };
     // 1800×2400 once upright: the copy at its own path is 1,600 px wide, never the original.
     assert_eq!(dimensions(get("/portrait.jpg")), (1600, 2133));
     assert_eq!(dimensions(get("/portrait-960w.jpg")), (960, 1280));
@@ -150,12 +159,17 @@ fn published_images_carry_no_metadata_and_stand_upright() {
     assert_eq!(dimensions(get("/anim.gif")), (160, 120));
     // Upright: the sky (blue) at the top, the ground (green) at the bottom.
     for name in ["/portrait.jpg", "/portrait-480w.jpg", "/chart.png"] {
-        let img = image::load_from_memory(get(name)).expect("decodes").to_rgb8();
+        let img = image::load_from_memory(get(name))
+            .expect("decodes")
+            .to_rgb8();
         let (w, h) = img.dimensions();
         let top = img.get_pixel(w / 2, 2).0;
         let bottom = img.get_pixel(w / 2, h - 3).0;
         assert!(top[2] > top[0] + 60, "{name}: top {top:?} is not sky");
-        assert!(bottom[1] > bottom[2] + 30, "{name}: bottom {bottom:?} is not ground");
+        assert!(
+            bottom[1] > bottom[2] + 30,
+            "{name}: bottom {bottom:?} is not ground"
+        );
     }
     // Upright and narrow: the very same pixels, only the metadata gone.
     let source = std::fs::read(site.path(&format!("{BUNDLE}/landscape.jpg"))).expect("source");
@@ -165,8 +179,8 @@ fn published_images_carry_no_metadata_and_stand_upright() {
         .to_rgb8();
     assert!(a == b, "landscape.jpg was re-encoded");
     // The GIF keeps both frames.
-    let gif = image::codecs::gif::GifDecoder::new(std::io::Cursor::new(get("/anim.gif")))
-        .expect("gif");
+    let gif =
+        image::codecs::gif::GifDecoder::new(std::io::Cursor::new(get("/anim.gif"))).expect("gif");
     use image::AnimationDecoder;
     assert_eq!(gif.into_frames().count(), 2);
 }
@@ -182,10 +196,18 @@ fn img_tags_have_their_size_and_copies_and_nothing_is_enlarged() {
     );
     assert!(page.contains(&portrait), "{page}");
     for tag in [
-        format!("<img src=\"{m}landscape.jpg\" width=\"1200\" height=\"900\" alt=\"\" loading=\"lazy\">"),
-        format!("<img src=\"{m}chart.png\" width=\"200\" height=\"320\" alt=\"电梯费用分摊示意\" title=\"分摊示意\" loading=\"lazy\">"),
-        format!("<img src=\"{m}small.webp\" width=\"400\" height=\"300\" alt=\"小图\" loading=\"lazy\">"),
-        format!("<img src=\"{m}anim.gif\" width=\"160\" height=\"120\" alt=\"动图\" loading=\"lazy\">"),
+        format!(
+            "<img src=\"{m}landscape.jpg\" width=\"1200\" height=\"900\" alt=\"\" loading=\"lazy\">"
+        ),
+        format!(
+            "<img src=\"{m}chart.png\" width=\"200\" height=\"320\" alt=\"电梯费用分摊示意\" title=\"分摊示意\" loading=\"lazy\">"
+        ),
+        format!(
+            "<img src=\"{m}small.webp\" width=\"400\" height=\"300\" alt=\"小图\" loading=\"lazy\">"
+        ),
+        format!(
+            "<img src=\"{m}anim.gif\" width=\"160\" height=\"120\" alt=\"动图\" loading=\"lazy\">"
+        ),
     ] {
         assert!(page.contains(&tag), "missing {tag}");
     }
@@ -200,7 +222,9 @@ fn img_tags_have_their_size_and_copies_and_nothing_is_enlarged() {
     let files = snapshot(&out);
     for name in ["small", "landscape", "chart", "anim"] {
         assert!(
-            !files.keys().any(|k| k.contains(&format!("{name}-")) && k.contains("0w.")),
+            !files
+                .keys()
+                .any(|k| k.contains(&format!("{name}-")) && k.contains("0w.")),
             "{name} got copies"
         );
     }
@@ -228,7 +252,9 @@ fn a_second_build_reencodes_nothing_and_cached_and_fresh_are_the_same_bytes() {
     let first = site.build_into(&site.outside("one"), &[]);
     first.assert_code(0);
     assert!(
-        first.stdout.contains("图片 6 张：新处理 6 张，沿用缓存 0 张"),
+        first
+            .stdout
+            .contains("图片 6 张：新处理 6 张，沿用缓存 0 张"),
         "{}",
         first.describe()
     );
@@ -236,17 +262,25 @@ fn a_second_build_reencodes_nothing_and_cached_and_fresh_are_the_same_bytes() {
     let second = site.build_into(&site.outside("two"), &[]);
     second.assert_code(0);
     assert!(
-        second.stdout.contains("图片 6 张：新处理 0 张，沿用缓存 6 张"),
+        second
+            .stdout
+            .contains("图片 6 张：新处理 0 张，沿用缓存 6 张"),
         "{}",
         second.describe()
     );
     let one = snapshot(&site.outside("one"));
-    assert_eq!(snapshot_diff(&one, &snapshot(&site.outside("two"))), Vec::<String>::new());
+    assert_eq!(
+        snapshot_diff(&one, &snapshot(&site.outside("two"))),
+        Vec::<String>::new()
+    );
     // Without the cache, the same bytes again.
     std::fs::remove_dir_all(site.path(".gongkai")).expect("rm cache");
     let third = site.build_into(&site.outside("three"), &[]);
     assert!(third.stdout.contains("新处理 6 张"), "{}", third.describe());
-    assert_eq!(snapshot_diff(&one, &snapshot(&site.outside("three"))), Vec::<String>::new());
+    assert_eq!(
+        snapshot_diff(&one, &snapshot(&site.outside("three"))),
+        Vec::<String>::new()
+    );
     // Work is keyed by content: a photo replaced by another one already seen is not redone; a
     // changed file is, and only it.
     std::fs::copy(
@@ -259,12 +293,17 @@ fn a_second_build_reencodes_nothing_and_cached_and_fresh_are_the_same_bytes() {
     site.write_bytes("static/images/banner.jpg", &banner);
     let fourth = site.build_into(&site.outside("four"), &[]);
     assert!(
-        fourth.stdout.contains("图片 6 张：新处理 1 张，沿用缓存 5 张"),
+        fourth
+            .stdout
+            .contains("图片 6 张：新处理 1 张，沿用缓存 5 张"),
         "{}",
         fourth.describe()
     );
     let page = read_out(&site.outside("four"), PAGE);
-    assert!(page.contains("portrait.jpg\" width=\"1200\" height=\"900\""), "{page}");
+    assert!(
+        page.contains("portrait.jpg\" width=\"1200\" height=\"900\""),
+        "{page}"
+    );
 }
 
 #[test]
@@ -301,7 +340,10 @@ fn hostile_files_are_refused_at_their_file_and_the_old_output_stays() {
     });
     let run = site.build_into(&out, &[]);
     run.assert_code(1);
-    assert_eq!(snapshot_diff(&before, &snapshot(&out)), Vec::<String>::new());
+    assert_eq!(
+        snapshot_diff(&before, &snapshot(&out)),
+        Vec::<String>::new()
+    );
 
     let (_, diags) = site.check();
     let mut got: Vec<(String, String, u32, u32)> = diags
@@ -332,11 +374,21 @@ fn hostile_files_are_refused_at_their_file_and_the_old_output_stays() {
         .collect();
     assert_eq!(got, want, "{}", list(&diags));
     for d in diags.iter().filter(|d| d.is_error()) {
-        assert!(is_chinese(&d.message) && is_chinese(&d.help), "{}", d.short());
+        assert!(
+            is_chinese(&d.message) && is_chinese(&d.help),
+            "{}",
+            d.short()
+        );
     }
-    let heic = diags.iter().find(|d| d.code == "E-IMAGE-HEIC").expect("heic");
+    let heic = diags
+        .iter()
+        .find(|d| d.code == "E-IMAGE-HEIC")
+        .expect("heic");
     assert!(heic.help.contains("JPEG"), "{}", heic.short());
-    let html = diags.iter().find(|d| d.code == "E-RUNNABLE-FILE").expect("html");
+    let html = diags
+        .iter()
+        .find(|d| d.code == "E-RUNNABLE-FILE")
+        .expect("html");
     assert!(html.help.contains("请附 PDF"), "{}", html.short());
     let attached = diags
         .iter()
@@ -361,7 +413,10 @@ fn hostile_files_are_refused_at_their_file_and_the_old_output_stays() {
     }
     site.remove("static/files/tongzhi.html");
     site.edit("content/notices/2026-11-gonggao.md", |s| {
-        s.replace("attachments:\n  - file: /files/tongzhi.html\n    title: 通知原文\n", "")
+        s.replace(
+            "attachments:\n  - file: /files/tongzhi.html\n    title: 通知原文\n",
+            "",
+        )
     });
     let out = site.build_ok("out", &[]);
     assert_eq!(

@@ -163,11 +163,17 @@ fn a_photo_replaced_under_its_name_gives_its_new_size() {
     let mut webp = Vec::new();
     image::load_from_memory(&smaller)
         .expect("decodes")
-        .write_to(&mut std::io::Cursor::new(&mut webp), image::ImageFormat::WebP)
+        .write_to(
+            &mut std::io::Cursor::new(&mut webp),
+            image::ImageFormat::WebP,
+        )
         .expect("encodes");
     site.write_bytes(&format!("{bundle}/small.webp"), &webp);
     let second = prepare(&site, &mut cache).expect("builds");
     let html = page(&second, page_path);
-    assert!(html.contains("width=\"160\" height=\"120\" alt=\"小图\""), "{html}");
+    assert!(
+        html.contains("width=\"160\" height=\"120\" alt=\"小图\""),
+        "{html}"
+    );
     assert_eq!(html, fresh(&site, page_path));
 }

@@ -345,7 +345,8 @@ fn process(bytes: &[u8]) -> Result<Fresh, ImageError> {
     if is_heif(bytes) {
         return Err(ImageError::heic());
     }
-    let format = image::guess_format(bytes).map_err(|_| ImageError::broken("不是 JPEG、PNG、WebP 或 GIF 图片"))?;
+    let format = image::guess_format(bytes)
+        .map_err(|_| ImageError::broken("不是 JPEG、PNG、WebP 或 GIF 图片"))?;
     if !matches!(
         format,
         ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP | ImageFormat::Gif
@@ -365,8 +366,8 @@ fn process(bytes: &[u8]) -> Result<Fresh, ImageError> {
     let keep_pixels = format == ImageFormat::Gif
         || (orientation == Orientation::NoTransforms && width <= MAX_WIDTH);
     if keep_pixels {
-        let stripped = strip::strip(format, bytes)
-            .ok_or_else(|| ImageError::broken("文件结构有误"))?;
+        let stripped =
+            strip::strip(format, bytes).ok_or_else(|| ImageError::broken("文件结构有误"))?;
         return Ok(Fresh {
             full: (width, height, stripped),
             smaller: Vec::new(),
@@ -402,7 +403,11 @@ fn scaled_height(width: u32, height: u32, to: u32) -> u32 {
     u32::try_from(h).unwrap_or(u32::MAX).max(1)
 }
 
-fn encode(img: &DynamicImage, format: ImageFormat, icc: Option<Vec<u8>>) -> image::ImageResult<Vec<u8>> {
+fn encode(
+    img: &DynamicImage,
+    format: ImageFormat,
+    icc: Option<Vec<u8>>,
+) -> image::ImageResult<Vec<u8>> {
     use image::codecs::{jpeg::JpegEncoder, png, png::PngEncoder, webp::WebPEncoder};
     let mut out = Vec::new();
     match format {
@@ -477,7 +482,12 @@ impl Source {
 
 /// Every file as it goes out: images processed (in parallel), SVGs and runnable files checked.
 /// A file that may not go out is left out and reported.
-pub fn publish(images: &Images, list: Vec<Publish>, files: &mut Files, diags: &mut Vec<Diagnostic>) {
+pub fn publish(
+    images: &Images,
+    list: Vec<Publish>,
+    files: &mut Files,
+    diags: &mut Vec<Diagnostic>,
+) {
     let results: Vec<Result<Vec<(String, Data)>, Diagnostic>> = list
         .into_par_iter()
         .map(|p| publish_one(images, p))
@@ -514,10 +524,18 @@ fn publish_one(images: &Images, p: Publish) -> Result<Vec<(String, Data)>, Diagn
             .diagnostic(&p.rel)
         })?;
         let Ok(text) = String::from_utf8(bytes) else {
-            return Err(svg_error(&SourceFile::new(p.rel.as_str(), ""), 0, "不是 UTF-8 编码的文本"));
+            return Err(svg_error(
+                &SourceFile::new(p.rel.as_str(), ""),
+                0,
+                "不是 UTF-8 编码的文本",
+            ));
         };
         if let Err(u) = svg::check(&text) {
-            return Err(svg_error(&SourceFile::new(p.rel.as_str(), text), u.offset, &u.what));
+            return Err(svg_error(
+                &SourceFile::new(p.rel.as_str(), text),
+                u.offset,
+                &u.what,
+            ));
         }
         return Ok(vec![(p.out, Data::Bytes(text.into_bytes()))]);
     }
@@ -562,8 +580,14 @@ mod tests {
 
     #[test]
     fn copy_names_go_before_the_extension() {
-        assert_eq!(copy_name("meetings/a/photo.jpg", 480), "meetings/a/photo-480w.jpg");
-        assert_eq!(copy_name("/m/%E5%9B%BE.v2.png", 960), "/m/%E5%9B%BE.v2-960w.png");
+        assert_eq!(
+            copy_name("meetings/a/photo.jpg", 480),
+            "meetings/a/photo-480w.jpg"
+        );
+        assert_eq!(
+            copy_name("/m/%E5%9B%BE.v2.png", 960),
+            "/m/%E5%9B%BE.v2-960w.png"
+        );
         assert_eq!(copy_name("a.b/photo", 480), "a.b/photo-480w");
     }
 
@@ -578,7 +602,10 @@ mod tests {
     fn heif_is_known_by_its_bytes() {
         assert!(is_heif(b"\0\0\0\x18ftypheic\0\0\0\0mif1heic"));
         assert!(!is_heif(b"\xFF\xD8\xFF\xE0"));
-        assert_eq!(process(b"\0\0\0\x18ftypheic\0\0\0\0").err().map(|e| e.code), Some("E-IMAGE-HEIC"));
+        assert_eq!(
+            process(b"\0\0\0\x18ftypheic\0\0\0\0").err().map(|e| e.code),
+            Some("E-IMAGE-HEIC")
+        );
     }
 
     #[test]

@@ -23,7 +23,8 @@ pub fn strip(format: image::ImageFormat, bytes: &[u8]) -> Option<Vec<u8>> {
 
 fn jpeg(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut jpeg = Jpeg::from_bytes(Bytes::copy_from_slice(bytes)).ok()?;
-    jpeg.segments_mut().retain(|s| keep_jpeg_segment(s.marker(), s.contents()));
+    jpeg.segments_mut()
+        .retain(|s| keep_jpeg_segment(s.marker(), s.contents()));
     // img-parts keeps everything after the first scan as it is: later scans of a progressive
     // JPEG, but also comments between them and whatever a phone appends after the end (MPF
     // pictures, each with its own EXIF). Walk it and keep the scans only.
@@ -108,7 +109,9 @@ fn png(bytes: &[u8]) -> Option<Vec<u8>> {
 
 fn webp(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut webp = WebP::from_bytes(Bytes::copy_from_slice(bytes)).ok()?;
-    const KEEP: [&[u8; 4]; 7] = [b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF", b"ICCP"];
+    const KEEP: [&[u8; 4]; 7] = [
+        b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF", b"ICCP",
+    ];
     webp.chunks_mut()
         .retain(|c: &RiffChunk| KEEP.contains(&&c.id()));
     // Also rewrites the VP8X flags to say no EXIF and no XMP follow.
@@ -218,6 +221,12 @@ mod tests {
 
     #[test]
     fn a_truncated_gif_is_not_parsed() {
-        assert!(strip(image::ImageFormat::Gif, b"GIF89a\x01\x00\x01\x00\x00\x00\x00\x21\xFE").is_none());
+        assert!(
+            strip(
+                image::ImageFormat::Gif,
+                b"GIF89a\x01\x00\x01\x00\x00\x00\x00\x21\xFE"
+            )
+            .is_none()
+        );
     }
 }

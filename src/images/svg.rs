@@ -1,8 +1,8 @@
 //! An SVG is a document a browser runs, not a picture: opened on its own it runs its scripts and
 //! loads what it references. One is published only when it has none of that (content.md §3.2).
 
-use quick_xml::{Reader, XmlVersion};
 use quick_xml::events::{BytesStart, Event};
+use quick_xml::{Reader, XmlVersion};
 
 /// What makes an SVG unsafe, and the byte offset in its text where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,7 +72,9 @@ pub fn check(text: &str) -> Result<(), Unsafe> {
             Event::DocType(d) if d.as_ref().to_ascii_lowercase().contains("<!entity") => {
                 return found("DOCTYPE 里定义了实体（可引用外部文件）".into());
             }
-            Event::PI(_) => return found("含有处理指令（如 xml-stylesheet，会加载外部文件）".into()),
+            Event::PI(_) => {
+                return found("含有处理指令（如 xml-stylesheet，会加载外部文件）".into());
+            }
             Event::Eof => return Ok(()),
             _ => {}
         }
@@ -190,17 +192,47 @@ mod tests {
             (r#"<svg><SCRIPT>alert(1)</SCRIPT></svg>"#, "<script>"),
             (r#"<svg onload="alert(1)"/>"#, "onload"),
             (r#"<svg><rect ONCLICK="x()"/></svg>"#, "onclick"),
-            (r#"<svg><foreignObject><p>x</p></foreignObject></svg>"#, "foreignObject"),
-            (r#"<svg><image href="https://t.example/p.png"/></svg>"#, "https://t.example/p.png"),
-            (r#"<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>"#, "javascript:"),
-            (r#"<svg><rect style="fill:url(http://t.example/x)"/></svg>"#, "http://t.example/x"),
-            (r#"<svg><rect fill="URL( 'https://t.example/x' )"/></svg>"#, "https://t.example/x"),
-            (r#"<svg><style>@import url(x.css);</style></svg>"#, "@import"),
-            (r#"<svg><style>rect{fill:url(//t.example/x)}</style></svg>"#, "//t.example/x"),
-            (r#"<svg><style>@&#105;mport "x.css";</style></svg>"#, "@import"),
-            (r#"<svg><a><set attributeName="href" to="javascript:alert(1)"/></a></svg>"#, "href"),
+            (
+                r#"<svg><foreignObject><p>x</p></foreignObject></svg>"#,
+                "foreignObject",
+            ),
+            (
+                r#"<svg><image href="https://t.example/p.png"/></svg>"#,
+                "https://t.example/p.png",
+            ),
+            (
+                r#"<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>"#,
+                "javascript:",
+            ),
+            (
+                r#"<svg><rect style="fill:url(http://t.example/x)"/></svg>"#,
+                "http://t.example/x",
+            ),
+            (
+                r#"<svg><rect fill="URL( 'https://t.example/x' )"/></svg>"#,
+                "https://t.example/x",
+            ),
+            (
+                r#"<svg><style>@import url(x.css);</style></svg>"#,
+                "@import",
+            ),
+            (
+                r#"<svg><style>rect{fill:url(//t.example/x)}</style></svg>"#,
+                "//t.example/x",
+            ),
+            (
+                r#"<svg><style>@&#105;mport "x.css";</style></svg>"#,
+                "@import",
+            ),
+            (
+                r#"<svg><a><set attributeName="href" to="javascript:alert(1)"/></a></svg>"#,
+                "href",
+            ),
             (r#"<?xml-stylesheet href="x.css"?><svg/>"#, "处理指令"),
-            (r#"<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg>&x;</svg>"#, "实体"),
+            (
+                r#"<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg>&x;</svg>"#,
+                "实体",
+            ),
             (r#"<svg><rect"#, "XML"),
         ];
         for (svg, expected) in cases {
