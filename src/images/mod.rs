@@ -286,7 +286,10 @@ impl Images {
         std::fs::create_dir_all(&self.cache_dir).ok()?;
         let write = |part: &str, bytes: &[u8]| -> Option<PathBuf> {
             let path = self.entry_path(key, part);
-            let tmp = self.entry_path(key, &format!("{part}.tmp{}", std::process::id()));
+            // Unique per write: two threads may process two files with the same bytes at once.
+            static WRITES: AtomicUsize = AtomicUsize::new(0);
+            let n = WRITES.fetch_add(1, Ordering::Relaxed);
+            let tmp = self.entry_path(key, &format!("{part}.tmp{}-{n}", std::process::id()));
             std::fs::write(&tmp, bytes).ok()?;
             std::fs::rename(&tmp, &path).ok()?;
             Some(path)
@@ -606,6 +609,20 @@ mod tests {
             process(b"\0\0\0\x18ftypheic\0\0\0\0").err().map(|e| e.code),
             Some("E-IMAGE-HEIC")
         );
+    }
+
+    #[test]
+    fn formats_we_cannot_clean_are_refused_by_name_before_reading() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let images = Images::new(dir.path(), CacheMode::ReadOnly);
+        let never_read = || -> std::io::Result<Vec<u8>> { panic!("read") };
+        let code = |name: &str| images.get_with(name, never_read).err().map(|e| e.code);
+        assert_eq!(code("static/scan.TIFF"), Some("E-IMAGE-FORMAT"));
+        assert_eq!(code("content/a/IMG_1.heic"), Some("E-IMAGE-HEIC"));
+        // A TIFF named .jpg is found by its bytes.
+        let tiff = images.get_with("content/a/x.jpg", || Ok(b"II*\0\x08\0\0\0".to_vec()));
+        assert_eq!(tiff.err().map(|e| e.code), Some("E-IMAGE-FORMAT"));
+        assert_eq!(images.stats(), ImageStats::default());
     }
 
     #[test]

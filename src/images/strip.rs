@@ -204,6 +204,32 @@ mod tests {
     }
 
     #[test]
+    fn a_jpeg_keeps_its_pixels_and_loses_exif_comments_and_what_follows_its_end() {
+        let img = image::RgbImage::from_fn(16, 8, |x, y| {
+            image::Rgb([(x * 15) as u8, (y * 30) as u8, 90])
+        });
+        let mut jpeg = Vec::new();
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(
+                &mut std::io::Cursor::new(&mut jpeg),
+                image::ImageFormat::Jpeg,
+            )
+            .expect("encodes");
+        let mut phone = jpeg[..2].to_vec();
+        phone.extend_from_slice(b"\xFF\xE1\x00\x0EExif\0\0GPS!!!");
+        phone.extend_from_slice(b"\xFF\xFE\x00\x07owner");
+        phone.extend_from_slice(&jpeg[2..]);
+        phone.extend_from_slice(b"\xFF\xD8\xFF\xE1\x00\x08Exif\0\0");
+        let out = strip(image::ImageFormat::Jpeg, &phone).expect("parsed");
+        for leak in [&b"Exif"[..], b"GPS", b"owner"] {
+            assert!(!out.windows(leak.len()).any(|w| w == leak), "{leak:?} left");
+        }
+        assert!(out.ends_with(&[0xFF, 0xD9]));
+        let pixels = |b: &[u8]| image::load_from_memory(b).expect("decodes").to_rgb8();
+        assert!(pixels(&out) == pixels(&jpeg));
+    }
+
+    #[test]
     fn gif_comment_and_xmp_go_and_the_loop_stays() {
         let mut gif = b"GIF89a\x01\x00\x01\x00\x80\x00\x00".to_vec();
         gif.extend_from_slice(&[0, 0, 0, 255, 255, 255]);
