@@ -330,7 +330,6 @@ fn front(
     let prepared = render::prepare(
         site,
         &loaded,
-        &opts.root,
         tera.clone(),
         &theme.statics,
         &images,

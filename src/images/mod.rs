@@ -166,6 +166,8 @@ type Outcome = Result<Arc<Processed>, ImageError>;
 
 /// The images of one build: each processed once, however many pages and passes ask for it.
 pub struct Images {
+    /// The site root: images are read below it, and the cache kept there.
+    root: PathBuf,
     cache_dir: PathBuf,
     mode: CacheMode,
     done: Mutex<HashMap<String, Arc<OnceLock<Outcome>>>>,
@@ -177,12 +179,17 @@ impl Images {
     /// Nothing is read or created until an image is asked for.
     pub fn new(root: &Path, mode: CacheMode) -> Images {
         Images {
+            root: root.to_path_buf(),
             cache_dir: root.join(CACHE_DIR),
             mode,
             done: Mutex::new(HashMap::new()),
             encoded: AtomicUsize::new(0),
             cached: AtomicUsize::new(0),
         }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 
     pub fn stats(&self) -> ImageStats {
@@ -491,7 +498,7 @@ pub fn publish(
     files: &mut Files,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let results: Vec<Result<Vec<(String, Data)>, Diagnostic>> = list
+    let results: Vec<Published> = list
         .into_par_iter()
         .map(|p| publish_one(images, p))
         .collect();
@@ -504,7 +511,7 @@ pub fn publish(
                 files.insert(first.0, first.1);
                 copies.extend(out);
             }
-            Err(d) => diags.push(d),
+            Err(d) => diags.push(*d),
         }
     }
     for (out, data) in copies {
@@ -512,33 +519,30 @@ pub fn publish(
     }
 }
 
-fn publish_one(images: &Images, p: Publish) -> Result<Vec<(String, Data)>, Diagnostic> {
+/// A file's outputs (its own path first, then its smaller copies), or why it may not go out.
+type Published = Result<Vec<(String, Data)>, Box<Diagnostic>>;
+
+fn publish_one(images: &Images, p: Publish) -> Published {
     let ext = extension(&p.rel);
     if p.from_content && is_runnable(&p.rel) {
-        return Err(runnable_error(&p.rel));
+        return Err(Box::new(runnable_error(&p.rel)));
     }
     if ext == "svg" {
         let bytes = p.source.read().map_err(|e| {
-            ImageError {
+            let unreadable = ImageError {
                 code: "E-READ",
                 message: format!("无法读取：{}", e.kind()),
                 help: "检查文件是否存在、能否打开",
-            }
-            .diagnostic(&p.rel)
+            };
+            Box::new(unreadable.diagnostic(&p.rel))
         })?;
         let Ok(text) = String::from_utf8(bytes) else {
-            return Err(svg_error(
-                &SourceFile::new(p.rel.as_str(), ""),
-                0,
-                "不是 UTF-8 编码的文本",
-            ));
+            let file = SourceFile::new(p.rel.as_str(), "");
+            return Err(Box::new(svg_error(&file, 0, "不是 UTF-8 编码的文本")));
         };
         if let Err(u) = svg::check(&text) {
-            return Err(svg_error(
-                &SourceFile::new(p.rel.as_str(), text),
-                u.offset,
-                &u.what,
-            ));
+            let file = SourceFile::new(p.rel.as_str(), text);
+            return Err(Box::new(svg_error(&file, u.offset, &u.what)));
         }
         return Ok(vec![(p.out, Data::Bytes(text.into_bytes()))]);
     }
@@ -551,7 +555,7 @@ fn publish_one(images: &Images, p: Publish) -> Result<Vec<(String, Data)>, Diagn
         Source::File(path) => images.get(&p.rel, path),
         Source::Bytes(b) => images.get_with(&p.rel, || Ok(b.clone())),
     }
-    .map_err(|e| e.diagnostic(&p.rel))?;
+    .map_err(|e| Box::new(e.diagnostic(&p.rel)))?;
     let mut out = vec![(p.out.clone(), processed.full.data.clone())];
     for c in &processed.smaller {
         out.push((copy_name(&p.out, c.width), c.data.clone()));

@@ -497,13 +497,14 @@ impl std::ops::Index<usize> for Cards<'_> {
 pub fn prepare(
     site: Site,
     loaded: &Loaded,
-    root: &std::path::Path,
     tera: Arc<Tera>,
     theme_statics: &BTreeMap<String, Vec<u8>>,
     images: &Images,
     cache: Option<(u64, &mut BodyCache)>,
     diags: &mut Vec<Diagnostic>,
 ) -> Prepared {
+    // Images are read below the site root, as every file to publish is.
+    let root = images.root();
     let parts = {
         let input = RenderInput {
             site: &site,
