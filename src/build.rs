@@ -7,6 +7,7 @@ use crate::derive;
 use crate::diag::{Diagnostic, Diagnostics, Pos, SourceFile};
 use crate::emit;
 use crate::ledger::{self, Ledger, RecordState, history};
+use crate::images::{CacheMode, ImageStats, Images};
 use crate::load;
 use crate::model;
 use crate::render::{self, Files, PageSink, Prepared, theme};
@@ -33,6 +34,8 @@ pub enum Outcome {
         diags: Vec<Diagnostic>,
         records: usize,
         files: usize,
+        /// Images processed afresh and taken from the cache.
+        images: ImageStats,
     },
     /// `--now` could not be read: a command-line mistake.
     BadNow(String),
@@ -160,6 +163,7 @@ struct Built {
     files: Files,
     records: usize,
     diags: Vec<Diagnostic>,
+    images: ImageStats,
 }
 
 impl Built {
@@ -168,6 +172,7 @@ impl Built {
             records: self.records,
             files: self.files.len() + pages,
             diags: self.diags,
+            images: self.images,
         }
     }
 }
@@ -191,6 +196,7 @@ fn pipeline(
     let Front {
         mut prepared,
         mut diags,
+        images,
         ..
     } = front(opts, progress, None, false)?;
     // With errors already found, pages are rendered only for their diagnostics.
@@ -206,6 +212,7 @@ fn pipeline(
         records: prepared.site.entries.len(),
         files: std::mem::take(&mut prepared.files),
         diags: diags.into_sorted(),
+        images,
     };
     drop_in_background(prepared);
     Ok(built)
@@ -223,6 +230,7 @@ pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
 struct Front {
     prepared: Prepared,
     diags: Diagnostics,
+    images: ImageStats,
     /// For `publish`: the ledger as read and each published record's state, same index as
     /// `prepared.site.entries`, and the record files unlisted after expiry.
     ledger: Option<LedgerView>,
@@ -330,15 +338,35 @@ fn front(
         let mut unpublished: Vec<&String> = site.unpublished.iter().collect();
         unpublished.sort();
         unpublished.hash(h);
+        // A body's <img> carries its image's size: a photo replaced under the same name must
+        // render the bodies again. Only `serve` keeps bodies, so only it looks.
+        if cache.is_some() {
+            let rasters = (loaded.content_assets.iter().map(|p| ("content", p)))
+                .chain(loaded.static_files.iter().map(|p| ("static", p)))
+                .filter(|(_, p)| crate::images::is_raster(p));
+            for (dir, p) in rasters {
+                let stamp = std::fs::metadata(opts.root.join(dir).join(p))
+                    .ok()
+                    .map(|m| (m.len(), m.modified().ok()));
+                (p, stamp).hash(h);
+            }
+        }
     });
     let mut ds = Vec::new();
+    // `check` writes nothing, not even the image cache; `build` and `serve` keep their work.
+    let image_cache = if opts.output.is_some() || cache.is_some() {
+        CacheMode::ReadWrite
+    } else {
+        CacheMode::ReadOnly
+    };
+    let images = Images::new(&opts.root, image_cache);
     let body_cache = cache.as_deref_mut().map(|c| (link_world, &mut c.bodies));
     let prepared = render::prepare(
         site,
         &loaded,
-        &opts.root,
         tera.clone(),
         &theme.statics,
+        &images,
         body_cache,
         &mut ds,
     );
@@ -349,6 +377,7 @@ fn front(
     Ok(Front {
         prepared,
         diags,
+        images: images.stats(),
         ledger,
     })
 }

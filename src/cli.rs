@@ -348,8 +348,18 @@ pub fn run(cli: Cli) -> ExitCode {
                     diags,
                     records,
                     files,
+                    images,
                 } => {
                     print_text(&diags);
+                    // Before the summary, which stays the last line (scripts read it).
+                    if images.encoded + images.cached > 0 {
+                        say(&format!(
+                            "图片 {} 张：新处理 {} 张，沿用缓存 {} 张",
+                            images.encoded + images.cached,
+                            images.encoded,
+                            images.cached
+                        ));
+                    }
                     say(&summary_line(records, files, started));
                     ExitCode::SUCCESS
                 }
@@ -451,6 +461,7 @@ fn publish(root: &std::path::Path, output: Option<PathBuf>, now: Option<String>)
             diags,
             records,
             files,
+            ..
         } => {
             print_text(&diags);
             say(&match recorded {

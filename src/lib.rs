@@ -15,6 +15,7 @@ pub mod derive;
 pub mod diag;
 pub mod emit;
 pub mod enums;
+pub mod images;
 pub mod ledger;
 pub mod load;
 pub mod markdown;

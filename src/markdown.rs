@@ -22,6 +22,22 @@ pub enum LinkTarget {
     Url(String),
     /// The target does not exist or is not allowed; the string explains why, in Chinese.
     Missing(String),
+    /// An image published with its size, and maybe smaller copies for `srcset`.
+    Image(ImageSize),
+}
+
+/// What an `<img>` says of a published image besides its URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageSize {
+    /// The copy shown by default (`src`, without the `#…`/`?…` part).
+    pub src: String,
+    /// Of the `src` copy, after the photo's orientation was applied.
+    pub width: u32,
+    pub height: u32,
+    /// Every copy as (URL, width), narrowest first; empty when there is one size.
+    pub srcset: Vec<(String, u32)>,
+    /// The `sizes` attribute that goes with `srcset`.
+    pub sizes: &'static str,
 }
 
 /// Whether a link is an image `![](…)` or a normal link `[](…)`.
@@ -59,6 +75,8 @@ pub struct Rendered {
     /// Plain text of the first paragraph.
     pub first_paragraph: String,
     pub broken_links: Vec<BrokenLink>,
+    /// Byte offsets (of the `![`) of images without alt text.
+    pub missing_alt: Vec<usize>,
 }
 
 /// Class prefix of the highlighter; `highlight_css` uses the same one.
@@ -104,6 +122,8 @@ pub fn render(
         root_relative,
         out: Vec::new(),
         broken: Vec::new(),
+        missing_alt: Vec::new(),
+        image_size: None,
         text: TextSink::default(),
         image: None,
         code: None,
@@ -130,6 +150,7 @@ pub fn render(
         text,
         first_paragraph,
         broken_links: r.broken,
+        missing_alt: r.missing_alt,
     }
 }
 
@@ -211,6 +232,9 @@ pub fn highlight_css() -> String {
 
 struct ImageState {
     src: Option<String>,
+    size: Option<ImageSize>,
+    /// Where the `![` is, for a warning when there is no alt text.
+    offset: usize,
     title: String,
     alt: String,
     /// Nesting depth of tags inside the image description.
@@ -228,6 +252,9 @@ struct Renderer<'a, 'f> {
     root_relative: &'f dyn Fn(&str) -> LinkTarget,
     out: Vec<Event<'a>>,
     broken: Vec<BrokenLink>,
+    missing_alt: Vec<usize>,
+    /// Set by `target` when the resolver returned an image's size.
+    image_size: Option<ImageSize>,
     text: TextSink,
     image: Option<ImageState>,
     code: Option<CodeState>,
@@ -330,9 +357,12 @@ impl<'a> Renderer<'a, '_> {
             Tag::Image {
                 dest_url, title, ..
             } => {
+                self.image_size = None;
                 let src = self.target(&dest_url, LinkKind::Image, offset);
                 self.image = Some(ImageState {
                     src,
+                    size: self.image_size.take(),
+                    offset,
                     title: title.into_string(),
                     alt: String::new(),
                     depth: 0,
@@ -532,8 +562,31 @@ impl<'a> Renderer<'a, '_> {
             escape_href(&mut s, &src);
             s.push('"');
         }
+        if let Some(size) = &img.size {
+            if !size.srcset.is_empty() {
+                s.push_str(" srcset=\"");
+                for (i, (url, w)) in size.srcset.iter().enumerate() {
+                    if i > 0 {
+                        s.push_str(", ");
+                    }
+                    escape_href(&mut s, url);
+                    s.push_str(&format!(" {w}w"));
+                }
+                s.push_str("\" sizes=\"");
+                escape_html(&mut s, size.sizes);
+                s.push('"');
+            }
+            s.push_str(&format!(
+                " width=\"{}\" height=\"{}\"",
+                size.width, size.height
+            ));
+        }
+        let alt = img.alt.trim();
+        if alt.is_empty() {
+            self.missing_alt.push(img.offset);
+        }
         s.push_str(" alt=\"");
-        escape_html(&mut s, img.alt.trim());
+        escape_html(&mut s, alt);
         s.push('"');
         if !img.title.is_empty() {
             s.push_str(" title=\"");
@@ -567,17 +620,30 @@ impl<'a> Renderer<'a, '_> {
         match classify(dest) {
             TargetClass::Unsafe => None,
             TargetClass::Keep | TargetClass::External => Some(dest.to_owned()),
-            TargetClass::RootRelative => match (self.root_relative)(dest) {
-                LinkTarget::Url(url) => Some(url),
-                LinkTarget::Missing(message) => {
-                    self.broken.push(BrokenLink {
-                        offset,
-                        target: dest.to_owned(),
-                        message,
-                    });
-                    Some(dest.to_owned())
+            TargetClass::RootRelative => {
+                // An image under static/ named from the site root still gets its size.
+                if kind == LinkKind::Image {
+                    let split = dest.find(['#', '?']).unwrap_or(dest.len());
+                    let (path, suffix) = dest.split_at(split);
+                    if let LinkTarget::Image(size) = (self.resolve)(&percent_decode(path), kind) {
+                        let src = format!("{}{suffix}", size.src);
+                        self.image_size = Some(size);
+                        return Some(src);
+                    }
                 }
-            },
+                match (self.root_relative)(dest) {
+                    LinkTarget::Url(url) => Some(url),
+                    LinkTarget::Image(size) => Some(size.src),
+                    LinkTarget::Missing(message) => {
+                        self.broken.push(BrokenLink {
+                            offset,
+                            target: dest.to_owned(),
+                            message,
+                        });
+                        Some(dest.to_owned())
+                    }
+                }
+            }
             TargetClass::Relative => {
                 let split = dest.find(['#', '?']).unwrap_or(dest.len());
                 let (path, suffix) = dest.split_at(split);
@@ -587,6 +653,11 @@ impl<'a> Renderer<'a, '_> {
                 }
                 match (self.resolve)(&percent_decode(path), kind) {
                     LinkTarget::Url(url) => Some(url + suffix),
+                    LinkTarget::Image(size) => {
+                        let src = format!("{}{suffix}", size.src);
+                        self.image_size = Some(size);
+                        Some(src)
+                    }
                     LinkTarget::Missing(message) => {
                         self.broken.push(BrokenLink {
                             offset,
@@ -719,7 +790,7 @@ fn build_sanitizer() -> ammonia::Builder<'static> {
         // Only our own markup can carry classes: raw HTML is escaped before sanitising.
         .add_generic_attributes(&["class"])
         .add_tag_attributes("a", &["rel"])
-        .add_tag_attributes("img", &["loading"])
+        .add_tag_attributes("img", &["loading", "srcset", "sizes", "width", "height"])
         .add_tag_attributes("div", &["id"])
         .add_tag_attributes("input", &["type", "disabled", "checked"])
         .add_tag_attributes("th", &["style"])
@@ -738,6 +809,25 @@ fn build_sanitizer() -> ammonia::Builder<'static> {
                     .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())),
                 ("a", "rel") => value == "noopener",
                 ("img", "loading") => value == "lazy",
+                ("img", "width" | "height") => {
+                    !value.is_empty()
+                        && value.len() < 6
+                        && value.bytes().all(|b| b.is_ascii_digit())
+                }
+                // Ours only: site paths with a width each, never a scheme.
+                ("img", "srcset") => value.split(", ").all(|candidate| {
+                    candidate.split_once(' ').is_some_and(|(url, w)| {
+                        url.starts_with('/')
+                            && !url.starts_with("//")
+                            && !url.contains(':')
+                            && w.strip_suffix('w').is_some_and(|n| {
+                                !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+                            })
+                    })
+                }),
+                ("img", "sizes") => value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b" (),:-.".contains(&b)),
                 _ => true,
             };
             keep.then_some(Cow::Borrowed(value))

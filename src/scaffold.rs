@@ -611,7 +611,7 @@ fn init_files(today: Date) -> Vec<(String, String)> {
     let f = |tpl: &str| fill(tpl, &vars);
     vec![
         ("site.yaml".into(), INIT_SITE.to_string()),
-        (".gitignore".into(), "output/\n".into()),
+        (".gitignore".into(), "output/\n.gongkai/\n".into()),
         ("content/_index.md".into(), f(INIT_INDEX)),
         ("content/about.md".into(), f(INIT_ABOUT)),
         (

@@ -148,3 +148,32 @@ fn links_follow_records_that_appear_and_disappear() {
     let diags = errors(&site, &mut cache, "broken again");
     assert!(diags.iter().any(|d| d.code == "E-LINK"), "{diags:?}");
 }
+
+#[test]
+fn a_photo_replaced_under_its_name_gives_its_new_size() {
+    let site = TempSite::from_fixture("images/site");
+    let bundle = "content/meetings/2026-11-yishihui";
+    let page_path = "meetings/2026-11-yishihui/index.html";
+    let mut cache = Cache::default();
+    let first = prepare(&site, &mut cache).expect("builds");
+    assert!(page(&first, page_path).contains("width=\"400\" height=\"300\" alt=\"小图\""));
+
+    // small.webp becomes the 160×120 GIF's size: the body is rendered again.
+    let smaller = std::fs::read(site.path(&format!("{bundle}/anim.gif"))).expect("read");
+    let mut webp = Vec::new();
+    image::load_from_memory(&smaller)
+        .expect("decodes")
+        .write_to(
+            &mut std::io::Cursor::new(&mut webp),
+            image::ImageFormat::WebP,
+        )
+        .expect("encodes");
+    site.write_bytes(&format!("{bundle}/small.webp"), &webp);
+    let second = prepare(&site, &mut cache).expect("builds");
+    let html = page(&second, page_path);
+    assert!(
+        html.contains("width=\"160\" height=\"120\" alt=\"小图\""),
+        "{html}"
+    );
+    assert_eq!(html, fresh(&site, page_path));
+}

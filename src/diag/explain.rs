@@ -281,6 +281,49 @@ pub const CODES: &[Code] = &[
         wrong: "gongkai build --output content/output",
         right: "gongkai build --output output",
     },
+    // ---------------------------------------------------------------- photos and files
+    Code {
+        code: "E-IMAGE-HEIC",
+        title: "苹果手机的 HEIC 照片不能直接发布",
+        meaning: "iPhone 默认把照片存成 HEIC 格式，浏览器大多打不开，也无法可靠地去掉其中的拍摄位置。请先导出为 JPEG：在相册里选中照片，用“共享—存储到文件”时选“最兼容”，或在“设置—相机—格式”里选“兼容性最佳”，以后拍的照片就是 JPEG。",
+        wrong: "![居民议事会现场](IMG_2041.HEIC)",
+        right: "![居民议事会现场](IMG_2041.jpg)",
+    },
+    Code {
+        code: "E-IMAGE-FORMAT",
+        title: "不支持这种图片格式",
+        meaning: "网站只发布 JPEG、PNG、WebP、GIF 和安全的 SVG 图片：这些格式能确认去掉了拍摄位置、相机和作者等信息。TIFF、BMP 等格式请另存为 JPEG 或 PNG；扫描的文件请存为 PDF 作为附件。",
+        wrong: "![公示栏照片](scan.tiff)",
+        right: "![公示栏照片](scan.jpg)",
+    },
+    Code {
+        code: "E-IMAGE-BROKEN",
+        title: "图片文件打不开",
+        meaning: "文件的扩展名是图片，但内容读不出来：可能只传了一半，或者改了扩展名。用手机相册或画图软件重新导出为 JPEG 或 PNG。",
+        wrong: "（把 名单.pdf 改名成 名单.jpg）\n![名单](名单.jpg)",
+        right: "attachments:\n  - file: 名单.pdf\n    title: 名单",
+    },
+    Code {
+        code: "E-SVG-UNSAFE",
+        title: "SVG 图片里有脚本或外部链接",
+        meaning: "SVG 图片可以带脚本、事件（onclick 等）、foreignObject 和外部链接，浏览器打开时会运行或去外网取东西。网站只发布不含这些的 SVG。用绘图软件重新导出（不勾选脚本和链接），或导出为 PNG。",
+        wrong: "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\">…</svg>",
+        right: "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 64 64\"><circle cx=\"32\" cy=\"32\" r=\"30\"/></svg>",
+    },
+    Code {
+        code: "E-RUNNABLE-FILE",
+        title: "网页或脚本文件不能作为附件",
+        meaning: ".html、.htm、.xhtml、.js、.mjs 文件会在居民的浏览器里运行，不能作为附件或放在记录的文件夹里发布。把内容另存为 PDF 再附上，或者把文字写进记录正文。",
+        wrong: "attachments:\n  - file: 通知.html\n    title: 通知",
+        right: "attachments:\n  - file: 通知.pdf\n    title: 通知",
+    },
+    Code {
+        code: "W-IMAGE-ALT",
+        title: "图片没有替代文字",
+        meaning: "方括号里的替代文字是读屏软件念给看不见图片的居民听的，图片加载不出来时也会显示它。写一句图片上是什么。",
+        wrong: "![](photo.jpg)",
+        right: "![居民议事会现场，二十多位居民围坐讨论](photo.jpg)",
+    },
     // ---------------------------------------------------------------- the publication ledger
     Code {
         code: "E-LEDGER-BROKEN",

@@ -16,8 +16,9 @@ pub use pages::Prepared;
 
 use crate::derive::{Entry, Site};
 use crate::diag::{Diagnostic, Pos};
+use crate::images::{self, Images, Publish, Source};
 use crate::load::{ContentFile, Loaded};
-use crate::markdown::{self, LinkKind, LinkTarget, RenderOptions};
+use crate::markdown::{self, ImageSize, LinkKind, LinkTarget, RenderOptions};
 use crate::model::{AssetPath, normalize, resolve_asset};
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -79,6 +80,8 @@ struct AssetUrls<'a> {
     markdown_files: HashSet<&'a str>,
     /// Every published record's URL → its entry.
     page_urls: HashMap<&'a str, usize>,
+    images: &'a Images,
+    root_dir: &'a std::path::Path,
 }
 
 impl AssetUrls<'_> {
@@ -109,6 +112,42 @@ impl AssetUrls<'_> {
                 )
             }
         }
+    }
+
+    /// A raster image's size and copies as published at `url`; `None` for anything else, and
+    /// for an image that cannot be published (publishing it reports why).
+    fn image_size(&self, path: &AssetPath, url: &str) -> Option<ImageSize> {
+        let rel = match path {
+            AssetPath::Static(p) => format!("static/{p}"),
+            AssetPath::Content(p) => format!("content/{p}"),
+        };
+        if !images::is_raster(&rel) {
+            return None;
+        }
+        let processed = self.images.get(&rel, &self.root_dir.join(&rel)).ok()?;
+        let src = processed.src();
+        let url_of = |width: u32| {
+            if width == processed.full.width {
+                url.to_string()
+            } else {
+                images::copy_name(url, width)
+            }
+        };
+        let mut srcset: Vec<(String, u32)> = processed
+            .smaller
+            .iter()
+            .map(|c| (url_of(c.width), c.width))
+            .collect();
+        if !srcset.is_empty() {
+            srcset.push((url.to_string(), processed.full.width));
+        }
+        Some(ImageSize {
+            src: url_of(src.width),
+            width: src.width,
+            height: src.height,
+            srcset,
+            sizes: images::SIZES,
+        })
     }
 }
 
@@ -239,7 +278,14 @@ fn render_markdown(input: &RenderInput, assets: &AssetUrls, file: &ContentFile) 
             Ok(path) => {
                 let (url, copy) = assets.url(&path);
                 copies.borrow_mut().extend(copy);
-                LinkTarget::Url(url)
+                let size = match kind {
+                    LinkKind::Image => assets.image_size(&path, &url),
+                    LinkKind::Link => None,
+                };
+                match size {
+                    Some(size) => LinkTarget::Image(size),
+                    None => LinkTarget::Url(url),
+                }
             }
             Err(message) => LinkTarget::Missing(message),
         }
@@ -257,7 +303,7 @@ fn render_markdown(input: &RenderInput, assets: &AssetUrls, file: &ContentFile) 
         }
     };
     let out = markdown::render(file.body(), &opts, &resolve, &root_relative);
-    let diags = out
+    let mut diags: Vec<Diagnostic> = out
         .broken_links
         .iter()
         .map(|broken| {
@@ -270,6 +316,14 @@ fn render_markdown(input: &RenderInput, assets: &AssetUrls, file: &ContentFile) 
             )
         })
         .collect();
+    for &offset in &out.missing_alt {
+        diags.push(file.source.warning(
+            "W-IMAGE-ALT",
+            file.source.pos_of(file.body_offset + offset),
+            "图片没有替代文字：看不见图片的居民（读屏软件）不知道图上是什么",
+            "在 ![ ] 的方括号里写一句图片的内容，例如 ![居民议事会现场](photo.jpg)",
+        ));
+    }
     MarkdownBody {
         out,
         copies: copies.into_inner(),
@@ -528,12 +582,14 @@ impl std::ops::Index<usize> for Cards<'_> {
 pub fn prepare(
     site: Site,
     loaded: &Loaded,
-    root: &std::path::Path,
     tera: Arc<Tera>,
     theme_statics: &BTreeMap<String, Vec<u8>>,
+    images: &Images,
     cache: Option<(u64, &mut BodyCache)>,
     diags: &mut Vec<Diagnostic>,
 ) -> Prepared {
+    // Images are read below the site root, as every file to publish is.
+    let root = images.root();
     let parts = {
         let input = RenderInput {
             site: &site,
@@ -558,6 +614,8 @@ pub fn prepare(
             bundle_dirs,
             markdown_files,
             page_urls,
+            images,
+            root_dir: root,
         };
         let (bodies, mut copies) = render_bodies(&input, &assets, cache, diags);
         let intros = render_intros(&input, &assets, &mut copies, diags);
@@ -583,20 +641,49 @@ pub fn prepare(
                 }).collect::<Vec<_>>())
             })
             .collect();
+        // An attachment a browser would run is refused wherever it lives.
+        let mut runnable = std::collections::BTreeSet::new();
+        for e in site.entries.iter().filter(|e| !e.redacted) {
+            for a in &e.rec.common.attachments {
+                if let Ok(AssetPath::Static(p)) = resolve_asset(&e.rec.file, &a.file, loaded)
+                    && images::is_runnable(&p)
+                {
+                    runnable.insert(format!("static/{p}"));
+                }
+            }
+        }
+        diags.extend(runnable.iter().map(|rel| images::runnable_error(rel)));
         let mut files = Files::new();
+        let mut publish = Vec::new();
         for (path, bytes) in theme_statics {
-            files.insert(path.clone(), Data::Bytes(bytes.clone()));
+            publish.push(Publish {
+                out: path.clone(),
+                rel: format!("themes/{}/static/{path}", site.config.theme),
+                source: Source::Bytes(bytes.clone()),
+                from_content: false,
+            });
         }
         files.insert(
             "theme/highlight.css".into(),
             Data::Bytes(markdown::highlight_css().into_bytes()),
         );
         for path in &loaded.static_files {
-            files.insert(path.clone(), Data::Copy(root.join("static").join(path)));
+            publish.push(Publish {
+                out: path.clone(),
+                rel: format!("static/{path}"),
+                source: Source::File(root.join("static").join(path)),
+                from_content: false,
+            });
         }
         for (src, out) in copies {
-            files.insert(out, Data::Copy(root.join("content").join(src)));
+            publish.push(Publish {
+                out,
+                source: Source::File(root.join("content").join(&src)),
+                rel: format!("content/{src}"),
+                from_content: true,
+            });
         }
+        images::publish(images, publish, &mut files, diags);
         Parts {
             tera,
             bodies,
