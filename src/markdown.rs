@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use syntect::highlighting::ThemeSet;
@@ -22,6 +22,8 @@ pub enum LinkTarget {
     Url(String),
     /// The target does not exist or is not allowed; the string explains why, in Chinese.
     Missing(String),
+    /// An image whose target is a spreadsheet: embedded as this table (content.md §3.1).
+    Table(Arc<crate::sheet::Table>),
 }
 
 /// Whether a link is an image `![](…)` or a normal link `[](…)`.
@@ -85,6 +87,8 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(build_sani
 /// (not absolute URL with a scheme, not `#anchor`, not `mailto:`/`tel:`, not starting with `/`); the
 /// part after `#` or `?` is kept and re-appended to the resolved URL. Root-relative targets (starting
 /// with `/`) are passed to `root_relative` to be prefixed (the site may live under a sub-path).
+/// An image whose target is a spreadsheet is resolved with its `#sheet` part (`名单.xlsx#第二批`),
+/// since that part chooses what is embedded; it may come back as a table.
 pub fn render(
     body: &str,
     opts: &RenderOptions,
@@ -109,6 +113,8 @@ pub fn render(
         footnotes: HashMap::new(),
         nesting: Vec::new(),
         kept_depth: 0,
+        in_paragraph: false,
+        paragraph_closed: false,
     };
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         r.event(event, range.start);
@@ -210,6 +216,8 @@ pub fn highlight_css() -> String {
 
 struct ImageState {
     src: Option<String>,
+    /// A spreadsheet embedded in place of the image.
+    table: Option<Arc<crate::sheet::Table>>,
     title: String,
     alt: String,
     /// Nesting depth of tags inside the image description.
@@ -236,6 +244,9 @@ struct Renderer<'a, 'f> {
     nesting: Vec<bool>,
     /// How many of the open quote/list/item tags were written.
     kept_depth: usize,
+    /// Inside a paragraph; and whether an embedded table closed it early (see `finish_image`).
+    in_paragraph: bool,
+    paragraph_closed: bool,
 }
 
 impl<'a> Renderer<'a, '_> {
@@ -251,6 +262,11 @@ impl<'a> Renderer<'a, '_> {
         if self.image.is_some() {
             self.image_event(event, offset);
             return;
+        }
+        // Inline content after a table that closed its paragraph opens a new one.
+        if self.paragraph_closed && !matches!(event, Event::End(_)) {
+            self.paragraph_closed = false;
+            self.out.push(Event::Start(Tag::Paragraph));
         }
         match event {
             Event::Start(tag) => self.start(tag, offset),
@@ -329,9 +345,14 @@ impl<'a> Renderer<'a, '_> {
             Tag::Image {
                 dest_url, title, ..
             } => {
-                let src = self.target(&dest_url, LinkKind::Image, offset);
+                let (src, table) = match self.image_target(&dest_url, offset) {
+                    Some(ImageTarget::Url(url)) => (Some(url), None),
+                    Some(ImageTarget::Table(table)) => (None, Some(table)),
+                    None => (None, None),
+                };
                 self.image = Some(ImageState {
                     src,
+                    table,
                     title: title.into_string(),
                     alt: String::new(),
                     depth: 0,
@@ -394,12 +415,20 @@ impl<'a> Renderer<'a, '_> {
             _ => {
                 // Every other tag starts a block: what came before is a block of its own.
                 self.text.flush(BlockKind::Loose);
+                self.in_paragraph |= matches!(tag, Tag::Paragraph);
                 self.out.push(Event::Start(tag));
             }
         }
     }
 
     fn end(&mut self, tag: TagEnd) {
+        if tag == TagEnd::Paragraph {
+            self.in_paragraph = false;
+            if std::mem::take(&mut self.paragraph_closed) {
+                self.text.flush(BlockKind::Paragraph);
+                return;
+            }
+        }
         match tag {
             TagEnd::Paragraph => self.text.flush(BlockKind::Paragraph),
             TagEnd::Heading(_) => self.text.flush(BlockKind::Other),
@@ -525,6 +554,10 @@ impl<'a> Renderer<'a, '_> {
         let Some(img) = self.image.take() else {
             return;
         };
+        if let Some(table) = &img.table {
+            self.embed_table(table, img.alt.trim());
+            return;
+        }
         let mut s = String::from("<img");
         if let Some(src) = img.src {
             s.push_str(" src=\"");
@@ -541,6 +574,99 @@ impl<'a> Renderer<'a, '_> {
         }
         s.push_str(" loading=\"lazy\">");
         self.html(s);
+    }
+
+    /// A spreadsheet as a table: the alt text its caption, the first row its header, in a
+    /// labelled region that scrolls sideways on a phone (a block, so a paragraph around it is
+    /// closed first and reopened for what follows).
+    fn embed_table(&mut self, table: &crate::sheet::Table, caption: &str) {
+        use crate::sheet::Span;
+        if self.in_paragraph && !self.paragraph_closed {
+            if matches!(self.out.last(), Some(Event::Start(Tag::Paragraph))) {
+                self.out.pop();
+            } else {
+                self.out.push(Event::End(TagEnd::Paragraph));
+            }
+            self.paragraph_closed = true;
+        }
+        self.text.flush(BlockKind::Paragraph);
+        let mut s = String::from("<div class=\"table-wrap\" role=\"region\" aria-label=\"");
+        escape_html(&mut s, caption);
+        s.push_str("\" tabindex=\"0\"><table class=\"sheet\">");
+        if !caption.is_empty() {
+            s.push_str("<caption>");
+            escape_html(&mut s, caption);
+            s.push_str("</caption>");
+            self.text.push(caption);
+            self.text.flush(BlockKind::Other);
+        }
+        for (i, row) in table.rows.iter().enumerate() {
+            let cell_tag = if i == 0 { "th" } else { "td" };
+            match i {
+                0 => s.push_str("<thead><tr>"),
+                1 => s.push_str("<tbody><tr>"),
+                _ => s.push_str("<tr>"),
+            }
+            for cell in &row.cells {
+                let (rows, cols) = match cell.span {
+                    Span::Covered => continue,
+                    Span::Single => (1, 1),
+                    Span::Merged { rows, cols } => (rows, cols),
+                };
+                s.push('<');
+                s.push_str(cell_tag);
+                if i == 0 {
+                    s.push_str(" scope=\"col\"");
+                }
+                if cols > 1 {
+                    s.push_str(&format!(" colspan=\"{cols}\""));
+                }
+                if rows > 1 {
+                    s.push_str(&format!(" rowspan=\"{rows}\""));
+                }
+                s.push('>');
+                escape_html(&mut s, &cell.text);
+                s.push_str("</");
+                s.push_str(cell_tag);
+                s.push('>');
+                self.text.push(&cell.text);
+                self.text.push(" ");
+            }
+            s.push_str("</tr>");
+            if i == 0 {
+                s.push_str("</thead>");
+            }
+            self.text.flush(BlockKind::Other);
+        }
+        if table.rows.len() > 1 {
+            s.push_str("</tbody>");
+        }
+        s.push_str("</table></div>\n");
+        self.out.push(Event::Html(CowStr::from(s)));
+    }
+
+    /// An image's target: a URL, or a table for a spreadsheet, whose `#sheet` part the resolver
+    /// needs (the part after `#` of any other image is kept for the URL).
+    fn image_target(&mut self, dest: &str, offset: usize) -> Option<ImageTarget> {
+        let split = dest.find(['#', '?']).unwrap_or(dest.len());
+        let path = percent_decode(dest.get(..split).unwrap_or(dest)).into_owned();
+        if classify(dest) != TargetClass::Relative || !crate::sheet::is_spreadsheet(&path) {
+            return self
+                .target(dest, LinkKind::Image, offset)
+                .map(ImageTarget::Url);
+        }
+        match (self.resolve)(&percent_decode(dest), LinkKind::Image) {
+            LinkTarget::Table(table) => Some(ImageTarget::Table(table)),
+            LinkTarget::Url(url) => Some(ImageTarget::Url(url)),
+            LinkTarget::Missing(message) => {
+                self.broken.push(BrokenLink {
+                    offset,
+                    target: dest.to_owned(),
+                    message,
+                });
+                Some(ImageTarget::Url(dest.to_owned()))
+            }
+        }
     }
 
     /// pulldown-cmark balances its events, but never let an open state swallow output silently.
@@ -576,6 +702,8 @@ impl<'a> Renderer<'a, '_> {
                 }
                 match (self.resolve)(&percent_decode(path), kind) {
                     LinkTarget::Url(url) => Some(url + suffix),
+                    // Only an image is embedded as a table; a link to one goes nowhere.
+                    LinkTarget::Table(_) => None,
                     LinkTarget::Missing(message) => {
                         self.broken.push(BrokenLink {
                             offset,
@@ -588,6 +716,11 @@ impl<'a> Renderer<'a, '_> {
             }
         }
     }
+}
+
+enum ImageTarget {
+    Url(String),
+    Table(Arc<crate::sheet::Table>),
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -709,7 +842,8 @@ fn build_sanitizer() -> ammonia::Builder<'static> {
         .add_generic_attributes(&["class"])
         .add_tag_attributes("a", &["rel"])
         .add_tag_attributes("img", &["loading"])
-        .add_tag_attributes("div", &["id"])
+        .add_tag_attributes("div", &["id", "role", "aria-label", "tabindex"])
+        .add_tag_attributes("th", &["scope"])
         .add_tag_attributes("input", &["type", "disabled", "checked"])
         .add_tag_attributes("th", &["style"])
         .add_tag_attributes("td", &["style"])
@@ -722,6 +856,8 @@ fn build_sanitizer() -> ammonia::Builder<'static> {
                     value,
                     "text-align: left" | "text-align: center" | "text-align: right"
                 ),
+                ("div", "role") => value == "region",
+                ("div", "tabindex") => value == "0",
                 ("div", "id") => value
                     .strip_prefix("fn-")
                     .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())),

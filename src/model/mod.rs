@@ -472,6 +472,16 @@ fn read_attachments(
             .str("title", diags)
             .unwrap_or_else(|| name.rsplit('/').next().unwrap_or(&name).to_string());
         let pos = a.get("file").map_or(item.pos, |n| n.pos);
+        // A spreadsheet may hold hidden rows, columns and sheets: only its table is published.
+        if crate::sheet::is_spreadsheet(&name) {
+            diags.push(f.file.error(
+                "E-SHEET-ATTACH",
+                pos,
+                format!("表格文件「{name}」不能作为附件发布（隐藏的行、列和工作表会随文件公开）"),
+                format!("在正文里写 ![表格标题]({name}) 把它嵌入为表格，或另存为 PDF 作附件"),
+            ));
+            continue;
+        }
         match resolve_asset(file, &name, ctx.loaded) {
             Ok(_) => out.push(Attachment {
                 file: name,

@@ -15,9 +15,11 @@ use pages::Parts;
 pub use pages::Prepared;
 
 use crate::derive::{Entry, Site};
-use crate::diag::{Diagnostic, Pos};
+use crate::diag::{Diagnostic, Pos, SourceFile};
 use crate::load::{ContentFile, Loaded};
-use crate::markdown::{self, LinkKind, LinkTarget, RenderOptions};
+use crate::markdown::{self, LinkKind, LinkTarget, RenderOptions, percent_decode};
+use crate::privacy::{self, PiiHit, PiiKind};
+use crate::sheet;
 use crate::model::{AssetPath, normalize, resolve_asset};
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -114,6 +116,8 @@ impl AssetUrls<'_> {
 struct RenderInput<'a> {
     site: &'a Site,
     loaded: &'a Loaded,
+    /// The site root: embedded spreadsheets are read from below it.
+    root: &'a std::path::Path,
 }
 
 /// One Markdown file rendered with its links resolved: the body, the assets it needs copied, and a
@@ -124,15 +128,30 @@ struct MarkdownBody {
     diags: Vec<Diagnostic>,
 }
 
-fn render_markdown(input: &RenderInput, assets: &AssetUrls, file: &ContentFile) -> MarkdownBody {
+fn render_markdown(
+    input: &RenderInput,
+    assets: &AssetUrls,
+    file: &ContentFile,
+    allow: &[PiiKind],
+) -> MarkdownBody {
     let site = input.site;
     let opts = RenderOptions {
         allow_raw_html: site.config.allow_raw_html,
     };
     let copies = RefCell::new(Vec::new());
+    let sheet_diags = RefCell::new(Vec::new());
     let resolve = |target: &str, kind: LinkKind| -> LinkTarget {
         // The Markdown stage has already percent-decoded the target.
         let target = target.to_string();
+        let path_part = target.split('#').next().unwrap_or_default();
+        if sheet::is_spreadsheet(path_part) {
+            return match kind {
+                LinkKind::Image => embed_sheet(input, file, &target, allow, &sheet_diags),
+                LinkKind::Link => LinkTarget::Missing(format!(
+                    "表格文件「{target}」不单独发布（隐藏的行、列和工作表会随文件公开）"
+                )),
+            };
+        }
         let joined = if file.dir.is_empty() {
             target.clone()
         } else {
@@ -172,24 +191,94 @@ fn render_markdown(input: &RenderInput, assets: &AssetUrls, file: &ContentFile) 
         }
     };
     let out = markdown::render(file.body(), &opts, &resolve, &root_relative);
-    let diags = out
+    let mut diags: Vec<Diagnostic> = out
         .broken_links
         .iter()
         .map(|broken| {
             let pos: Pos = file.source.pos_of(file.body_offset + broken.offset);
-            file.source.error(
-                "E-LINK",
-                pos,
-                broken.message.clone(),
-                "核对链接里的文件名和相对路径（../ 表示上一级文件夹）",
-            )
+            let target = percent_decode(&broken.target);
+            if sheet::is_spreadsheet(target.split(['#', '?']).next().unwrap_or_default()) {
+                file.source.error(
+                    "E-SHEET",
+                    pos,
+                    broken.message.clone(),
+                    "嵌入表格写 ![表格标题](文件名.xlsx) 或 ![表格标题](文件名.xlsx#工作表名)；核对文件名和工作表名",
+                )
+            } else {
+                file.source.error(
+                    "E-LINK",
+                    pos,
+                    broken.message.clone(),
+                    "核对链接里的文件名和相对路径（../ 表示上一级文件夹）",
+                )
+            }
         })
         .collect();
+    diags.extend(sheet_diags.into_inner());
     MarkdownBody {
         out,
         copies: copies.into_inner(),
         diags,
     }
+}
+
+/// A spreadsheet embedded by `![caption](target)`: its visible table, every cell checked for
+/// personal numbers (content.md §4), each hit reported at the spreadsheet's row and column.
+fn embed_sheet(
+    input: &RenderInput,
+    file: &ContentFile,
+    target: &str,
+    allow: &[PiiKind],
+    diags: &RefCell<Vec<Diagnostic>>,
+) -> LinkTarget {
+    let (name, sheet_name) = match target.split_once('#') {
+        Some((n, s)) if !s.is_empty() => (n, Some(s)),
+        Some((n, _)) => (n, None),
+        None => (target, None),
+    };
+    let (path, rel) = match resolve_asset(file, name, input.loaded) {
+        Ok(AssetPath::Content(p)) => (input.root.join("content").join(&p), format!("content/{p}")),
+        Ok(AssetPath::Static(p)) => (input.root.join("static").join(&p), format!("static/{p}")),
+        Err(_) => return LinkTarget::Missing(format!("找不到表格文件「{name}」")),
+    };
+    let table = match sheet::read(&path, sheet_name) {
+        Ok(t) => t,
+        Err(why) => return LinkTarget::Missing(format!("表格「{name}」不能嵌入：{why}")),
+    };
+    let source = SourceFile::new(rel, "");
+    let mut found = diags.borrow_mut();
+    for row in &table.rows {
+        for cell in &row.cells {
+            for hit in privacy::scan(&cell.text) {
+                if !allow.contains(&hit.kind) {
+                    found.push(privacy_error(
+                        &source,
+                        Pos::new(row.number, cell.col),
+                        &table.cell_name(row.number, cell.col),
+                        &hit,
+                    ));
+                }
+            }
+        }
+    }
+    LinkTarget::Table(Arc::new(table))
+}
+
+/// A personal number in a spreadsheet cell or a published file.
+pub fn privacy_error(source: &SourceFile, pos: Pos, place: &str, hit: &PiiHit) -> Diagnostic {
+    source.error(
+        "E-PRIVACY",
+        pos,
+        format!(
+            "{place} 有{}（{}），公开内容不能包含个人信息",
+            hit.kind.label(),
+            hit.masked
+        ),
+        match hit.kind {
+            PiiKind::Mobile => "手机号请打码，例如 138****1234；确需公开时在 privacy_allow 里写 mobile".to_string(),
+            k => format!("删除这个号码；确需公开时在 privacy_allow 里写 {}", k.code()),
+        },
+    )
 }
 
 /// One record's body as rendered, with what rendering it found: kept by `serve` between builds.
@@ -223,7 +312,7 @@ fn render_body(input: &RenderInput, assets: &AssetUrls, e: &Entry) -> BodyOutcom
         };
     }
     let file = &e.rec.file;
-    let mut body = render_markdown(input, assets, file);
+    let mut body = render_markdown(input, assets, file, &e.rec.common.privacy_allow);
     for a in &e.rec.common.attachments {
         if let Ok(path) = resolve_asset(file, &a.file, input.loaded) {
             body.copies.extend(assets.url(&path).1);
@@ -307,7 +396,7 @@ fn render_intros(
 ) -> HashMap<String, (Option<String>, String)> {
     let mut intros = HashMap::new();
     for page in &input.site.indexes {
-        let body = render_markdown(input, assets, &page.file);
+        let body = render_markdown(input, assets, &page.file, &[]);
         diags.extend(body.diags);
         copies.extend(body.copies);
         intros.insert(page.file.dir.clone(), (page.title.clone(), body.out.html));
@@ -453,6 +542,7 @@ pub fn prepare(
         let input = RenderInput {
             site: &site,
             loaded,
+            root,
         };
         let bundle_dirs: HashMap<&str, usize> = site
             .entries
@@ -471,6 +561,10 @@ pub fn prepare(
         let intros = render_intros(&input, &assets, &mut copies, diags);
         // A published bundle's folder is published with it, so its images and files work.
         for asset in &loaded.content_assets {
+            // A spreadsheet is published as its table only (content.md §3.1), never as a file.
+            if sheet::is_spreadsheet(asset) {
+                continue;
+            }
             if let Some(dir) = asset.rfind('/').map(|i| &asset[..i])
                 && assets.bundle_dirs.contains_key(dir)
                 && let (_, Some(c)) = assets.url(&AssetPath::Content(asset.clone()))
@@ -500,7 +594,9 @@ pub fn prepare(
             Data::Bytes(markdown::highlight_css().into_bytes()),
         );
         for path in &loaded.static_files {
-            files.insert(path.clone(), Data::Copy(root.join("static").join(path)));
+            if !sheet::is_spreadsheet(path) {
+                files.insert(path.clone(), Data::Copy(root.join("static").join(path)));
+            }
         }
         for (src, out) in copies {
             files.insert(out, Data::Copy(root.join("content").join(src)));

@@ -33,7 +33,7 @@ pub fn is_spreadsheet(name: &str) -> bool {
 }
 
 /// The visible part of one sheet.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
     /// The sheet's name as diagnostics show it (`第二批`); for a CSV, the file's stem, as a
     /// spreadsheet program names it.
@@ -42,7 +42,7 @@ pub struct Table {
     pub rows: Vec<Row>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     /// 1-based row number in the sheet (hidden rows counted), as the program shows it.
     pub number: u32,
@@ -50,7 +50,7 @@ pub struct Row {
     pub cells: Vec<Cell>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cell {
     /// 1-based column number in the sheet (hidden columns counted).
     pub col: u32,

@@ -1,0 +1,143 @@
+//! Spreadsheets (content.md §3.1) and personal numbers everywhere (§4), on sites built by the real
+//! binary. Workbooks are written at test time by a real writer (rust_xlsxwriter); CSV files in
+//! GB18030 are encoded with encoding_rs; one workbook saved by openpyxl is committed as a fixture.
+
+mod common;
+
+use common::*;
+use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
+
+/// Valid GB 11643 ID numbers (synthetic, checked by hand with the weights 7 9 10 5 8 4 2 1 6 3 7 9
+/// 10 5 8 4 2 and the check table 1 0 X 9 8 7 6 5 4 3 2).
+const ID1: &str = "11010519491231002X";
+const ID2: &str = "110105198001011238";
+const ID3: &str = "310104197506150010";
+const MOBILE: &str = "13812345678";
+
+const SITE: &str = "title: 测试社区党务居务公开\ncommunity: 测试社区\nbase_url: https://x.cn/\norg:\n  - id: zongzhi\n    name: 测试社区党总支\n";
+
+fn site() -> TempSite {
+    let s = TempSite::empty();
+    s.write("site.yaml", SITE);
+    s
+}
+
+fn notice(body: &str) -> String {
+    format!(
+        "---\ntitle: 低保名单公示\ndate: 2026-11-16\nkind: announcement\n---\n\n{body}\n"
+    )
+}
+
+/// A 低保 list as a worker keeps it: a hidden first sheet, a hidden column of ID numbers, a hidden
+/// row, a merged cell, a formula with its cached result, a date, and a second sheet.
+fn dibao_xlsx() -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let draft = wb.add_worksheet();
+    draft.set_name("底稿").unwrap();
+    draft.write_string(0, 0, "身份证号").unwrap();
+    draft.write_string(1, 0, ID3).unwrap();
+    draft.set_hidden(true);
+
+    let s = wb.add_worksheet();
+    s.set_name("第一批").unwrap();
+    // Excel keeps the active sheet visible; the hidden one is first in the book.
+    s.set_active(true);
+    for (c, h) in ["序号", "姓名", "身份证号", "家庭人数", "月补助（元）", "核定日期", "备注"]
+        .iter()
+        .enumerate()
+    {
+        s.write_string(0, c as u16, *h).unwrap();
+    }
+    let rows = [
+        (1.0, "张*明", ID1, 3.0, "300"),
+        (2.0, "王*芳", ID2, 2.0, "200"),
+        (3.0, "李*红", ID3, 1.0, "100"),
+        (4.0, "赵*强", ID1, 4.0, "400"),
+    ];
+    for (i, (n, name, id, people, pay)) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        s.write_number(r, 0, *n).unwrap();
+        s.write_string(r, 1, *name).unwrap();
+        s.write_string(r, 2, *id).unwrap();
+        s.write_number(r, 3, *people).unwrap();
+        s.write_formula(r, 4, Formula::new(format!("=D{}*100", r + 1)).set_result(*pay))
+            .unwrap();
+        let d = ExcelDateTime::from_ymd(2026, 11, 5 + i as u8).unwrap();
+        s.write_datetime_with_format(r, 5, &d, &date).unwrap();
+    }
+    s.write_string(3, 6, "隐藏行备注").unwrap();
+    s.merge_range(1, 6, 2, 6, "第一网格", &Format::new()).unwrap();
+    s.set_column_hidden(2).unwrap();
+    s.set_row_hidden(3).unwrap();
+
+    let s2 = wb.add_worksheet();
+    s2.set_name("第二批").unwrap();
+    s2.write_string(0, 0, "姓名").unwrap();
+    s2.write_string(0, 1, "家庭人数").unwrap();
+    s2.write_string(1, 0, "孙*丽").unwrap();
+    s2.write_number(1, 1, 2.0).unwrap();
+
+    let s3 = wb.add_worksheet();
+    s3.set_name("第三批").unwrap();
+    s3.write_string(0, 0, "姓名").unwrap();
+    s3.write_string(0, 2, "联系电话").unwrap();
+    s3.write_string(6, 0, "周*杰").unwrap();
+    s3.write_string(6, 2, MOBILE).unwrap();
+    wb.save_to_buffer().unwrap()
+}
+
+/// The element holding the embedded table with this caption.
+fn table_html(page: &str, caption: &str) -> String {
+    let start = format!("<div class=\"table-wrap\" role=\"region\" aria-label=\"{caption}\"");
+    let at = page
+        .find(&start)
+        .unwrap_or_else(|| panic!("no table {caption} in page"));
+    let end = page[at..].find("</div>").expect("closed") + at + "</div>".len();
+    page[at..end].to_string()
+}
+
+/// Every file of the output as text (lossy), with its path.
+fn all_output(out: &std::path::Path) -> Vec<(String, String)> {
+    snapshot(out)
+        .into_iter()
+        .map(|(p, b)| (p, String::from_utf8_lossy(&b).into_owned()))
+        .collect()
+}
+
+#[test]
+fn xlsx_embeds_the_first_visible_sheet_without_hidden_parts() {
+    let s = site();
+    s.write_bytes("content/notices/dibao/dibao-q4.xlsx", &dibao_xlsx());
+    s.write(
+        "content/notices/dibao/index.md",
+        &notice("名单如下：\n\n![2026年第四季度低保名单](dibao-q4.xlsx)\n\n![第二批](dibao-q4.xlsx#第二批)\n\n如有异议请反映。"),
+    );
+    let out = s.build_ok("out", &[]);
+    let page = read_out(&out, "notices/dibao/index.html");
+    let table = table_html(&page, "2026年第四季度低保名单");
+    assert_eq!(
+        table,
+        "<div class=\"table-wrap\" role=\"region\" aria-label=\"2026年第四季度低保名单\" tabindex=\"0\">\
+<table class=\"sheet\"><caption>2026年第四季度低保名单</caption>\
+<thead><tr><th scope=\"col\">序号</th><th scope=\"col\">姓名</th><th scope=\"col\">家庭人数</th>\
+<th scope=\"col\">月补助（元）</th><th scope=\"col\">核定日期</th><th scope=\"col\">备注</th></tr></thead>\
+<tbody><tr><td>1</td><td>张*明</td><td>3</td><td>300</td><td>2026-11-05</td><td rowspan=\"2\">第一网格</td></tr>\
+<tr><td>2</td><td>王*芳</td><td>2</td><td>200</td><td>2026-11-06</td></tr>\
+<tr><td>4</td><td>赵*强</td><td>4</td><td>400</td><td>2026-11-08</td><td></td></tr></tbody></table></div>"
+    );
+    let second = table_html(&page, "第二批");
+    assert!(second.contains("<th scope=\"col\">姓名</th><th scope=\"col\">家庭人数</th>"), "{second}");
+    assert!(second.contains("<td>孙*丽</td><td>2</td>"), "{second}");
+    // Text around the table stays in paragraphs of its own; no table inside a <p>.
+    assert!(page.contains("<p>名单如下：</p>"), "{page}");
+    assert!(!page.contains("<p><div"), "{page}");
+
+    // Nothing hidden anywhere: not the ID column, not the hidden row, not the hidden sheet.
+    for (path, text) in all_output(&out) {
+        for secret in [ID1, ID2, ID3, "李*红", "隐藏行备注", "底稿"] {
+            assert!(!text.contains(secret), "{secret} published in {path}");
+        }
+        assert!(!path.ends_with(".xlsx"), "spreadsheet copied: {path}");
+    }
+}
