@@ -257,6 +257,7 @@ fn front(
     let mut ds: Vec<Diagnostic> = loaded.diags.clone();
     let ctx = model::Context {
         config: &config,
+        root: &opts.root,
         calendar: &calendar,
         loaded: &loaded,
     };

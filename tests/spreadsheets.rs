@@ -141,3 +141,108 @@ fn xlsx_embeds_the_first_visible_sheet_without_hidden_parts() {
         assert!(!path.ends_with(".xlsx"), "spreadsheet copied: {path}");
     }
 }
+
+fn gb18030(text: &str) -> Vec<u8> {
+    let (bytes, _, unmappable) = encoding_rs::GB18030.encode(text);
+    assert!(!unmappable);
+    bytes.into_owned()
+}
+
+fn services(front: &str) -> String {
+    format!("---\ntitle: 社区服务清单\ndate: 2026-01-01\nkind: services\n{front}---\n\n社区提供的服务。\n")
+}
+
+#[test]
+fn items_from_gb18030_csv_with_chinese_headers() {
+    let s = site();
+    let csv = "名称,类别,收费,联系方式,说明,所属组织\r\n老年助餐,助老,低偿,13912345678,\"每天中午, 11:00 开始\",zongzhi\r\n理发,便民,free,,,\r\n";
+    let bytes = gb18030(csv);
+    assert!(std::str::from_utf8(&bytes).is_err(), "fixture must not be UTF-8");
+    s.write_bytes("content/services/fuwu/fuwu.csv", &bytes);
+    s.write("content/services/fuwu/index.md", &services("items_from: fuwu.csv\n"));
+    let out = s.build_ok("out", &[]);
+    let page = read_out(&out, "services/fuwu/index.html");
+    assert!(page.contains("老年助餐") && page.contains("理发"), "{page}");
+    assert!(page.contains("每天中午, 11:00 开始"), "quoted field: {page}");
+    assert!(page.contains("低偿") && page.contains("无偿"), "fee labels: {page}");
+    assert!(!out.join("services/fuwu/fuwu.csv").exists());
+}
+
+#[test]
+fn items_from_utf8_bom_csv_with_english_headers() {
+    let s = site();
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend("name,fee,category\n健康讲座,paid,健康\n".as_bytes());
+    s.write_bytes("content/services/jk/list.csv", &bytes);
+    s.write("content/services/jk/index.md", &services("items_from: list.csv\n"));
+    let out = s.build_ok("out", &[]);
+    let page = read_out(&out, "services/jk/index.html");
+    assert!(page.contains("健康讲座") && page.contains("有偿"), "{page}");
+}
+
+#[test]
+fn items_from_cells_are_validated_at_row_and_column() {
+    let s = site();
+    let csv = "名称,收费,所属组织,预算,受益人数,状态\n助餐,很便宜,zongzhi,1,2,planned\n,低偿,nowhere,x,3.5,done\n";
+    s.write_bytes("content/services/xm/xm.csv", &gb18030(csv));
+    s.write(
+        "content/services/xm/index.md",
+        &services("items_from: xm.csv\n").replace("kind: services", "kind: projects"),
+    );
+    let (run, diags) = s.check();
+    run.assert_code(1);
+    let got: Vec<(String, u32, u32, String)> = diags
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| (d.file.clone(), d.line, d.column, d.code.clone()))
+        .collect();
+    let f = "content/services/xm/xm.csv".to_string();
+    assert_eq!(
+        got,
+        vec![
+            (f.clone(), 2, 2, "E-SHEET-CELL".into()),
+            (f.clone(), 3, 1, "E-SHEET-CELL".into()),
+            (f.clone(), 3, 3, "E-SHEET-CELL".into()),
+            (f.clone(), 3, 4, "E-SHEET-CELL".into()),
+            (f.clone(), 3, 5, "E-SHEET-CELL".into()),
+            (f.clone(), 3, 6, "E-SHEET-CELL".into()),
+        ],
+        "{}",
+        list(&diags)
+    );
+    let fee = &diags[0];
+    assert!(fee.message.starts_with("xm!B2 "), "{}", fee.message);
+    assert!(fee.help.contains("低偿"), "{}", fee.help);
+    assert!(is_chinese(&fee.message));
+}
+
+#[test]
+fn items_from_header_mistakes() {
+    let s = site();
+    s.write_bytes("content/services/a/a.csv", "名称,收费标准\n助餐,低偿\n".as_bytes());
+    s.write("content/services/a/index.md", &services("items_from: a.csv\n"));
+    s.write_bytes("content/services/b/b.csv", "类别,收费\n助老,低偿\n".as_bytes());
+    s.write("content/services/b/index.md", &services("items_from: b.csv\n"));
+    s.write_bytes("content/services/c/c.csv", "名称\n助餐\n".as_bytes());
+    s.write(
+        "content/services/c/index.md",
+        &services("items_from: c.csv\nitems:\n  - name: 助餐\n"),
+    );
+    let (run, diags) = s.check();
+    run.assert_code(1);
+    let find = |file: &str| {
+        diags
+            .iter()
+            .find(|d| d.file == file)
+            .unwrap_or_else(|| panic!("nothing for {file}: {}", list(&diags)))
+    };
+    let a = find("content/services/a/a.csv");
+    assert_eq!((a.line, a.column), (1, 2));
+    assert!(a.message.contains("a!B1") && a.message.contains("收费标准"), "{}", a.message);
+    assert!(a.help.contains("「收费」（fee）"), "{}", a.help);
+    let b = find("content/services/b/index.md");
+    assert_eq!(b.code, "E-SHEET");
+    assert!(b.message.contains("名称"), "{}", b.message);
+    let c = find("content/services/c/index.md");
+    assert!(c.message.contains("items_from"), "{}", c.message);
+}

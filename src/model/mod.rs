@@ -1,5 +1,6 @@
 //! Raw content files → typed records, with every mistake of every file reported.
 
+mod items_from;
 mod kinds;
 
 pub use kinds::*;
@@ -10,7 +11,7 @@ use crate::dates::{DateValue, parse_date, parse_date_value};
 use crate::diag::{Diagnostic, Pos, SourceFile};
 use crate::enums::AfterExpiry;
 use crate::load::{ContentFile, Loaded, Section};
-use crate::privacy::{self, PiiKind};
+use crate::privacy::{self, PiiHit, PiiKind};
 use crate::yaml::{self, Fields, Node, Value};
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -107,6 +108,8 @@ pub struct Model {
 /// What a record's front matter may refer to outside itself.
 pub struct Context<'a> {
     pub config: &'a SiteConfig,
+    /// The site root, for spreadsheets read by `items_from`.
+    pub root: &'a std::path::Path,
     pub calendar: &'a Calendar,
     pub loaded: &'a Loaded,
 }
@@ -232,7 +235,10 @@ fn parse_file(file: &ContentFile, ctx: &Context, diags: &mut Vec<Diagnostic>) ->
         Section::Problems => {
             kinds::read_problem(&f, common.as_ref().and_then(|c| c.date), diags).map(Body::Problem)
         }
-        Section::Services => kinds::read_service(&f, ctx, diags).map(Body::Service),
+        Section::Services => {
+            let allow = privacy_allow_as_written(&f);
+            kinds::read_service(file, &f, ctx, &allow, diags).map(Body::Service)
+        }
         Section::Pages => Some(Body::Page),
     };
     // Personal numbers are reported even when another field is wrong: an independent mistake.
@@ -605,6 +611,26 @@ fn privacy_allow_as_written(f: &Fields) -> Vec<PiiKind> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// A personal number in a spreadsheet cell, a published file or a name: `place` says where
+/// (`第二批!C7`, 文件名).
+pub fn privacy_error(source: &SourceFile, pos: Pos, place: &str, hit: &PiiHit) -> Diagnostic {
+    source.error(
+        "E-PRIVACY",
+        pos,
+        format!(
+            "{place} 有{}（{}），公开内容不能包含个人信息",
+            hit.kind.label(),
+            hit.masked
+        ),
+        match hit.kind {
+            PiiKind::Mobile => {
+                "手机号请打码，例如 138****1234；确需公开时在 privacy_allow 里写 mobile".to_string()
+            }
+            k => format!("删除这个号码；确需公开时在 privacy_allow 里写 {}", k.code()),
+        },
+    )
 }
 
 /// content.md §4: no ID, mobile or bank-card number in published text unless allowed.

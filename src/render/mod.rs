@@ -18,9 +18,9 @@ use crate::derive::{Entry, Site};
 use crate::diag::{Diagnostic, Pos, SourceFile};
 use crate::load::{ContentFile, Loaded};
 use crate::markdown::{self, LinkKind, LinkTarget, RenderOptions, percent_decode};
-use crate::privacy::{self, PiiHit, PiiKind};
+use crate::privacy::{self, PiiKind};
 use crate::sheet;
-use crate::model::{AssetPath, normalize, resolve_asset};
+use crate::model::{AssetPath, normalize, privacy_error, resolve_asset};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::cell::RefCell;
@@ -264,22 +264,6 @@ fn embed_sheet(
     LinkTarget::Table(Arc::new(table))
 }
 
-/// A personal number in a spreadsheet cell or a published file.
-pub fn privacy_error(source: &SourceFile, pos: Pos, place: &str, hit: &PiiHit) -> Diagnostic {
-    source.error(
-        "E-PRIVACY",
-        pos,
-        format!(
-            "{place} 有{}（{}），公开内容不能包含个人信息",
-            hit.kind.label(),
-            hit.masked
-        ),
-        match hit.kind {
-            PiiKind::Mobile => "手机号请打码，例如 138****1234；确需公开时在 privacy_allow 里写 mobile".to_string(),
-            k => format!("删除这个号码；确需公开时在 privacy_allow 里写 {}", k.code()),
-        },
-    )
-}
 
 /// One record's body as rendered, with what rendering it found: kept by `serve` between builds.
 #[derive(Clone)]
