@@ -7,6 +7,9 @@
 //! only the ID number's check character X takes part. Nothing here ever keeps or returns a whole
 //! number: callers get byte offsets and a masked form.
 
+use crate::diag::{Diagnostic, Pos, SourceFile};
+use crate::yaml::{Node, Value};
+
 /// The types of personal information that must not be published.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PiiKind {
@@ -322,6 +325,79 @@ pub fn mask_text(text: &str) -> String {
     }
     out.push_str(text.get(last..).unwrap_or_default());
     out
+}
+
+/// The error for a personal number found at `pos`; `place` says where (`这里`, `第二批!C7`, 文件名).
+pub fn error(source: &SourceFile, pos: Pos, place: &str, hit: &PiiHit) -> Diagnostic {
+    source.error(
+        "E-PRIVACY",
+        pos,
+        format!(
+            "{place}有{}（{}），公开内容不能包含个人信息",
+            hit.kind.label(),
+            hit.masked
+        ),
+        match hit.kind {
+            PiiKind::Mobile => {
+                "手机号请打码，例如 138****1234；确需公开时在 privacy_allow 里写 mobile".to_string()
+            }
+            k => format!("删除这个号码；确需公开时在 privacy_allow 里写 {}", k.code()),
+        },
+    )
+}
+
+/// Every string of a YAML document (front matter, site.yaml) checked. A `contact` map or string
+/// may carry a mobile number — it is how residents reach a worker — but never an ID or card number.
+pub fn check_yaml(src: &SourceFile, root: &Node, allow: &[PiiKind], diags: &mut Vec<Diagnostic>) {
+    scan_node(root, false, &mut |node, text, contact| {
+        for hit in scan(text) {
+            if allow.contains(&hit.kind) || (contact && hit.kind == PiiKind::Mobile) {
+                continue;
+            }
+            let pos = scalar_pos(src, node, text, hit.start);
+            diags.push(error(src, pos, "这里", &hit));
+        }
+    });
+}
+
+fn scan_node(node: &Node, contact: bool, visit: &mut dyn FnMut(&Node, &str, bool)) {
+    match &node.value {
+        Value::Scalar { text, .. } => visit(node, text, contact),
+        Value::Seq(items) => items.iter().for_each(|n| scan_node(n, contact, visit)),
+        Value::Map(entries) => {
+            for (k, v) in entries {
+                let is_contact = k.scalar() == Some("contact");
+                scan_node(v, contact || is_contact, visit);
+            }
+        }
+    }
+}
+
+/// Where inside a scalar a hit is: exact when the scalar is written on one line as it reads,
+/// else the scalar's own start.
+fn scalar_pos(src: &SourceFile, node: &Node, text: &str, byte: usize) -> Pos {
+    let (Some(line), Some(before)) = (src.line_text(node.pos.line), text.get(..byte)) else {
+        return node.pos;
+    };
+    let start_char = usize::try_from(node.pos.col.saturating_sub(1)).unwrap_or(0);
+    let rest: String = line.chars().skip(start_char).collect();
+    let quote = usize::from(rest.starts_with(['"', '\'']));
+    let unquoted: String = rest.chars().skip(quote).collect();
+    if unquoted.starts_with(before) {
+        let offset = quote + before.chars().count();
+        Pos::new(node.pos.line, node.pos.col + crate::diag::to_u32(offset))
+    } else {
+        node.pos
+    }
+}
+
+/// Every hit of a published text file (`.txt`, `.md`, …) reported at its line and column.
+pub fn check_text(src: &SourceFile, allow: &[PiiKind], diags: &mut Vec<Diagnostic>) {
+    for hit in scan(&src.text) {
+        if !allow.contains(&hit.kind) {
+            diags.push(error(src, src.pos_of(hit.start), "这里", &hit));
+        }
+    }
 }
 
 /// Mainland mobile: 11 digits, 1 then 3–9.

@@ -4,7 +4,7 @@
 //! mistake reported at the spreadsheet's `PATH:ROW:COL` with the sheet and cell (`第二批!C7`).
 
 use super::kinds::ServiceItem;
-use super::{AssetPath, Context, privacy_error, resolve_asset};
+use super::{AssetPath, Context, resolve_asset};
 use crate::load::ContentFile;
 use crate::diag::{Diagnostic, Pos, SourceFile};
 use crate::enums::{Fee, ProjectStatus, ServiceKind};
@@ -337,10 +337,10 @@ impl SheetItems<'_> {
             if self.allow.contains(&hit.kind) || (contact && hit.kind == PiiKind::Mobile) {
                 continue;
             }
-            diags.push(privacy_error(
+            diags.push(privacy::error(
                 self.source,
                 Pos::new(row, col),
-                &self.table.cell_name(row, col),
+                &format!("{} ", self.table.cell_name(row, col)),
                 &hit,
             ));
         }

@@ -8,11 +8,11 @@ pub use kinds::*;
 use crate::calendar::Calendar;
 use crate::config::SiteConfig;
 use crate::dates::{DateValue, parse_date, parse_date_value};
-use crate::diag::{Diagnostic, Pos, SourceFile};
+use crate::diag::{Diagnostic, Pos};
 use crate::enums::AfterExpiry;
 use crate::load::{ContentFile, Loaded, Section};
-use crate::privacy::{self, PiiHit, PiiKind};
-use crate::yaml::{self, Fields, Node, Value};
+use crate::privacy::{self, PiiKind};
+use crate::yaml::{self, Fields, Node};
 use jiff::civil::Date;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -613,101 +613,19 @@ fn privacy_allow_as_written(f: &Fields) -> Vec<PiiKind> {
         .unwrap_or_default()
 }
 
-/// A personal number in a spreadsheet cell, a published file or a name: `place` says where
-/// (`第二批!C7`, 文件名).
-pub fn privacy_error(source: &SourceFile, pos: Pos, place: &str, hit: &PiiHit) -> Diagnostic {
-    source.error(
-        "E-PRIVACY",
-        pos,
-        format!(
-            "{place} 有{}（{}），公开内容不能包含个人信息",
-            hit.kind.label(),
-            hit.masked
-        ),
-        match hit.kind {
-            PiiKind::Mobile => {
-                "手机号请打码，例如 138****1234；确需公开时在 privacy_allow 里写 mobile".to_string()
-            }
-            k => format!("删除这个号码；确需公开时在 privacy_allow 里写 {}", k.code()),
-        },
-    )
-}
-
 /// content.md §4: no ID, mobile or bank-card number in published text unless allowed.
 fn check_privacy(file: &ContentFile, root: &Node, allow: &[PiiKind], diags: &mut Vec<Diagnostic>) {
     let src = &file.source;
-    let mut report = |kind: PiiKind, pos: Pos, masked: &str| {
-        diags.push(
-            src.error(
-                "E-PRIVACY",
-                pos,
-                format!(
-                    "这里有{}（{masked}），公开内容不能包含个人信息",
-                    kind.label()
-                ),
-                match kind {
-                    PiiKind::Mobile => {
-                        "手机号请打码，例如 138****1234；确需公开时在 privacy_allow 里写 mobile"
-                            .to_string()
-                    }
-                    _ => format!(
-                        "删除这个号码；确需公开时在 privacy_allow 里写 {}",
-                        kind.code()
-                    ),
-                },
-            ),
-        );
-    };
-    scan_node(root, false, &mut |node, text| {
-        for hit in privacy::scan(text) {
-            if allow.contains(&hit.kind) {
-                continue;
-            }
-            let pos = scalar_pos(src, node, text, hit.start);
-            report(hit.kind, pos, &hit.masked);
-        }
-    });
+    privacy::check_yaml(src, root, allow, diags);
     for hit in privacy::scan(file.body()) {
         if !allow.contains(&hit.kind) {
-            report(
-                hit.kind,
+            diags.push(privacy::error(
+                src,
                 src.pos_of(file.body_offset + hit.start),
-                &hit.masked,
-            );
+                "这里",
+                &hit,
+            ));
         }
-    }
-}
-
-/// Every published string of a front matter, skipping `contact` maps (their purpose is to be reached).
-fn scan_node(node: &Node, skip: bool, visit: &mut dyn FnMut(&Node, &str)) {
-    match &node.value {
-        Value::Scalar { text, .. } if !skip => visit(node, text),
-        Value::Scalar { .. } => {}
-        Value::Seq(items) => items.iter().for_each(|n| scan_node(n, skip, visit)),
-        Value::Map(entries) => {
-            for (k, v) in entries {
-                let is_contact = k.scalar() == Some("contact");
-                scan_node(v, skip || is_contact, visit);
-            }
-        }
-    }
-}
-
-/// Where inside a scalar a hit is: exact when the scalar is written on one line as it reads,
-/// else the scalar's own start.
-fn scalar_pos(src: &SourceFile, node: &Node, text: &str, byte: usize) -> Pos {
-    let (Some(line), Some(before)) = (src.line_text(node.pos.line), text.get(..byte)) else {
-        return node.pos;
-    };
-    let start_char = usize::try_from(node.pos.col.saturating_sub(1)).unwrap_or(0);
-    let rest: String = line.chars().skip(start_char).collect();
-    let quote = usize::from(rest.starts_with(['"', '\'']));
-    let unquoted: String = rest.chars().skip(quote).collect();
-    if unquoted.starts_with(before) {
-        let offset = quote + before.chars().count();
-        Pos::new(node.pos.line, node.pos.col + crate::diag::to_u32(offset))
-    } else {
-        node.pos
     }
 }
 

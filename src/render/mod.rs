@@ -20,7 +20,7 @@ use crate::load::{ContentFile, Loaded};
 use crate::markdown::{self, LinkKind, LinkTarget, RenderOptions, percent_decode};
 use crate::privacy::{self, PiiKind};
 use crate::sheet;
-use crate::model::{AssetPath, normalize, privacy_error, resolve_asset};
+use crate::model::{AssetPath, normalize, resolve_asset};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::cell::RefCell;
@@ -251,10 +251,10 @@ fn embed_sheet(
         for cell in &row.cells {
             for hit in privacy::scan(&cell.text) {
                 if !allow.contains(&hit.kind) {
-                    found.push(privacy_error(
+                    found.push(privacy::error(
                         &source,
                         Pos::new(row.number, cell.col),
-                        &table.cell_name(row.number, cell.col),
+                        &format!("{} ", table.cell_name(row.number, cell.col)),
                         &hit,
                     ));
                 }
@@ -264,6 +264,67 @@ fn embed_sheet(
     LinkTarget::Table(Arc::new(table))
 }
 
+
+/// Text files a browser shows as they are; each is published text (content.md §4).
+const TEXT_EXTENSIONS: [&str; 5] = ["txt", "csv", "md", "json", "xml"];
+
+/// Text files larger than this are not read for checking (nobody publishes such a notice).
+const MAX_TEXT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// content.md §4 beyond bodies and front matter: the names of files and folders that become URLs
+/// (record URLs, copied files, `static/`), and the text of published text files.
+fn check_published_names_and_texts(
+    input: &RenderInput,
+    assets: &AssetUrls,
+    copies: &BTreeMap<String, String>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let name_error = |source: &SourceFile, hit: &privacy::PiiHit| {
+        let mut d = privacy::error(source, Pos::START, "文件或文件夹的名字（网址）里", hit);
+        d.help = "给文件或文件夹改个不含号码的名字；记录也可以用 slug 另定网址".into();
+        d
+    };
+    let root = &input.site.config.root;
+    for e in &input.site.entries {
+        let path = e.url.strip_prefix(root.as_str()).unwrap_or(&e.url);
+        for hit in privacy::scan(&percent_decode(path)) {
+            diags.push(name_error(&e.rec.file.source, &hit));
+        }
+    }
+    let mut check = |rel: String, out: &str, disk: PathBuf, allow: &[PiiKind]| {
+        let empty = SourceFile::new(rel.as_str(), "");
+        for hit in privacy::scan(out) {
+            diags.push(name_error(&empty, &hit));
+        }
+        let is_text = out
+            .rsplit_once('.')
+            .is_some_and(|(_, ext)| TEXT_EXTENSIONS.iter().any(|t| ext.eq_ignore_ascii_case(t)));
+        let small = std::fs::metadata(&disk).is_ok_and(|m| m.len() <= MAX_TEXT_BYTES);
+        if is_text
+            && small
+            && let Ok(bytes) = std::fs::read(&disk)
+            && let Ok(text) = sheet::decode_text(&bytes)
+        {
+            privacy::check_text(&SourceFile::new(rel, text), allow, diags);
+        }
+    };
+    for (src, out) in copies {
+        // The record whose bundle holds the file: its privacy_allow applies to it.
+        let allow = src
+            .match_indices('/')
+            .rev()
+            .find_map(|(i, _)| assets.bundle_dirs.get(&src[..i]))
+            .map_or(&[][..], |&i| &input.site.entries[i].rec.common.privacy_allow[..]);
+        let disk = input.root.join("content").join(src);
+        check(format!("content/{src}"), out, disk, allow);
+    }
+    for path in &input.loaded.static_files {
+        if !sheet::is_spreadsheet(path) {
+            let disk = input.root.join("static").join(path);
+            check(format!("static/{path}"), path, disk, &[]);
+        }
+    }
+}
 
 /// One record's body as rendered, with what rendering it found: kept by `serve` between builds.
 #[derive(Clone)]
@@ -569,6 +630,7 @@ pub fn prepare(
                 }).collect::<Vec<_>>())
             })
             .collect();
+        check_published_names_and_texts(&input, &assets, &copies, diags);
         let mut files = Files::new();
         for (path, bytes) in theme_statics {
             files.insert(path.clone(), Data::Bytes(bytes.clone()));

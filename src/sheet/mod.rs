@@ -88,6 +88,12 @@ pub fn column_letters(col: u32) -> String {
     out.iter().rev().collect()
 }
 
+/// The text of a file a worker saved: UTF-8 (a BOM dropped), else GB18030 as Excel and Notepad
+/// save it on a Chinese system.
+pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
+    csv::decode(bytes)
+}
+
 /// Reads the sheet named `sheet` (the first visible one when `None`) of the spreadsheet at `path`.
 /// The error is a Chinese sentence saying what is wrong.
 pub fn read(path: &Path, sheet: Option<&str>) -> Result<Table, String> {
