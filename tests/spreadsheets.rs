@@ -246,3 +246,205 @@ fn items_from_header_mistakes() {
     let c = find("content/services/c/index.md");
     assert!(c.message.contains("items_from"), "{}", c.message);
 }
+
+// ------------------------------------------------------------------ personal information (§4)
+
+/// `check` in JSON and in text, and a failed `build` over an earlier output: every form a hit can
+/// be echoed in. Returns the JSON diagnostics and everything printed.
+fn refused(s: &TempSite) -> (Vec<Diag>, String) {
+    let (run, diags) = s.check();
+    run.assert_code(1);
+    let root = s.root();
+    let text = common::run([
+        std::ffi::OsStr::new("--root"),
+        root.as_os_str(),
+        std::ffi::OsStr::new("check"),
+        std::ffi::OsStr::new("--now"),
+        std::ffi::OsStr::new(NOW),
+    ]);
+    text.assert_code(1);
+    let printed = format!(
+        "{}\n{}\n{}\n{}",
+        run.stdout, run.stderr, text.stdout, text.stderr
+    );
+    (diags, printed)
+}
+
+/// No run of 6 or more of the number's digits, in any spacing, was printed.
+#[track_caller]
+fn not_echoed(printed: &str, number: &str) {
+    let digits: String = number.chars().filter(char::is_ascii_alphanumeric).collect();
+    let squeezed: String = printed
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.' | '\u{00A0}' | '\u{200B}'))
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (u32::from(c) - u32::from('０')) as u8),
+            c => c,
+        })
+        .collect();
+    for w in digits.as_bytes().windows(6) {
+        let part = std::str::from_utf8(w).unwrap_or_default();
+        assert!(!squeezed.contains(part), "{part} of a personal number printed:\n{printed}");
+    }
+}
+
+fn at<'d>(diags: &'d [Diag], file: &str, line: u32, column: u32) -> &'d Diag {
+    diags
+        .iter()
+        .find(|d| d.code == "E-PRIVACY" && d.file == file && (d.line, d.column) == (line, column))
+        .unwrap_or_else(|| panic!("no E-PRIVACY at {file}:{line}:{column}:\n{}", list(diags)))
+}
+
+#[test]
+fn a_personal_number_in_a_cell_is_refused_at_its_row_and_column_and_the_output_kept() {
+    let s = site();
+    s.write_bytes("content/notices/dibao/dibao-q4.xlsx", &dibao_xlsx());
+    s.write(
+        "content/notices/dibao/index.md",
+        &notice("![名单](dibao-q4.xlsx)"),
+    );
+    let out = s.build_ok("out", &[]);
+    let before = snapshot(&out);
+    s.write(
+        "content/notices/dibao/index.md",
+        &notice("![名单](dibao-q4.xlsx)\n\n![第三批](dibao-q4.xlsx#第三批)"),
+    );
+    let (diags, printed) = refused(&s);
+    let d = at(&diags, "content/notices/dibao/dibao-q4.xlsx", 7, 3);
+    assert!(d.message.contains("第三批!C7"), "{}", d.message);
+    assert!(d.message.contains("手机号") && d.message.contains("138******78"), "{}", d.message);
+    not_echoed(&printed, MOBILE);
+    let failed = s.build_into(&out, &[]);
+    failed.assert_code(1);
+    not_echoed(&format!("{}{}", failed.stdout, failed.stderr), MOBILE);
+    assert!(snapshot_diff(&before, &snapshot(&out)).is_empty(), "previous output changed");
+}
+
+#[test]
+fn hidden_sheet_named_is_refused() {
+    let s = site();
+    s.write_bytes("content/notices/dibao/dibao-q4.xlsx", &dibao_xlsx());
+    s.write("content/notices/dibao/index.md", &notice("![底稿](dibao-q4.xlsx#底稿)"));
+    let (diags, printed) = refused(&s);
+    let d = diags.iter().find(|d| d.code == "E-SHEET").expect("E-SHEET");
+    assert_eq!((d.file.as_str(), d.line), ("content/notices/dibao/index.md", 7));
+    assert!(d.message.contains("隐藏"), "{}", d.message);
+    not_echoed(&printed, ID3);
+}
+
+#[test]
+fn a_spreadsheet_attachment_is_refused() {
+    let s = site();
+    s.write_bytes("content/notices/dibao/dibao-q4.xlsx", &dibao_xlsx());
+    s.write(
+        "content/notices/dibao/index.md",
+        &notice("见附件。").replace(
+            "kind: announcement\n",
+            "kind: announcement\nattachments:\n  - file: dibao-q4.xlsx\n    title: 名单\n",
+        ),
+    );
+    let (run, diags) = s.check();
+    run.assert_code(1);
+    let d = diags.iter().find(|d| d.code == "E-SHEET-ATTACH").expect("E-SHEET-ATTACH");
+    assert_eq!((d.line, d.column), (6, 11), "{}", list(&diags));
+}
+
+#[test]
+fn personal_numbers_in_every_form_and_place() {
+    let s = site();
+    // site.yaml: a card number written in groups.
+    s.write(
+        "site.yaml",
+        &format!("{SITE}extra:\n  donate: 捐款 6222 0212 3456 7890 128\n"),
+    );
+    // A contact may carry a mobile number but never an ID number.
+    s.write(
+        "content/notices/a.md",
+        "---\ntitle: 公示\ndate: 2026-11-16\nkind: announcement\ncontact:\n  name: 李四\n  phone: 13912345678\n  address: 身份证 11010519491231002X\n---\n\n正文。\n",
+    );
+    // A body with a zero-width space and full-width digits.
+    s.write(
+        "content/notices/b.md",
+        "---\ntitle: 通知\ndate: 2026-11-16\nkind: notification\n---\n\n电话 138\u{200B}1234\u{200B}5678，证件 ３１０１０４１９７５０６１５００１０。\n",
+    );
+    // A text attachment in a bundle; a 15-digit ID with a valid birth date.
+    s.write(
+        "content/notices/c/index.md",
+        "---\ntitle: 公开\ndate: 2026-11-16\nkind: disclosure\n---\n\n见附件。\n",
+    );
+    s.write("content/notices/c/mingxi.txt", "名单\n王五 110105491231002\n");
+    let (diags, printed) = refused(&s);
+    let site_hit = at(&diags, "site.yaml", 8, 14);
+    assert!(site_hit.message.contains("银行卡号"), "{}", site_hit.message);
+    not_echoed(&printed, "6222021234567890128");
+    // A site.yaml with mistakes stops the build before the content is read.
+    s.write("site.yaml", SITE);
+    let (diags, printed) = refused(&s);
+    let contact = at(&diags, "content/notices/a.md", 8, 16);
+    assert!(contact.message.contains("身份证号"), "{}", contact.message);
+    assert!(
+        !diags.iter().any(|d| d.file == "content/notices/a.md" && d.line == 7),
+        "a mobile in contact is allowed:\n{}",
+        list(&diags)
+    );
+    assert!(at(&diags, "content/notices/b.md", 7, 4).message.contains("手机号"));
+    assert!(at(&diags, "content/notices/b.md", 7, 21).message.contains("身份证号"));
+    assert!(at(&diags, "content/notices/c/mingxi.txt", 2, 4).message.contains("身份证号"));
+    for n in ["6222021234567890128", "11010519491231002X", "13812345678", ID3, "110105491231002"] {
+        not_echoed(&printed, n);
+    }
+}
+
+#[test]
+fn a_personal_number_in_a_file_name_is_refused_without_echo() {
+    let s = site();
+    s.write(
+        "content/notices/13812345678-gongshi.md",
+        "---\ntitle: 公示\ndate: 2026-11-16\nkind: announcement\n---\n\n正文。\n",
+    );
+    s.write(
+        "content/notices/d/index.md",
+        "---\ntitle: 公开\ndate: 2026-11-16\nkind: disclosure\n---\n\n![照片](13912345678.png)\n",
+    );
+    s.write_bytes("content/notices/d/13912345678.png", b"\x89PNG\r\n\x1a\n");
+    let (diags, printed) = refused(&s);
+    let masked: Vec<&Diag> = diags.iter().filter(|d| d.code == "E-PRIVACY").collect();
+    assert!(
+        masked.iter().any(|d| d.file == "content/notices/138******78-gongshi.md"),
+        "{}",
+        list(&diags)
+    );
+    assert!(
+        masked.iter().any(|d| d.file == "content/notices/d/139******78.png"),
+        "{}",
+        list(&diags)
+    );
+    assert!(printed.contains("--> content/notices/138******78-gongshi.md:1:1"), "{printed}");
+    not_echoed(&printed, "13812345678");
+    not_echoed(&printed, "13912345678");
+}
+
+#[test]
+fn an_openpyxl_workbook_reads_like_an_excel_one() {
+    // Saved by openpyxl 3.1.5 (tests/fixtures/sheets/make_openpyxl.py), committed: hidden column
+    // C with ID numbers, hidden row 4, merged B6:D6 across the hidden column, a hidden sheet.
+    let s = site();
+    let bytes = std::fs::read(fixture("sheets/openpyxl.xlsx")).expect("fixture");
+    s.write_bytes("content/notices/w/list.xlsx", &bytes);
+    s.write("content/notices/w/index.md", &notice("![名单](list.xlsx)"));
+    let out = s.build_ok("out", &[]);
+    let page = read_out(&out, "notices/w/index.html");
+    let table = table_html(&page, "名单");
+    assert_eq!(
+        table,
+        "<div class=\"table-wrap\" role=\"region\" aria-label=\"名单\" tabindex=\"0\">\
+<table class=\"sheet\"><caption>名单</caption>\
+<thead><tr><th scope=\"col\">序号</th><th scope=\"col\">姓名</th><th scope=\"col\">金额</th></tr></thead>\
+<tbody><tr><td>1</td><td>张*明</td><td>300</td></tr>\
+<tr><td>2</td><td>王*芳</td><td>280.5</td></tr>\
+<tr><td>4</td><td colspan=\"2\">合计见下</td></tr></tbody></table></div>"
+    );
+    for (path, text) in all_output(&out) {
+        assert!(!text.contains(ID1) && !text.contains("李*红"), "hidden data in {path}");
+    }
+}
