@@ -448,3 +448,38 @@ fn an_openpyxl_workbook_reads_like_an_excel_one() {
         assert!(!text.contains(ID1) && !text.contains("李*红"), "hidden data in {path}");
     }
 }
+
+#[test]
+fn serve_reads_an_edited_spreadsheet_again() {
+    use gongkai::build::{Cache, Options, prepare_in_memory};
+    let s = site();
+    s.write_bytes("content/services/fuwu/fuwu.csv", &gb18030("名称,收费\n老年助餐,低偿\n"));
+    s.write("content/services/fuwu/index.md", &services("items_from: fuwu.csv\n"));
+    s.write_bytes("content/notices/n/a.csv", "事项,金额\n路灯维修,120\n".as_bytes());
+    s.write("content/notices/n/index.md", &notice("![支出](a.csv)"));
+    let opts = Options {
+        root: s.root(),
+        output: None,
+        now: Some(NOW.to_string()),
+        drafts: false,
+        base_url: None,
+    };
+    let mut cache = Cache::default();
+    let page = |cache: &mut Cache, out: &str| {
+        let Ok((prepared, _)) = prepare_in_memory(&opts, cache) else {
+            panic!("build failed");
+        };
+        let job = prepared.job(out).expect("page");
+        String::from_utf8(prepared.render(job).expect("renders")).expect("utf-8")
+    };
+    assert!(page(&mut cache, "services/fuwu/index.html").contains("老年助餐"));
+    assert!(page(&mut cache, "notices/n/index.html").contains("路灯维修"));
+    s.write_bytes(
+        "content/services/fuwu/fuwu.csv",
+        &gb18030("名称,收费\n老年助餐,低偿\n上门理发,有偿\n"),
+    );
+    s.write_bytes("content/notices/n/a.csv", "事项,金额\n楼道照明更换,360\n".as_bytes());
+    assert!(page(&mut cache, "services/fuwu/index.html").contains("上门理发"));
+    let notice_page = page(&mut cache, "notices/n/index.html");
+    assert!(notice_page.contains("楼道照明更换") && !notice_page.contains("路灯维修"));
+}
