@@ -1102,6 +1102,69 @@ mod tests {
         }
     }
 
+    fn sheet_table() -> Arc<crate::sheet::Table> {
+        use crate::sheet::{Cell, Row, Span, Table};
+        let cell = |col, text: &str, span| Cell {
+            col,
+            text: text.to_owned(),
+            span,
+        };
+        Arc::new(Table {
+            sheet: "名单".into(),
+            rows: vec![
+                Row {
+                    number: 2,
+                    cells: vec![cell(1, "姓名", Span::Single), cell(3, "金额", Span::Single)],
+                },
+                Row {
+                    number: 3,
+                    cells: vec![
+                        cell(1, "张*明 & <b>", Span::Merged { rows: 1, cols: 2 }),
+                        cell(3, "", Span::Covered),
+                    ],
+                },
+            ],
+        })
+    }
+
+    #[test]
+    fn spreadsheet_image_becomes_a_table_outside_any_paragraph() {
+        let seen = std::cell::RefCell::new(Vec::new());
+        let resolve = |p: &str, kind: LinkKind| {
+            seen.borrow_mut().push((p.to_owned(), kind));
+            if p.starts_with("名单.xlsx") {
+                LinkTarget::Table(sheet_table())
+            } else {
+                LinkTarget::Url(format!("/r/{p}"))
+            }
+        };
+        let r = render(
+            "前文 ![低保 \"名单\"](%E5%90%8D%E5%8D%95.xlsx#%E7%AC%AC%E4%BA%8C%E6%89%B9) 后文\n",
+            &safe(),
+            &resolve,
+            &root,
+        );
+        assert_eq!(
+            r.html,
+            "<p>前文 </p>\n<div class=\"table-wrap\" role=\"region\" aria-label=\"低保 &quot;名单&quot;\" tabindex=\"0\">\
+<table class=\"sheet\"><caption>低保 \"名单\"</caption><thead><tr><th scope=\"col\">姓名</th>\
+<th scope=\"col\">金额</th></tr></thead><tbody><tr><td colspan=\"2\">张*明 &amp; &lt;b&gt;</td></tr>\
+</tbody></table></div>\n<p> 后文</p>\n"
+        );
+        // The `#sheet` part reaches the resolver, decoded.
+        assert_eq!(
+            *seen.borrow(),
+            vec![("名单.xlsx#第二批".to_owned(), LinkKind::Image)]
+        );
+        assert!(r.text.contains("张*明 & <b>"), "{}", r.text);
+
+        // Alone in its paragraph: no empty paragraph around it; a normal image keeps its `#`.
+        let r = render("![名单](名单.xlsx)\n\n![图](a.png#x)\n", &safe(), &resolve, &root);
+        assert!(r.html.starts_with("<div class=\"table-wrap\""), "{}", r.html);
+        assert!(!r.html.contains("<p></p>"), "{}", r.html);
+        assert!(r.html.contains("<img src=\"/r/a.png#x\""), "{}", r.html);
+    }
+
     #[test]
     fn table_is_wrapped_aligned_and_in_text() {
         let r = md("| 项目 | 金额 |\n|---|:-:|\n| 路灯 | 3.5 |\n");
