@@ -483,3 +483,67 @@ fn serve_reads_an_edited_spreadsheet_again() {
     let notice_page = page(&mut cache, "notices/n/index.html");
     assert!(notice_page.contains("楼道照明更换") && !notice_page.contains("路灯维修"));
 }
+
+/// A minimal OpenDocument spreadsheet, as LibreOffice lays one out: a collapsed column holding ID
+/// numbers, a collapsed row, a cell spanning two columns, a hidden sheet.
+fn ods() -> Vec<u8> {
+    use std::io::Write;
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" office:version="1.3">
+<office:automatic-styles>
+<style:style style:name="ta1" style:family="table"><style:table-properties table:display="true"/></style:style>
+<style:style style:name="ta2" style:family="table"><style:table-properties table:display="false"/></style:style>
+</office:automatic-styles>
+<office:body><office:spreadsheet>
+<table:table table:name="名单" table:style-name="ta1">
+<table:table-column/><table:table-column table:visibility="collapse"/><table:table-column/>
+<table:table-row><table:table-cell office:value-type="string"><text:p>姓名</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>身份证号</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>人数</text:p></table:table-cell></table:table-row>
+<table:table-row><table:table-cell office:value-type="string"><text:p>张*明</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>{ID1}</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="3"><text:p>3</text:p></table:table-cell></table:table-row>
+<table:table-row table:visibility="collapse"><table:table-cell office:value-type="string"><text:p>李*红</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>{ID2}</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>
+<table:table-row><table:table-cell office:value-type="string" table:number-columns-spanned="3"><text:p>合计见下</text:p></table:table-cell><table:covered-table-cell/><table:covered-table-cell/></table:table-row>
+</table:table>
+<table:table table:name="底稿" table:style-name="ta2">
+<table:table-row><table:table-cell office:value-type="string"><text:p>{ID3}</text:p></table:table-cell></table:table-row>
+</table:table>
+</office:spreadsheet></office:body></office:document-content>"#
+    );
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">
+<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>
+<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
+</manifest:manifest>"#;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored);
+    for (name, text) in [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", manifest),
+        ("content.xml", content.as_str()),
+    ] {
+        zip.start_file(name, stored).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn ods_collapsed_rows_and_columns_are_left_out() {
+    let s = site();
+    s.write_bytes("content/notices/o/list.ods", &ods());
+    s.write("content/notices/o/index.md", &notice("![名单](list.ods)"));
+    let out = s.build_ok("out", &[]);
+    let table = table_html(&read_out(&out, "notices/o/index.html"), "名单");
+    assert_eq!(
+        table,
+        "<div class=\"table-wrap\" role=\"region\" aria-label=\"名单\" tabindex=\"0\">\
+<table class=\"sheet\"><caption>名单</caption>\
+<thead><tr><th scope=\"col\">姓名</th><th scope=\"col\">人数</th></tr></thead>\
+<tbody><tr><td>张*明</td><td>3</td></tr><tr><td colspan=\"2\">合计见下</td></tr></tbody></table></div>"
+    );
+    for (path, text) in all_output(&out) {
+        for secret in [ID1, ID2, ID3, "李*红"] {
+            assert!(!text.contains(secret), "{secret} published in {path}");
+        }
+    }
+}
