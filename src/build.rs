@@ -269,7 +269,10 @@ fn front(
         }
         (&loaded.content_assets, &loaded.static_files).hash(h);
         // Records read spreadsheets (`items_from`, embedded tables): an edited one is a new world.
-        for (dir, files) in [("content", &loaded.content_assets), ("static", &loaded.static_files)] {
+        for (dir, files) in [
+            ("content", &loaded.content_assets),
+            ("static", &loaded.static_files),
+        ] {
             for rel in files.iter().filter(|r| crate::sheet::is_spreadsheet(r)) {
                 let meta = std::fs::metadata(opts.root.join(dir).join(rel));
                 meta.ok().map(|m| (m.len(), m.modified().ok())).hash(h);

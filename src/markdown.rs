@@ -1159,8 +1159,17 @@ mod tests {
         assert!(r.text.contains("张*明 & <b>"), "{}", r.text);
 
         // Alone in its paragraph: no empty paragraph around it; a normal image keeps its `#`.
-        let r = render("![名单](名单.xlsx)\n\n![图](a.png#x)\n", &safe(), &resolve, &root);
-        assert!(r.html.starts_with("<div class=\"table-wrap\""), "{}", r.html);
+        let r = render(
+            "![名单](名单.xlsx)\n\n![图](a.png#x)\n",
+            &safe(),
+            &resolve,
+            &root,
+        );
+        assert!(
+            r.html.starts_with("<div class=\"table-wrap\""),
+            "{}",
+            r.html
+        );
         assert!(!r.html.contains("<p></p>"), "{}", r.html);
         assert!(r.html.contains("<img src=\"/r/a.png#x\""), "{}", r.html);
     }

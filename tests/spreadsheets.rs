@@ -23,9 +23,7 @@ fn site() -> TempSite {
 }
 
 fn notice(body: &str) -> String {
-    format!(
-        "---\ntitle: 低保名单公示\ndate: 2026-11-16\nkind: announcement\n---\n\n{body}\n"
-    )
+    format!("---\ntitle: 低保名单公示\ndate: 2026-11-16\nkind: announcement\n---\n\n{body}\n")
 }
 
 /// A 低保 list as a worker keeps it: a hidden first sheet, a hidden column of ID numbers, a hidden
@@ -43,9 +41,17 @@ fn dibao_xlsx() -> Vec<u8> {
     s.set_name("第一批").unwrap();
     // Excel keeps the active sheet visible; the hidden one is first in the book.
     s.set_active(true);
-    for (c, h) in ["序号", "姓名", "身份证号", "家庭人数", "月补助（元）", "核定日期", "备注"]
-        .iter()
-        .enumerate()
+    for (c, h) in [
+        "序号",
+        "姓名",
+        "身份证号",
+        "家庭人数",
+        "月补助（元）",
+        "核定日期",
+        "备注",
+    ]
+    .iter()
+    .enumerate()
     {
         s.write_string(0, c as u16, *h).unwrap();
     }
@@ -61,13 +67,18 @@ fn dibao_xlsx() -> Vec<u8> {
         s.write_string(r, 1, *name).unwrap();
         s.write_string(r, 2, *id).unwrap();
         s.write_number(r, 3, *people).unwrap();
-        s.write_formula(r, 4, Formula::new(format!("=D{}*100", r + 1)).set_result(*pay))
-            .unwrap();
+        s.write_formula(
+            r,
+            4,
+            Formula::new(format!("=D{}*100", r + 1)).set_result(*pay),
+        )
+        .unwrap();
         let d = ExcelDateTime::from_ymd(2026, 11, 5 + i as u8).unwrap();
         s.write_datetime_with_format(r, 5, &d, &date).unwrap();
     }
     s.write_string(3, 6, "隐藏行备注").unwrap();
-    s.merge_range(1, 6, 2, 6, "第一网格", &Format::new()).unwrap();
+    s.merge_range(1, 6, 2, 6, "第一网格", &Format::new())
+        .unwrap();
     s.set_column_hidden(2).unwrap();
     s.set_row_hidden(3).unwrap();
 
@@ -127,7 +138,10 @@ fn xlsx_embeds_the_first_visible_sheet_without_hidden_parts() {
 <tr><td>4</td><td>赵*强</td><td>4</td><td>400</td><td>2026-11-08</td><td></td></tr></tbody></table></div>"
     );
     let second = table_html(&page, "第二批");
-    assert!(second.contains("<th scope=\"col\">姓名</th><th scope=\"col\">家庭人数</th>"), "{second}");
+    assert!(
+        second.contains("<th scope=\"col\">姓名</th><th scope=\"col\">家庭人数</th>"),
+        "{second}"
+    );
     assert!(second.contains("<td>孙*丽</td><td>2</td>"), "{second}");
     // Text around the table stays in paragraphs of its own; no table inside a <p>.
     assert!(page.contains("<p>名单如下：</p>"), "{page}");
@@ -149,7 +163,9 @@ fn gb18030(text: &str) -> Vec<u8> {
 }
 
 fn services(front: &str) -> String {
-    format!("---\ntitle: 社区服务清单\ndate: 2026-01-01\nkind: services\n{front}---\n\n社区提供的服务。\n")
+    format!(
+        "---\ntitle: 社区服务清单\ndate: 2026-01-01\nkind: services\n{front}---\n\n社区提供的服务。\n"
+    )
 }
 
 #[test]
@@ -157,14 +173,26 @@ fn items_from_gb18030_csv_with_chinese_headers() {
     let s = site();
     let csv = "名称,类别,收费,联系方式,说明,所属组织\r\n老年助餐,助老,低偿,13912345678,\"每天中午, 11:00 开始\",zongzhi\r\n理发,便民,free,,,\r\n";
     let bytes = gb18030(csv);
-    assert!(std::str::from_utf8(&bytes).is_err(), "fixture must not be UTF-8");
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "fixture must not be UTF-8"
+    );
     s.write_bytes("content/services/fuwu/fuwu.csv", &bytes);
-    s.write("content/services/fuwu/index.md", &services("items_from: fuwu.csv\n"));
+    s.write(
+        "content/services/fuwu/index.md",
+        &services("items_from: fuwu.csv\n"),
+    );
     let out = s.build_ok("out", &[]);
     let page = read_out(&out, "services/fuwu/index.html");
     assert!(page.contains("老年助餐") && page.contains("理发"), "{page}");
-    assert!(page.contains("每天中午, 11:00 开始"), "quoted field: {page}");
-    assert!(page.contains("低偿") && page.contains("无偿"), "fee labels: {page}");
+    assert!(
+        page.contains("每天中午, 11:00 开始"),
+        "quoted field: {page}"
+    );
+    assert!(
+        page.contains("低偿") && page.contains("无偿"),
+        "fee labels: {page}"
+    );
     assert!(!out.join("services/fuwu/fuwu.csv").exists());
 }
 
@@ -174,7 +202,10 @@ fn items_from_utf8_bom_csv_with_english_headers() {
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
     bytes.extend("name,fee,category\n健康讲座,paid,健康\n".as_bytes());
     s.write_bytes("content/services/jk/list.csv", &bytes);
-    s.write("content/services/jk/index.md", &services("items_from: list.csv\n"));
+    s.write(
+        "content/services/jk/index.md",
+        &services("items_from: list.csv\n"),
+    );
     let out = s.build_ok("out", &[]);
     let page = read_out(&out, "services/jk/index.html");
     assert!(page.contains("健康讲座") && page.contains("有偿"), "{page}");
@@ -219,10 +250,22 @@ fn items_from_cells_are_validated_at_row_and_column() {
 #[test]
 fn items_from_header_mistakes() {
     let s = site();
-    s.write_bytes("content/services/a/a.csv", "名称,收费标准\n助餐,低偿\n".as_bytes());
-    s.write("content/services/a/index.md", &services("items_from: a.csv\n"));
-    s.write_bytes("content/services/b/b.csv", "类别,收费\n助老,低偿\n".as_bytes());
-    s.write("content/services/b/index.md", &services("items_from: b.csv\n"));
+    s.write_bytes(
+        "content/services/a/a.csv",
+        "名称,收费标准\n助餐,低偿\n".as_bytes(),
+    );
+    s.write(
+        "content/services/a/index.md",
+        &services("items_from: a.csv\n"),
+    );
+    s.write_bytes(
+        "content/services/b/b.csv",
+        "类别,收费\n助老,低偿\n".as_bytes(),
+    );
+    s.write(
+        "content/services/b/index.md",
+        &services("items_from: b.csv\n"),
+    );
     s.write_bytes("content/services/c/c.csv", "名称\n助餐\n".as_bytes());
     s.write(
         "content/services/c/index.md",
@@ -238,7 +281,11 @@ fn items_from_header_mistakes() {
     };
     let a = find("content/services/a/a.csv");
     assert_eq!((a.line, a.column), (1, 2));
-    assert!(a.message.contains("a!B1") && a.message.contains("收费标准"), "{}", a.message);
+    assert!(
+        a.message.contains("a!B1") && a.message.contains("收费标准"),
+        "{}",
+        a.message
+    );
     assert!(a.help.contains("「收费」（fee）"), "{}", a.help);
     let b = find("content/services/b/index.md");
     assert_eq!(b.code, "E-SHEET");
@@ -284,7 +331,10 @@ fn not_echoed(printed: &str, number: &str) {
         .collect();
     for w in digits.as_bytes().windows(6) {
         let part = std::str::from_utf8(w).unwrap_or_default();
-        assert!(!squeezed.contains(part), "{part} of a personal number printed:\n{printed}");
+        assert!(
+            !squeezed.contains(part),
+            "{part} of a personal number printed:\n{printed}"
+        );
     }
 }
 
@@ -312,22 +362,35 @@ fn a_personal_number_in_a_cell_is_refused_at_its_row_and_column_and_the_output_k
     let (diags, printed) = refused(&s);
     let d = at(&diags, "content/notices/dibao/dibao-q4.xlsx", 7, 3);
     assert!(d.message.contains("第三批!C7"), "{}", d.message);
-    assert!(d.message.contains("手机号") && d.message.contains("138******78"), "{}", d.message);
+    assert!(
+        d.message.contains("手机号") && d.message.contains("138******78"),
+        "{}",
+        d.message
+    );
     not_echoed(&printed, MOBILE);
     let failed = s.build_into(&out, &[]);
     failed.assert_code(1);
     not_echoed(&format!("{}{}", failed.stdout, failed.stderr), MOBILE);
-    assert!(snapshot_diff(&before, &snapshot(&out)).is_empty(), "previous output changed");
+    assert!(
+        snapshot_diff(&before, &snapshot(&out)).is_empty(),
+        "previous output changed"
+    );
 }
 
 #[test]
 fn hidden_sheet_named_is_refused() {
     let s = site();
     s.write_bytes("content/notices/dibao/dibao-q4.xlsx", &dibao_xlsx());
-    s.write("content/notices/dibao/index.md", &notice("![底稿](dibao-q4.xlsx#底稿)"));
+    s.write(
+        "content/notices/dibao/index.md",
+        &notice("![底稿](dibao-q4.xlsx#底稿)"),
+    );
     let (diags, printed) = refused(&s);
     let d = diags.iter().find(|d| d.code == "E-SHEET").expect("E-SHEET");
-    assert_eq!((d.file.as_str(), d.line), ("content/notices/dibao/index.md", 7));
+    assert_eq!(
+        (d.file.as_str(), d.line),
+        ("content/notices/dibao/index.md", 7)
+    );
     assert!(d.message.contains("隐藏"), "{}", d.message);
     not_echoed(&printed, ID3);
 }
@@ -345,7 +408,10 @@ fn a_spreadsheet_attachment_is_refused() {
     );
     let (run, diags) = s.check();
     run.assert_code(1);
-    let d = diags.iter().find(|d| d.code == "E-SHEET-ATTACH").expect("E-SHEET-ATTACH");
+    let d = diags
+        .iter()
+        .find(|d| d.code == "E-SHEET-ATTACH")
+        .expect("E-SHEET-ATTACH");
     assert_eq!((d.line, d.column), (6, 11), "{}", list(&diags));
 }
 
@@ -372,10 +438,17 @@ fn personal_numbers_in_every_form_and_place() {
         "content/notices/c/index.md",
         "---\ntitle: 公开\ndate: 2026-11-16\nkind: disclosure\n---\n\n见附件。\n",
     );
-    s.write("content/notices/c/mingxi.txt", "名单\n王五 110105491231002\n");
+    s.write(
+        "content/notices/c/mingxi.txt",
+        "名单\n王五 110105491231002\n",
+    );
     let (diags, printed) = refused(&s);
     let site_hit = at(&diags, "site.yaml", 8, 14);
-    assert!(site_hit.message.contains("银行卡号"), "{}", site_hit.message);
+    assert!(
+        site_hit.message.contains("银行卡号"),
+        "{}",
+        site_hit.message
+    );
     not_echoed(&printed, "6222021234567890128");
     // A site.yaml with mistakes stops the build before the content is read.
     s.write("site.yaml", SITE);
@@ -383,14 +456,34 @@ fn personal_numbers_in_every_form_and_place() {
     let contact = at(&diags, "content/notices/a.md", 8, 16);
     assert!(contact.message.contains("身份证号"), "{}", contact.message);
     assert!(
-        !diags.iter().any(|d| d.file == "content/notices/a.md" && d.line == 7),
+        !diags
+            .iter()
+            .any(|d| d.file == "content/notices/a.md" && d.line == 7),
         "a mobile in contact is allowed:\n{}",
         list(&diags)
     );
-    assert!(at(&diags, "content/notices/b.md", 7, 4).message.contains("手机号"));
-    assert!(at(&diags, "content/notices/b.md", 7, 21).message.contains("身份证号"));
-    assert!(at(&diags, "content/notices/c/mingxi.txt", 2, 4).message.contains("身份证号"));
-    for n in ["6222021234567890128", "11010519491231002X", "13812345678", ID3, "110105491231002"] {
+    assert!(
+        at(&diags, "content/notices/b.md", 7, 4)
+            .message
+            .contains("手机号")
+    );
+    assert!(
+        at(&diags, "content/notices/b.md", 7, 21)
+            .message
+            .contains("身份证号")
+    );
+    assert!(
+        at(&diags, "content/notices/c/mingxi.txt", 2, 4)
+            .message
+            .contains("身份证号")
+    );
+    for n in [
+        "6222021234567890128",
+        "11010519491231002X",
+        "13812345678",
+        ID3,
+        "110105491231002",
+    ] {
         not_echoed(&printed, n);
     }
 }
@@ -410,16 +503,23 @@ fn a_personal_number_in_a_file_name_is_refused_without_echo() {
     let (diags, printed) = refused(&s);
     let masked: Vec<&Diag> = diags.iter().filter(|d| d.code == "E-PRIVACY").collect();
     assert!(
-        masked.iter().any(|d| d.file == "content/notices/138******78-gongshi.md"),
+        masked
+            .iter()
+            .any(|d| d.file == "content/notices/138******78-gongshi.md"),
         "{}",
         list(&diags)
     );
     assert!(
-        masked.iter().any(|d| d.file == "content/notices/d/139******78.png"),
+        masked
+            .iter()
+            .any(|d| d.file == "content/notices/d/139******78.png"),
         "{}",
         list(&diags)
     );
-    assert!(printed.contains("--> content/notices/138******78-gongshi.md:1:1"), "{printed}");
+    assert!(
+        printed.contains("--> content/notices/138******78-gongshi.md:1:1"),
+        "{printed}"
+    );
     not_echoed(&printed, "13812345678");
     not_echoed(&printed, "13912345678");
 }
@@ -445,7 +545,10 @@ fn an_openpyxl_workbook_reads_like_an_excel_one() {
 <tr><td>4</td><td colspan=\"2\">合计见下</td></tr></tbody></table></div>"
     );
     for (path, text) in all_output(&out) {
-        assert!(!text.contains(ID1) && !text.contains("李*红"), "hidden data in {path}");
+        assert!(
+            !text.contains(ID1) && !text.contains("李*红"),
+            "hidden data in {path}"
+        );
     }
 }
 
@@ -453,9 +556,18 @@ fn an_openpyxl_workbook_reads_like_an_excel_one() {
 fn serve_reads_an_edited_spreadsheet_again() {
     use gongkai::build::{Cache, Options, prepare_in_memory};
     let s = site();
-    s.write_bytes("content/services/fuwu/fuwu.csv", &gb18030("名称,收费\n老年助餐,低偿\n"));
-    s.write("content/services/fuwu/index.md", &services("items_from: fuwu.csv\n"));
-    s.write_bytes("content/notices/n/a.csv", "事项,金额\n路灯维修,120\n".as_bytes());
+    s.write_bytes(
+        "content/services/fuwu/fuwu.csv",
+        &gb18030("名称,收费\n老年助餐,低偿\n"),
+    );
+    s.write(
+        "content/services/fuwu/index.md",
+        &services("items_from: fuwu.csv\n"),
+    );
+    s.write_bytes(
+        "content/notices/n/a.csv",
+        "事项,金额\n路灯维修,120\n".as_bytes(),
+    );
     s.write("content/notices/n/index.md", &notice("![支出](a.csv)"));
     let opts = Options {
         root: s.root(),
@@ -478,7 +590,10 @@ fn serve_reads_an_edited_spreadsheet_again() {
         "content/services/fuwu/fuwu.csv",
         &gb18030("名称,收费\n老年助餐,低偿\n上门理发,有偿\n"),
     );
-    s.write_bytes("content/notices/n/a.csv", "事项,金额\n楼道照明更换,360\n".as_bytes());
+    s.write_bytes(
+        "content/notices/n/a.csv",
+        "事项,金额\n楼道照明更换,360\n".as_bytes(),
+    );
     assert!(page(&mut cache, "services/fuwu/index.html").contains("上门理发"));
     let notice_page = page(&mut cache, "notices/n/index.html");
     assert!(notice_page.contains("楼道照明更换") && !notice_page.contains("路灯维修"));
@@ -514,8 +629,8 @@ fn ods() -> Vec<u8> {
 <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
 </manifest:manifest>"#;
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let stored = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for (name, text) in [
         ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
         ("META-INF/manifest.xml", manifest),

@@ -5,9 +5,9 @@
 
 use super::kinds::ServiceItem;
 use super::{AssetPath, Context, resolve_asset};
-use crate::load::ContentFile;
 use crate::diag::{Diagnostic, Pos, SourceFile};
 use crate::enums::{Fee, ProjectStatus, ServiceKind};
+use crate::load::ContentFile;
 use crate::privacy::{self, PiiKind};
 use crate::sheet::{self, Table};
 use crate::yaml::{Fields, Node};
@@ -119,7 +119,9 @@ pub fn read(
         return None;
     }
     // A list whose every row has a mistake has those mistakes reported, not one more.
-    reader.items(f, node, diags).filter(|items| !items.is_empty())
+    reader
+        .items(f, node, diags)
+        .filter(|items| !items.is_empty())
 }
 
 struct SheetItems<'a> {
@@ -133,8 +135,12 @@ struct SheetItems<'a> {
 impl SheetItems<'_> {
     fn error(&self, row: u32, col: u32, what: String, help: impl Into<String>) -> Diagnostic {
         let cell = self.table.cell_name(row, col);
-        self.source
-            .error("E-SHEET-CELL", Pos::new(row, col), format!("{cell} {what}"), help)
+        self.source.error(
+            "E-SHEET-CELL",
+            Pos::new(row, col),
+            format!("{cell} {what}"),
+            help,
+        )
     }
 
     /// The columns' keys from the header row, reporting unknown and repeated headers.
@@ -201,7 +207,12 @@ impl SheetItems<'_> {
         ok.then_some(keys)
     }
 
-    fn items(&self, f: &Fields, node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Vec<ServiceItem>> {
+    fn items(
+        &self,
+        f: &Fields,
+        node: &Node,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Vec<ServiceItem>> {
         let Some(keys) = self.header(diags) else {
             if self.table.rows.is_empty() {
                 diags.push(f.invalid(
@@ -303,12 +314,17 @@ impl SheetItems<'_> {
                         if self.ctx.config.org_index.contains_key(text) {
                             item.org = Some(value);
                         } else {
-                            let known: Vec<&str> =
-                                self.ctx.config.org_index.keys().map(String::as_str).collect();
+                            let known: Vec<&str> = self
+                                .ctx
+                                .config
+                                .org_index
+                                .keys()
+                                .map(String::as_str)
+                                .collect();
                             let help = match crate::yaml::nearest(text, &known) {
-                                Some(k) => format!(
-                                    "是不是想写 `{k}`？组织单元在 site.yaml 的 org 里定义"
-                                ),
+                                Some(k) => {
+                                    format!("是不是想写 `{k}`？组织单元在 site.yaml 的 org 里定义")
+                                }
                                 None => "写 site.yaml 里 org 定义的单元 id".to_string(),
                             };
                             bad(format!("找不到组织单元 `{text}`"), help);

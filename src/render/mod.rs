@@ -18,9 +18,9 @@ use crate::derive::{Entry, Site};
 use crate::diag::{Diagnostic, Pos, SourceFile};
 use crate::load::{ContentFile, Loaded};
 use crate::markdown::{self, LinkKind, LinkTarget, RenderOptions, percent_decode};
+use crate::model::{AssetPath, normalize, resolve_asset};
 use crate::privacy::{self, PiiKind};
 use crate::sheet;
-use crate::model::{AssetPath, normalize, resolve_asset};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::cell::RefCell;
@@ -264,7 +264,6 @@ fn embed_sheet(
     LinkTarget::Table(Arc::new(table))
 }
 
-
 /// Text files a browser shows as they are; each is published text (content.md §4).
 const TEXT_EXTENSIONS: [&str; 5] = ["txt", "csv", "md", "json", "xml"];
 
@@ -314,7 +313,9 @@ fn check_published_names_and_texts(
             .match_indices('/')
             .rev()
             .find_map(|(i, _)| assets.bundle_dirs.get(&src[..i]))
-            .map_or(&[][..], |&i| &input.site.entries[i].rec.common.privacy_allow[..]);
+            .map_or(&[][..], |&i| {
+                &input.site.entries[i].rec.common.privacy_allow[..]
+            });
         let disk = input.root.join("content").join(src);
         check(format!("content/{src}"), out, disk, allow);
     }

@@ -9,9 +9,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
     }
     let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
     if had_errors {
-        return Err(
-            "CSV 文件既不是 UTF-8 也不是 GBK/GB18030 编码，读不出来".to_string(),
-        );
+        return Err("CSV 文件既不是 UTF-8 也不是 GBK/GB18030 编码，读不出来".to_string());
     }
     Ok(text.into_owned())
 }

@@ -64,7 +64,10 @@ pub struct Cell {
 pub enum Span {
     Single,
     /// The top-left cell of a merged area: how many visible rows and columns it covers.
-    Merged { rows: u32, cols: u32 },
+    Merged {
+        rows: u32,
+        cols: u32,
+    },
     /// Inside a merged area but not its top-left cell: publishes nothing.
     Covered,
 }
@@ -114,9 +117,7 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Table, String> {
     match ext.as_str() {
         "csv" => {
             if let Some(name) = sheet {
-                return Err(format!(
-                    "CSV 文件只有一张表，不能指定工作表「{name}」"
-                ));
+                return Err(format!("CSV 文件只有一张表，不能指定工作表「{name}」"));
             }
             let bytes = std::fs::read(path).map_err(|_| "表格文件读不出来".to_string())?;
             let stem = path
@@ -167,9 +168,7 @@ fn read_workbook(path: &Path, ext: &str, wanted: Option<&str>) -> Result<Table, 
                 )
             })?;
             if found.visible != SheetVisible::Visible {
-                return Err(format!(
-                    "工作表「{w}」是隐藏的，隐藏的工作表不公开"
-                ));
+                return Err(format!("工作表「{w}」是隐藏的，隐藏的工作表不公开"));
             }
             found.name.clone()
         }
@@ -250,7 +249,11 @@ fn number_text(f: f64) -> String {
     }
     let s = format!("{f:.10}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".to_string() } else { s.to_string() }
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 /// The visible table of a grid of cell texts (`grid[row][col]`, 0-based).
@@ -413,7 +416,11 @@ mod tests {
         let t = build("第一批".into(), g, &hidden, &[]);
         assert_eq!(
             texts(&t),
-            vec![vec!["姓名", "金额"], vec!["张*明", "300"], vec!["王*强", "310"]]
+            vec![
+                vec!["姓名", "金额"],
+                vec!["张*明", "300"],
+                vec!["王*强", "310"]
+            ]
         );
         assert_eq!(
             t.rows.iter().map(|r| r.number).collect::<Vec<_>>(),
@@ -435,7 +442,10 @@ mod tests {
             rows: [3].into(),
             cols: BTreeSet::new(),
         };
-        let merged = [Dimensions::new((1, 0), (3, 0)), Dimensions::new((0, 1), (0, 2))];
+        let merged = [
+            Dimensions::new((1, 0), (3, 0)),
+            Dimensions::new((0, 1), (0, 2)),
+        ];
         let t = build("S".into(), g, &hidden, &merged);
         assert_eq!(t.rows.len(), 3);
         assert_eq!(t.rows[1].cells[0].span, Span::Merged { rows: 2, cols: 1 });

@@ -69,10 +69,10 @@ fn read_content<R: std::io::BufRead>(input: R, sheet: &str) -> Result<Layout, qu
         };
         let name = e.name();
         match (name.as_ref(), inside) {
-            ("table:table", None) => {
-                if !empty && attrs(e).get("table:name").map(String::as_str) == Some(sheet) {
-                    inside = Some(0);
-                }
+            ("table:table", None)
+                if !empty && attrs(e).get("table:name").map(String::as_str) == Some(sheet) =>
+            {
+                inside = Some(0);
             }
             ("table:table", Some(d)) if !empty => inside = Some(d + 1),
             ("table:table-column", Some(0)) => {
@@ -134,8 +134,14 @@ mod tests {
 </table:table>
 </office:spreadsheet></office:body></office:document-content>"#;
         let layout = read_content(xml.as_bytes(), "名单").unwrap_or_default();
-        assert_eq!(layout.hidden.cols.iter().copied().collect::<Vec<_>>(), vec![2]);
-        assert_eq!(layout.hidden.rows.iter().copied().collect::<Vec<_>>(), vec![3]);
+        assert_eq!(
+            layout.hidden.cols.iter().copied().collect::<Vec<_>>(),
+            vec![2]
+        );
+        assert_eq!(
+            layout.hidden.rows.iter().copied().collect::<Vec<_>>(),
+            vec![3]
+        );
         assert_eq!(layout.merged, vec![Dimensions::new((0, 0), (0, 1))]);
     }
 }

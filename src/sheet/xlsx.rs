@@ -165,8 +165,14 @@ mod tests {
 <mergeCells count="1"><mergeCell ref="A2:B3"/></mergeCells>
 </worksheet>"#;
         let layout = read_sheet(xml.as_bytes()).unwrap_or_default();
-        assert_eq!(layout.hidden.cols.iter().copied().collect::<Vec<_>>(), vec![2, 3]);
-        assert_eq!(layout.hidden.rows.iter().copied().collect::<Vec<_>>(), vec![5, 6]);
+        assert_eq!(
+            layout.hidden.cols.iter().copied().collect::<Vec<_>>(),
+            vec![2, 3]
+        );
+        assert_eq!(
+            layout.hidden.rows.iter().copied().collect::<Vec<_>>(),
+            vec![5, 6]
+        );
         assert_eq!(layout.merged, vec![Dimensions::new((1, 0), (2, 1))]);
     }
 }
