@@ -662,3 +662,44 @@ fn ods_collapsed_rows_and_columns_are_left_out() {
         }
     }
 }
+
+#[test]
+fn items_from_cells_are_privacy_checked_even_with_a_bad_header() {
+    let s = site();
+    let csv = format!("名称,联系方式,备注栏\n助餐,{MOBILE},无\n理发,{ID1},身份证 {ID2}\n");
+    s.write_bytes("content/services/p/p.csv", &gb18030(&csv));
+    s.write(
+        "content/services/p/index.md",
+        &services("items_from: p.csv\n"),
+    );
+    // A link (not an embed) to a spreadsheet would publish nothing: refused.
+    s.write("content/notices/l/index.md", &notice("[下载名单](p.xlsx)"));
+    s.write_bytes("content/notices/l/p.xlsx", &dibao_xlsx());
+    let (diags, printed) = refused(&s);
+    let f = "content/services/p/p.csv";
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.file == f && (d.line, d.column) == (1, 3) && d.code == "E-SHEET-CELL")
+    );
+    // The mobile in the contact column is allowed; the ID numbers are not, in any column.
+    assert!(
+        !diags
+            .iter()
+            .any(|d| d.file == f && (d.line, d.column) == (2, 2)),
+        "{}",
+        list(&diags)
+    );
+    assert!(at(&diags, f, 3, 2).message.contains("p!B3 有身份证号"));
+    assert!(at(&diags, f, 3, 3).message.contains("p!C3 有身份证号"));
+    let link = diags
+        .iter()
+        .find(|d| d.file == "content/notices/l/index.md")
+        .expect("link refused");
+    assert_eq!(
+        (link.code.as_str(), link.line, link.column),
+        ("E-SHEET", 7, 1)
+    );
+    not_echoed(&printed, ID1);
+    not_echoed(&printed, ID2);
+}

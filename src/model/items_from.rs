@@ -110,6 +110,8 @@ pub fn read(
         kind,
         allow,
     };
+    // Every cell, whatever else is wrong with the sheet: personal numbers are their own mistake.
+    reader.check_privacy(diags);
     if table.rows.len() == 1 {
         diags.push(f.invalid(
             node,
@@ -253,7 +255,6 @@ impl SheetItems<'_> {
             let mut row_ok = true;
             for (cell, key) in row.cells.iter().zip(&keys) {
                 let text = cell.text.trim();
-                self.check_privacy(row.number, cell.col, text, *key == Some("contact"), diags);
                 let Some(key) = key else { continue };
                 if text.is_empty() {
                     if *key == "name" {
@@ -341,24 +342,30 @@ impl SheetItems<'_> {
     }
 
     /// Every cell is published text (content.md §4); a contact cell may hold a mobile number.
-    fn check_privacy(
-        &self,
-        row: u32,
-        col: u32,
-        text: &str,
-        contact: bool,
-        diags: &mut Vec<Diagnostic>,
-    ) {
-        for hit in privacy::scan(text) {
-            if self.allow.contains(&hit.kind) || (contact && hit.kind == PiiKind::Mobile) {
-                continue;
+    fn check_privacy(&self, diags: &mut Vec<Diagnostic>) {
+        let contact_cols: Vec<u32> = self.table.rows.first().map_or_else(Vec::new, |header| {
+            header
+                .cells
+                .iter()
+                .filter(|c| key_of(&c.text) == Some("contact"))
+                .map(|c| c.col)
+                .collect()
+        });
+        for (i, row) in self.table.rows.iter().enumerate() {
+            for cell in &row.cells {
+                let contact = i > 0 && contact_cols.contains(&cell.col);
+                for hit in privacy::scan(&cell.text) {
+                    if self.allow.contains(&hit.kind) || (contact && hit.kind == PiiKind::Mobile) {
+                        continue;
+                    }
+                    diags.push(privacy::error(
+                        self.source,
+                        Pos::new(row.number, cell.col),
+                        &format!("{} ", self.table.cell_name(row.number, cell.col)),
+                        &hit,
+                    ));
+                }
             }
-            diags.push(privacy::error(
-                self.source,
-                Pos::new(row, col),
-                &format!("{} ", self.table.cell_name(row, col)),
-                &hit,
-            ));
         }
     }
 }
