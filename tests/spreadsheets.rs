@@ -124,7 +124,12 @@ fn xlsx_embeds_the_first_visible_sheet_without_hidden_parts() {
         "content/notices/dibao/index.md",
         &notice("名单如下：\n\n![2026年第四季度低保名单](dibao-q4.xlsx)\n\n![第二批](dibao-q4.xlsx#第二批)\n\n如有异议请反映。"),
     );
+    // Under static/ a spreadsheet is not copied either; other files are.
+    s.write("static/files/mingdan.csv", "姓名\n张*明\n");
+    s.write("static/files/readme.txt", "说明\n");
     let out = s.build_ok("out", &[]);
+    assert!(out.join("files/readme.txt").exists());
+    assert!(!out.join("files/mingdan.csv").exists());
     let page = read_out(&out, "notices/dibao/index.html");
     let table = table_html(&page, "2026年第四季度低保名单");
     assert_eq!(
