@@ -708,3 +708,22 @@ fn items_from_cells_are_privacy_checked_even_with_a_bad_header() {
     not_echoed(&printed, ID1);
     not_echoed(&printed, ID2);
 }
+
+#[test]
+fn a_sheet_too_large_to_hold_is_refused_not_allocated() {
+    // Two values at opposite corners: a dense grid of the used area would be 17 billion cells.
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "名称").unwrap();
+    ws.write_string(1_048_575, 16_383, "角落").unwrap();
+    let s = site();
+    s.write_bytes(
+        "content/notices/big/big.xlsx",
+        &wb.save_to_buffer().unwrap(),
+    );
+    s.write("content/notices/big/index.md", &notice("![大表](big.xlsx)"));
+    let (run, diags) = s.check();
+    run.assert_code(1);
+    let d = diags.iter().find(|d| d.code == "E-SHEET").expect("E-SHEET");
+    assert!(d.message.contains("太大"), "{}", d.message);
+}

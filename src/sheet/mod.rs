@@ -148,7 +148,14 @@ struct Hidden {
 struct Layout {
     hidden: Hidden,
     merged: Vec<Dimensions>,
+    /// The first and last (row, column) holding a value, where the format tells it before the
+    /// values are read (`.xlsx`).
+    extent: Option<((u32, u32), (u32, u32))>,
 }
+
+/// calamine makes a dense grid of a sheet's used area: a hostile file with one value in A1 and
+/// one in XFD1048576 would ask for hundreds of gigabytes. No list to publish is this large.
+const MAX_CELLS: u64 = 2_000_000;
 
 fn read_workbook(path: &Path, ext: &str, wanted: Option<&str>) -> Result<Table, String> {
     let unreadable = |_| "表格文件打不开，可能已损坏，或不是它的扩展名所说的格式".to_string();
@@ -178,17 +185,31 @@ fn read_workbook(path: &Path, ext: &str, wanted: Option<&str>) -> Result<Table, 
             .map(|s| s.name.clone())
             .ok_or_else(|| "表格里没有可见的工作表".to_string())?,
     };
+    // Read first, so a sheet too large to hold is refused before calamine allocates it.
+    let xlsx_layout = match ext {
+        "xlsx" => Some(xlsx::layout(path, &name)?),
+        _ => None,
+    };
+    if let Some(((r0, c0), (r1, c1))) = xlsx_layout.as_ref().and_then(|l| l.extent) {
+        let cells = u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1);
+        if r1 >= MAX_ROWS || cells > MAX_CELLS {
+            return Err(format!(
+                "工作表「{name}」太大了（超过 {MAX_ROWS} 行或 {MAX_CELLS} 格）"
+            ));
+        }
+    }
     let range = book
         .worksheet_range(&name)
         .map_err(|_| format!("工作表「{name}」读不出来"))?;
     let layout = match (ext, &mut book) {
-        ("xlsx", _) => xlsx::layout(path, &name)?,
+        ("xlsx", _) => xlsx_layout.unwrap_or_default(),
         ("ods", _) => ods::layout(path, &name)?,
         // .xls: calamine gives merged areas but cannot tell hidden rows or columns; they are read
         // (and so checked and published) like the rest. README says to save as .xlsx to hide them.
         (_, calamine::Sheets::Xls(xls)) => Layout {
             hidden: Hidden::default(),
             merged: xls.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+            extent: None,
         },
         _ => Layout::default(),
     };

@@ -103,7 +103,7 @@ fn read_content<R: std::io::BufRead>(input: R, sheet: &str) -> Result<Layout, qu
                 if name.as_ref() == "table:table-cell" && (rows > 1 || cols > 1) {
                     layout.merged.push(Dimensions::new(
                         (row, col),
-                        (row + rows - 1, col.saturating_add(cols - 1)),
+                        (row.saturating_add(rows - 1), col.saturating_add(cols - 1)),
                     ));
                 }
                 col = col.saturating_add(count(&a, "table:number-columns-repeated"));

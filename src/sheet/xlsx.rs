@@ -103,7 +103,17 @@ fn read_sheet<R: std::io::BufRead>(input: R) -> Result<Layout, quick_xml::Error>
     // Rows without `r` follow the one before.
     let mut next_row: u32 = 0;
     loop {
-        match reader.read_event_into(&mut buf)? {
+        let event = reader.read_event_into(&mut buf)?;
+        // A cell with content (`<c r="B7">…</c>`; a styled empty cell is `<c r="B7" s="1"/>`).
+        if let Event::Start(e) = &event
+            && e.local_name().as_ref() == "c"
+            && let Some((r, c)) = attrs(e).get("r").and_then(|r| parse_cell_ref(r))
+        {
+            let (lo, hi) = layout.extent.get_or_insert(((r, c), (r, c)));
+            *lo = (lo.0.min(r), lo.1.min(c));
+            *hi = (hi.0.max(r), hi.1.max(c));
+        }
+        match event {
             Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
                 "row" => {
                     let a = attrs(&e);
@@ -174,5 +184,6 @@ mod tests {
             vec![5, 6]
         );
         assert_eq!(layout.merged, vec![Dimensions::new((1, 0), (2, 1))]);
+        assert_eq!(layout.extent, Some(((0, 0), (5, 0))));
     }
 }
