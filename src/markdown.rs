@@ -590,8 +590,14 @@ impl<'a> Renderer<'a, '_> {
             self.paragraph_closed = true;
         }
         self.text.flush(BlockKind::Paragraph);
+        // A region needs a name; without alt text the sheet's own name serves.
+        let label = if caption.is_empty() {
+            table.sheet.as_str()
+        } else {
+            caption
+        };
         let mut s = String::from("<div class=\"table-wrap\" role=\"region\" aria-label=\"");
-        escape_html(&mut s, caption);
+        escape_html(&mut s, label);
         s.push_str("\" tabindex=\"0\"><table class=\"sheet\">");
         if !caption.is_empty() {
             s.push_str("<caption>");
@@ -600,6 +606,9 @@ impl<'a> Renderer<'a, '_> {
             self.text.push(caption);
             self.text.flush(BlockKind::Other);
         }
+        // A header cell merged down into the body cannot span out of <thead>: it spans one row,
+        // and the body cells it covered are written empty. Per column: body rows still covered.
+        let mut from_header: Vec<u32> = Vec::new();
         for (i, row) in table.rows.iter().enumerate() {
             let cell_tag = if i == 0 { "th" } else { "td" };
             match i {
@@ -607,10 +616,21 @@ impl<'a> Renderer<'a, '_> {
                 1 => s.push_str("<tbody><tr>"),
                 _ => s.push_str("<tr>"),
             }
-            for cell in &row.cells {
+            for (k, cell) in row.cells.iter().enumerate() {
                 let (rows, cols) = match cell.span {
+                    Span::Covered if i > 0 && from_header.get(k).is_some_and(|&n| n > 0) => {
+                        s.push_str("<td></td>");
+                        continue;
+                    }
                     Span::Covered => continue,
                     Span::Single => (1, 1),
+                    Span::Merged { rows, cols } if i == 0 && rows > 1 => {
+                        from_header.resize(row.cells.len(), 0);
+                        for n in from_header.iter_mut().skip(k).take(cols as usize) {
+                            *n = rows - 1;
+                        }
+                        (1, cols)
+                    }
                     Span::Merged { rows, cols } => (rows, cols),
                 };
                 s.push('<');
@@ -635,6 +655,10 @@ impl<'a> Renderer<'a, '_> {
             s.push_str("</tr>");
             if i == 0 {
                 s.push_str("</thead>");
+            } else {
+                from_header
+                    .iter_mut()
+                    .for_each(|n| *n = n.saturating_sub(1));
             }
             self.text.flush(BlockKind::Other);
         }
@@ -1172,6 +1196,44 @@ mod tests {
         );
         assert!(!r.html.contains("<p></p>"), "{}", r.html);
         assert!(r.html.contains("<img src=\"/r/a.png#x\""), "{}", r.html);
+    }
+
+    #[test]
+    fn header_merged_down_stays_in_thead_and_region_is_named() {
+        use crate::sheet::{Cell, Row, Span, Table};
+        let cell = |col, text: &str, span| Cell {
+            col,
+            text: text.to_owned(),
+            span,
+        };
+        let table = Arc::new(Table {
+            sheet: "第一批".into(),
+            rows: vec![
+                Row {
+                    number: 1,
+                    cells: vec![
+                        cell(1, "姓名", Span::Merged { rows: 2, cols: 1 }),
+                        cell(2, "金额", Span::Single),
+                    ],
+                },
+                Row {
+                    number: 2,
+                    cells: vec![cell(1, "", Span::Covered), cell(2, "元", Span::Single)],
+                },
+                Row {
+                    number: 3,
+                    cells: vec![cell(1, "张*明", Span::Single), cell(2, "300", Span::Single)],
+                },
+            ],
+        });
+        let resolve = |_: &str, _: LinkKind| LinkTarget::Table(table.clone());
+        let r = render("![](a.csv)\n", &safe(), &resolve, &root);
+        assert_eq!(
+            r.html,
+            "<div class=\"table-wrap\" role=\"region\" aria-label=\"第一批\" tabindex=\"0\">\
+<table class=\"sheet\"><thead><tr><th scope=\"col\">姓名</th><th scope=\"col\">金额</th></tr>\
+</thead><tbody><tr><td></td><td>元</td></tr><tr><td>张*明</td><td>300</td></tr></tbody></table></div>\n"
+        );
     }
 
     #[test]
