@@ -290,6 +290,7 @@ fn front(
     let mut ds: Vec<Diagnostic> = loaded.diags.clone();
     let ctx = model::Context {
         config: &config,
+        root: &opts.root,
         calendar: &calendar,
         loaded: &loaded,
     };
@@ -300,6 +301,16 @@ fn front(
             f.rel.hash(h);
         }
         (&loaded.content_assets, &loaded.static_files).hash(h);
+        // Records read spreadsheets (`items_from`, embedded tables): an edited one is a new world.
+        for (dir, files) in [
+            ("content", &loaded.content_assets),
+            ("static", &loaded.static_files),
+        ] {
+            for rel in files.iter().filter(|r| crate::sheet::is_spreadsheet(r)) {
+                let meta = std::fs::metadata(opts.root.join(dir).join(rel));
+                meta.ok().map(|m| (m.len(), m.modified().ok())).hash(h);
+            }
+        }
     });
     let parse_cache = cache.as_deref_mut().map(|c| (parse_world, &mut c.parsed));
     let model = model::build_model(&ctx, parse_cache, &mut ds);

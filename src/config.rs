@@ -145,6 +145,8 @@ pub fn load_site(
         }
         Err(d) => return Err(vec![*d]),
     };
+    // Titles, names, `extra`: all of it is published (content.md §4).
+    crate::privacy::check_yaml(file, &root, &[], &mut diags);
     let Some(f) = Fields::read(file, &root, SITE_KEYS, "site.yaml ", &mut diags) else {
         return Err(diags);
     };

@@ -97,7 +97,8 @@ impl SourceFile {
             code,
             message: mask_personal(&message.into()),
             help: mask_personal(&help.into()),
-            file: self.rel.clone(),
+            // A personal number in a file or folder name is not echoed either.
+            file: mask_personal(&self.rel),
             line: pos.line.max(1),
             column: pos.col.max(1),
             source_line: self
@@ -132,19 +133,10 @@ pub fn to_u32(n: usize) -> u32 {
 }
 
 /// A diagnostic never shows a personal number whole (content.md §4), whatever it is about: not
-/// in its message, not in the source line it quotes. Masks keep the length, so carets stay aligned.
+/// in its message, not in the source line it quotes, not in the path it names. Masks keep the
+/// shape, so carets stay aligned.
 fn mask_personal(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut last = 0;
-    for hit in crate::privacy::scan(line) {
-        if let Some(before) = line.get(last..hit.start) {
-            out.push_str(before);
-            out.push_str(&hit.masked);
-            last = hit.end;
-        }
-    }
-    out.push_str(line.get(last..).unwrap_or_default());
-    out
+    crate::privacy::mask_text(line)
 }
 
 /// A 10 MB line must not be echoed back whole.

@@ -25,5 +25,6 @@ pub mod progress;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod sheet;
 pub mod slug;
 pub mod yaml;

@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use syntect::highlighting::ThemeSet;
@@ -24,6 +24,8 @@ pub enum LinkTarget {
     Missing(String),
     /// An image published with its size, and maybe smaller copies for `srcset`.
     Image(ImageSize),
+    /// An image whose target is a spreadsheet: embedded as this table (content.md §3.1).
+    Table(Arc<crate::sheet::Table>),
 }
 
 /// What an `<img>` says of a published image besides its URL.
@@ -104,6 +106,8 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(build_sani
 /// part after `#` or `?` is kept and re-appended to the resolved URL. Root-relative targets (starting
 /// with `/`) are passed to `root_relative` to be prefixed (the site may live under a sub-path)
 /// and checked against the published site; a missing one is broken like a relative one.
+/// An image whose target is a spreadsheet is resolved with its `#sheet` part (`名单.xlsx#第二批`),
+/// since that part chooses what is embedded; it may come back as a table.
 pub fn render(
     body: &str,
     opts: &RenderOptions,
@@ -130,6 +134,8 @@ pub fn render(
         footnotes: HashMap::new(),
         nesting: Vec::new(),
         kept_depth: 0,
+        in_paragraph: false,
+        paragraph_closed: false,
     };
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         r.event(event, range.start);
@@ -235,6 +241,8 @@ struct ImageState {
     size: Option<ImageSize>,
     /// Where the `![` is, for a warning when there is no alt text.
     offset: usize,
+    /// A spreadsheet embedded in place of the image.
+    table: Option<Arc<crate::sheet::Table>>,
     title: String,
     alt: String,
     /// Nesting depth of tags inside the image description.
@@ -264,6 +272,9 @@ struct Renderer<'a, 'f> {
     nesting: Vec<bool>,
     /// How many of the open quote/list/item tags were written.
     kept_depth: usize,
+    /// Inside a paragraph; and whether an embedded table closed it early (see `finish_image`).
+    in_paragraph: bool,
+    paragraph_closed: bool,
 }
 
 impl<'a> Renderer<'a, '_> {
@@ -279,6 +290,11 @@ impl<'a> Renderer<'a, '_> {
         if self.image.is_some() {
             self.image_event(event, offset);
             return;
+        }
+        // Inline content after a table that closed its paragraph opens a new one.
+        if self.paragraph_closed && !matches!(event, Event::End(_)) {
+            self.paragraph_closed = false;
+            self.out.push(Event::Start(Tag::Paragraph));
         }
         match event {
             Event::Start(tag) => self.start(tag, offset),
@@ -358,9 +374,14 @@ impl<'a> Renderer<'a, '_> {
                 dest_url, title, ..
             } => {
                 self.image_size = None;
-                let src = self.target(&dest_url, LinkKind::Image, offset);
+                let (src, table) = match self.image_target(&dest_url, offset) {
+                    Some(ImageTarget::Url(url)) => (Some(url), None),
+                    Some(ImageTarget::Table(table)) => (None, Some(table)),
+                    None => (None, None),
+                };
                 self.image = Some(ImageState {
                     src,
+                    table,
                     size: self.image_size.take(),
                     offset,
                     title: title.into_string(),
@@ -425,12 +446,20 @@ impl<'a> Renderer<'a, '_> {
             _ => {
                 // Every other tag starts a block: what came before is a block of its own.
                 self.text.flush(BlockKind::Loose);
+                self.in_paragraph |= matches!(tag, Tag::Paragraph);
                 self.out.push(Event::Start(tag));
             }
         }
     }
 
     fn end(&mut self, tag: TagEnd) {
+        if tag == TagEnd::Paragraph {
+            self.in_paragraph = false;
+            if std::mem::take(&mut self.paragraph_closed) {
+                self.text.flush(BlockKind::Paragraph);
+                return;
+            }
+        }
         match tag {
             TagEnd::Paragraph => self.text.flush(BlockKind::Paragraph),
             TagEnd::Heading(_) => self.text.flush(BlockKind::Other),
@@ -556,6 +585,10 @@ impl<'a> Renderer<'a, '_> {
         let Some(img) = self.image.take() else {
             return;
         };
+        if let Some(table) = &img.table {
+            self.embed_table(table, img.alt.trim());
+            return;
+        }
         let mut s = String::from("<img");
         if let Some(src) = img.src {
             s.push_str(" src=\"");
@@ -597,6 +630,124 @@ impl<'a> Renderer<'a, '_> {
         self.html(s);
     }
 
+    /// A spreadsheet as a table: the alt text its caption, the first row its header, in a
+    /// labelled region that scrolls sideways on a phone (a block, so a paragraph around it is
+    /// closed first and reopened for what follows).
+    fn embed_table(&mut self, table: &crate::sheet::Table, caption: &str) {
+        use crate::sheet::Span;
+        if self.in_paragraph && !self.paragraph_closed {
+            if matches!(self.out.last(), Some(Event::Start(Tag::Paragraph))) {
+                self.out.pop();
+            } else {
+                self.out.push(Event::End(TagEnd::Paragraph));
+            }
+            self.paragraph_closed = true;
+        }
+        self.text.flush(BlockKind::Paragraph);
+        // A region needs a name; without alt text the sheet's own name serves.
+        let label = if caption.is_empty() {
+            table.sheet.as_str()
+        } else {
+            caption
+        };
+        let mut s = String::from("<div class=\"table-wrap\" role=\"region\" aria-label=\"");
+        escape_html(&mut s, label);
+        s.push_str("\" tabindex=\"0\"><table class=\"sheet\">");
+        if !caption.is_empty() {
+            s.push_str("<caption>");
+            escape_html(&mut s, caption);
+            s.push_str("</caption>");
+            self.text.push(caption);
+            self.text.flush(BlockKind::Other);
+        }
+        // A header cell merged down into the body cannot span out of <thead>: it spans one row,
+        // and the body cells it covered are written empty. Per column: body rows still covered.
+        let mut from_header: Vec<u32> = Vec::new();
+        for (i, row) in table.rows.iter().enumerate() {
+            let cell_tag = if i == 0 { "th" } else { "td" };
+            match i {
+                0 => s.push_str("<thead><tr>"),
+                1 => s.push_str("<tbody><tr>"),
+                _ => s.push_str("<tr>"),
+            }
+            for (k, cell) in row.cells.iter().enumerate() {
+                let (rows, cols) = match cell.span {
+                    Span::Covered if i > 0 && from_header.get(k).is_some_and(|&n| n > 0) => {
+                        s.push_str("<td></td>");
+                        continue;
+                    }
+                    Span::Covered => continue,
+                    Span::Single => (1, 1),
+                    Span::Merged { rows, cols } if i == 0 && rows > 1 => {
+                        from_header.resize(row.cells.len(), 0);
+                        for n in from_header.iter_mut().skip(k).take(cols as usize) {
+                            *n = rows - 1;
+                        }
+                        (1, cols)
+                    }
+                    Span::Merged { rows, cols } => (rows, cols),
+                };
+                s.push('<');
+                s.push_str(cell_tag);
+                if i == 0 {
+                    s.push_str(" scope=\"col\"");
+                }
+                if cols > 1 {
+                    s.push_str(&format!(" colspan=\"{cols}\""));
+                }
+                if rows > 1 {
+                    s.push_str(&format!(" rowspan=\"{rows}\""));
+                }
+                s.push('>');
+                escape_html(&mut s, &cell.text);
+                s.push_str("</");
+                s.push_str(cell_tag);
+                s.push('>');
+                self.text.push(&cell.text);
+                self.text.push(" ");
+            }
+            s.push_str("</tr>");
+            if i == 0 {
+                s.push_str("</thead>");
+            } else {
+                from_header
+                    .iter_mut()
+                    .for_each(|n| *n = n.saturating_sub(1));
+            }
+            self.text.flush(BlockKind::Other);
+        }
+        if table.rows.len() > 1 {
+            s.push_str("</tbody>");
+        }
+        s.push_str("</table></div>\n");
+        self.out.push(Event::Html(CowStr::from(s)));
+    }
+
+    /// An image's target: a URL, or a table for a spreadsheet, whose `#sheet` part the resolver
+    /// needs (the part after `#` of any other image is kept for the URL).
+    fn image_target(&mut self, dest: &str, offset: usize) -> Option<ImageTarget> {
+        let split = dest.find(['#', '?']).unwrap_or(dest.len());
+        let path = percent_decode(dest.get(..split).unwrap_or(dest)).into_owned();
+        if classify(dest) != TargetClass::Relative || !crate::sheet::is_spreadsheet(&path) {
+            return self
+                .target(dest, LinkKind::Image, offset)
+                .map(ImageTarget::Url);
+        }
+        match (self.resolve)(&percent_decode(dest), LinkKind::Image) {
+            LinkTarget::Table(table) => Some(ImageTarget::Table(table)),
+            LinkTarget::Url(url) => Some(ImageTarget::Url(url)),
+            LinkTarget::Image(size) => Some(ImageTarget::Url(size.src)),
+            LinkTarget::Missing(message) => {
+                self.broken.push(BrokenLink {
+                    offset,
+                    target: dest.to_owned(),
+                    message,
+                });
+                Some(ImageTarget::Url(dest.to_owned()))
+            }
+        }
+    }
+
     /// pulldown-cmark balances its events, but never let an open state swallow output silently.
     fn finish_dangling(&mut self) {
         if self.image.is_some() {
@@ -634,6 +785,7 @@ impl<'a> Renderer<'a, '_> {
                 match (self.root_relative)(dest) {
                     LinkTarget::Url(url) => Some(url),
                     LinkTarget::Image(size) => Some(size.src),
+                    LinkTarget::Table(_) => None,
                     LinkTarget::Missing(message) => {
                         self.broken.push(BrokenLink {
                             offset,
@@ -658,6 +810,8 @@ impl<'a> Renderer<'a, '_> {
                         self.image_size = Some(size);
                         Some(src)
                     }
+                    // Only an image is embedded as a table; a link to one goes nowhere.
+                    LinkTarget::Table(_) => None,
                     LinkTarget::Missing(message) => {
                         self.broken.push(BrokenLink {
                             offset,
@@ -670,6 +824,11 @@ impl<'a> Renderer<'a, '_> {
             }
         }
     }
+}
+
+enum ImageTarget {
+    Url(String),
+    Table(Arc<crate::sheet::Table>),
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -791,7 +950,8 @@ fn build_sanitizer() -> ammonia::Builder<'static> {
         .add_generic_attributes(&["class"])
         .add_tag_attributes("a", &["rel"])
         .add_tag_attributes("img", &["loading", "srcset", "sizes", "width", "height"])
-        .add_tag_attributes("div", &["id"])
+        .add_tag_attributes("div", &["id", "role", "aria-label", "tabindex"])
+        .add_tag_attributes("th", &["scope"])
         .add_tag_attributes("input", &["type", "disabled", "checked"])
         .add_tag_attributes("th", &["style"])
         .add_tag_attributes("td", &["style"])
@@ -804,6 +964,8 @@ fn build_sanitizer() -> ammonia::Builder<'static> {
                     value,
                     "text-align: left" | "text-align: center" | "text-align: right"
                 ),
+                ("div", "role") => value == "region",
+                ("div", "tabindex") => value == "0",
                 ("div", "id") => value
                     .strip_prefix("fn-")
                     .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())),
@@ -1065,6 +1227,116 @@ mod tests {
                 assert!(!tag.contains(bad), "executable markup {tag:?} in {html}");
             }
         }
+    }
+
+    fn sheet_table() -> Arc<crate::sheet::Table> {
+        use crate::sheet::{Cell, Row, Span, Table};
+        let cell = |col, text: &str, span| Cell {
+            col,
+            text: text.to_owned(),
+            span,
+        };
+        Arc::new(Table {
+            sheet: "名单".into(),
+            rows: vec![
+                Row {
+                    number: 2,
+                    cells: vec![cell(1, "姓名", Span::Single), cell(3, "金额", Span::Single)],
+                },
+                Row {
+                    number: 3,
+                    cells: vec![
+                        cell(1, "张*明 & <b>", Span::Merged { rows: 1, cols: 2 }),
+                        cell(3, "", Span::Covered),
+                    ],
+                },
+            ],
+        })
+    }
+
+    #[test]
+    fn spreadsheet_image_becomes_a_table_outside_any_paragraph() {
+        let seen = std::cell::RefCell::new(Vec::new());
+        let resolve = |p: &str, kind: LinkKind| {
+            seen.borrow_mut().push((p.to_owned(), kind));
+            if p.starts_with("名单.xlsx") {
+                LinkTarget::Table(sheet_table())
+            } else {
+                LinkTarget::Url(format!("/r/{p}"))
+            }
+        };
+        let r = render(
+            "前文 ![低保 \"名单\"](%E5%90%8D%E5%8D%95.xlsx#%E7%AC%AC%E4%BA%8C%E6%89%B9) 后文\n",
+            &safe(),
+            &resolve,
+            &root,
+        );
+        assert_eq!(
+            r.html,
+            "<p>前文 </p>\n<div class=\"table-wrap\" role=\"region\" aria-label=\"低保 &quot;名单&quot;\" tabindex=\"0\">\
+<table class=\"sheet\"><caption>低保 \"名单\"</caption><thead><tr><th scope=\"col\">姓名</th>\
+<th scope=\"col\">金额</th></tr></thead><tbody><tr><td colspan=\"2\">张*明 &amp; &lt;b&gt;</td></tr>\
+</tbody></table></div>\n<p> 后文</p>\n"
+        );
+        // The `#sheet` part reaches the resolver, decoded.
+        assert_eq!(
+            *seen.borrow(),
+            vec![("名单.xlsx#第二批".to_owned(), LinkKind::Image)]
+        );
+        assert!(r.text.contains("张*明 & <b>"), "{}", r.text);
+
+        // Alone in its paragraph: no empty paragraph around it; a normal image keeps its `#`.
+        let r = render(
+            "![名单](名单.xlsx)\n\n![图](a.png#x)\n",
+            &safe(),
+            &resolve,
+            &root,
+        );
+        assert!(
+            r.html.starts_with("<div class=\"table-wrap\""),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("<p></p>"), "{}", r.html);
+        assert!(r.html.contains("<img src=\"/r/a.png#x\""), "{}", r.html);
+    }
+
+    #[test]
+    fn header_merged_down_stays_in_thead_and_region_is_named() {
+        use crate::sheet::{Cell, Row, Span, Table};
+        let cell = |col, text: &str, span| Cell {
+            col,
+            text: text.to_owned(),
+            span,
+        };
+        let table = Arc::new(Table {
+            sheet: "第一批".into(),
+            rows: vec![
+                Row {
+                    number: 1,
+                    cells: vec![
+                        cell(1, "姓名", Span::Merged { rows: 2, cols: 1 }),
+                        cell(2, "金额", Span::Single),
+                    ],
+                },
+                Row {
+                    number: 2,
+                    cells: vec![cell(1, "", Span::Covered), cell(2, "元", Span::Single)],
+                },
+                Row {
+                    number: 3,
+                    cells: vec![cell(1, "张*明", Span::Single), cell(2, "300", Span::Single)],
+                },
+            ],
+        });
+        let resolve = |_: &str, _: LinkKind| LinkTarget::Table(table.clone());
+        let r = render("![](a.csv)\n", &safe(), &resolve, &root);
+        assert_eq!(
+            r.html,
+            "<div class=\"table-wrap\" role=\"region\" aria-label=\"第一批\" tabindex=\"0\">\
+<table class=\"sheet\"><thead><tr><th scope=\"col\">姓名</th><th scope=\"col\">金额</th></tr>\
+</thead><tbody><tr><td></td><td>元</td></tr><tr><td>张*明</td><td>300</td></tr></tbody></table></div>\n"
+        );
     }
 
     #[test]

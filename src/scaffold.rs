@@ -499,6 +499,7 @@ fn service_text(title: &str, date: Date, site: &SiteInfo) -> String {
         .line(format!("date: {date}"), "清单日期（必填）")
         .line("kind: services", "清单类型（必填）：services 服务清单 | resources 资源清单 | projects 项目清单 | needs 需求清单")
         .line("# provider: 社区居委会", "提供方")
+        .line("# items_from: fuwu.csv", "或者把条目放在旁边的表格里（xlsx、xls、ods、csv），表头写 名称、类别、收费……；写了它就删除下面的 items")
         .line("items:", "条目（必填，至少一条）")
         .line("  - name: 待填写", "名称（必填）")
         .line("    # category: 养老服务", "分类：页面按分类分组")

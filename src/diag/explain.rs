@@ -324,6 +324,27 @@ pub const CODES: &[Code] = &[
         wrong: "![](photo.jpg)",
         right: "![居民议事会现场，二十多位居民围坐讨论](photo.jpg)",
     },
+    Code {
+        code: "E-SHEET",
+        title: "表格文件不能嵌入或读取",
+        meaning: "用 ![标题](名单.xlsx) 嵌入的表格（.xlsx、.xls、.ods、.csv）找不到、打不开、指定的工作表不存在或是隐藏的，或者表格太大；或者用普通链接 [..](名单.xlsx) 链到了表格文件——表格文件本身从不发布（它可能带着隐藏的行、列和工作表），只能嵌入成表格。items_from 的表格必须有「名称」列。",
+        wrong: "[下载名单](dibao-q4.xlsx)",
+        right: "![2026年第四季度低保名单](dibao-q4.xlsx)",
+    },
+    Code {
+        code: "E-SHEET-CELL",
+        title: "清单表格里的表头或单元格不对",
+        meaning: "items_from 从表格读清单条目：第一行是表头，写条目的字段名（英文 name 或中文 名称 等）；每个单元格按对应字段检查：收费写 无偿/低偿/有偿，项目状态写 计划中/实施中/已完工/已验收，预算写数字（万元），受益人数写整数，所属组织写 site.yaml 里有的组织编号。提示里的 工作表!单元格 指出是哪一格。",
+        wrong: "名称 | 收费\n理发 | 免费",
+        right: "名称 | 收费\n理发 | 无偿",
+    },
+    Code {
+        code: "E-SHEET-ATTACH",
+        title: "表格文件不能作为附件",
+        meaning: "Excel、WPS 表格和 CSV 文件里可能有隐藏的行、列和工作表（比如身份证号），作为附件发布就会被下载。把表格嵌入正文：![标题](文件.xlsx)，只发布看得见的部分；要附原件请另存为 PDF。",
+        wrong: "attachments:\n  - file: 名单.xlsx\n    title: 名单",
+        right: "![名单](名单.xlsx)",
+    },
     // ---------------------------------------------------------------- the publication ledger
     Code {
         code: "E-LEDGER-BROKEN",

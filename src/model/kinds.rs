@@ -4,7 +4,8 @@ use super::{COMMON_KEYS, Context, read_date, read_org_ref};
 use crate::dates::DateValue;
 use crate::diag::{Diagnostic, Pos};
 use crate::enums::{Fee, NoticeKind, ProblemStatus, ProjectStatus, ServiceKind};
-use crate::load::Section;
+use crate::load::{ContentFile, Section};
+use crate::privacy::PiiKind;
 use crate::yaml::{Fields, Node};
 use jiff::civil::Date;
 
@@ -39,7 +40,7 @@ const PROBLEM_KEYS: &[&str] = &[
     "progress",
     "echo",
 ];
-const SERVICE_KEYS: &[&str] = &["kind", "provider", "items"];
+const SERVICE_KEYS: &[&str] = &["kind", "provider", "items", "items_from"];
 const ITEM_KEYS: &[&str] = &[
     "name",
     "category",
@@ -741,7 +742,13 @@ fn read_echo(
     })
 }
 
-pub fn read_service(f: &Fields, ctx: &Context, diags: &mut Vec<Diagnostic>) -> Option<ServiceList> {
+pub fn read_service(
+    file: &ContentFile,
+    f: &Fields,
+    ctx: &Context,
+    allow: &[PiiKind],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ServiceList> {
     if !f.has("kind") {
         diags.push(f.missing(
             "kind",
@@ -757,6 +764,22 @@ pub fn read_service(f: &Fields, ctx: &Context, diags: &mut Vec<Diagnostic>) -> O
         ServiceKind::choices,
         diags,
     );
+    if let Some(node) = f.get("items_from") {
+        if f.has("items") {
+            diags.push(f.invalid(
+                node,
+                "items 和 items_from 只能写一个".into(),
+                "条目写在表格里就删除 items，写在 front matter 里就删除 items_from",
+            ));
+            return None;
+        }
+        let items = super::items_from::read(file, f, node, ctx, kind, allow, diags)?;
+        return Some(ServiceList {
+            kind: kind?,
+            provider: f.str("provider", diags),
+            items,
+        });
+    }
     let mut items = Vec::new();
     match f.seq("items", "写成列表，每项至少有 name", diags) {
         Some([]) => {

@@ -1,5 +1,6 @@
 //! Raw content files → typed records, with every mistake of every file reported.
 
+mod items_from;
 mod kinds;
 pub mod leftovers;
 
@@ -8,11 +9,11 @@ pub use kinds::*;
 use crate::calendar::Calendar;
 use crate::config::SiteConfig;
 use crate::dates::{DateValue, DayError, day_error, parse_date_value, read_day};
-use crate::diag::{Diagnostic, Pos, Severity, SourceFile};
+use crate::diag::{Diagnostic, Pos, Severity};
 use crate::enums::AfterExpiry;
 use crate::load::{ContentFile, Loaded, Section};
 use crate::privacy::{self, PiiKind};
-use crate::yaml::{self, Fields, Node, Value};
+use crate::yaml::{self, Fields, Node};
 use jiff::civil::Date;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -114,6 +115,8 @@ pub struct Model {
 /// What a record's front matter may refer to outside itself.
 pub struct Context<'a> {
     pub config: &'a SiteConfig,
+    /// The site root, for spreadsheets read by `items_from`.
+    pub root: &'a std::path::Path,
     pub calendar: &'a Calendar,
     pub loaded: &'a Loaded,
 }
@@ -258,7 +261,10 @@ fn parse_record_file(
         Section::Problems => {
             kinds::read_problem(&f, common.as_ref().and_then(|c| c.date), diags).map(Body::Problem)
         }
-        Section::Services => kinds::read_service(&f, ctx, diags).map(Body::Service),
+        Section::Services => {
+            let allow = privacy_allow_as_written(&f);
+            kinds::read_service(file, &f, ctx, &allow, diags).map(Body::Service)
+        }
         Section::Pages => Some(Body::Page),
     };
     // Personal numbers are reported even when another field is wrong: an independent mistake.
@@ -531,6 +537,16 @@ fn read_attachments(
             .str("title", diags)
             .unwrap_or_else(|| name.rsplit('/').next().unwrap_or(&name).to_string());
         let pos = a.get("file").map_or(item.pos, |n| n.pos);
+        // A spreadsheet may hold hidden rows, columns and sheets: only its table is published.
+        if crate::sheet::is_spreadsheet(&name) {
+            diags.push(f.file.error(
+                "E-SHEET-ATTACH",
+                pos,
+                format!("表格文件「{name}」不能作为附件发布（隐藏的行、列和工作表会随文件公开）"),
+                format!("在正文里写 ![表格标题]({name}) 把它嵌入为表格，或另存为 PDF 作附件"),
+            ));
+            continue;
+        }
         match resolve_asset(file, &name, ctx.loaded) {
             Ok(_) => out.push(Attachment {
                 file: name,
@@ -659,78 +675,16 @@ fn privacy_allow_as_written(f: &Fields) -> Vec<PiiKind> {
 /// content.md §4: no ID, mobile or bank-card number in published text unless allowed.
 fn check_privacy(file: &ContentFile, root: &Node, allow: &[PiiKind], diags: &mut Vec<Diagnostic>) {
     let src = &file.source;
-    let mut report = |kind: PiiKind, pos: Pos, masked: &str| {
-        diags.push(
-            src.error(
-                "E-PRIVACY",
-                pos,
-                format!(
-                    "这里有{}（{masked}），公开内容不能包含个人信息",
-                    kind.label()
-                ),
-                match kind {
-                    PiiKind::Mobile => {
-                        "手机号请打码，例如 138****1234；确需公开时在 privacy_allow 里写 mobile"
-                            .to_string()
-                    }
-                    _ => format!(
-                        "删除这个号码；确需公开时在 privacy_allow 里写 {}",
-                        kind.code()
-                    ),
-                },
-            ),
-        );
-    };
-    scan_node(root, false, &mut |node, text| {
-        for hit in privacy::scan(text) {
-            if allow.contains(&hit.kind) {
-                continue;
-            }
-            let pos = scalar_pos(src, node, text, hit.start);
-            report(hit.kind, pos, &hit.masked);
-        }
-    });
+    privacy::check_yaml(src, root, allow, diags);
     for hit in privacy::scan(file.body()) {
         if !allow.contains(&hit.kind) {
-            report(
-                hit.kind,
+            diags.push(privacy::error(
+                src,
                 src.pos_of(file.body_offset + hit.start),
-                &hit.masked,
-            );
+                "这里",
+                &hit,
+            ));
         }
-    }
-}
-
-/// Every published string of a front matter, skipping `contact` maps (their purpose is to be reached).
-fn scan_node(node: &Node, skip: bool, visit: &mut dyn FnMut(&Node, &str)) {
-    match &node.value {
-        Value::Scalar { text, .. } if !skip => visit(node, text),
-        Value::Scalar { .. } => {}
-        Value::Seq(items) => items.iter().for_each(|n| scan_node(n, skip, visit)),
-        Value::Map(entries) => {
-            for (k, v) in entries {
-                let is_contact = k.scalar() == Some("contact");
-                scan_node(v, skip || is_contact, visit);
-            }
-        }
-    }
-}
-
-/// Where inside a scalar a hit is: exact when the scalar is written on one line as it reads,
-/// else the scalar's own start.
-fn scalar_pos(src: &SourceFile, node: &Node, text: &str, byte: usize) -> Pos {
-    let (Some(line), Some(before)) = (src.line_text(node.pos.line), text.get(..byte)) else {
-        return node.pos;
-    };
-    let start_char = usize::try_from(node.pos.col.saturating_sub(1)).unwrap_or(0);
-    let rest: String = line.chars().skip(start_char).collect();
-    let quote = usize::from(rest.starts_with(['"', '\'']));
-    let unquoted: String = rest.chars().skip(quote).collect();
-    if unquoted.starts_with(before) {
-        let offset = quote + before.chars().count();
-        Pos::new(node.pos.line, node.pos.col + crate::diag::to_u32(offset))
-    } else {
-        node.pos
     }
 }
 

@@ -15,11 +15,13 @@ use pages::Parts;
 pub use pages::Prepared;
 
 use crate::derive::{Entry, Site};
-use crate::diag::{Diagnostic, Pos};
+use crate::diag::{Diagnostic, Pos, SourceFile};
 use crate::images::{self, Images, Publish, Source};
 use crate::load::{ContentFile, Loaded};
-use crate::markdown::{self, ImageSize, LinkKind, LinkTarget, RenderOptions};
+use crate::markdown::{self, ImageSize, LinkKind, LinkTarget, RenderOptions, percent_decode};
 use crate::model::{AssetPath, normalize, resolve_asset};
+use crate::privacy::{self, PiiKind};
+use crate::sheet;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::cell::RefCell;
@@ -234,6 +236,8 @@ impl AssetUrls<'_> {
 struct RenderInput<'a> {
     site: &'a Site,
     loaded: &'a Loaded,
+    /// The site root: embedded spreadsheets are read from below it.
+    root: &'a std::path::Path,
 }
 
 /// One Markdown file rendered with its links resolved: the body, the assets it needs copied, and a
@@ -244,15 +248,30 @@ struct MarkdownBody {
     diags: Vec<Diagnostic>,
 }
 
-fn render_markdown(input: &RenderInput, assets: &AssetUrls, file: &ContentFile) -> MarkdownBody {
+fn render_markdown(
+    input: &RenderInput,
+    assets: &AssetUrls,
+    file: &ContentFile,
+    allow: &[PiiKind],
+) -> MarkdownBody {
     let site = input.site;
     let opts = RenderOptions {
         allow_raw_html: site.config.allow_raw_html,
     };
     let copies = RefCell::new(Vec::new());
+    let sheet_diags = RefCell::new(Vec::new());
     let resolve = |target: &str, kind: LinkKind| -> LinkTarget {
         // The Markdown stage has already percent-decoded the target.
         let target = target.to_string();
+        let path_part = target.split('#').next().unwrap_or_default();
+        if sheet::is_spreadsheet(path_part) {
+            return match kind {
+                LinkKind::Image => embed_sheet(input, file, &target, allow, &sheet_diags),
+                LinkKind::Link => LinkTarget::Missing(format!(
+                    "表格文件「{target}」不单独发布（隐藏的行、列和工作表会随文件公开）"
+                )),
+            };
+        }
         let joined = if file.dir.is_empty() {
             target.clone()
         } else {
@@ -308,12 +327,22 @@ fn render_markdown(input: &RenderInput, assets: &AssetUrls, file: &ContentFile) 
         .iter()
         .map(|broken| {
             let pos: Pos = file.source.pos_of(file.body_offset + broken.offset);
-            file.source.error(
-                "E-LINK",
-                pos,
-                broken.message.clone(),
-                "核对链接里的文件名和相对路径（../ 表示上一级文件夹）",
-            )
+            let target = percent_decode(&broken.target);
+            if sheet::is_spreadsheet(target.split(['#', '?']).next().unwrap_or_default()) {
+                file.source.error(
+                    "E-SHEET",
+                    pos,
+                    broken.message.clone(),
+                    "嵌入表格写 ![表格标题](文件名.xlsx) 或 ![表格标题](文件名.xlsx#工作表名)；核对文件名和工作表名",
+                )
+            } else {
+                file.source.error(
+                    "E-LINK",
+                    pos,
+                    broken.message.clone(),
+                    "核对链接里的文件名和相对路径（../ 表示上一级文件夹）",
+                )
+            }
         })
         .collect();
     for &offset in &out.missing_alt {
@@ -324,10 +353,116 @@ fn render_markdown(input: &RenderInput, assets: &AssetUrls, file: &ContentFile) 
             "在 ![ ] 的方括号里写一句图片的内容，例如 ![居民议事会现场](photo.jpg)",
         ));
     }
+    diags.extend(sheet_diags.into_inner());
     MarkdownBody {
         out,
         copies: copies.into_inner(),
         diags,
+    }
+}
+
+/// A spreadsheet embedded by `![caption](target)`: its visible table, every cell checked for
+/// personal numbers (content.md §4), each hit reported at the spreadsheet's row and column.
+fn embed_sheet(
+    input: &RenderInput,
+    file: &ContentFile,
+    target: &str,
+    allow: &[PiiKind],
+    diags: &RefCell<Vec<Diagnostic>>,
+) -> LinkTarget {
+    let (name, sheet_name) = match target.split_once('#') {
+        Some((n, s)) if !s.is_empty() => (n, Some(s)),
+        Some((n, _)) => (n, None),
+        None => (target, None),
+    };
+    let (path, rel) = match resolve_asset(file, name, input.loaded) {
+        Ok(AssetPath::Content(p)) => (input.root.join("content").join(&p), format!("content/{p}")),
+        Ok(AssetPath::Static(p)) => (input.root.join("static").join(&p), format!("static/{p}")),
+        Err(_) => return LinkTarget::Missing(format!("找不到表格文件「{name}」")),
+    };
+    let table = match sheet::read(&path, sheet_name) {
+        Ok(t) => t,
+        Err(why) => return LinkTarget::Missing(format!("表格「{name}」不能嵌入：{why}")),
+    };
+    let source = SourceFile::new(rel, "");
+    let mut found = diags.borrow_mut();
+    for row in &table.rows {
+        for cell in &row.cells {
+            for hit in privacy::scan(&cell.text) {
+                if !allow.contains(&hit.kind) {
+                    found.push(privacy::error(
+                        &source,
+                        Pos::new(row.number, cell.col),
+                        &format!("{} ", table.cell_name(row.number, cell.col)),
+                        &hit,
+                    ));
+                }
+            }
+        }
+    }
+    LinkTarget::Table(Arc::new(table))
+}
+
+/// Text files a browser shows as they are; each is published text (content.md §4).
+const TEXT_EXTENSIONS: [&str; 5] = ["txt", "csv", "md", "json", "xml"];
+
+/// Text files larger than this are not read for checking (nobody publishes such a notice).
+const MAX_TEXT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// content.md §4 beyond bodies and front matter: the names of files and folders that become URLs
+/// (record URLs, copied files, `static/`), and the text of published text files.
+fn check_published_names_and_texts(
+    input: &RenderInput,
+    assets: &AssetUrls,
+    copies: &BTreeMap<String, String>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let name_error = |source: &SourceFile, hit: &privacy::PiiHit| {
+        let mut d = privacy::error(source, Pos::START, "文件或文件夹的名字（网址）里", hit);
+        d.help = "给文件或文件夹改个不含号码的名字；记录也可以用 slug 另定网址".into();
+        d
+    };
+    let root = &input.site.config.root;
+    for e in &input.site.entries {
+        let path = e.url.strip_prefix(root.as_str()).unwrap_or(&e.url);
+        for hit in privacy::scan(&percent_decode(path)) {
+            diags.push(name_error(&e.rec.file.source, &hit));
+        }
+    }
+    let mut check = |rel: String, out: &str, disk: PathBuf, allow: &[PiiKind]| {
+        let empty = SourceFile::new(rel.as_str(), "");
+        for hit in privacy::scan(out) {
+            diags.push(name_error(&empty, &hit));
+        }
+        let is_text = out
+            .rsplit_once('.')
+            .is_some_and(|(_, ext)| TEXT_EXTENSIONS.iter().any(|t| ext.eq_ignore_ascii_case(t)));
+        let small = std::fs::metadata(&disk).is_ok_and(|m| m.len() <= MAX_TEXT_BYTES);
+        if is_text
+            && small
+            && let Ok(bytes) = std::fs::read(&disk)
+            && let Ok(text) = sheet::decode_text(&bytes)
+        {
+            privacy::check_text(&SourceFile::new(rel, text), allow, diags);
+        }
+    };
+    for (src, out) in copies {
+        // The record whose bundle holds the file: its privacy_allow applies to it.
+        let allow = src
+            .match_indices('/')
+            .rev()
+            .find_map(|(i, _)| assets.bundle_dirs.get(&src[..i]))
+            .map_or(&[][..], |&i| {
+                &input.site.entries[i].rec.common.privacy_allow[..]
+            });
+        let disk = input.root.join("content").join(src);
+        check(format!("content/{src}"), out, disk, allow);
+    }
+    for path in &input.loaded.static_files {
+        if !sheet::is_spreadsheet(path) {
+            let disk = input.root.join("static").join(path);
+            check(format!("static/{path}"), path, disk, &[]);
+        }
     }
 }
 
@@ -362,7 +497,7 @@ fn render_body(input: &RenderInput, assets: &AssetUrls, e: &Entry) -> BodyOutcom
         };
     }
     let file = &e.rec.file;
-    let mut body = render_markdown(input, assets, file);
+    let mut body = render_markdown(input, assets, file, &e.rec.common.privacy_allow);
     for a in &e.rec.common.attachments {
         if let Ok(path) = resolve_asset(file, &a.file, input.loaded) {
             body.copies.extend(assets.url(&path).1);
@@ -446,7 +581,7 @@ fn render_intros(
 ) -> HashMap<String, (Option<String>, String)> {
     let mut intros = HashMap::new();
     for page in &input.site.indexes {
-        let body = render_markdown(input, assets, &page.file);
+        let body = render_markdown(input, assets, &page.file, &[]);
         diags.extend(body.diags);
         copies.extend(body.copies);
         intros.insert(page.file.dir.clone(), (page.title.clone(), body.out.html));
@@ -594,6 +729,7 @@ pub fn prepare(
         let input = RenderInput {
             site: &site,
             loaded,
+            root,
         };
         let bundle_dirs: HashMap<&str, usize> = site
             .entries
@@ -621,6 +757,10 @@ pub fn prepare(
         let intros = render_intros(&input, &assets, &mut copies, diags);
         // A published bundle's folder is published with it, so its images and files work.
         for asset in &loaded.content_assets {
+            // A spreadsheet is published as its table only (content.md §3.1), never as a file.
+            if sheet::is_spreadsheet(asset) {
+                continue;
+            }
             if let Some(dir) = asset.rfind('/').map(|i| &asset[..i])
                 && assets.bundle_dirs.contains_key(dir)
                 && let (_, Some(c)) = assets.url(&AssetPath::Content(asset.clone()))
@@ -653,6 +793,7 @@ pub fn prepare(
             }
         }
         diags.extend(runnable.iter().map(|rel| images::runnable_error(rel)));
+        check_published_names_and_texts(&input, &assets, &copies, diags);
         let mut files = Files::new();
         let mut publish = Vec::new();
         for (path, bytes) in theme_statics {
@@ -668,12 +809,14 @@ pub fn prepare(
             Data::Bytes(markdown::highlight_css().into_bytes()),
         );
         for path in &loaded.static_files {
-            publish.push(Publish {
-                out: path.clone(),
-                rel: format!("static/{path}"),
-                source: Source::File(root.join("static").join(path)),
-                from_content: false,
-            });
+            if !sheet::is_spreadsheet(path) {
+                publish.push(Publish {
+                    out: path.clone(),
+                    rel: format!("static/{path}"),
+                    source: Source::File(root.join("static").join(path)),
+                    from_content: false,
+                });
+            }
         }
         for (src, out) in copies {
             publish.push(Publish {
