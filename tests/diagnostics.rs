@@ -1054,7 +1054,7 @@ fn bad_command_line_exits_2() {
     let root = site.root().display().to_string();
     for args in [
         vec!["--root", &root, "build", "--frobnicate"],
-        vec!["--root", &root, "publish"],
+        vec!["--root", &root, "deploy"],
         vec!["--root", &root, "check", "--format", "xml"],
         vec!["--root", &root, "build", "--output"],
         vec![],
