@@ -394,7 +394,7 @@ fn missing_warning(
         "W-CATALOGUE-MISSING",
         item.pos,
         format!(
-            "公开目录「{}」：{}{}逾期未公开（应在 {} 前公开，已逾期 {} 天）",
+            "公开目录「{}」：{} {} 逾期未公开（应在 {} 前公开，已逾期 {} 天）",
             item.name,
             unit_name(config, unit),
             ps.period.label(item.every),

@@ -4,6 +4,7 @@
 
 use super::card_html::{CardHtml, CardStore};
 use super::views;
+use super::accountability::{self, For};
 use super::{
     Cards, Data, Files, PageSink, Rendered, date_desc, exports, feeds, page_path, paginate,
     paginator, qr, search, theme,
@@ -50,6 +51,12 @@ enum PageKind {
     },
     Home,
     Kiosk,
+    /// `/catalogue/`: the 公开目录 at today.
+    Catalogue,
+    /// `/stats/`: the problem wall's tables.
+    Stats,
+    /// `/reports/YEAR/`: the index of the year's report in `site.reports`.
+    Report(usize),
     /// Only the site-wide context (search page, 404).
     Plain,
 }
@@ -486,6 +493,22 @@ impl Prepared {
                 "",
                 PageKind::Plain,
             ),
+            (
+                "catalogue/index.html",
+                "catalogue.html",
+                format!("{root}catalogue/"),
+                "公开目录".into(),
+                "catalogue",
+                PageKind::Catalogue,
+            ),
+            (
+                "stats/index.html",
+                "stats.html",
+                format!("{root}stats/"),
+                "数据统计".into(),
+                "stats",
+                PageKind::Stats,
+            ),
         ] {
             jobs.push(Job {
                 out: out.into(),
@@ -494,6 +517,16 @@ impl Prepared {
                 title,
                 section,
                 kind,
+            });
+        }
+        for (i, r) in site.reports.iter().enumerate() {
+            jobs.push(Job {
+                out: format!("reports/{}/index.html", r.year),
+                template: "report.html",
+                url: format!("{root}reports/{}/", r.year),
+                title: format!("{}年度公开报告", r.year),
+                section: "reports",
+                kind: PageKind::Report(i),
             });
         }
         jobs
@@ -657,7 +690,12 @@ impl Prepared {
                         group
                     })
                     .collect();
-                vec![("unit", unit.clone()), ("records", Value::Array(groups))]
+                let owed = accountability::unit_catalogue(&self.site, unit["id"].as_str().unwrap_or_default());
+                vec![
+                    ("unit", unit.clone()),
+                    ("records", Value::Array(groups)),
+                    ("catalogue", owed),
+                ]
             }
             PageKind::Home => {
                 let recent_notices: Vec<usize> = l
@@ -678,6 +716,12 @@ impl Prepared {
                     "intro_html": intro["html"].as_str().unwrap_or_default(),
                     "intro_title": intro["title"],
                     "stats": self.site.stats,
+                    "catalogue": {
+                        "items": self.site.catalogue.items.len(),
+                        "summary": self.site.catalogue.summary,
+                        "url": format!("{root}catalogue/"),
+                        "dues": self.current_dues(),
+                    },
                 });
                 for (key, cards) in [
                     ("active_notices", &l.active[..]),
@@ -699,8 +743,27 @@ impl Prepared {
                 kiosk["active_notices"] = Value::Array(self.cards_of(&l.active));
                 vec![("kiosk", kiosk)]
             }
+            PageKind::Catalogue => vec![("catalogue", accountability::catalogue(&self.site, For::Page))],
+            PageKind::Stats => vec![("stats", accountability::stats(&self.site))],
+            PageKind::Report(i) => vec![("report", accountability::report(&self.site, *i))],
             PageKind::Plain => Vec::new(),
         }
+    }
+
+    /// The due days of the periods still current, for the home page's script to move to 逾期
+    /// as each passes.
+    fn current_dues(&self) -> Vec<String> {
+        let mut dues: Vec<String> = self
+            .site
+            .catalogue
+            .items
+            .iter()
+            .flat_map(|il| il.units.iter().flat_map(|u| u.periods.iter()))
+            .filter(|p| p.status == crate::enums::PeriodStatus::Current)
+            .map(|p| p.due.to_string())
+            .collect();
+        dues.sort();
+        dues
     }
 
     /// One page through its template.
