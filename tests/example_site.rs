@@ -1,5 +1,6 @@
 //! The example community at the repository root builds at 2026-11-21 as its authors intended:
-//! no errors, no warnings, and the statuses its notices and problems were written to show.
+//! no errors, only the three missing periods its 公开目录 was written to show as warnings, and
+//! the statuses its notices and problems were written to show.
 
 mod common;
 
@@ -27,8 +28,10 @@ fn example_output() -> &'static Path {
         ]);
         r.assert_code(0);
         assert!(
-            !r.stderr.contains("warning[") && !r.stderr.contains("error["),
-            "the example builds cleanly: {}",
+            !r.stderr.contains("error[")
+                && r.stderr.matches("warning[").count() == 3
+                && r.stderr.matches("warning[W-CATALOGUE-MISSING]").count() == 3,
+            "the example builds with only its three missing catalogue periods: {}",
             r.describe()
         );
         out
@@ -66,12 +69,25 @@ fn example_checks_without_errors_or_warnings() {
     ]);
     r.assert_code(0);
     let diags = parse_diags(&r.stdout);
-    // The intended set of warnings is empty: every 公示 has an objection contact, no stray fields.
-    assert!(
-        diags.is_empty(),
+    // The intended warnings are the three periods the 公开目录 shows as missing (site.yaml's
+    // catalogue); otherwise every 公示 has an objection contact and there are no stray fields.
+    let got: Vec<(&str, &str, u32)> = diags
+        .iter()
+        .map(|d| (d.code.as_str(), d.file.as_str(), d.line))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("W-CATALOGUE-MISSING", "site.yaml", 77),
+            ("W-CATALOGUE-MISSING", "site.yaml", 101),
+            ("W-CATALOGUE-MISSING", "site.yaml", 106),
+        ],
         "unexpected diagnostics:\n{}",
         list(&diags)
     );
+    assert!(diags[0].message.contains("第二网格党支部 2026年10月"), "{}", diags[0].message);
+    assert!(diags[1].message.contains("2026年9月") && diags[1].message.contains("52 天"));
+    assert!(diags[2].message.contains("2026年第二季度") && diags[2].message.contains("129 天"));
 }
 
 #[test]
@@ -95,9 +111,9 @@ fn example_publishes_at_least_forty_records() {
         .and_then(|rest| rest.split(' ').next())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("last line says what was written: {line:?}"));
-    // 60 Markdown files: _index.md, one draft and one unlisted notice are not records/published.
+    // 62 Markdown files: _index.md, one draft and one unlisted notice are not records/published.
     assert!(records >= 40, "{records} records");
-    assert_eq!(records, 55, "{line}");
+    assert_eq!(records, 57, "{line}");
     // The same inputs give the same bytes as the shared build.
     let diff = snapshot_diff(&snapshot(example_output()), &snapshot(&out));
     assert!(
@@ -292,4 +308,38 @@ fn example_internal_links_all_resolve() {
         broken.len(),
         broken.join("\n")
     );
+}
+
+#[test]
+fn example_catalogue_shows_every_status() {
+    let out = example_output();
+    let c = read_json(out, "data/catalogue.json");
+    let status = |item: &str, unit: &str, period: &str| -> (String, Value) {
+        let it = c["items"]
+            .as_array()
+            .and_then(|v| v.iter().find(|i| i["id"] == item))
+            .unwrap_or_else(|| panic!("item {item}"));
+        let u = it["units"]
+            .as_array()
+            .and_then(|v| v.iter().find(|u| u["id"] == unit))
+            .unwrap_or_else(|| panic!("{item}: unit {unit}"));
+        let p = u["periods"]
+            .as_array()
+            .and_then(|v| v.iter().find(|p| p["period"] == period))
+            .unwrap_or_else(|| panic!("{item} {unit}: period {period}"));
+        (p["status"].as_str().unwrap_or_default().to_string(), p["days_missing"].clone())
+    };
+    // 第二网格 held no 支委会 in October: due 10-31, 21 days before 11-21.
+    assert_eq!(status("zhiweihui", "grid-2", "2026-10"), ("missing".into(), Value::from(21)));
+    assert_eq!(status("zhiweihui", "grid-1", "2026-10").0, "done");
+    assert_eq!(status("zhiweihui", "grid-2", "2026-11").0, "current");
+    // 财务收支公开, quarterly with 15 days' grace from the second quarter: nothing by 07-15.
+    assert_eq!(status("caiwu", "zongzhi", "2026-Q2"), ("missing".into(), Value::from(129)));
+    assert_eq!(status("caiwu", "zongzhi", "2026-Q3").0, "done");
+    assert_eq!(status("zuzhi-shenghuohui", "zongzhi", "2026").0, "done");
+    assert_eq!(c["summary"]["missing"], 3);
+    let html = std::fs::read_to_string(out.join("catalogue/index.html")).expect("catalogue page");
+    assert!(html.contains("逾期未公开 21天"), "the missing 支委会 shows its days");
+    let home = std::fs::read_to_string(out.join("index.html")).expect("home");
+    assert!(home.contains("本期应公开") && home.contains("/catalogue/"));
 }
