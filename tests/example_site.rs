@@ -85,7 +85,11 @@ fn example_checks_without_errors_or_warnings() {
         "unexpected diagnostics:\n{}",
         list(&diags)
     );
-    assert!(diags[0].message.contains("第二网格党支部 2026年10月"), "{}", diags[0].message);
+    assert!(
+        diags[0].message.contains("第二网格党支部 2026年10月"),
+        "{}",
+        diags[0].message
+    );
     assert!(diags[1].message.contains("2026年9月") && diags[1].message.contains("52 天"));
     assert!(diags[2].message.contains("2026年第二季度") && diags[2].message.contains("129 天"));
 }
@@ -327,19 +331,31 @@ fn example_catalogue_shows_every_status() {
             .as_array()
             .and_then(|v| v.iter().find(|p| p["period"] == period))
             .unwrap_or_else(|| panic!("{item} {unit}: period {period}"));
-        (p["status"].as_str().unwrap_or_default().to_string(), p["days_missing"].clone())
+        (
+            p["status"].as_str().unwrap_or_default().to_string(),
+            p["days_missing"].clone(),
+        )
     };
     // 第二网格 held no 支委会 in October: due 10-31, 21 days before 11-21.
-    assert_eq!(status("zhiweihui", "grid-2", "2026-10"), ("missing".into(), Value::from(21)));
+    assert_eq!(
+        status("zhiweihui", "grid-2", "2026-10"),
+        ("missing".into(), Value::from(21))
+    );
     assert_eq!(status("zhiweihui", "grid-1", "2026-10").0, "done");
     assert_eq!(status("zhiweihui", "grid-2", "2026-11").0, "current");
     // 财务收支公开, quarterly with 15 days' grace from the second quarter: nothing by 07-15.
-    assert_eq!(status("caiwu", "zongzhi", "2026-Q2"), ("missing".into(), Value::from(129)));
+    assert_eq!(
+        status("caiwu", "zongzhi", "2026-Q2"),
+        ("missing".into(), Value::from(129))
+    );
     assert_eq!(status("caiwu", "zongzhi", "2026-Q3").0, "done");
     assert_eq!(status("zuzhi-shenghuohui", "zongzhi", "2026").0, "done");
     assert_eq!(c["summary"]["missing"], 3);
     let html = std::fs::read_to_string(out.join("catalogue/index.html")).expect("catalogue page");
-    assert!(html.contains("逾期未公开 21天"), "the missing 支委会 shows its days");
+    assert!(
+        html.contains("逾期未公开 21天"),
+        "the missing 支委会 shows its days"
+    );
     let home = std::fs::read_to_string(out.join("index.html")).expect("home");
     assert!(home.contains("本期应公开") && home.contains("/catalogue/"));
 }

@@ -901,7 +901,11 @@ fn every_json_export_validates_against_its_published_schema() {
     let mut pairs: Vec<(String, String)> = data
         .iter()
         .map(|n| {
-            let schema = if n.starts_with("report-") { "report" } else { n };
+            let schema = if n.starts_with("report-") {
+                "report"
+            } else {
+                n
+            };
             (format!("data/{n}.json"), schema.to_string())
         })
         .collect();

@@ -280,10 +280,7 @@ fn read_item(
             if parsed.is_none() {
                 diags.push(f.invalid(
                     n,
-                    format!(
-                        "不认识的公开周期：{}",
-                        n.scalar().unwrap_or(n.kind_label())
-                    ),
+                    format!("不认识的公开周期：{}", n.scalar().unwrap_or(n.kind_label())),
                     &format!("写其中之一：{}", Every::choices()),
                 ));
             }
@@ -508,7 +505,10 @@ mod tests {
         assert_eq!(by("lianxi").units, ["zz"]);
         assert_eq!(by("caiwu").within_days, 15);
         assert_eq!(by("caiwu").matcher.kind.as_deref(), Some("disclosure"));
-        assert_eq!(by("caiwu").from.map(|d| d.to_string()).as_deref(), Some("2026-01-01"));
+        assert_eq!(
+            by("caiwu").from.map(|d| d.to_string()).as_deref(),
+            Some("2026-01-01")
+        );
     }
 
     /// The errors in line order.
@@ -532,7 +532,9 @@ mod tests {
         assert_eq!((errs[1].0, errs[1].1), ("E-FIELD-UNKNOWN", 17));
         assert!(errs[1].3.contains("`items`"));
 
-        let errs = errors("catalogue:\n  items:\n    - id: a\n      name: A\n      match: {section: notice, kind: x}\n      every: weekly\n      org: [g3]\n      within_day: 3\n");
+        let errs = errors(
+            "catalogue:\n  items:\n    - id: a\n      name: A\n      match: {section: notice, kind: x}\n      every: weekly\n      org: [g3]\n      within_day: 3\n",
+        );
         let got: Vec<(&str, u32)> = errs.iter().map(|e| (e.0, e.1)).collect();
         assert_eq!(
             got,
@@ -552,17 +554,18 @@ mod tests {
 
     #[test]
     fn unknown_kind_duplicate_id_and_level_without_units() {
-        let errs = errors("catalogue:\n  items:\n    - id: a\n      name: A\n      match: {section: meetings, kind: 周例会}\n      every: month\n    - id: b\n      name: B\n      match: {section: notices}\n      every: year\n      level: 5\n    - id: b\n      name: B2\n      match: {section: problems}\n      every: year\n");
+        let errs = errors(
+            "catalogue:\n  items:\n    - id: a\n      name: A\n      match: {section: meetings, kind: 周例会}\n      every: month\n    - id: b\n      name: B\n      match: {section: notices}\n      every: year\n      level: 5\n    - id: b\n      name: B2\n      match: {section: problems}\n      every: year\n",
+        );
         let got: Vec<(&str, u32)> = errs.iter().map(|e| (e.0, e.1)).collect();
         assert_eq!(
             got,
-            [
-                ("E-CATALOGUE-MATCH", 19),
-                ("E-FIELD-VALUE", 25),
-            ],
+            [("E-CATALOGUE-MATCH", 19), ("E-FIELD-VALUE", 25),],
             "{errs:?}"
         );
-        let errs = errors("catalogue:\n  items:\n    - id: b\n      name: B\n      match: {section: problems}\n      every: year\n    - id: b\n      name: B2\n      match: {section: problems}\n      every: year\n");
+        let errs = errors(
+            "catalogue:\n  items:\n    - id: b\n      name: B\n      match: {section: problems}\n      every: year\n    - id: b\n      name: B2\n      match: {section: problems}\n      every: year\n",
+        );
         assert_eq!((errs[0].0, errs[0].1), ("E-CATALOGUE-ID", 21), "{errs:?}");
     }
 }

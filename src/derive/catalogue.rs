@@ -428,23 +428,62 @@ mod tests {
 
     #[test]
     fn month_ends_including_february() {
-        assert_eq!(p(Every::Month, "2026-01-31"), pair("2026-01-01", "2026-01-31"));
-        assert_eq!(p(Every::Month, "2026-02-01"), pair("2026-02-01", "2026-02-28"));
-        assert_eq!(p(Every::Month, "2028-02-29"), pair("2028-02-01", "2028-02-29"));
-        assert_eq!(p(Every::Month, "2100-02-15"), pair("2100-02-01", "2100-02-28"));
-        assert_eq!(p(Every::Month, "2026-04-30"), pair("2026-04-01", "2026-04-30"));
-        assert_eq!(p(Every::Month, "2026-12-31"), pair("2026-12-01", "2026-12-31"));
+        assert_eq!(
+            p(Every::Month, "2026-01-31"),
+            pair("2026-01-01", "2026-01-31")
+        );
+        assert_eq!(
+            p(Every::Month, "2026-02-01"),
+            pair("2026-02-01", "2026-02-28")
+        );
+        assert_eq!(
+            p(Every::Month, "2028-02-29"),
+            pair("2028-02-01", "2028-02-29")
+        );
+        assert_eq!(
+            p(Every::Month, "2100-02-15"),
+            pair("2100-02-01", "2100-02-28")
+        );
+        assert_eq!(
+            p(Every::Month, "2026-04-30"),
+            pair("2026-04-01", "2026-04-30")
+        );
+        assert_eq!(
+            p(Every::Month, "2026-12-31"),
+            pair("2026-12-01", "2026-12-31")
+        );
     }
 
     #[test]
     fn quarters_half_years_and_years() {
-        assert_eq!(p(Every::Quarter, "2026-03-31"), pair("2026-01-01", "2026-03-31"));
-        assert_eq!(p(Every::Quarter, "2026-04-01"), pair("2026-04-01", "2026-06-30"));
-        assert_eq!(p(Every::Quarter, "2026-09-30"), pair("2026-07-01", "2026-09-30"));
-        assert_eq!(p(Every::Quarter, "2026-10-01"), pair("2026-10-01", "2026-12-31"));
-        assert_eq!(p(Every::HalfYear, "2026-06-30"), pair("2026-01-01", "2026-06-30"));
-        assert_eq!(p(Every::HalfYear, "2026-07-01"), pair("2026-07-01", "2026-12-31"));
-        assert_eq!(p(Every::Year, "2026-07-01"), pair("2026-01-01", "2026-12-31"));
+        assert_eq!(
+            p(Every::Quarter, "2026-03-31"),
+            pair("2026-01-01", "2026-03-31")
+        );
+        assert_eq!(
+            p(Every::Quarter, "2026-04-01"),
+            pair("2026-04-01", "2026-06-30")
+        );
+        assert_eq!(
+            p(Every::Quarter, "2026-09-30"),
+            pair("2026-07-01", "2026-09-30")
+        );
+        assert_eq!(
+            p(Every::Quarter, "2026-10-01"),
+            pair("2026-10-01", "2026-12-31")
+        );
+        assert_eq!(
+            p(Every::HalfYear, "2026-06-30"),
+            pair("2026-01-01", "2026-06-30")
+        );
+        assert_eq!(
+            p(Every::HalfYear, "2026-07-01"),
+            pair("2026-07-01", "2026-12-31")
+        );
+        assert_eq!(
+            p(Every::Year, "2026-07-01"),
+            pair("2026-01-01", "2026-12-31")
+        );
         let q3 = period_of(Every::Quarter, d("2026-08-08"));
         assert_eq!(q3.key(Every::Quarter), "2026-Q3");
         assert_eq!(q3.label(Every::Quarter), "2026年第三季度");
@@ -457,7 +496,10 @@ mod tests {
             h2.next(Every::HalfYear).map(|x| x.start.to_string()),
             Some("2027-01-01".into())
         );
-        assert_eq!(period_of(Every::Month, d("2026-10-14")).label(Every::Month), "2026年10月");
+        assert_eq!(
+            period_of(Every::Month, d("2026-10-14")).label(Every::Month),
+            "2026年10月"
+        );
     }
 
     #[test]
@@ -468,7 +510,13 @@ mod tests {
         assert_eq!(dec.due(31).to_string(), "2027-01-31");
         assert_eq!(dec.due(0).to_string(), "2026-12-31");
         // A record of 2027-01-10 counts for December with a 15-day grace, not for January.
-        let got = assign(Every::Month, 15, dec, d("2027-02-20"), &[(d("2027-01-10"), 7)]);
+        let got = assign(
+            Every::Month,
+            15,
+            dec,
+            d("2027-02-20"),
+            &[(d("2027-01-10"), 7)],
+        );
         assert_eq!(got.len(), 3);
         assert_eq!(got[0].status, PeriodStatus::Done);
         assert_eq!(got[0].records, [7]);
@@ -487,7 +535,13 @@ mod tests {
     #[test]
     fn the_fourteenth_of_october_counts_for_the_third_quarter() {
         let q3 = period_of(Every::Quarter, d("2026-07-01"));
-        let got = assign(Every::Quarter, 15, q3, d("2026-11-21"), &[(d("2026-10-14"), 1)]);
+        let got = assign(
+            Every::Quarter,
+            15,
+            q3,
+            d("2026-11-21"),
+            &[(d("2026-10-14"), 1)],
+        );
         assert_eq!(statuses(&got), [("done", vec![1]), ("current", vec![])]);
         // A second record in the grace goes on to the fourth quarter.
         let got = assign(
@@ -499,7 +553,13 @@ mod tests {
         );
         assert_eq!(statuses(&got), [("done", vec![1]), ("done", vec![2])]);
         // Without grace the 14 October record is the fourth quarter's and Q3 is missing.
-        let got = assign(Every::Quarter, 0, q3, d("2026-11-21"), &[(d("2026-10-14"), 1)]);
+        let got = assign(
+            Every::Quarter,
+            0,
+            q3,
+            d("2026-11-21"),
+            &[(d("2026-10-14"), 1)],
+        );
         assert_eq!(statuses(&got), [("missing", vec![]), ("done", vec![1])]);
         assert_eq!(got[0].days_missing, Some(52));
     }
@@ -518,7 +578,11 @@ mod tests {
         );
         assert_eq!(
             statuses(&got),
-            [("done", vec![1, 2]), ("missing", vec![]), ("current", vec![])]
+            [
+                ("done", vec![1, 2]),
+                ("missing", vec![]),
+                ("current", vec![])
+            ]
         );
         assert_eq!(got[1].days_missing, Some(5));
     }
@@ -526,14 +590,26 @@ mod tests {
     #[test]
     fn last_day_of_grace_is_done_and_the_day_after_is_missing() {
         let q1 = period_of(Every::Quarter, d("2026-02-01"));
-        let on_last = assign(Every::Quarter, 10, q1, d("2026-04-11"), &[(d("2026-04-10"), 3)]);
+        let on_last = assign(
+            Every::Quarter,
+            10,
+            q1,
+            d("2026-04-11"),
+            &[(d("2026-04-10"), 3)],
+        );
         assert_eq!(statuses(&on_last), [("done", vec![3]), ("current", vec![])]);
         let nothing = assign(Every::Quarter, 10, q1, d("2026-04-10"), &[]);
         assert_eq!(nothing[0].status, PeriodStatus::Current);
         let nothing = assign(Every::Quarter, 10, q1, d("2026-04-11"), &[]);
         assert_eq!(nothing[0].status, PeriodStatus::Missing);
         assert_eq!(nothing[0].days_missing, Some(1));
-        let late = assign(Every::Quarter, 10, q1, d("2026-04-20"), &[(d("2026-04-11"), 3)]);
+        let late = assign(
+            Every::Quarter,
+            10,
+            q1,
+            d("2026-04-20"),
+            &[(d("2026-04-11"), 3)],
+        );
         assert_eq!(statuses(&late), [("missing", vec![]), ("done", vec![3])]);
     }
 
@@ -541,10 +617,22 @@ mod tests {
     fn from_mid_period_owes_that_whole_period() {
         let first = period_of(Every::Quarter, d("2026-02-15"));
         assert_eq!(first.start.to_string(), "2026-01-01");
-        let got = assign(Every::Quarter, 0, first, d("2026-05-01"), &[(d("2026-01-03"), 4)]);
+        let got = assign(
+            Every::Quarter,
+            0,
+            first,
+            d("2026-05-01"),
+            &[(d("2026-01-03"), 4)],
+        );
         assert_eq!(statuses(&got), [("done", vec![4]), ("current", vec![])]);
         // Records before the first period owed count for nothing.
-        let got = assign(Every::Quarter, 0, first, d("2026-05-01"), &[(d("2025-12-30"), 4)]);
+        let got = assign(
+            Every::Quarter,
+            0,
+            first,
+            d("2026-05-01"),
+            &[(d("2025-12-30"), 4)],
+        );
         assert_eq!(statuses(&got), [("missing", vec![]), ("current", vec![])]);
         // Nothing is owed before the period that holds today begins.
         let later = period_of(Every::Month, d("2026-06-01"));

@@ -369,7 +369,11 @@ fn report(
         };
         let mut held: BTreeSet<usize> = BTreeSet::new();
         for ul in &il.units {
-            for ps in ul.periods.iter().filter(|ps| ps.period.start.year() == year) {
+            for ps in ul
+                .periods
+                .iter()
+                .filter(|ps| ps.period.start.year() == year)
+            {
                 ri.owed += 1;
                 match ps.status {
                     PeriodStatus::Done => ri.done += 1,
@@ -378,9 +382,12 @@ fn report(
                 }
             }
             for ps in &ul.periods {
-                held.extend(ps.records.iter().copied().filter(|&i| {
-                    entries[i].rec.date().is_some_and(|d| d.year() == year)
-                }));
+                held.extend(
+                    ps.records
+                        .iter()
+                        .copied()
+                        .filter(|&i| entries[i].rec.date().is_some_and(|d| d.year() == year)),
+                );
             }
         }
         ri.held = held.len();

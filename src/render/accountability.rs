@@ -130,7 +130,11 @@ pub fn catalogue(site: &Site, to: For) -> Value {
         for il in &site.catalogue.items {
             let item = &site.config.catalogue.items[il.item];
             for ul in &il.units {
-                for ps in ul.periods.iter().filter(|p| p.status == PeriodStatus::Missing) {
+                for ps in ul
+                    .periods
+                    .iter()
+                    .filter(|p| p.status == PeriodStatus::Missing)
+                {
                     missing.push((
                         ps.days_missing.unwrap_or(0),
                         json!({
@@ -141,7 +145,7 @@ pub fn catalogue(site: &Site, to: For) -> Value {
                 }
             }
         }
-        missing.sort_by(|a, b| b.0.cmp(&a.0));
+        missing.sort_by_key(|m| std::cmp::Reverse(m.0));
         out["missing"] = Value::Array(missing.into_iter().map(|(_, v)| v).collect());
     }
     out

@@ -2,9 +2,9 @@
 //! only when that page is rendered. A build renders all of them in parallel; `serve` renders a
 //! page when a browser asks for it, so an edit never waits for 18,000 pages.
 
+use super::accountability::{self, For};
 use super::card_html::{CardHtml, CardStore};
 use super::views;
-use super::accountability::{self, For};
 use super::{
     Cards, Data, Files, PageSink, Rendered, date_desc, exports, feeds, page_path, paginate,
     paginator, qr, search, theme,
@@ -690,7 +690,10 @@ impl Prepared {
                         group
                     })
                     .collect();
-                let owed = accountability::unit_catalogue(&self.site, unit["id"].as_str().unwrap_or_default());
+                let owed = accountability::unit_catalogue(
+                    &self.site,
+                    unit["id"].as_str().unwrap_or_default(),
+                );
                 vec![
                     ("unit", unit.clone()),
                     ("records", Value::Array(groups)),
@@ -720,7 +723,8 @@ impl Prepared {
                         "items": self.site.catalogue.items.len(),
                         "summary": self.site.catalogue.summary,
                         "url": format!("{root}catalogue/"),
-                        "dues": self.current_dues(),
+                        "dues": self.open_dues(crate::enums::PeriodStatus::Current),
+                        "done_dues": self.open_dues(crate::enums::PeriodStatus::Done),
                     },
                 });
                 for (key, cards) in [
@@ -743,23 +747,28 @@ impl Prepared {
                 kiosk["active_notices"] = Value::Array(self.cards_of(&l.active));
                 vec![("kiosk", kiosk)]
             }
-            PageKind::Catalogue => vec![("catalogue", accountability::catalogue(&self.site, For::Page))],
+            PageKind::Catalogue => vec![(
+                "catalogue",
+                accountability::catalogue(&self.site, For::Page),
+            )],
             PageKind::Stats => vec![("stats", accountability::stats(&self.site))],
             PageKind::Report(i) => vec![("report", accountability::report(&self.site, *i))],
             PageKind::Plain => Vec::new(),
         }
     }
 
-    /// The due days of the periods still current, for the home page's script to move to 逾期
-    /// as each passes.
-    fn current_dues(&self) -> Vec<String> {
+    /// The due days of the periods whose window holds today, still owed (`current`) or already
+    /// published (`done`), for the home page's script to take each out of 本期应公开 as it passes
+    /// (a current one into 逾期).
+    fn open_dues(&self, status: crate::enums::PeriodStatus) -> Vec<String> {
+        let today = self.site.today.day;
         let mut dues: Vec<String> = self
             .site
             .catalogue
             .items
             .iter()
             .flat_map(|il| il.units.iter().flat_map(|u| u.periods.iter()))
-            .filter(|p| p.status == crate::enums::PeriodStatus::Current)
+            .filter(|p| p.status == status && p.period.start <= today && today <= p.due)
             .map(|p| p.due.to_string())
             .collect();
         dues.sort();

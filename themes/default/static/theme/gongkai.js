@@ -191,20 +191,26 @@
       }
     });
     $all('[data-gk-catalogue-summary]').forEach(function (box) {
-      var passed = data(box, 'dues').split(' ').filter(function (d) {
-        var n = dayNumber(d);
-        return !isNaN(n) && t > n;
-      }).length;
+      function passed(key) {
+        return data(box, key).split(' ').filter(function (d) {
+          var n = dayNumber(d);
+          return !isNaN(n) && t > n;
+        }).length;
+      }
       var owed = box.querySelector('[data-gk-cat-owed]');
+      var done = box.querySelector('[data-gk-cat-done]');
       var missing = box.querySelector('[data-gk-cat-missing]');
-      if (!owed || !missing) return;
-      var base = box.getAttribute('data-gk-base');
-      if (!base) { base = owed.textContent + ' ' + missing.textContent; box.setAttribute('data-gk-base', base); }
-      var b = base.split(' ');
-      setText(owed, String(Math.max(0, (+b[0]) - passed)));
-      setText(missing, String((+b[1]) + passed));
+      if (!owed || !done || !missing) return;
+      if (!box.hasAttribute('data-gk-base')) {
+        box.setAttribute('data-gk-base', [owed.textContent, done.textContent, missing.textContent].join(' '));
+      }
+      var b = data(box, 'gk-base').split(' ').map(Number);
+      var late = passed('dues'), closed = passed('done-dues');
+      setText(owed, String(Math.max(0, b[0] - late - closed)));
+      setText(done, String(Math.max(0, b[1] - closed)));
+      setText(missing, String(b[2] + late));
       var alertBox = box.querySelector('[data-gk-cat-missing-box]');
-      if (alertBox) alertBox.classList.toggle('stat-alert', (+b[1]) + passed > 0);
+      if (alertBox) alertBox.classList.toggle('stat-alert', b[2] + late > 0);
     });
 
     $all('[data-gk-today]').forEach(function (el) {
