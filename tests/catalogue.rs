@@ -683,6 +683,40 @@ fn the_preset_owes_by_level_and_a_site_item_replaces_it() {
     assert_eq!(units("lianxi"), ["zz"]);
     // The site's own 支委会 item (from 2026-08) replaced the preset's.
     assert_eq!(periods(&c, "zhiweihui", "b2").len(), 4);
-    // 党员大会: no record matches, so it is owed from the site's first record (2026-03-01, Q1).
-    assert_eq!(periods(&c, "dangyuan-dahui", "b1").len(), 4);
+    // 党课: no record counts, so it is owed from the site's first record (2026-03-01, Q1).
+    assert_eq!(periods(&c, "dangke", "b1").len(), 4);
+    assert_eq!(periods(&c, "dangke", "b2")[3].0, "2026-Q1");
+}
+
+#[test]
+fn the_default_from_is_the_earliest_record_that_counts_for_an_owing_unit() {
+    let site = fixture();
+    site.edit("site.yaml", |s| {
+        s.replace("      from: 2026-08-01\n", "      from: 2026-08-01\n    - id: dahui\n      name: 党员大会\n      match: {section: meetings, kind: 党员大会}\n      every: quarter\n      level: 1\n")
+    });
+    // The 总支's own 党员大会 in January counts for no branch, so the branches owe from b1's in
+    // September (the third quarter) on: b2 has none.
+    for (slug, date, org) in [("d1", "2026-01-10", "zz"), ("d2", "2026-09-01", "b1")] {
+        site.write(
+            &format!("content/meetings/{slug}.md"),
+            &format!("---\ntitle: 党员大会{slug}\ndate: {date}\nkind: 党员大会\norg: {org}\n---\n\n记录。\n"),
+        );
+    }
+    let out = site.build_ok("out", &[]);
+    let c = read_json(&out, "data/catalogue.json");
+    let n = Value::Null;
+    assert_eq!(
+        periods(&c, "dahui", "b1"),
+        [
+            p("2026-Q4", "current", n.clone(), &[]),
+            p("2026-Q3", "done", n.clone(), &["d2"])
+        ]
+    );
+    assert_eq!(
+        periods(&c, "dahui", "b2"),
+        [
+            p("2026-Q4", "current", n.clone(), &[]),
+            p("2026-Q3", "missing", json!(52), &[])
+        ]
+    );
 }

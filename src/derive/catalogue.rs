@@ -323,15 +323,19 @@ fn item_ledger(
         if !matches(&item.matcher, &e.rec) {
             continue;
         }
-        first_match = Some(first_match.map_or(day, |f| f.min(day)));
+        let mut counted = false;
         for u in chain(config, root, &e.rec) {
             if let Some(&k) = owed.get(u) {
                 per_unit[k].push((day, i));
+                counted = true;
             }
         }
+        if counted {
+            first_match = Some(first_match.map_or(day, |f| f.min(day)));
+        }
     }
-    // Default `from`: the earliest matching record; an item nobody has published yet is owed
-    // from the site's earliest record.
+    // Default `from`: the earliest record that counts for the item (for any unit that owes
+    // it); an item nobody has published yet is owed from the site's earliest record.
     let from = item.from.or(first_match).or(site_first);
     let units = item
         .units
