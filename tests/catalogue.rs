@@ -720,3 +720,31 @@ fn the_default_from_is_the_earliest_record_that_counts_for_an_owing_unit() {
         ]
     );
 }
+
+#[test]
+fn the_new_exports_meet_their_published_schemas() {
+    let site = fixture();
+    let out = site.build_ok("out", &[]);
+    for (export, schema) in [
+        ("data/catalogue.json", "schema/catalogue.json"),
+        ("data/report-2026.json", "schema/report.json"),
+        ("data/stats.json", "schema/stats.json"),
+    ] {
+        let v = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&read_json(&out, schema))
+            .expect("schema compiles");
+        let instance = read_json(&out, export);
+        let errors: Vec<String> = v
+            .iter_errors(&instance)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert_eq!(errors, Vec::<String>::new(), "{export}");
+        // A period with an impossible status must not pass.
+        if export == "data/catalogue.json" {
+            let mut bad = instance.clone();
+            bad["items"][0]["units"][0]["periods"][0]["status"] = json!("late");
+            assert!(!v.is_valid(&bad));
+        }
+    }
+}
