@@ -748,3 +748,41 @@ fn the_new_exports_meet_their_published_schemas() {
         }
     }
 }
+
+#[test]
+fn with_several_top_units_the_community_is_the_root() {
+    let site = TempSite::empty();
+    site.write(
+        "site.yaml",
+        "title: T\ncommunity: 联合社区\nbase_url: https://t.example.cn/\norg:\n  - id: a\n    name: 甲支部\n  - id: b\n    name: 乙支部\ncatalogue:\n  items:\n    - id: gk\n      name: 公开\n      match: {section: notices}\n      every: month\n      from: 2026-09-01\n",
+    );
+    // September by a unit (counts for the community above it), October without org, none in November.
+    notice(&site, "s", "2026-09-03", "disclosure", "org: b\n");
+    notice(&site, "o", "2026-10-03", "disclosure", "");
+    let out = site.build_ok("out", &[]);
+    let c = read_json(&out, "data/catalogue.json");
+    let unit = &c["items"][0]["units"][0];
+    assert_eq!(
+        (&unit["id"], &unit["name"], &unit["url"]),
+        (&Value::Null, &json!("联合社区"), &Value::Null)
+    );
+    let got: Vec<(String, String)> = unit["periods"]
+        .as_array()
+        .expect("periods")
+        .iter()
+        .map(|p| {
+            (
+                p["period"].as_str().unwrap_or_default().into(),
+                p["status"].as_str().unwrap_or_default().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("2026-11".to_string(), "current".to_string()),
+            ("2026-10".into(), "done".into()),
+            ("2026-09".into(), "done".into()),
+        ]
+    );
+}

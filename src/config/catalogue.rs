@@ -568,4 +568,31 @@ mod tests {
         );
         assert_eq!((errs[0].0, errs[0].1), ("E-CATALOGUE-ID", 21), "{errs:?}");
     }
+
+    #[test]
+    fn several_top_units_sit_under_the_community_and_empty_levels_owe_nothing() {
+        let text = "title: T\ncommunity: C\nbase_url: https://x.cn/\norg:\n  - id: a\n    name: 甲支部\n  - id: b\n    name: 乙支部\ncatalogue:\n  preset: 三会一课\n";
+        let c = load_site(&SourceFile::new("site.yaml", text), None).expect("valid");
+        assert_eq!(super::root_unit(&c.org), "");
+        assert_eq!(super::units_by_level(&c.org), [("", 0), ("a", 1), ("b", 1)]);
+        let by = |id: &str| c.catalogue.items.iter().find(|i| i.id == id).expect(id);
+        assert_eq!(by("lianxi").units, [""]);
+        assert_eq!(by("zhiweihui").units, ["a", "b"]);
+        assert!(by("dangxiaozu").units.is_empty());
+        // Without an org tree, the community is the root and owes the root's items.
+        let text = "title: T\ncommunity: C\nbase_url: https://x.cn/\ncatalogue:\n  items:\n    - id: x\n      name: X\n      match: {section: notices}\n      every: month\n";
+        let c = load_site(&SourceFile::new("site.yaml", text), None).expect("valid");
+        assert_eq!(c.catalogue.items[0].units, [""]);
+    }
+
+    #[test]
+    fn a_preset_kind_missing_from_meeting_kinds_is_an_error_at_the_preset() {
+        let errs = errors("meeting_kinds: [支委会]\ncatalogue:\n  preset: 三会一课\n");
+        assert!(
+            errs.iter()
+                .all(|e| e.0 == "E-CATALOGUE-PRESET" && e.1 == 17),
+            "{errs:?}"
+        );
+        assert_eq!(errs.len(), 6, "every kind but 支委会: {errs:?}");
+    }
 }
