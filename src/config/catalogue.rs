@@ -300,7 +300,7 @@ fn read_item(
         }
         d
     });
-    let owers = read_owers(&f, org, org_index, diags)?;
+    let owers = read_owers(&f, org_index, diags)?;
     let units = resolve_owers(org, &owers);
     if let (Owers::Level(n), Some(node)) = (&owers, f.get("level"))
         && units.is_empty()
@@ -329,7 +329,6 @@ fn read_item(
 
 fn read_owers(
     f: &Fields,
-    org: &[OrgUnit],
     org_index: &HashMap<String, OrgEntry>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Owers> {
@@ -348,6 +347,13 @@ fn read_owers(
                 Some(items) => items.iter().collect(),
                 None => vec![node],
             };
+            if items.is_empty() {
+                diags.push(f.invalid(
+                    node,
+                    "org 是空的：没有单元要公开这一事项".into(),
+                    "写上应当公开的单元，例如 org: [zongzhi]；或去掉 org，由根单元公开",
+                ));
+            }
             let mut ids = Vec::new();
             let mut known: Vec<&str> = org_index.keys().map(String::as_str).collect();
             known.sort_unstable();
@@ -372,7 +378,6 @@ fn read_owers(
                     ));
                 }
             }
-            let _ = org;
             Some(Owers::Units(ids))
         }
         (None, Some(_)) => f
@@ -567,6 +572,13 @@ mod tests {
             "catalogue:\n  items:\n    - id: b\n      name: B\n      match: {section: problems}\n      every: year\n    - id: b\n      name: B2\n      match: {section: problems}\n      every: year\n",
         );
         assert_eq!((errs[0].0, errs[0].1), ("E-CATALOGUE-ID", 21), "{errs:?}");
+        let errs = errors(
+            "catalogue:\n  items:\n    - id: c\n      name: C\n      match: {section: problems}\n      every: year\n      org: []\n",
+        );
+        assert_eq!(
+            errs.iter().map(|e| (e.0, e.1)).collect::<Vec<_>>(),
+            [("E-FIELD-VALUE", 21)]
+        );
     }
 
     #[test]
