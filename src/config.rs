@@ -1,5 +1,7 @@
 //! `site.yaml` → `SiteConfig`, and `holidays.yaml` → the working-day calendar.
 
+pub mod catalogue;
+
 use crate::calendar::{Calendar, YearDays};
 use crate::dates::{DayError, read_day};
 use crate::diag::{Diagnostic, Pos, SourceFile};
@@ -36,6 +38,7 @@ const SITE_KEYS: &[&str] = &[
     "require_approval",
     "allow_raw_html",
     "kiosk",
+    "catalogue",
     "extra",
 ];
 
@@ -88,6 +91,8 @@ pub struct SiteConfig {
     pub require_approval: bool,
     pub allow_raw_html: bool,
     pub kiosk: Kiosk,
+    /// The 公开目录 (content.md §6); empty when site.yaml has none.
+    pub catalogue: catalogue::Catalogue,
     pub extra: serde_json::Value,
 }
 
@@ -241,6 +246,7 @@ pub fn load_site(
     let require_approval = f.bool("require_approval", &mut diags).unwrap_or(false);
     let allow_raw_html = f.bool("allow_raw_html", &mut diags).unwrap_or(false);
     let kiosk = read_kiosk(&f, &mut diags);
+    let catalogue = catalogue::read_catalogue(&f, &org, &org_index, &meeting_kinds, &mut diags);
     let extra = f
         .get("extra")
         .map_or(serde_json::Value::Null, Node::to_json);
@@ -264,6 +270,7 @@ pub fn load_site(
                 require_approval,
                 allow_raw_html,
                 kiosk,
+                catalogue,
                 extra,
             })
         }

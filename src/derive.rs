@@ -13,6 +13,9 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
+pub mod catalogue;
+pub mod wall;
+
 /// Top-level URL segments the build itself uses; a plain page may not take them.
 pub const RESERVED: &[&str] = &[
     "notices",
@@ -25,6 +28,9 @@ pub const RESERVED: &[&str] = &[
     "search",
     "kiosk",
     "data",
+    "catalogue",
+    "stats",
+    "reports",
     "open311",
     "schema",
     "theme",
@@ -202,6 +208,11 @@ pub struct Stats {
     pub problems: ProblemStats,
     pub meetings: MeetingStats,
     pub services: ServiceStats,
+    /// The problem wall's tables (`/stats/`).
+    #[serde(flatten)]
+    pub tables: wall::WallTables,
+    /// The 公开目录 at today (home page summary).
+    pub catalogue: catalogue::Summary,
 }
 
 pub fn pct(ratio: f64) -> String {
@@ -305,6 +316,10 @@ pub struct Site {
     pub stats: Stats,
     /// What the publication ledger says of each record; empty where the site keeps none.
     pub history: Arc<crate::ledger::history::SiteHistory>,
+    /// The 公开目录 against the records.
+    pub catalogue: catalogue::Ledger,
+    /// The 年度公开报告 of each year with records, oldest first.
+    pub reports: Vec<wall::Report>,
 }
 
 /// Why a record is left out of this build (not an error).
@@ -492,7 +507,17 @@ pub fn derive(
             problem_meeting.insert(i, mi);
         }
     }
-    let stats = compute_stats(&entries, day);
+    let mut stats = compute_stats(&entries, day);
+    let ledger = catalogue::compute(
+        &config,
+        &entries,
+        &catalogue::known_categories(&model.records),
+        day,
+        diags,
+    );
+    stats.tables = wall::wall_tables(&config, &entries);
+    stats.catalogue = ledger.summary.clone();
+    let reports = wall::reports(&config, &entries, &ledger, day);
     Site {
         config,
         today,
@@ -504,6 +529,8 @@ pub fn derive(
         problem_meeting,
         stats,
         history: Arc::default(),
+        catalogue: ledger,
+        reports,
     }
 }
 

@@ -100,6 +100,25 @@ code_label_enum!(AfterExpiry {
     Unlist = ("unlist", "不再发布"),
 });
 
+code_label_enum!(
+    /// How often a catalogue item is owed (content.md §6).
+    Every {
+        Month = ("month", "每月"),
+        Quarter = ("quarter", "每季度"),
+        HalfYear = ("half_year", "每半年"),
+        Year = ("year", "每年"),
+    }
+);
+
+code_label_enum!(
+    /// A catalogue period's state at a given day (content.md §6).
+    PeriodStatus {
+        Done = ("done", "已公开"),
+        Current = ("current", "本期中"),
+        Missing = ("missing", "逾期未公开"),
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 //! The example community at the repository root builds at 2026-11-21 as its authors intended:
-//! no errors, only the warnings an example is meant to give (its example domain and sample names),
-//! and the statuses its notices and problems were written to show.
+//! no errors, only the warnings an example is meant to give (its example domain and sample names,
+//! and the three missing periods its 公开目录 was written to show), and the statuses its notices
+//! and problems were written to show.
 
 mod common;
 
@@ -68,7 +69,8 @@ fn example_checks_without_errors_or_warnings() {
     r.assert_code(0);
     let diags = parse_diags(&r.stdout);
     // The intended warnings are those of an example: its example.cn address and the names marked
-    // 示例 (a real site changes them). Every 公示 has an objection contact, no stray fields.
+    // 示例 (a real site changes them), and the three periods the 公开目录 shows as missing
+    // (site.yaml's catalogue). Every 公示 has an objection contact, no stray fields.
     let found: Vec<(&str, &str, u32)> = diags
         .iter()
         .map(|d| (d.code.as_str(), d.file.as_str(), d.line))
@@ -77,15 +79,26 @@ fn example_checks_without_errors_or_warnings() {
         found,
         vec![
             ("W-PLACEHOLDER", "content/problems/2026-002-5hao-dianti.md", 9),
-            ("W-PLACEHOLDER", "content/services/2026-fuwu-qingdan.md", 31),
             ("W-EXAMPLE-DOMAIN", "site.yaml", 6),
-            ("W-PLACEHOLDER", "site.yaml", 67),
-            ("W-PLACEHOLDER", "site.yaml", 73),
+            ("W-CATALOGUE-MISSING", "site.yaml", 77),
+            ("W-CATALOGUE-MISSING", "site.yaml", 101),
+            ("W-CATALOGUE-MISSING", "site.yaml", 106),
+            ("W-PLACEHOLDER", "site.yaml", 116),
+            ("W-PLACEHOLDER", "site.yaml", 122),
         ],
         "unexpected diagnostics:\n{}",
         list(&diags)
     );
     assert!(diags.iter().all(|d| d.severity == "warning"), "{}", list(&diags));
+    let missing: Vec<&str> = diags
+        .iter()
+        .filter(|d| d.code == "W-CATALOGUE-MISSING")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(missing.len(), 3, "{}", list(&diags));
+    assert!(missing[0].contains("第二网格党支部 2026年10月"), "{}", missing[0]);
+    assert!(missing[1].contains("2026年9月") && missing[1].contains("52 天"));
+    assert!(missing[2].contains("2026年第二季度") && missing[2].contains("129 天"));
 }
 
 #[test]
@@ -109,9 +122,9 @@ fn example_publishes_at_least_forty_records() {
         .and_then(|rest| rest.split(' ').next())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("last line says what was written: {line:?}"));
-    // 60 Markdown files: _index.md, one draft and one unlisted notice are not records/published.
+    // 62 Markdown files: _index.md, one draft and one unlisted notice are not records/published.
     assert!(records >= 40, "{records} records");
-    assert_eq!(records, 55, "{line}");
+    assert_eq!(records, 57, "{line}");
     // The same inputs give the same bytes as the shared build.
     let diff = snapshot_diff(&snapshot(example_output()), &snapshot(&out));
     assert!(
@@ -306,4 +319,50 @@ fn example_internal_links_all_resolve() {
         broken.len(),
         broken.join("\n")
     );
+}
+
+#[test]
+fn example_catalogue_shows_every_status() {
+    let out = example_output();
+    let c = read_json(out, "data/catalogue.json");
+    let status = |item: &str, unit: &str, period: &str| -> (String, Value) {
+        let it = c["items"]
+            .as_array()
+            .and_then(|v| v.iter().find(|i| i["id"] == item))
+            .unwrap_or_else(|| panic!("item {item}"));
+        let u = it["units"]
+            .as_array()
+            .and_then(|v| v.iter().find(|u| u["id"] == unit))
+            .unwrap_or_else(|| panic!("{item}: unit {unit}"));
+        let p = u["periods"]
+            .as_array()
+            .and_then(|v| v.iter().find(|p| p["period"] == period))
+            .unwrap_or_else(|| panic!("{item} {unit}: period {period}"));
+        (
+            p["status"].as_str().unwrap_or_default().to_string(),
+            p["days_missing"].clone(),
+        )
+    };
+    // 第二网格 held no 支委会 in October: due 10-31, 21 days before 11-21.
+    assert_eq!(
+        status("zhiweihui", "grid-2", "2026-10"),
+        ("missing".into(), Value::from(21))
+    );
+    assert_eq!(status("zhiweihui", "grid-1", "2026-10").0, "done");
+    assert_eq!(status("zhiweihui", "grid-2", "2026-11").0, "current");
+    // 财务收支公开, quarterly with 15 days' grace from the second quarter: nothing by 07-15.
+    assert_eq!(
+        status("caiwu", "zongzhi", "2026-Q2"),
+        ("missing".into(), Value::from(129))
+    );
+    assert_eq!(status("caiwu", "zongzhi", "2026-Q3").0, "done");
+    assert_eq!(status("zuzhi-shenghuohui", "zongzhi", "2026").0, "done");
+    assert_eq!(c["summary"]["missing"], 3);
+    let html = std::fs::read_to_string(out.join("catalogue/index.html")).expect("catalogue page");
+    assert!(
+        html.contains("逾期未公开 21天"),
+        "the missing 支委会 shows its days"
+    );
+    let home = std::fs::read_to_string(out.join("index.html")).expect("home");
+    assert!(home.contains("本期应公开") && home.contains("/catalogue/"));
 }

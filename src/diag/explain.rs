@@ -281,6 +281,42 @@ pub const CODES: &[Code] = &[
         wrong: "gongkai build --output content/output",
         right: "gongkai build --output output",
     },
+    // ---------------------------------------------------------------- the 公开目录
+    Code {
+        code: "E-CATALOGUE-PRESET",
+        title: "公开目录的预设不存在，或缺少它要的会议类型",
+        meaning: "catalogue 的 preset 目前只有 三会一课。它要求 meeting_kinds 里有 党员大会、支委会、党课、主题党日、党小组会、党建联席会议、组织生活会；如果 site.yaml 自己写了 meeting_kinds，要包含这些类型。",
+        wrong: "catalogue:\n  preset: 三会两课",
+        right: "catalogue:\n  preset: 三会一课",
+    },
+    Code {
+        code: "E-CATALOGUE-UNIT",
+        title: "公开事项写了不存在的组织",
+        meaning: "公开事项的 org 列出哪些组织各自应当公开，每一项都要是 site.yaml 的 org 树里有的组织编号（id）。",
+        wrong: "org: [grid-9]",
+        right: "org: [grid-1, grid-2]",
+    },
+    Code {
+        code: "E-CATALOGUE-MATCH",
+        title: "公开事项的 match 对不上任何记录",
+        meaning: "match 说明哪些记录算作这一项的公开：section 是 notices、meetings、problems 或 services；kind 是这个栏目的类型（会议写 meeting_kinds 里的类型）；category 只用于公示公告，要是至少有一条公示公告用过的类别（防止把“财务”写成“财物”而永远对不上）。",
+        wrong: "match: {section: notices, category: 财物}",
+        right: "match: {section: notices, category: 财务}",
+    },
+    Code {
+        code: "E-CATALOGUE-ID",
+        title: "公开事项的编号重复",
+        meaning: "每个公开事项的 id 在 catalogue 里只能出现一次（和预设里的某一项同名，是有意替换那一项，可以）。",
+        wrong: "items:\n  - id: caiwu\n    …\n  - id: caiwu",
+        right: "items:\n  - id: caiwu\n    …\n  - id: caiwu-jidu",
+    },
+    Code {
+        code: "W-CATALOGUE-MISSING",
+        title: "应公开的内容逾期未公开",
+        meaning: "按公开目录，这个组织这一期应当公开的记录（如 10 月的支委会记录），到期限（期末加上 within_days 宽限天数）还没有发布。补上记录，日期写在这一期之内或宽限期内；确实没有开会，也应当如实公开说明。",
+        wrong: "（第二网格党支部 10 月没有支委会记录）",
+        right: "content/meetings/2026-10-grid2-zhiweihui.md\n---\ntitle: 第二网格党支部10月支委会\ndate: 2026-10-20\nkind: 支委会\norg: grid-2\n---",
+    },
     // ---------------------------------------------------------------- photos and files
     Code {
         code: "E-IMAGE-HEIC",

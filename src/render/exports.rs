@@ -146,4 +146,17 @@ pub fn add_exports(site: &Site, records: &Records, files: &mut Files) {
     files.insert("data/problems.json".into(), problems(site, records));
     files.insert("data/services.json".into(), services(site, records));
     files.insert("data/stats.json".into(), json_file(&json!(site.stats)));
+    files.insert(
+        "data/catalogue.json".into(),
+        json_file(&super::accountability::catalogue(
+            site,
+            super::accountability::For::Export,
+        )),
+    );
+    for (i, r) in site.reports.iter().enumerate() {
+        files.insert(
+            format!("data/report-{}.json", r.year),
+            json_file(&super::accountability::report(site, i)),
+        );
+    }
 }

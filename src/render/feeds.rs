@@ -29,6 +29,8 @@ pub const SCHEMAS: &[(&str, &str)] = &[
     ("problems", include_str!("../../schema/problems.json")),
     ("services", include_str!("../../schema/services.json")),
     ("stats", include_str!("../../schema/stats.json")),
+    ("catalogue", include_str!("../../schema/catalogue.json")),
+    ("report", include_str!("../../schema/report.json")),
     (
         "open311-services",
         include_str!("../../schema/open311-services.json"),

@@ -2,6 +2,7 @@
 //! the files to copy; `pages::Prepared` then renders any page of output.md through the theme's
 //! Tera templates: all of them in parallel for a build, one at a time as `serve` is asked.
 
+pub mod accountability;
 pub mod card_html;
 pub mod exports;
 pub mod feeds;

@@ -2,6 +2,7 @@
 //! only when that page is rendered. A build renders all of them in parallel; `serve` renders a
 //! page when a browser asks for it, so an edit never waits for 18,000 pages.
 
+use super::accountability::{self, For};
 use super::card_html::{CardHtml, CardStore};
 use super::views;
 use super::{
@@ -50,6 +51,12 @@ enum PageKind {
     },
     Home,
     Kiosk,
+    /// `/catalogue/`: the 公开目录 at today.
+    Catalogue,
+    /// `/stats/`: the problem wall's tables.
+    Stats,
+    /// `/reports/YEAR/`: the index of the year's report in `site.reports`.
+    Report(usize),
     /// Only the site-wide context (search page, 404).
     Plain,
     /// A record taken down after publication (`site.history.tombstones[i]`).
@@ -496,6 +503,22 @@ impl Prepared {
                 "",
                 PageKind::Plain,
             ),
+            (
+                "catalogue/index.html",
+                "catalogue.html",
+                format!("{root}catalogue/"),
+                "公开目录".into(),
+                "catalogue",
+                PageKind::Catalogue,
+            ),
+            (
+                "stats/index.html",
+                "stats.html",
+                format!("{root}stats/"),
+                "数据统计".into(),
+                "stats",
+                PageKind::Stats,
+            ),
         ] {
             jobs.push(Job {
                 out: out.into(),
@@ -532,6 +555,16 @@ impl Prepared {
                     kind: PageKind::Tombstone(t),
                 });
             }
+        }
+        for (i, r) in site.reports.iter().enumerate() {
+            jobs.push(Job {
+                out: format!("reports/{}/index.html", r.year),
+                template: "report.html",
+                url: format!("{root}reports/{}/", r.year),
+                title: format!("{}年度公开报告", r.year),
+                section: "reports",
+                kind: PageKind::Report(i),
+            });
         }
         jobs
     }
@@ -695,7 +728,15 @@ impl Prepared {
                         group
                     })
                     .collect();
-                vec![("unit", unit.clone()), ("records", Value::Array(groups))]
+                let owed = accountability::unit_catalogue(
+                    &self.site,
+                    unit["id"].as_str().unwrap_or_default(),
+                );
+                vec![
+                    ("unit", unit.clone()),
+                    ("records", Value::Array(groups)),
+                    ("catalogue", owed),
+                ]
             }
             PageKind::Home => {
                 let recent_notices: Vec<usize> = l
@@ -716,6 +757,13 @@ impl Prepared {
                     "intro_html": intro["html"].as_str().unwrap_or_default(),
                     "intro_title": intro["title"],
                     "stats": self.site.stats,
+                    "catalogue": {
+                        "items": self.site.catalogue.items.len(),
+                        "summary": self.site.catalogue.summary,
+                        "url": format!("{root}catalogue/"),
+                        "dues": self.open_dues(crate::enums::PeriodStatus::Current),
+                        "done_dues": self.open_dues(crate::enums::PeriodStatus::Done),
+                    },
                 });
                 for (key, cards) in [
                     ("active_notices", &l.active[..]),
@@ -737,6 +785,12 @@ impl Prepared {
                 kiosk["active_notices"] = Value::Array(self.cards_of(&l.active));
                 vec![("kiosk", kiosk)]
             }
+            PageKind::Catalogue => vec![(
+                "catalogue",
+                accountability::catalogue(&self.site, For::Page),
+            )],
+            PageKind::Stats => vec![("stats", accountability::stats(&self.site))],
+            PageKind::Report(i) => vec![("report", accountability::report(&self.site, *i))],
             PageKind::Plain => Vec::new(),
             PageKind::Tombstone(t) => vec![("removed", json!(self.site.history.tombstones[*t]))],
             PageKind::Changes { number, range } => {
@@ -758,6 +812,24 @@ impl Prepared {
                 )]
             }
         }
+    }
+
+    /// The due days of the periods whose window holds today, still owed (`current`) or already
+    /// published (`done`), for the home page's script to take each out of 本期应公开 as it passes
+    /// (a current one into 逾期).
+    fn open_dues(&self, status: crate::enums::PeriodStatus) -> Vec<String> {
+        let today = self.site.today.day;
+        let mut dues: Vec<String> = self
+            .site
+            .catalogue
+            .items
+            .iter()
+            .flat_map(|il| il.units.iter().flat_map(|u| u.periods.iter()))
+            .filter(|p| p.status == status && p.period.start <= today && today <= p.due)
+            .map(|p| p.due.to_string())
+            .collect();
+        dues.sort();
+        dues
     }
 
     /// One page through its template.

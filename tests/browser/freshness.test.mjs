@@ -188,3 +188,35 @@ test('the home page\'s 正在公示 list and count follow the visitor\'s day', a
   assert.deepEqual(r.cards, []);
   assert.ok(r.empty, 'says there is nothing in its 公示期');
 });
+
+test('公开目录: a period still owed turns 逾期未公开 the day after its due day, and missing ones keep counting', async () => {
+  const periods = async (time) => {
+    const { context, page, log } = await openContext(site.browser, { time });
+    await page.goto(site.origin + '/catalogue/');
+    const r = await page.evaluate(() => {
+      const row = [...document.querySelectorAll('#item-zhiweihui tbody tr')]
+        .find((tr) => tr.querySelector('a[href$="/org/grid-2/"]'));
+      return [...row.querySelectorAll('[data-gk-period]')].map((li) => [
+        li.querySelector('.period-label').textContent.trim(),
+        li.getAttribute('data-state'),
+        li.querySelector('[data-gk-period-status]').textContent.trim(),
+      ]);
+    });
+    assert.deepEqual(log.errors, []);
+    await context.close();
+    return r;
+  };
+  // 第二网格's 支委会: November due 11-30, nothing yet; October missing since 10-31.
+  assert.deepEqual(await periods(at(BUILD_DAY)), [
+    ['2026年11月', 'current', '本期中，2026年11月30日前公开'],
+    ['2026年10月', 'missing', '逾期未公开 21天'],
+  ]);
+  assert.deepEqual(await periods(at('2026-11-30', '23:30:00')), [
+    ['2026年11月', 'current', '本期中，2026年11月30日前公开'],
+    ['2026年10月', 'missing', '逾期未公开 30天'],
+  ]);
+  assert.deepEqual(await periods(at('2026-12-01', '08:00:00')), [
+    ['2026年11月', 'missing', '逾期未公开 1天'],
+    ['2026年10月', 'missing', '逾期未公开 31天'],
+  ]);
+});

@@ -203,6 +203,9 @@ export const PAGE_KINDS = {
   page: '/about/',
   search: '/search/?q=%E5%8A%A0%E8%A3%85%E7%94%B5%E6%A2%AF',
   kiosk: '/kiosk/',
+  catalogue: '/catalogue/',
+  stats: '/stats/',
+  report: '/reports/2026/',
   404: '/404.html',
 };
 

@@ -4,7 +4,8 @@
  *  - wires the 大字 / 高对比 switches (stored in localStorage),
  *  - recomputes 公示 status, days left and overdue from the visitor's clock
  *    (in the site's time zone), every minute, and keeps the 正在公示 lists and
- *    counts in step with it,
+ *    counts in step with it; turns a 公开目录 period still owed into 逾期未公开
+ *    once its due day has passed,
  *  - fills the 打印日期,
  *  - runs kiosk mode: idle warning and return to the start screen, the rotating
  *    公示中 panel, the on-screen keypad, and links that leave the site shown as
@@ -173,6 +174,43 @@
       setText(el, text);
       var box = el.closest('.card, .problem-box, .record-problem');
       if (box) box.classList.toggle('is-overdue', state === 'overdue');
+    });
+
+    /* 公开目录: a period still owed (本期中) becomes 逾期未公开 the day after its due day,
+       and a missing one counts its days from the reader's day. */
+    $all('[data-gk-period]').forEach(function (el) {
+      var state = data(el, 'state');
+      if (state === 'done') return;
+      var due = dayNumber(data(el, 'due'));
+      if (isNaN(due)) return;
+      var badge = el.querySelector('[data-gk-period-status]');
+      if (t > due) {
+        el.setAttribute('data-state', 'missing');
+        setStatusClass(el, 'period-', 'missing');
+        if (badge) { setStatusClass(badge, 'cat-', 'missing'); setText(badge, '逾期未公开 ' + (t - due) + '天'); }
+      }
+    });
+    $all('[data-gk-catalogue-summary]').forEach(function (box) {
+      function passed(key) {
+        return data(box, key).split(' ').filter(function (d) {
+          var n = dayNumber(d);
+          return !isNaN(n) && t > n;
+        }).length;
+      }
+      var owed = box.querySelector('[data-gk-cat-owed]');
+      var done = box.querySelector('[data-gk-cat-done]');
+      var missing = box.querySelector('[data-gk-cat-missing]');
+      if (!owed || !done || !missing) return;
+      if (!box.hasAttribute('data-gk-base')) {
+        box.setAttribute('data-gk-base', [owed.textContent, done.textContent, missing.textContent].join(' '));
+      }
+      var b = data(box, 'gk-base').split(' ').map(Number);
+      var late = passed('dues'), closed = passed('done-dues');
+      setText(owed, String(Math.max(0, b[0] - late - closed)));
+      setText(done, String(Math.max(0, b[1] - closed)));
+      setText(missing, String(b[2] + late));
+      var alertBox = box.querySelector('[data-gk-cat-missing-box]');
+      if (alertBox) alertBox.classList.toggle('stat-alert', b[2] + late > 0);
     });
 
     $all('[data-gk-today]').forEach(function (el) {
