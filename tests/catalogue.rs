@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 const SITE: &str = "\
 title: 测试社区公开
 community: 测试社区
-base_url: https://t.example.cn/
+base_url: https://catalogue.test/
 org:
   - id: zz
     name: 测试社区党总支
@@ -587,8 +587,8 @@ fn yearly_report_figures() {
     let html = read_out(&out, "reports/2026/index.html");
     assert!(html.contains("2026年度党务居务公开报告"));
     assert!(html.contains("按时公开率 81.8%"));
-    assert!(read_out(&out, "sitemap.xml").contains("https://t.example.cn/reports/2026/"));
-    assert!(read_out(&out, "sitemap.xml").contains("https://t.example.cn/catalogue/"));
+    assert!(read_out(&out, "sitemap.xml").contains("https://catalogue.test/reports/2026/"));
+    assert!(read_out(&out, "sitemap.xml").contains("https://catalogue.test/catalogue/"));
 }
 
 #[test]
@@ -754,7 +754,7 @@ fn with_several_top_units_the_community_is_the_root() {
     let site = TempSite::empty();
     site.write(
         "site.yaml",
-        "title: T\ncommunity: 联合社区\nbase_url: https://t.example.cn/\norg:\n  - id: a\n    name: 甲支部\n  - id: b\n    name: 乙支部\ncatalogue:\n  items:\n    - id: gk\n      name: 公开\n      match: {section: notices}\n      every: month\n      from: 2026-09-01\n",
+        "title: T\ncommunity: 联合社区\nbase_url: https://catalogue.test/\norg:\n  - id: a\n    name: 甲支部\n  - id: b\n    name: 乙支部\ncatalogue:\n  items:\n    - id: gk\n      name: 公开\n      match: {section: notices}\n      every: month\n      from: 2026-09-01\n",
     );
     // September by a unit (counts for the community above it), October without org, none in November.
     notice(&site, "s", "2026-09-03", "disclosure", "org: b\n");
