@@ -1544,6 +1544,41 @@ mod tests {
     }
 
     #[test]
+    fn a_sized_image_keeps_srcset_sizes_width_and_height_through_the_sanitiser() {
+        let resolve = |p: &str, _: LinkKind| {
+            LinkTarget::Image(ImageSize {
+                src: format!("/r/{p}-960w"),
+                width: 960,
+                height: 1280,
+                srcset: vec![(format!("/r/{p}-480w"), 480), (format!("/r/{p}"), 1600)],
+                sizes: "(max-width: 52rem) 100vw, 52rem",
+            })
+        };
+        let r = render("![合影](p.jpg?v=2) ![](q.jpg)", &safe(), &resolve, &root);
+        assert!(
+            r.html.contains(
+                "<img src=\"/r/p.jpg-960w?v=2\" srcset=\"/r/p.jpg-480w 480w, /r/p.jpg 1600w\" \
+                 sizes=\"(max-width: 52rem) 100vw, 52rem\" width=\"960\" height=\"1280\" alt=\"合影\" \
+                 loading=\"lazy\">"
+            ),
+            "{}",
+            r.html
+        );
+        // The second image has no alt text: its `![` is reported.
+        assert_eq!(r.missing_alt, vec!["![合影](p.jpg?v=2) ".len()]);
+    }
+
+    #[test]
+    fn srcset_with_a_scheme_does_not_survive_the_sanitiser() {
+        let html = "<img src=\"/a.jpg\" srcset=\"javascript:alert(1) 480w\" width=\"x\" alt=\"\">";
+        let clean = SANITIZER.clean(html).to_string();
+        assert!(
+            !clean.contains("srcset") && !clean.contains("width"),
+            "{clean}"
+        );
+    }
+
+    #[test]
     fn image_inside_link_and_links_inside_alt_are_checked() {
         let seen = RefCell::new(Vec::new());
         let resolve = |p: &str, k: LinkKind| {
