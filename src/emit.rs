@@ -157,7 +157,8 @@ impl Staging {
             output,
             dir,
             old,
-            pages: AtomicUsize::new(0),
+            // The marker is a file of the output like any other.
+            pages: AtomicUsize::new(1),
             error: Mutex::new(None),
             finished: false,
         })
@@ -180,8 +181,8 @@ impl Staging {
         }
     }
 
-    /// Writes the remaining files and swaps the directory in; returns how many pages came
-    /// through `PageSink` before.
+    /// Writes the remaining files and swaps the directory in; returns how many files it wrote
+    /// before them (the pages that came through `PageSink`, and the marker).
     pub fn finish(mut self, files: &Files) -> Result<usize, EmitError> {
         if let Some(e) = self.error.lock().ok().and_then(|mut e| e.take()) {
             return Err(e);
