@@ -361,7 +361,10 @@ fn path_too_long(r: &Record, path: &str) -> Option<Diagnostic> {
         ));
     }
     let tag = r.common.tags.iter().find(|t| long(&slugify(t)))?;
-    let pos = src.text.find(tag.as_str()).map_or(Pos::START, |at| src.pos_of(at));
+    let pos = src
+        .text
+        .find(tag.as_str())
+        .map_or(Pos::START, |at| src.pos_of(at));
     Some(src.error(
         "E-PATH-TOO-LONG",
         pos,
@@ -502,7 +505,10 @@ pub fn derive(
 /// bundle folder's name, normalised the way slugs are.
 pub fn meeting_key(written: &str) -> String {
     let w = written.trim();
-    let w = w.rsplit('/').find(|s| !s.is_empty() && *s != "index.md").unwrap_or(w);
+    let w = w
+        .rsplit('/')
+        .find(|s| !s.is_empty() && *s != "index.md")
+        .unwrap_or(w);
     slugify(w.strip_suffix(".md").unwrap_or(w))
 }
 
@@ -569,7 +575,8 @@ fn closest_meetings(written: &str, meetings: &[&Record]) -> String {
         .map(|r| {
             let by_title = strsim::normalized_levenshtein(written, &r.common.title);
             let by_name = strsim::normalized_levenshtein(&meeting_key(written), &slug_of(r));
-            let contains = r.common.title.contains(written.trim()) || written.contains(&*r.common.title);
+            let contains =
+                r.common.title.contains(written.trim()) || written.contains(&*r.common.title);
             let score = by_title.max(by_name) + if contains { 1.0 } else { 0.0 };
             (score, *r)
         })

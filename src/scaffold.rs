@@ -122,7 +122,7 @@ pub fn new_record(root: &Path, kind: NewKind, title: &str, date: Option<&str>) -
     };
     let rel = format!("{dir}/{stem}.md");
     if let Err(e) = fs::create_dir_all(root.join(dir)) {
-        eprintln!("错误：无法创建目录 {dir}：{e}");
+        eprintln!("错误：无法创建目录 {dir}：{}", crate::diag::io_zh(&e));
         return ExitCode::from(1);
     }
     match write_new(&root.join(&rel), &text) {
@@ -135,7 +135,7 @@ pub fn new_record(root: &Path, kind: NewKind, title: &str, date: Option<&str>) -
             ExitCode::from(1)
         }
         Err(e) => {
-            eprintln!("错误：写入 {rel} 失败：{e}");
+            eprintln!("错误：写入 {rel} 失败：{}", crate::diag::io_zh(&e));
             ExitCode::from(1)
         }
     }
@@ -152,7 +152,7 @@ fn read_site(root: &Path) -> Result<SiteInfo, ExitCode> {
             return Err(ExitCode::from(1));
         }
         Err(e) => {
-            eprintln!("错误：无法读取 site.yaml：{e}");
+            eprintln!("错误：无法读取 site.yaml：{}", crate::diag::io_zh(&e));
             return Err(ExitCode::from(1));
         }
     };
@@ -738,7 +738,10 @@ mod tests {
                             .all(|d| ["W-PLACEHOLDER", "W-EXAMPLE-DOMAIN"].contains(&d.code)),
                         "{today}: {diags:?}"
                     );
-                    assert!(diags.iter().any(|d| d.code == "W-EXAMPLE-DOMAIN"), "{today}");
+                    assert!(
+                        diags.iter().any(|d| d.code == "W-EXAMPLE-DOMAIN"),
+                        "{today}"
+                    );
                     assert!(diags.iter().any(|d| d.code == "W-PLACEHOLDER"), "{today}");
                 }
                 Outcome::Failed(diags) => panic!("{today}: {diags:?}"),

@@ -200,11 +200,7 @@ fn parse_events(
             },
             Event::SequenceStart(_, _) | Event::MappingStart(_, _) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(error(
-                        pos,
-                        "YAML 嵌套层数过多".into(),
-                        "字段只需要几层缩进",
-                    ));
+                    return Err(error(pos, "YAML 嵌套层数过多".into(), "字段只需要几层缩进"));
                 }
                 stack.push(if matches!(event, Event::SequenceStart(..)) {
                     Frame::Seq(pos, Vec::new())
@@ -360,7 +356,11 @@ impl<'a> Fields<'a> {
         self.entries
             .iter()
             .find(|(k, _)| k.scalar() == Some(key))
-            .or_else(|| self.entries.iter().find(|(k, _)| k.scalar() == Some(written)))
+            .or_else(|| {
+                self.entries
+                    .iter()
+                    .find(|(k, _)| k.scalar() == Some(written))
+            })
     }
 
     pub fn get(&self, key: &str) -> Option<&'a Node> {
@@ -611,7 +611,11 @@ mod tests {
             );
             assert!(!err.message.ends_with("YAML 写法有误"), "{text:?}");
             for part in [&err.message, &err.help] {
-                assert_eq!(messages::tests_support::english_word(part), None, "{text:?}: {part}");
+                assert_eq!(
+                    messages::tests_support::english_word(part),
+                    None,
+                    "{text:?}: {part}"
+                );
             }
         }
     }

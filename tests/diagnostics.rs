@@ -1123,8 +1123,21 @@ fn bad_base_url_flag_exits_2() {
 
 /// Words of the YAML parser's (or clap's) English that must never reach a person.
 const LIBRARY_WORDS: &[&str] = &[
-    "expected", "found", "while", "scanning", "parsing", "simple key", "mapping", "invalid",
-    "unexpected", "token", "scalar", "indentation", "error", "usage", "options",
+    "expected",
+    "found",
+    "while",
+    "scanning",
+    "parsing",
+    "simple key",
+    "mapping",
+    "invalid",
+    "unexpected",
+    "token",
+    "scalar",
+    "indentation",
+    "error",
+    "usage",
+    "options",
 ];
 
 fn no_library_english(text: &str) {
@@ -1225,9 +1238,22 @@ one_mistake! {
 
 #[test]
 fn dates_as_people_write_them_are_accepted() {
-    for written in ["2026-11-3", "2026/11/30", "2026.11.30", "2026年11月30日", "２０２６年１１月３０日"] {
+    for written in [
+        "2026-11-3",
+        "2026/11/30",
+        "2026.11.30",
+        "2026年11月30日",
+        "２０２６年１１月３０日",
+    ] {
         let site = TempSite::from_fixture("minimal");
-        site.write(P, &with(PROBLEM, "deadline: 2026-11-30", &format!("deadline: {written}")));
+        site.write(
+            P,
+            &with(
+                PROBLEM,
+                "deadline: 2026-11-30",
+                &format!("deadline: {written}"),
+            ),
+        );
         let (run, diags) = site.check();
         assert_eq!(run.code, Some(0), "{written}: {}", list(&diags));
     }
@@ -1235,9 +1261,16 @@ fn dates_as_people_write_them_are_accepted() {
 
 #[test]
 fn meeting_is_found_by_file_name_with_or_without_md_or_by_slug() {
-    for written in ["2026-10-lianxi.md", "2026-10-lianxi", "meetings/2026-10-lianxi.md", "lianhui"] {
+    for written in [
+        "2026-10-lianxi.md",
+        "2026-10-lianxi",
+        "meetings/2026-10-lianxi.md",
+        "lianhui",
+    ] {
         let site = TempSite::from_fixture("minimal");
-        site.edit("content/meetings/2026-10-lianxi.md", |t| t.replacen("org: zongzhi", "org: zongzhi\nslug: lianhui", 1));
+        site.edit("content/meetings/2026-10-lianxi.md", |t| {
+            t.replacen("org: zongzhi", "org: zongzhi\nslug: lianhui", 1)
+        });
         if written != "2026-10-lianxi" {
             site.edit("content/problems/2026-001-ludeng.md", |t| {
                 t.replacen("meeting: 2026-10-lianxi", &format!("meeting: {written}"), 1)
@@ -1247,14 +1280,19 @@ fn meeting_is_found_by_file_name_with_or_without_md_or_by_slug() {
         assert_eq!(run.code, Some(0), "{written}: {}", list(&diags));
         let out = site.build_ok("out", &[]);
         let page = read_out(&out, "meetings/lianhui/index.html");
-        assert!(page.contains("南段路灯不亮"), "{written}: the meeting lists its problem");
+        assert!(
+            page.contains("南段路灯不亮"),
+            "{written}: the meeting lists its problem"
+        );
     }
 }
 
 #[test]
 fn live_root_relative_links_are_accepted_under_a_base_path() {
     let site = TempSite::from_fixture("minimal");
-    site.edit(SITE, |t| t.replacen("base_url: https://x.cn/", "base_url: https://x.cn/sub/", 1));
+    site.edit(SITE, |t| {
+        t.replacen("base_url: https://x.cn/", "base_url: https://x.cn/sub/", 1)
+    });
     site.write("static/files/mingdan.pdf", "%PDF-1.4\n");
     site.write(
         G,
@@ -1271,7 +1309,13 @@ fn live_root_relative_links_are_accepted_under_a_base_path() {
 #[test]
 fn sample_text_and_example_domain_are_warnings_at_their_line() {
     let site = TempSite::from_fixture("minimal");
-    site.edit(SITE, |t| t.replacen("base_url: https://x.cn/", "base_url: https://example.cn/", 1));
+    site.edit(SITE, |t| {
+        t.replacen(
+            "base_url: https://x.cn/",
+            "base_url: https://example.cn/",
+            1,
+        )
+    });
     site.write(N, &with(NOTICE, "  name: 李四", "  name: 示例社区居委会"));
     site.write(P, &with(PROBLEM, "  unit: 物业服务中心", "  unit: 待填写"));
     let (run, diags) = site.check();
@@ -1290,8 +1334,16 @@ fn sample_text_and_example_domain_are_warnings_at_their_line() {
         "{}",
         list(&diags)
     );
-    assert!(diags.iter().all(|d| d.severity == "warning" && is_chinese(&d.message)));
-    assert!(diags[0].message.contains("示例社区居委会"), "{}", diags[0].message);
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.severity == "warning" && is_chinese(&d.message))
+    );
+    assert!(
+        diags[0].message.contains("示例社区居委会"),
+        "{}",
+        diags[0].message
+    );
 }
 
 #[test]
@@ -1303,6 +1355,9 @@ fn a_folder_name_too_long_for_a_file_system_is_found_by_check() {
     let (run, diags) = site.check();
     assert_eq!(run.code, Some(1), "{}", list(&diags));
     assert_eq!(diags.len(), 1, "{}", list(&diags));
-    assert_eq!((diags[0].code.as_str(), diags[0].file.as_str()), ("E-PATH-TOO-LONG", rel.as_str()));
+    assert_eq!(
+        (diags[0].code.as_str(), diags[0].file.as_str()),
+        ("E-PATH-TOO-LONG", rel.as_str())
+    );
     assert!(diags[0].help.contains("slug"), "{}", diags[0].help);
 }

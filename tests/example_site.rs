@@ -76,7 +76,11 @@ fn example_checks_without_errors_or_warnings() {
     assert_eq!(
         found,
         vec![
-            ("W-PLACEHOLDER", "content/problems/2026-002-5hao-dianti.md", 9),
+            (
+                "W-PLACEHOLDER",
+                "content/problems/2026-002-5hao-dianti.md",
+                9
+            ),
             ("W-PLACEHOLDER", "content/services/2026-fuwu-qingdan.md", 31),
             ("W-EXAMPLE-DOMAIN", "site.yaml", 6),
             ("W-PLACEHOLDER", "site.yaml", 67),
@@ -85,7 +89,11 @@ fn example_checks_without_errors_or_warnings() {
         "unexpected diagnostics:\n{}",
         list(&diags)
     );
-    assert!(diags.iter().all(|d| d.severity == "warning"), "{}", list(&diags));
+    assert!(
+        diags.iter().all(|d| d.severity == "warning"),
+        "{}",
+        list(&diags)
+    );
 }
 
 #[test]

@@ -372,7 +372,11 @@ pub fn render(c: &Code) -> String {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    let kind = if c.code.starts_with("W-") { "警告" } else { "错误" };
+    let kind = if c.code.starts_with("W-") {
+        "警告"
+    } else {
+        "错误"
+    };
     format!(
         "{code}（{kind}）：{title}\n\n{meaning}\n\n错误的写法：\n{wrong}\n\n正确的写法：\n{right}",
         code = c.code,
@@ -421,12 +425,21 @@ mod tests {
     #[test]
     fn every_code_in_the_source_is_explained_and_no_other() {
         let used = codes_in_source();
-        assert!(used.contains("E-YAML-FULLWIDTH-COLON") && used.len() > 30, "{used:?}");
+        assert!(
+            used.contains("E-YAML-FULLWIDTH-COLON") && used.len() > 30,
+            "{used:?}"
+        );
         let explained: BTreeSet<String> = CODES.iter().map(|c| c.code.to_string()).collect();
         let missing: Vec<&String> = used.difference(&explained).collect();
         let stale: Vec<&String> = explained.difference(&used).collect();
-        assert!(missing.is_empty(), "codes without an explanation: {missing:?}");
-        assert!(stale.is_empty(), "explanations of codes that no longer exist: {stale:?}");
+        assert!(
+            missing.is_empty(),
+            "codes without an explanation: {missing:?}"
+        );
+        assert!(
+            stale.is_empty(),
+            "explanations of codes that no longer exist: {stale:?}"
+        );
         assert_eq!(explained.len(), CODES.len(), "a code explained twice");
     }
 
@@ -435,13 +448,22 @@ mod tests {
         for c in CODES {
             for (what, text) in [("title", c.title), ("meaning", c.meaning)] {
                 assert!(
-                    text.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)),
+                    text.chars()
+                        .any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)),
                     "{} {what} is not Chinese",
                     c.code
                 );
             }
-            assert!(!c.wrong.trim().is_empty(), "{} has no wrong example", c.code);
-            assert!(!c.right.trim().is_empty(), "{} has no right example", c.code);
+            assert!(
+                !c.wrong.trim().is_empty(),
+                "{} has no wrong example",
+                c.code
+            );
+            assert!(
+                !c.right.trim().is_empty(),
+                "{} has no right example",
+                c.code
+            );
             assert_ne!(c.wrong, c.right, "{}", c.code);
         }
     }
@@ -453,8 +475,17 @@ mod tests {
         assert_eq!(nearest("E-YAML-FULLWIDTH", 3)[0], "E-YAML-FULLWIDTH-COLON");
         assert!(nearest("zzzzzzzzzzzzzzzzzz", 3).is_empty());
         let text = render(find("E-DATE-IMPOSSIBLE").expect("entry"));
-        assert!(text.starts_with("E-DATE-IMPOSSIBLE（错误）：日期不存在\n"), "{text}");
-        assert!(text.contains("错误的写法：\n    deadline: 2026-11-31"), "{text}");
-        assert!(text.contains("正确的写法：\n    deadline: 2026-11-30"), "{text}");
+        assert!(
+            text.starts_with("E-DATE-IMPOSSIBLE（错误）：日期不存在\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("错误的写法：\n    deadline: 2026-11-31"),
+            "{text}"
+        );
+        assert!(
+            text.contains("正确的写法：\n    deadline: 2026-11-30"),
+            "{text}"
+        );
     }
 }

@@ -11,9 +11,15 @@ const SAMPLE_WORDS: &[&str] = &["示例", "待填写", "请填写"];
 fn is_example_host(host: &str) -> bool {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     let host = host.split(':').next().unwrap_or_default();
-    ["example.com", "example.cn", "example.org", "example.net", "example.com.cn"]
-        .iter()
-        .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+    [
+        "example.com",
+        "example.cn",
+        "example.org",
+        "example.net",
+        "example.com.cn",
+    ]
+    .iter()
+    .any(|d| host == *d || host.ends_with(&format!(".{d}")))
         || host == "localhost"
         || host.starts_with("127.")
 }
@@ -106,7 +112,11 @@ mod tests {
         sample_text(&src, Some(YamlLines { first: 2, last: 4 }), &mut diags);
         let at: Vec<(u32, u32)> = diags.iter().map(|d| (d.line, d.column)).collect();
         assert_eq!(at, vec![(2, 8), (4, 7), (7, 5)]);
-        assert!(diags[0].message.contains("「示例社区服务清单」"), "{}", diags[0].message);
+        assert!(
+            diags[0].message.contains("「示例社区服务清单」"),
+            "{}",
+            diags[0].message
+        );
     }
 
     #[test]

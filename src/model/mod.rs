@@ -193,7 +193,11 @@ fn parse_file(file: &ContentFile, ctx: &Context, diags: &mut Vec<Diagnostic>) ->
     let before = diags.len();
     let parsed = parse_record_file(file, ctx, diags);
     // Sample text is looked for only in a file with no other mistake: one mistake, one message.
-    if parsed.is_some() && !diags[before..].iter().any(|d| d.severity == Severity::Error) {
+    if parsed.is_some()
+        && !diags[before..]
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    {
         let yaml = file.front_matter.as_ref().map(|fm| leftovers::YamlLines {
             first: 2,
             last: crate::diag::to_u32(fm.text.lines().count() + 1),

@@ -8,7 +8,19 @@ use crate::diag::{Diagnostic, Pos, SourceFile, to_u32};
 /// several keys (日期); the one allowed where it is written is chosen by the caller.
 pub const CHINESE_NAMES: &[(&str, &[&str])] = &[
     ("title", &["标题", "题目", "名称"]),
-    ("date", &["日期", "发布日期", "会议日期", "上墙日期", "时间", "办结日期", "撤回日期", "进展日期"]),
+    (
+        "date",
+        &[
+            "日期",
+            "发布日期",
+            "会议日期",
+            "上墙日期",
+            "时间",
+            "办结日期",
+            "撤回日期",
+            "进展日期",
+        ],
+    ),
     ("updated", &["更新日期", "更新于", "更新"]),
     ("slug", &["网址", "网址名", "链接名"]),
     ("summary", &["摘要", "简介", "概要"]),
@@ -24,7 +36,17 @@ pub const CHINESE_NAMES: &[(&str, &[&str])] = &[
     ("after_expiry", &["到期后"]),
     ("privacy_allow", &["允许公开"]),
     ("extra", &["其他", "扩展"]),
-    ("kind", &["类型", "种类", "会议类型", "会议种类", "公开类型", "清单类型"]),
+    (
+        "kind",
+        &[
+            "类型",
+            "种类",
+            "会议类型",
+            "会议种类",
+            "公开类型",
+            "清单类型",
+        ],
+    ),
     ("theme", &["主题", "会议主题"]),
     ("location", &["地点", "位置", "会议地点"]),
     ("host", &["主持人", "主持"]),
@@ -33,7 +55,10 @@ pub const CHINESE_NAMES: &[(&str, &[&str])] = &[
     ("expected", &["应到", "应到人数"]),
     ("present", &["实到", "实到人数"]),
     ("on_leave", &["请假", "请假人数"]),
-    ("participants", &["参加单位", "参会单位", "参与单位", "共建单位"]),
+    (
+        "participants",
+        &["参加单位", "参会单位", "参与单位", "共建单位"],
+    ),
     ("decisions", &["决议", "决定事项", "议定事项"]),
     ("item", &["事项", "议题"]),
     ("decision", &["决定", "决议结果"]),
@@ -182,9 +207,7 @@ fn is_ascii_key(s: &str) -> bool {
 /// A Chinese name as people write a key: a few characters, no spaces or punctuation.
 fn looks_like_chinese_key(s: &str) -> bool {
     let n = s.chars().count();
-    (1..=10).contains(&n)
-        && s.chars().all(|c| c.is_alphanumeric() || c == '_')
-        && s.chars().any(|c| !c.is_ascii())
+    (1..=10).contains(&n) && s.chars().all(|c| c.is_alphanumeric() || c == '_') && !s.is_ascii()
 }
 
 /// A line with its mistake fixed, for the help text; long lines are cut.
@@ -273,10 +296,7 @@ fn fullwidth_colon(
         "E-YAML-FULLWIDTH-COLON",
         Pos::new(line.number, line.col(at)),
         format!("`{written}` 后面是全角冒号「：」，字段名和值之间要用英文冒号「:」"),
-        format!(
-            "把「：」改成英文冒号加一个空格{also}：{}",
-            shown(&fixed)
-        ),
+        format!("把「：」改成英文冒号加一个空格{also}：{}", shown(&fixed)),
     )
 }
 
@@ -348,10 +368,19 @@ fn quote_mistake(
             if closed {
                 return None;
             }
-            let (open_cn, close_cn) = if first == '"' { ('“', '”') } else { ('‘', '’') };
+            let (open_cn, close_cn) = if first == '"' {
+                ('“', '”')
+            } else {
+                ('‘', '’')
+            };
             let inner = rest.trim_end().trim_end_matches([open_cn, close_cn]);
             let fixed = format!("{prefix}{first}{inner}{first}");
-            if let Some(wrong) = rest.trim_end().chars().last().filter(|c| [open_cn, close_cn].contains(c)) {
+            if let Some(wrong) = rest
+                .trim_end()
+                .chars()
+                .last()
+                .filter(|c| [open_cn, close_cn].contains(c))
+            {
                 Some(file.error(
                     "E-YAML-QUOTE-MISMATCH",
                     pos,
@@ -396,8 +425,7 @@ mod tests {
 
     #[test]
     fn fullwidth_colon_after_an_english_key() {
-        let (code, line, col, help) =
-            first("title: 电梯\ndeadline：2026-10-31\n").expect("found");
+        let (code, line, col, help) = first("title: 电梯\ndeadline：2026-10-31\n").expect("found");
         assert_eq!((code, line, col), ("E-YAML-FULLWIDTH-COLON", 3, 9));
         assert!(help.ends_with("deadline: 2026-10-31"), "{help}");
     }
@@ -447,7 +475,10 @@ mod tests {
 
     #[test]
     fn chinese_names_resolve_among_allowed_keys() {
-        assert_eq!(key_for_chinese("完成时限", &["title", "deadline"]), Some("deadline"));
+        assert_eq!(
+            key_for_chinese("完成时限", &["title", "deadline"]),
+            Some("deadline")
+        );
         assert_eq!(key_for_chinese("日期", &["date", "text"]), Some("date"));
         assert_eq!(key_for_chinese("完成时限", &["title"]), None);
     }
