@@ -1228,6 +1228,21 @@ one_mistake! {
     meeting_named_wrongly_lists_the_closest(s) {
         s.edit("content/problems/2026-001-ludeng.md", |t| t.replacen("meeting: 2026-10-lianxi", "meeting: 10月联席会议", 1));
     } => "E-MEETING-REF" at "content/problems/2026-001-ludeng.md", 5:10 says ["10月党建联席会议", "meeting: 2026-10-lianxi"];
+    nbsp_copied_from_word_in_indentation(s) {
+        s.write(P, &with(PROBLEM, "  unit: 物业服务中心", "\u{a0}\u{a0}unit: 物业服务中心"));
+    } => "E-YAML-ODD-SPACE" at P, 6:1 says ["不换行空格", "Word"];
+    list_item_with_a_chinese_dash(s) {
+        s.write(P, &with(PROBLEM, "  - 清理堆物", "  － 清理堆物"));
+    } => "E-YAML-LIST-MARKER" at P, 8:3 says ["「－」", "- 清理堆物"];
+    english_quotes_inside_english_quotes(s) {
+        s.write(P, &with(PROBLEM, "title: 楼道堆物", "title: \"关于\"楼道\"堆物\""));
+    } => "E-YAML-QUOTE-INNER" at P, 2:11 says ["提前结束", "title: '\"关于\"楼道\"堆物\"'"];
+    closing_fence_typed_with_chinese_dashes(s) {
+        s.write(P, &PROBLEM.replacen("status: open\n---", "status: open\n——", 1));
+    } => "E-FRONT-MATTER-DASH" at P, 11:1 says ["——", "---"];
+    opening_fence_typed_with_full_width_dashes(s) {
+        s.write(P, &PROBLEM.replacen("---", "－－－", 1));
+    } => "E-FRONT-MATTER-DASH" at P, 1:1 says ["－－－", "---"];
     dead_root_relative_link(s) {
         s.write(G, &format!("{PAGE}\n请下载[名单](/files/名单.pdf)。\n"));
     } => "E-LINK" at G, 7:4 says ["/files/名单.pdf", "static/"];

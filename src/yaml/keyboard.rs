@@ -183,9 +183,26 @@ fn structural_lines(text: &str, line_offset: u32) -> Vec<Line<'_>> {
     out
 }
 
+/// Spaces that are not spaces to YAML, as text copied from Word or a web page brings them.
+fn odd_space_name(c: char) -> Option<&'static str> {
+    match c {
+        '\u{a0}' | '\u{202f}' => Some("不换行空格"),
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' => Some("零宽空格"),
+        '\u{2000}'..='\u{200a}' | '\u{205f}' => Some("特殊宽度的空格"),
+        _ => None,
+    }
+}
+
+fn is_blank(c: char) -> bool {
+    c == ' ' || c == '\t' || c == '\u{3000}' || odd_space_name(c).is_some()
+}
+
+/// What a list item was marked with instead of `-`.
+const LIST_MARKERS: &[char] = &['－', '—', '–', '―', '•', '·', '●', '・', '－'];
+
 /// Where a line's content starts after indentation and `- ` list markers, as a byte offset.
 fn content_start(text: &str) -> usize {
-    let mut at = text.len() - text.trim_start_matches([' ', '\t', '\u{3000}']).len();
+    let mut at = text.len() - text.trim_start_matches(is_blank).len();
     while let Some(rest) = text.get(at..) {
         if let Some(after) = rest.strip_prefix("- ") {
             at = text.len() - after.trim_start_matches(' ').len();
@@ -247,8 +264,23 @@ pub fn always(file: &SourceFile, text: &str, line_offset: u32) -> Option<Diagnos
                     "删掉全角空格，切换到英文输入法后用空格键缩进",
                 ));
             }
+            if let Some(name) = odd_space_name(c) {
+                return Some(odd_space(file, pos, name, "缩进里"));
+            }
         }
         let content = t.get(start..).unwrap_or_default();
+        if let Some(marker) = content.chars().next().filter(|c| LIST_MARKERS.contains(c)) {
+            let item = content
+                .get(marker.len_utf8()..)
+                .unwrap_or_default()
+                .trim_start_matches(is_blank);
+            return Some(file.error(
+                "E-YAML-LIST-MARKER",
+                Pos::new(line.number, line.col(start)),
+                format!("列表项用了「{marker}」开头，列表要用英文减号「-」加一个空格"),
+                format!("改成：- {}", shown(item)),
+            ));
+        }
         let ascii_colon = content.find(':');
         if let Some(fw) = content.find('：')
             && ascii_colon.is_none_or(|c| c > fw)
@@ -262,6 +294,32 @@ pub fn always(file: &SourceFile, text: &str, line_offset: u32) -> Option<Diagnos
         if let Some(c) = ascii_colon {
             let key = content.get(..c).unwrap_or_default();
             let after = content.get(c + 1..).unwrap_or_default();
+            // `title　: x`: a full-width or odd space between the key and its colon.
+            let bare = key.trim_end_matches(is_blank);
+            if bare.len() < key.len()
+                && is_ascii_key(bare)
+                && let Some((at, ch)) = key[bare.len()..].char_indices().find(|(_, ch)| *ch != ' ')
+            {
+                let pos = Pos::new(line.number, line.col(start + bare.len() + at));
+                return Some(match odd_space_name(ch) {
+                    Some(name) => odd_space(file, pos, name, "字段名后面"),
+                    None => file.error(
+                        "E-YAML-FULLWIDTH-SPACE",
+                        pos,
+                        format!("`{bare}` 和冒号之间有全角空格「　」"),
+                        format!(
+                            "删掉这个空格：{bare}: {}",
+                            shown(after.trim_start_matches(is_blank))
+                        ),
+                    ),
+                });
+            }
+            if is_ascii_key(key)
+                && let Some(name) = after.chars().next().and_then(odd_space_name)
+            {
+                let pos = Pos::new(line.number, line.col(start + c + 1));
+                return Some(odd_space(file, pos, name, "冒号后面"));
+            }
             if is_ascii_key(key) && after.starts_with('\u{3000}') {
                 return Some(file.error(
                     "E-YAML-FULLWIDTH-SPACE",
@@ -276,6 +334,15 @@ pub fn always(file: &SourceFile, text: &str, line_offset: u32) -> Option<Diagnos
         }
     }
     None
+}
+
+fn odd_space(file: &SourceFile, pos: Pos, name: &str, place: &str) -> Diagnostic {
+    file.error(
+        "E-YAML-ODD-SPACE",
+        pos,
+        format!("{place}有一个看起来像空格的特殊字符（{name}），常见于从 Word 或网页复制来的文字"),
+        "删掉它，用键盘重新输入一个普通空格（英文输入法下的空格键）",
+    )
 }
 
 fn fullwidth_colon(
@@ -363,8 +430,29 @@ fn quote_mistake(
     let rest = value.get(first.len_utf8()..).unwrap_or_default();
     let prefix = key.map(|k| format!("{k}: ")).unwrap_or_default();
     match first {
+        '"' | '\'' if let Some(end) = rest.find(first) => {
+            // `"关于"停水"的通知"`: the quote inside ends the text early.
+            let after = rest.get(end + 1..).unwrap_or_default().trim();
+            if after.is_empty()
+                || after.starts_with('#')
+                || (first == '\'' && after.starts_with('\''))
+            {
+                return None;
+            }
+            let fixed = format!("{prefix}'{}'", value.trim_end().replace('\'', "''"));
+            Some(file.error(
+                "E-YAML-QUOTE-INNER",
+                Pos::new(line.number, line.col(value_at + first.len_utf8() + end)),
+                format!("文字里的英文引号「{first}」把开头的引号提前结束了"),
+                if first == '"' {
+                    format!("整段外面改用英文单引号：{}", shown(&fixed))
+                } else {
+                    "文字里的英文单引号写两遍（''），或者整段外面改用英文双引号".to_string()
+                },
+            ))
+        }
         '"' | '\'' => {
-            let closed = rest.contains(first) || later.iter().any(|l| l.text.contains(first));
+            let closed = later.iter().any(|l| l.text.contains(first));
             if closed {
                 return None;
             }
@@ -464,6 +552,27 @@ mod tests {
         let hit = first("title: “通知: 停水”\n").expect("curly");
         assert_eq!((hit.0, hit.1, hit.2), ("E-YAML-CURLY-QUOTE", 2, 8));
         assert!(hit.3.ends_with("title: '“通知: 停水”'"), "{}", hit.3);
+    }
+
+    #[test]
+    fn copied_from_word() {
+        let hit = first("responsible:\n\u{a0}\u{a0}unit: 物业\n").expect("nbsp");
+        assert_eq!((hit.0, hit.1, hit.2), ("E-YAML-ODD-SPACE", 3, 1));
+        let hit = first("title:\u{a0}电梯\n").expect("nbsp after colon");
+        assert_eq!((hit.0, hit.1, hit.2), ("E-YAML-ODD-SPACE", 2, 7));
+        let hit = first("title　: 电梯\n").expect("space before colon");
+        assert_eq!((hit.0, hit.1, hit.2), ("E-YAML-FULLWIDTH-SPACE", 2, 6));
+        let hit = first("measures:\n  － 清理堆物\n").expect("list marker");
+        assert_eq!((hit.0, hit.1, hit.2), ("E-YAML-LIST-MARKER", 3, 3));
+        assert!(hit.3.ends_with("- 清理堆物"), "{}", hit.3);
+        let hit = first("title: \"关于\"停水\"的通知\"\n").expect("inner quote");
+        assert_eq!((hit.0, hit.1, hit.2), ("E-YAML-QUOTE-INNER", 2, 11));
+        assert!(
+            hit.3.ends_with("title: '\"关于\"停水\"的通知\"'"),
+            "{}",
+            hit.3
+        );
+        assert_eq!(first("title: 'it''s'\nsummary: \"a\" # note\n"), None);
     }
 
     #[test]
