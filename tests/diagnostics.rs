@@ -379,7 +379,7 @@ cases! {
     } => [err("E-YAML", G, 2, 10)];
     yaml_syntax_error_bad_indentation(s) {
         s.write(G, &with(PAGE, "title: 办事指南\n", "title: 办事指南\n  summary: 摘要\n"));
-    } => [err_line("E-YAML", G, 3)];
+    } => [err("E-YAML-INDENT", G, 3, 1).says("`summary`").says("`title`")];
     yaml_syntax_error_unclosed_list(s) {
         s.write(G, &with(PAGE, "title: 办事指南\n", "title: 办事指南\ntags: [甲, 乙\nsummary: 摘要\n"));
     } => [err_line("E-YAML", G, 4)];
@@ -1194,10 +1194,10 @@ one_mistake! {
     } => "E-YAML-TAB" at P, 8:1 says ["制表符"];
     quote_opened_english_closed_chinese(s) {
         s.write(P, &with(PROBLEM, "title: 楼道堆物", "title: \"楼道堆物”"));
-    } => "E-YAML-QUOTE-MISMATCH" at P, 2:8 says ["”", "title: \"楼道堆物\""];
+    } => "E-YAML-QUOTE-MISMATCH" at P, 2:13 says ["”", "title: \"楼道堆物\""];
     single_quote_closed_chinese(s) {
         s.write(P, &with(PROBLEM, "title: 楼道堆物", "title: '楼道堆物’"));
-    } => "E-YAML-QUOTE-MISMATCH" at P, 2:8 says ["’", "title: '楼道堆物'"];
+    } => "E-YAML-QUOTE-MISMATCH" at P, 2:13 says ["’", "title: '楼道堆物'"];
     quote_never_closed(s) {
         s.write(P, &with(PROBLEM, "title: 楼道堆物", "title: \"楼道堆物"));
     } => "E-YAML-QUOTE-UNCLOSED" at P, 2:8 says ["没有结束", "title: \"楼道堆物\""];

@@ -48,6 +48,13 @@ pub const CODES: &[Code] = &[
         right: "responsible:\n  unit: 物业服务中心",
     },
     Code {
+        code: "E-YAML-INDENT",
+        title: "缩进没有对齐",
+        meaning: "YAML 靠缩进表示层次：同一层的字段左边对齐；只有冒号后面没有值的字段（如 responsible:）下面才能再缩进两个空格写下一层。已经有值的字段下面多缩进一行，或者缩进和上面哪一层都对不上，都读不通。",
+        wrong: "title: 3号楼电梯异响\n  summary: 电梯运行时有异响",
+        right: "title: 3号楼电梯异响\nsummary: 电梯运行时有异响",
+    },
+    Code {
         code: "E-YAML-COLON-SPACE",
         title: "冒号后面缺少空格",
         meaning: "YAML 要求字段名后的英文冒号后面跟一个空格，否则整行会被当成一段文字。",

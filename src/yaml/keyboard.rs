@@ -372,11 +372,15 @@ fn fullwidth_colon(
 /// quotes used as YAML quotes. The first one found.
 pub fn when_broken(file: &SourceFile, text: &str, line_offset: u32) -> Option<Diagnostic> {
     let lines = structural_lines(text, line_offset);
+    let mut indents = Indents::default();
     for (index, line) in lines.iter().enumerate() {
         let t = line.text;
         let start = content_start(t);
         let content = t.get(start..).unwrap_or_default();
         let ascii_colon = content.find(':');
+        if let Some(d) = indents.next(file, line, start, content) {
+            return Some(d);
+        }
         if let Some(fw) = content.find('：')
             && ascii_colon.is_none_or(|c| c > fw)
         {
@@ -415,6 +419,74 @@ pub fn when_broken(file: &SourceFile, text: &str, line_offset: u32) -> Option<Di
         }
     }
     None
+}
+
+/// The indentation of the key lines seen so far, to name a key indented more than the one above
+/// it (which has a value of its own, so nothing can be nested under it) or less than any level.
+#[derive(Default)]
+struct Indents {
+    levels: Vec<usize>,
+    /// The last key line: its indentation, its key, and whether it opens a nested block.
+    prev: Option<(usize, String, bool)>,
+}
+
+impl Indents {
+    fn next(
+        &mut self,
+        file: &SourceFile,
+        line: &Line,
+        start: usize,
+        content: &str,
+    ) -> Option<Diagnostic> {
+        let t = line.text;
+        let plain_indent = t
+            .get(..start)
+            .is_some_and(|i| i.chars().all(|c| c == ' ' || c == '-'));
+        let key = content.find(':').and_then(|c| {
+            let key = content.get(..c)?;
+            let after = content.get(c + 1..)?;
+            (is_ascii_key(key) && (after.is_empty() || after.starts_with(' ')))
+                .then_some((key, after))
+        });
+        let (Some((key, after)), true) = (key, plain_indent) else {
+            self.prev = None;
+            return None;
+        };
+        let item = t.get(..start).is_some_and(|i| i.contains('-'));
+        let mut found = None;
+        if let Some((prev_indent, prev_key, opens)) = &self.prev
+            && !item
+        {
+            if start > *prev_indent && !opens {
+                found = Some(file.error(
+                    "E-YAML-INDENT",
+                    Pos::new(line.number, line.col(*prev_indent)),
+                    format!(
+                        "`{key}` 比上一行的 `{prev_key}` 多缩进了 {} 个空格，而 `{prev_key}` 已经有值，下面不能再套字段",
+                        start - prev_indent
+                    ),
+                    format!("同一层的字段左边对齐：把 `{key}` 移到和 `{prev_key}` 同一列"),
+                ));
+            } else if start < *prev_indent && !self.levels.contains(&start) {
+                found = Some(file.error(
+                    "E-YAML-INDENT",
+                    Pos::new(line.number, 1),
+                    format!("`{key}` 的缩进（{start} 个空格）和上面哪一层字段都对不齐"),
+                    "同一层的字段左边对齐，下一层比上一层多缩进两个空格",
+                ));
+            }
+        }
+        while self.levels.last().is_some_and(|l| *l > start) {
+            self.levels.pop();
+        }
+        if self.levels.last() != Some(&start) {
+            self.levels.push(start);
+        }
+        let value = after.split(" #").next().unwrap_or(after).trim();
+        let opens = value.is_empty() || value.starts_with(['|', '>', '&']);
+        self.prev = Some((start, key.to_string(), opens));
+        found
+    }
 }
 
 fn quote_mistake(
@@ -469,9 +541,11 @@ fn quote_mistake(
                 .last()
                 .filter(|c| [open_cn, close_cn].contains(c))
             {
+                // At the wrong closing quote: that is the key pressed in Chinese mode.
+                let at = value_at + value.trim_end().len() - wrong.len_utf8();
                 Some(file.error(
                     "E-YAML-QUOTE-MISMATCH",
-                    pos,
+                    Pos::new(line.number, line.col(at)),
                     format!("引号不成对：以英文引号「{first}」开头，却以中文引号「{wrong}」结尾"),
                     format!("开头和结尾用同一种英文引号：{}", shown(&fixed)),
                 ))
@@ -545,7 +619,7 @@ mod tests {
     #[test]
     fn quotes() {
         let hit = first("title: x\nsummary: \"关于电梯”\n").expect("mismatch");
-        assert_eq!((hit.0, hit.1, hit.2), ("E-YAML-QUOTE-MISMATCH", 3, 10));
+        assert_eq!((hit.0, hit.1, hit.2), ("E-YAML-QUOTE-MISMATCH", 3, 15));
         assert!(hit.3.ends_with("summary: \"关于电梯\""), "{}", hit.3);
         let hit = first("title: '关于电梯\ndate: 2026-01-01\n").expect("unclosed");
         assert_eq!((hit.0, hit.1, hit.2), ("E-YAML-QUOTE-UNCLOSED", 2, 8));
@@ -573,6 +647,26 @@ mod tests {
             hit.3
         );
         assert_eq!(first("title: 'it''s'\nsummary: \"a\" # note\n"), None);
+    }
+
+    #[test]
+    fn indentation() {
+        let hit = first("title: x\n  summary: y\n").expect("over-indented");
+        assert_eq!((hit.0, hit.1, hit.2), ("E-YAML-INDENT", 3, 1));
+        assert!(
+            hit.3.contains("`summary`") && hit.3.contains("`title`"),
+            "{}",
+            hit.3
+        );
+        let hit = first("responsible:\n  unit: x\n person: y\n").expect("misaligned");
+        assert_eq!((hit.0, hit.1, hit.2), ("E-YAML-INDENT", 4, 1));
+        // Nested maps and list items of maps are fine.
+        assert_eq!(
+            first(
+                "a:\n  b: 1\n  c:\n    d: 2\ne:\n  - name: x\n    category: y\n  - name: z\nf: 1\n"
+            ),
+            None
+        );
     }
 
     #[test]
