@@ -1243,6 +1243,10 @@ one_mistake! {
     opening_fence_typed_with_full_width_dashes(s) {
         s.write(P, &PROBLEM.replacen("---", "－－－", 1));
     } => "E-FRONT-MATTER-DASH" at P, 1:1 says ["－－－", "---"];
+    broken_holidays_yaml_gives_no_error_in_the_notices_counting_on_it(s) {
+        s.write("holidays.yaml", "2031：\n  holidays: [2031-01-08]\n");
+        s.write(N, &with(NOTICE, "  start: 2026-11-17\n  end: 2026-11-23\n", "  start: 2031-01-06\n  working_days: 5\n"));
+    } => "E-YAML-FULLWIDTH-COLON" at "holidays.yaml", 1:5 says ["改成英文冒号", "2031:"];
     dead_root_relative_link(s) {
         s.write(G, &format!("{PAGE}\n请下载[名单](/files/名单.pdf)。\n"));
     } => "E-LINK" at G, 7:4 says ["/files/名单.pdf", "static/"];

@@ -213,6 +213,13 @@ fn content_start(text: &str) -> usize {
     at
 }
 
+/// A key as the content format writes them: lower-case English with `_`.
+fn is_field_name(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
 fn is_ascii_key(s: &str) -> bool {
     let mut chars = s.chars();
     chars
@@ -286,7 +293,10 @@ pub fn always(file: &SourceFile, text: &str, line_offset: u32) -> Option<Diagnos
             && ascii_colon.is_none_or(|c| c > fw)
         {
             let key = content.get(..fw).unwrap_or_default().trim_end();
-            if is_ascii_key(key) {
+            // Every key of the format is lower-case English; a list item's text may well say
+            // `APP：…` or `1：…`, so those wait for the parser to fail (`when_broken`).
+            let in_item = t.get(..start).is_some_and(|i| i.contains('-'));
+            if is_field_name(key) && !in_item {
                 let value = content.get(fw + '：'.len_utf8()..).unwrap_or_default();
                 return Some(fullwidth_colon(file, &line, start + fw, key, key, value));
             }
@@ -385,7 +395,10 @@ pub fn when_broken(file: &SourceFile, text: &str, line_offset: u32) -> Option<Di
             && ascii_colon.is_none_or(|c| c > fw)
         {
             let written = content.get(..fw).unwrap_or_default().trim_end();
-            if looks_like_chinese_key(written) {
+            let year = written.len() <= 4
+                && !written.is_empty()
+                && written.bytes().all(|b| b.is_ascii_digit());
+            if looks_like_chinese_key(written) || is_ascii_key(written) || year {
                 let key = only_key_for(written).unwrap_or(written);
                 let value = content.get(fw + '：'.len_utf8()..).unwrap_or_default();
                 return Some(fullwidth_colon(file, line, start + fw, written, key, value));
@@ -595,6 +608,8 @@ mod tests {
     #[test]
     fn fullwidth_colon_inside_a_value_is_fine() {
         assert_eq!(first("title: 会议：关于电梯\nsummary: 时间：周五\n"), None);
+        let f = SourceFile::new("t.md", "");
+        assert!(always(&f, "measures:\n  - APP：上线报修\n  - step：清理\n", 0).is_none());
     }
 
     #[test]
