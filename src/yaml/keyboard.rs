@@ -571,6 +571,21 @@ fn quote_mistake(
                 ))
             }
         }
+        '[' | '{' => {
+            // `title: [紧急] 楼道堆物`: a bracket meant as text opens a YAML list or map.
+            let close = if first == '[' { ']' } else { '}' };
+            let v = value.split(" #").next().unwrap_or(value).trim_end();
+            if v.ends_with(close) || later.first().is_some_and(|l| l.text.starts_with([' ', '\t'])) {
+                return None;
+            }
+            let fixed = format!("{prefix}'{}'", value.trim_end().replace('\'', "''"));
+            Some(file.error(
+                "E-YAML",
+                pos,
+                format!("以「{first}」开头的文字被当成了{}", if first == '[' { "方括号列表" } else { "花括号键值表" }),
+                format!("整段文字用英文引号括起来：{}", shown(&fixed)),
+            ))
+        }
         '“' | '‘' | '”' | '’' => {
             let fixed = format!("{prefix}'{}'", value.trim_end().replace('\'', "''"));
             Some(file.error(
@@ -682,6 +697,13 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn brackets_meant_as_text() {
+        let hit = first("title: [紧急] 楼道堆物\n").expect("bracket");
+        assert_eq!((hit.0, hit.1, hit.2), ("E-YAML", 2, 8));
+        assert!(hit.3.ends_with("title: '[紧急] 楼道堆物'"), "{}", hit.3);
     }
 
     #[test]
