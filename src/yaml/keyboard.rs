@@ -575,14 +575,25 @@ fn quote_mistake(
             // `title: [紧急] 楼道堆物`: a bracket meant as text opens a YAML list or map.
             let close = if first == '[' { ']' } else { '}' };
             let v = value.split(" #").next().unwrap_or(value).trim_end();
-            if v.ends_with(close) || later.first().is_some_and(|l| l.text.starts_with([' ', '\t'])) {
+            if v.ends_with(close)
+                || later
+                    .first()
+                    .is_some_and(|l| l.text.starts_with([' ', '\t']))
+            {
                 return None;
             }
             let fixed = format!("{prefix}'{}'", value.trim_end().replace('\'', "''"));
             Some(file.error(
                 "E-YAML",
                 pos,
-                format!("以「{first}」开头的文字被当成了{}", if first == '[' { "方括号列表" } else { "花括号键值表" }),
+                format!(
+                    "以「{first}」开头的文字被当成了{}",
+                    if first == '[' {
+                        "方括号列表"
+                    } else {
+                        "花括号键值表"
+                    }
+                ),
                 format!("整段文字用英文引号括起来：{}", shown(&fixed)),
             ))
         }
