@@ -129,6 +129,14 @@ fn only_key_for(name: &str) -> Option<&'static str> {
     keys.next().is_none().then_some(first)
 }
 
+/// The first key a Chinese name stands for, when it stands for several.
+fn any_key_for(name: &str) -> Option<&'static str> {
+    CHINESE_NAMES
+        .iter()
+        .find(|(_, names)| names.contains(&name))
+        .map(|(key, _)| *key)
+}
+
 /// One line of the YAML text as the checks see it.
 struct Line<'a> {
     /// 1-based line number in the file.
@@ -300,6 +308,18 @@ pub fn always(file: &SourceFile, text: &str, line_offset: u32) -> Option<Diagnos
                 let value = content.get(fw + '：'.len_utf8()..).unwrap_or_default();
                 return Some(fullwidth_colon(file, &line, start + fw, key, key, value));
             }
+            // A key's Chinese name before the colon (`责任单位：物业`) is as sure a sign.
+            if !in_item && let Some(english) = only_key_for(key).or_else(|| any_key_for(key)) {
+                let value = content.get(fw + '：'.len_utf8()..).unwrap_or_default();
+                return Some(fullwidth_colon(
+                    file,
+                    &line,
+                    start + fw,
+                    key,
+                    english,
+                    value,
+                ));
+            }
         }
         if let Some(c) = ascii_colon {
             let key = content.get(..c).unwrap_or_default();
@@ -363,11 +383,22 @@ fn fullwidth_colon(
     key: &str,
     value: &str,
 ) -> Diagnostic {
-    let fixed = format!("{key}: {}", value.trim_start_matches([' ', '\u{3000}']));
-    let also = if written == key {
-        String::new()
-    } else {
-        format!("，键名也要写英文的 `{key}`")
+    let value = value.trim_start_matches([' ', '\u{3000}']);
+    let keys: Vec<&str> = CHINESE_NAMES
+        .iter()
+        .filter(|(_, names)| names.contains(&written))
+        .map(|(k, _)| *k)
+        .collect();
+    let (also, fixed) = match keys.as_slice() {
+        _ if written == key => (String::new(), format!("{key}: {value}")),
+        [] | [_] => (
+            format!("，键名也要写英文的 `{key}`"),
+            format!("{key}: {value}"),
+        ),
+        many => (
+            format!("，键名也要写英文（`{}` 中的一个）", many.join("` 或 `")),
+            format!("{written}: {value}"),
+        ),
     };
     file.error(
         "E-YAML-FULLWIDTH-COLON",
@@ -643,6 +674,10 @@ mod tests {
         let (code, line, col, help) = first("title: x\n完成时限：2026-12-31\n").expect("found");
         assert_eq!((code, line, col), ("E-YAML-FULLWIDTH-COLON", 3, 5));
         assert!(help.contains("deadline: 2026-12-31"), "{help}");
+        // Nested, where the parser would read the line as a value: still named.
+        let f = SourceFile::new("t.md", "");
+        let d = always(&f, "responsible:\n  责任单位：物业\n", 0).expect("found");
+        assert_eq!((d.code, d.line, d.column), ("E-YAML-FULLWIDTH-COLON", 2, 7));
     }
 
     #[test]
