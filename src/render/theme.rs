@@ -148,7 +148,10 @@ pub fn tera_zh(chain: &str) -> String {
     };
     let mut out: Vec<String> = Vec::new();
     for line in chain.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let said = if line.starts_with("Failed to render") {
+        // Our own filters and functions already speak Chinese.
+        let said = if line.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+            line.to_string()
+        } else if line.starts_with("Failed to render") {
             format!("渲染模板 {} 失败", quoted(line, '\'', '\''))
         } else if line.starts_with("Failed to parse") {
             format!("模板 {} 有语法错误", quoted(line, '\'', '\''))
