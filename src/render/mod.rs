@@ -126,6 +126,7 @@ impl AssetUrls<'_> {
             return Err(format!("链接「{path}」超出了网站目录"));
         };
         if norm.is_empty()
+            || norm == "index.html"
             || loaded.static_files.contains(&norm)
             || loaded.content_assets.contains(&norm)
             || norm
