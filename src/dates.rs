@@ -128,18 +128,24 @@ pub fn parse_date_value(s: &str, tz: &TimeZone) -> Option<DateValue> {
     }
     let instant = match s.parse::<Timestamp>() {
         Ok(ts) => ts,
-        Err(_) => s
-            .replacen(' ', "T", 1)
-            .parse::<DateTime>()
-            .ok()?
-            .to_zoned(tz.clone())
-            .ok()?
-            .timestamp(),
+        Err(_) => local_datetime(s)?.to_zoned(tz.clone()).ok()?.timestamp(),
     };
     Some(DateValue {
         day: instant.to_zoned(tz.clone()).date(),
         instant: Some(instant),
     })
+}
+
+/// A local `2026-11-05T14:30`, or a day in any form `read_day` takes, a space and a time
+/// (`2026年11月5日 14:30`).
+fn local_datetime(s: &str) -> Option<DateTime> {
+    if let Ok(dt) = s.replacen(' ', "T", 1).parse::<DateTime>() {
+        return Some(dt);
+    }
+    let (day, time) = s.split_once([' ', 'T', '\u{3000}'])?;
+    let time = time.trim().replace('：', ":");
+    let time: jiff::civil::Time = time.parse().ok()?;
+    Some(read_day(day).ok()?.to_datetime(time))
 }
 
 /// The day every time rule is judged at, and the instant feeds call "now".
@@ -209,6 +215,8 @@ mod tests {
             Some("2026-11-05".into())
         );
         assert!(parse_date_value("2026-11-05 14:30", &shanghai()).is_some());
+        let v = parse_date_value("2026年11月5日 14：30", &shanghai()).expect("chinese day and time");
+        assert_eq!(v.instant.map(|t| t.to_string()), Some("2026-11-05T06:30:00Z".into()));
         assert!(parse_date_value("2026-13-05", &shanghai()).is_none());
         assert!(parse_date_value("明天", &shanghai()).is_none());
         assert!(parse_date("2026-2-5").is_some());
