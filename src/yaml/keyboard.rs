@@ -108,6 +108,21 @@ pub const CHINESE_NAMES: &[(&str, &[&str])] = &[
     ("budget", &["预算"]),
     ("funding", &["资金来源"]),
     ("beneficiaries", &["受益人数"]),
+    // site.yaml
+    ("community", &["社区", "社区名称"]),
+    ("base_url", &["网址", "网站地址", "网站网址"]),
+    ("language", &["语言"]),
+    ("timezone", &["时区"]),
+    ("meeting_kinds", &["会议类型列表", "会议种类列表"]),
+    ("paginate", &["每页条数", "每页"]),
+    ("require_approval", &["需要审批", "要求审批"]),
+    ("allow_raw_html", &["允许网页代码"]),
+    ("kiosk", &["触摸屏", "一体机"]),
+    ("idle_seconds", &["空闲秒数"]),
+    ("rotate_seconds", &["轮播秒数"]),
+    ("children", &["下级", "下级组织"]),
+    ("holidays", &["节假日", "放假"]),
+    ("workdays", &["调休上班", "补班"]),
 ];
 
 /// The English key for a Chinese name, among `allowed` (the keys of the map it is written in).
