@@ -321,6 +321,18 @@ impl<'a> Fields<'a> {
                 }
                 continue;
             }
+            if let Some((k, zh)) = keyboard::key_for_chinese_like(name, allowed) {
+                diags.push(file.error(
+                    "E-FIELD-CHINESE",
+                    key.pos,
+                    format!("字段名要写英文：没有「{name}」这个字段"),
+                    format!("是不是想写 `{k}`（{zh}）？把「{name}」改成 {k}"),
+                ));
+                if !written(k) {
+                    renamed.push((name.to_string(), k.to_string()));
+                }
+                continue;
+            }
             let near = nearest(name, allowed);
             let help = match near {
                 Some(k) => format!("是不是想写 `{k}`？"),

@@ -134,6 +134,22 @@ pub fn key_for_chinese<'k>(name: &str, allowed: &[&'k str]) -> Option<&'k str> {
         .find_map(|(key, _)| allowed.iter().find(|k| *k == key).copied())
 }
 
+/// For a Chinese key that is no known name: the allowed key whose Chinese name is nearest, with
+/// that name (`完成时间` → `deadline`, 完成时限), if near enough to be meant.
+pub fn key_for_chinese_like<'k>(name: &str, allowed: &[&'k str]) -> Option<(&'k str, &'static str)> {
+    if name.is_ascii() {
+        return None;
+    }
+    CHINESE_NAMES
+        .iter()
+        .filter_map(|(key, names)| Some((allowed.iter().find(|k| *k == key).copied()?, *names)))
+        .flat_map(|(key, names)| names.iter().map(move |n| (key, *n)))
+        .map(|(key, n)| (strsim::normalized_levenshtein(name, n), key, n))
+        .filter(|(score, _, _)| *score >= 0.5)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, key, n)| (key, n))
+}
+
 /// The key a Chinese name stands for anywhere, when it stands for only one.
 fn only_key_for(name: &str) -> Option<&'static str> {
     let mut keys = CHINESE_NAMES
@@ -782,5 +798,10 @@ mod tests {
         );
         assert_eq!(key_for_chinese("日期", &["date", "text"]), Some("date"));
         assert_eq!(key_for_chinese("完成时限", &["title"]), None);
+        assert_eq!(
+            key_for_chinese_like("完成时间", &["title", "deadline"]),
+            Some(("deadline", "完成时限"))
+        );
+        assert_eq!(key_for_chinese_like("备注", &["title", "deadline"]), None);
     }
 }
