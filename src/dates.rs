@@ -215,8 +215,12 @@ mod tests {
             Some("2026-11-05".into())
         );
         assert!(parse_date_value("2026-11-05 14:30", &shanghai()).is_some());
-        let v = parse_date_value("2026年11月5日 14：30", &shanghai()).expect("chinese day and time");
-        assert_eq!(v.instant.map(|t| t.to_string()), Some("2026-11-05T06:30:00Z".into()));
+        let v =
+            parse_date_value("2026年11月5日 14：30", &shanghai()).expect("chinese day and time");
+        assert_eq!(
+            v.instant.map(|t| t.to_string()),
+            Some("2026-11-05T06:30:00Z".into())
+        );
         assert!(parse_date_value("2026-13-05", &shanghai()).is_none());
         assert!(parse_date_value("明天", &shanghai()).is_none());
         assert!(parse_date("2026-2-5").is_some());

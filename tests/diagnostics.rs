@@ -382,7 +382,7 @@ cases! {
     } => [err("E-YAML-INDENT", G, 3, 1).says("`summary`").says("`title`")];
     yaml_syntax_error_unclosed_list(s) {
         s.write(G, &with(PAGE, "title: 办事指南\n", "title: 办事指南\ntags: [甲, 乙\nsummary: 摘要\n"));
-    } => [err_line("E-YAML", G, 4)];
+    } => [err("E-YAML", G, 3, 7).says("「]」").says("tags: [甲, 乙]")];
     yaml_duplicate_key(s) {
         s.write(G, &with(PAGE, "title: 办事指南\n", "title: 办事指南\ntitle: 又一个\n"));
     } => [err("E-YAML", G, 3, 1).says("title")];

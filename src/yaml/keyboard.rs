@@ -136,7 +136,10 @@ pub fn key_for_chinese<'k>(name: &str, allowed: &[&'k str]) -> Option<&'k str> {
 
 /// For a Chinese key that is no known name: the allowed key whose Chinese name is nearest, with
 /// that name (`完成时间` → `deadline`, 完成时限), if near enough to be meant.
-pub fn key_for_chinese_like<'k>(name: &str, allowed: &[&'k str]) -> Option<(&'k str, &'static str)> {
+pub fn key_for_chinese_like<'k>(
+    name: &str,
+    allowed: &[&'k str],
+) -> Option<(&'k str, &'static str)> {
     if name.is_ascii() {
         return None;
     }
@@ -644,18 +647,28 @@ fn quote_mistake(
             {
                 return None;
             }
+            let what = if first == '[' {
+                "方括号列表"
+            } else {
+                "花括号键值表"
+            };
+            if !v.contains(close) {
+                // `tags: [甲, 乙`: a list meant as one, left open.
+                return Some(file.error(
+                    "E-YAML",
+                    pos,
+                    format!("{what}没有用「{close}」结束"),
+                    format!(
+                        "在末尾补上「{close}」：{}",
+                        shown(&format!("{prefix}{v}{close}"))
+                    ),
+                ));
+            }
             let fixed = format!("{prefix}'{}'", value.trim_end().replace('\'', "''"));
             Some(file.error(
                 "E-YAML",
                 pos,
-                format!(
-                    "以「{first}」开头的文字被当成了{}",
-                    if first == '[' {
-                        "方括号列表"
-                    } else {
-                        "花括号键值表"
-                    }
-                ),
+                format!("以「{first}」开头的文字被当成了{what}"),
                 format!("整段文字用英文引号括起来：{}", shown(&fixed)),
             ))
         }
@@ -781,6 +794,9 @@ mod tests {
         let hit = first("title: [紧急] 楼道堆物\n").expect("bracket");
         assert_eq!((hit.0, hit.1, hit.2), ("E-YAML", 2, 8));
         assert!(hit.3.ends_with("title: '[紧急] 楼道堆物'"), "{}", hit.3);
+        let hit = first("tags: [甲, 乙\nsummary: x\n").expect("unclosed");
+        assert_eq!((hit.0, hit.1, hit.2), ("E-YAML", 2, 7));
+        assert!(hit.3.ends_with("tags: [甲, 乙]"), "{}", hit.3);
     }
 
     #[test]
