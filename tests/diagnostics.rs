@@ -1380,3 +1380,22 @@ fn a_folder_name_too_long_for_a_file_system_is_found_by_check() {
     );
     assert!(diags[0].help.contains("slug"), "{}", diags[0].help);
 }
+
+#[test]
+fn a_link_typed_with_chinese_brackets_is_a_warning_at_the_bracket() {
+    let site = TempSite::from_fixture("minimal");
+    site.write(G, &format!("{PAGE}\n请下载[名单]（mingdan.pdf）。\n"));
+    let (run, diags) = site.check();
+    assert_eq!(run.code, Some(0), "{}", list(&diags));
+    let found: Vec<(&str, &str, u32, u32)> = diags
+        .iter()
+        .map(|d| (d.code.as_str(), d.file.as_str(), d.line, d.column))
+        .collect();
+    assert_eq!(
+        found,
+        vec![("W-MARKDOWN-FULLWIDTH", G, 7, 8)],
+        "{}",
+        list(&diags)
+    );
+    assert!(diags[0].help.contains("[名单](mingdan.pdf)") || diags[0].help.contains("「(」"));
+}

@@ -360,6 +360,13 @@ pub const CODES: &[Code] = &[
         right: "kind: projects\nitems:\n  - name: 老年食堂改造\n    budget: 12",
     },
     Code {
+        code: "W-MARKDOWN-FULLWIDTH",
+        title: "链接或图片用了中文符号",
+        meaning: "正文里的链接写成 [文字](地址)，图片写成 ![说明](文件名)，方括号、圆括号和感叹号都要用英文的。中文输入法打出的「（」「）」「！」不会变成链接或图片，会原样显示在页面上。",
+        wrong: "请下载[名单]（mingdan.pdf）",
+        right: "请下载[名单](mingdan.pdf)",
+    },
+    Code {
         code: "W-PLACEHOLDER",
         title: "还留着示例文字",
         meaning: "gongkai init 和 gongkai new 写进文件的示例文字（示例社区、待填写等）还没有换成真实内容，直接发布会出现在网站上。",

@@ -2,6 +2,7 @@
 
 mod kinds;
 pub mod leftovers;
+pub mod typing;
 
 pub use kinds::*;
 
@@ -203,6 +204,7 @@ fn parse_file(file: &ContentFile, ctx: &Context, diags: &mut Vec<Diagnostic>) ->
             last: crate::diag::to_u32(fm.text.lines().count() + 1),
         });
         leftovers::sample_text(&file.source, yaml, diags);
+        typing::fullwidth_links(&file.source, file.body_offset, diags);
     }
     parsed
 }
