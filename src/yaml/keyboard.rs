@@ -602,7 +602,9 @@ fn quote_mistake(
             ))
         }
         '"' | '\'' => {
-            let closed = later.iter().any(|l| l.text.contains(first));
+            // A later line closes it only with an odd number of quotes: an even number is a pair
+            // of its own (`summary: "x"`).
+            let closed = later.iter().any(|l| l.text.matches(first).count() % 2 == 1);
             if closed {
                 return None;
             }
@@ -741,6 +743,8 @@ mod tests {
         let hit = first("title: x\nsummary: \"关于电梯”\n").expect("mismatch");
         assert_eq!((hit.0, hit.1, hit.2), ("E-YAML-QUOTE-MISMATCH", 3, 15));
         assert!(hit.3.ends_with("summary: \"关于电梯\""), "{}", hit.3);
+        let hit = first("title: \"关于电梯\nsummary: \"x\"\n").expect("unclosed before a pair");
+        assert_eq!((hit.0, hit.1, hit.2), ("E-YAML-QUOTE-UNCLOSED", 2, 8));
         let hit = first("title: '关于电梯\ndate: 2026-01-01\n").expect("unclosed");
         assert_eq!((hit.0, hit.1, hit.2), ("E-YAML-QUOTE-UNCLOSED", 2, 8));
         let hit = first("title: “通知: 停水”\n").expect("curly");
