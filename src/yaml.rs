@@ -463,7 +463,10 @@ impl<'a> Fields<'a> {
 
     pub fn int(&self, key: &str, min: i64, diags: &mut Vec<Diagnostic>) -> Option<i64> {
         let node = self.get(key)?;
-        match node.scalar().and_then(|s| s.trim().parse::<i64>().ok()) {
+        match node
+            .scalar()
+            .and_then(|s| half_width(s).parse::<i64>().ok())
+        {
             Some(n) if n >= min => Some(n),
             Some(n) => {
                 diags.push(self.invalid(
@@ -484,7 +487,7 @@ impl<'a> Fields<'a> {
         let node = self.get(key)?;
         match node
             .scalar()
-            .and_then(|s| s.trim().parse::<f64>().ok())
+            .and_then(|s| half_width(s).parse::<f64>().ok())
             .filter(|n| n.is_finite())
         {
             Some(n) => Some(n),
@@ -545,6 +548,19 @@ impl<'a> Fields<'a> {
             .iter()
             .map(|(k, _)| (k.scalar().unwrap_or_default(), k.pos))
     }
+}
+
+/// A number as a Chinese keyboard may type it (`１２`, `１２．５`), in ASCII.
+fn half_width(s: &str) -> String {
+    s.trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' | '．' | '－' | '＋' => {
+                char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c)
+            }
+            c => c,
+        })
+        .collect()
 }
 
 /// A short, safe description of a value for messages: never more than a few characters.
@@ -680,6 +696,12 @@ mod tests {
         let mut diags = Vec::new();
         let fields = Fields::read(&f, &root, &["n", "b", "l"], "记录", &mut diags).expect("map");
         assert_eq!(fields.int("n", 0, &mut diags), None);
+        let text2 = "n: １２\n";
+        let root2 = parse(&f, text2, 0).ok().flatten().expect("map");
+        let mut none = Vec::new();
+        let f2 = Fields::read(&f, &root2, &["n"], "记录", &mut none).expect("map");
+        assert_eq!(f2.int("n", 0, &mut none), Some(12));
+        assert!(none.is_empty());
         assert_eq!(fields.bool("b", &mut diags), None);
         assert_eq!(fields.str_list("l", &mut diags), None);
         let lines: Vec<u32> = diags.iter().map(|d| d.line).collect();
