@@ -397,7 +397,7 @@ pub fn derive(
     drafts: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Site {
-    check_cross_references(&model, diags);
+    let id_clashes = check_cross_references(&model, diags);
     let day = today.day;
     let mut entries = Vec::new();
     let mut unpublished = HashSet::new();
@@ -455,6 +455,10 @@ pub fn derive(
         });
     }
     for (r, url, other) in url_clashes {
+        // A problem whose URL is its id has had its clash told once, as E-ID-CLASH.
+        if r.common.slug.is_none() && id_clashes.contains(r.file.rel.as_str()) {
+            continue;
+        }
         diags.push(r.file.source.error(
             "E-URL-CLASH",
             Pos::START,
@@ -531,8 +535,10 @@ fn failed_meeting_named(failed: &[crate::load::ContentFile], key: &str) -> bool 
         })
 }
 
-/// Problem ids unique across the site; every `meeting:` names a meeting that exists.
-fn check_cross_references(model: &Model, diags: &mut Vec<Diagnostic>) {
+/// Problem ids unique across the site; every `meeting:` names a meeting that exists. Returns the
+/// files whose id was already taken.
+fn check_cross_references<'m>(model: &'m Model, diags: &mut Vec<Diagnostic>) -> HashSet<&'m str> {
+    let mut clashed = HashSet::new();
     let mut ids: HashMap<&str, &str> = HashMap::new();
     let meetings: Vec<&Record> = model
         .records
@@ -550,6 +556,7 @@ fn check_cross_references(model: &Model, diags: &mut Vec<Diagnostic>) {
                 format!("问题编号 {} 已经在 {other} 里用过了", p.id),
                 "每个问题的 id 在全站必须唯一，换一个编号",
             ));
+            clashed.insert(r.file.rel.as_str());
         } else {
             ids.insert(&p.id, &r.file.source.rel);
         }
@@ -565,6 +572,7 @@ fn check_cross_references(model: &Model, diags: &mut Vec<Diagnostic>) {
             closest_meetings(m, &meetings),
         ));
     }
+    clashed
 }
 
 /// Up to three meetings whose title (or file name) is nearest to what was written, with what to

@@ -446,7 +446,9 @@ fn rebuild(opts: &Options, cache: &mut Cache, shared: &Arc<Shared>) {
                 .iter()
                 .filter(|d| d.severity == Severity::Error)
                 .count();
-            eprintln!("发现 {errors} 个错误（用时 {ms} 毫秒）；浏览器里继续显示上一次成功生成的网站。");
+            eprintln!(
+                "发现 {errors} 个错误（用时 {ms} 毫秒）；浏览器里继续显示上一次成功生成的网站。"
+            );
             state.failure = Some(Arc::new(failure_of(&diags)));
             false
         }

@@ -1399,3 +1399,31 @@ fn a_link_typed_with_chinese_brackets_is_a_warning_at_the_bracket() {
     );
     assert!(diags[0].help.contains("[名单](mingdan.pdf)") || diags[0].help.contains("「(」"));
 }
+
+#[test]
+fn clashes_are_reported_with_every_other_error_in_one_run() {
+    let site = TempSite::from_fixture("minimal");
+    // A YAML mistake in one file, a problem id used twice, and two notices at one URL.
+    site.write(G, &with(PAGE, "title: 办事指南", "title：办事指南"));
+    site.write(P, &with(PROBLEM, "id: 2026-101", "id: 2026-001"));
+    site.write(N, NOTICE);
+    site.write("content/notices/bad/index.md", NOTICE);
+    let (run, diags) = site.check();
+    assert_eq!(run.code, Some(1), "{}", list(&diags));
+    let codes: Vec<(&str, &str)> = diags
+        .iter()
+        .map(|d| (d.code.as_str(), d.file.as_str()))
+        .collect();
+    for expected in [
+        ("E-YAML-FULLWIDTH-COLON", G),
+        ("E-ID-CLASH", P),
+        ("E-URL-CLASH", "content/notices/bad/index.md"),
+    ] {
+        assert!(
+            codes.contains(&expected),
+            "{expected:?} missing:\n{}",
+            list(&diags)
+        );
+    }
+    assert_eq!(diags.len(), 3, "{}", list(&diags));
+}
