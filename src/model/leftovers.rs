@@ -5,7 +5,7 @@
 use crate::diag::{Diagnostic, Pos, SourceFile, to_u32};
 
 /// Words the scaffold writes that a real site never says.
-const SAMPLE_WORDS: &[&str] = &["示例", "待填写", "请填写"];
+const SAMPLE_WORDS: &[&str] = &["示例", "待填写"];
 
 /// Domains reserved for examples (RFC 2606 and their Chinese cousins) and this machine.
 fn is_example_host(host: &str) -> bool {
