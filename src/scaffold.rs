@@ -588,7 +588,9 @@ pub fn init(dir: &Path) -> ExitCode {
         "然后用浏览器打开 http://127.0.0.1:1111/ 预览。先把 site.yaml 里的社区名称和网址改成自己的，"
     );
     println!("再用 gongkai new notice \"标题\" 等命令新建记录，gongkai build 生成网站。");
-    println!("示例文字（示例社区、待填写等）和示例网址还没换掉时，gongkai check 会在所在的行提醒。");
+    println!(
+        "示例文字（示例社区、待填写等）和示例网址还没换掉时，gongkai check 会在所在的行提醒。"
+    );
     ExitCode::SUCCESS
 }
 

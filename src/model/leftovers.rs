@@ -7,6 +7,16 @@ use crate::diag::{Diagnostic, Pos, SourceFile, to_u32};
 /// Words the scaffold writes that a real site never says.
 const SAMPLE_WORDS: &[&str] = &["示例", "待填写"];
 
+/// Where `word` stands as a sample name in `text`: `示例社区`, `示例路1号`, but not the ordinary
+/// 示例 of a guide (`填表示例见附件`, `示例图`).
+fn sample_at(text: &str, word: &str) -> Option<usize> {
+    text.match_indices(word).map(|(at, _)| at).find(|&at| {
+        let next = text[at + word.len()..].chars().next();
+        word != "示例"
+            || next.is_some_and(|c| !"图表文如见：:）)，。、；".contains(c) && !c.is_whitespace())
+    })
+}
+
 /// Domains reserved for examples (RFC 2606 and their Chinese cousins) and this machine.
 fn is_example_host(host: &str) -> bool {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
@@ -47,7 +57,7 @@ pub fn sample_text(src: &SourceFile, yaml: Option<YamlLines>, diags: &mut Vec<Di
         };
         let Some((at, word)) = SAMPLE_WORDS
             .iter()
-            .filter_map(|w| text.find(w).map(|at| (at, *w)))
+            .filter_map(|w| sample_at(text, w).map(|at| (at, *w)))
             .min()
         else {
             continue;
@@ -117,6 +127,10 @@ mod tests {
             "{}",
             diags[0].message
         );
+        let guide = SourceFile::new("g.md", "填表示例见附件，示例图如下。\n");
+        let mut none = Vec::new();
+        sample_text(&guide, None, &mut none);
+        assert!(none.is_empty(), "{none:?}");
     }
 
     #[test]
