@@ -336,7 +336,7 @@ impl<'a> Fields<'a> {
             let near = nearest(name, allowed);
             let help = match near {
                 Some(k) => format!("是不是想写 `{k}`？"),
-                None => format!("{what}可用的字段：{}", allowed.join("、")),
+                None => format!("{what}可用的字段：{}", keyboard::with_names(allowed)),
             };
             diags.push(file.error(
                 "E-FIELD-UNKNOWN",

@@ -125,6 +125,23 @@ pub const CHINESE_NAMES: &[(&str, &[&str])] = &[
     ("workdays", &["调休上班", "补班"]),
 ];
 
+/// Keys with their first Chinese name, for a list a person reads: `title（标题）、date（日期）`.
+pub fn with_names(keys: &[&str]) -> String {
+    keys.iter()
+        .map(|k| {
+            match CHINESE_NAMES
+                .iter()
+                .find(|(key, _)| key == k)
+                .and_then(|(_, n)| n.first())
+            {
+                Some(name) => format!("{k}（{name}）"),
+                None => (*k).to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
 /// The English key for a Chinese name, among `allowed` (the keys of the map it is written in).
 pub fn key_for_chinese<'k>(name: &str, allowed: &[&'k str]) -> Option<&'k str> {
     let name = name.trim();
