@@ -309,6 +309,28 @@ impl<'a> Fields<'a> {
             if allowed.contains(&name) {
                 continue;
             }
+            // `ｔｉｔｌｅ`: typed with the keyboard in full-width mode.
+            let half: String = name
+                .chars()
+                .map(|c| match c {
+                    '\u{ff01}'..='\u{ff5e}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+                    c => c,
+                })
+                .collect();
+            if half != name
+                && let Some(k) = allowed.iter().find(|k| **k == half)
+            {
+                diags.push(file.error(
+                    "E-FIELD-FULLWIDTH",
+                    key.pos,
+                    format!("字段名「{name}」是全角字母"),
+                    format!("切换到半角（英文）输入后重新输入：{k}"),
+                ));
+                if !written(k) {
+                    renamed.push((name.to_string(), (*k).to_string()));
+                }
+                continue;
+            }
             if let Some(k) = keyboard::key_for_chinese(name, allowed) {
                 diags.push(file.error(
                     "E-FIELD-CHINESE",
@@ -676,6 +698,22 @@ mod tests {
         Fields::read(&f, &root, &["title", "date"], "记录", &mut diags);
         assert_eq!(diags.len(), 1);
         assert!(diags[0].help.contains("`title`"), "{}", diags[0].help);
+    }
+
+    #[test]
+    fn fullwidth_letters_in_a_key() {
+        let text = "ｔｉｔｌｅ: x\n";
+        let f = file(text);
+        let root = parse(&f, text, 0).ok().flatten().expect("map");
+        let mut diags = Vec::new();
+        let fields = Fields::read(&f, &root, &["title"], "记录", &mut diags).expect("map");
+        assert_eq!(diags.len(), 1);
+        assert_eq!(
+            (diags[0].code, diags[0].line, diags[0].column),
+            ("E-FIELD-FULLWIDTH", 1, 1)
+        );
+        assert!(diags[0].help.ends_with("title"), "{}", diags[0].help);
+        assert_eq!(fields.str("title", &mut diags).as_deref(), Some("x"));
     }
 
     #[test]

@@ -1213,6 +1213,9 @@ one_mistake! {
     nested_key_written_as_its_chinese_name(s) {
         s.write(P, &with(PROBLEM, "  unit: 物业服务中心", "  责任单位: 物业服务中心"));
     } => "E-FIELD-CHINESE" at P, 6:3 says ["责任单位", "unit"];
+    key_typed_in_full_width_letters(s) {
+        s.write(P, &with(PROBLEM, "deadline: 2026-11-30", "ｄｅａｄｌｉｎｅ: 2026-11-30"));
+    } => "E-FIELD-FULLWIDTH" at P, 9:1 says ["全角字母", "deadline"];
     misspelt_key_is_not_also_missing(s) {
         s.write(P, &with(PROBLEM, "deadline:", "dedline:"));
     } => "E-FIELD-UNKNOWN" at P, 9:1 says ["dedline", "`deadline`"];

@@ -111,6 +111,13 @@ pub const CODES: &[Code] = &[
         right: "---\ntitle: 办事指南\n---",
     },
     Code {
+        code: "E-FIELD-FULLWIDTH",
+        title: "字段名是全角字母",
+        meaning: "中文输入法在全角状态下打出的英文字母（ｔｉｔｌｅ）和半角字母（title）看起来相近，却是不同的字符。字段名要用半角字母：切换到英文输入法，或把输入法切换成半角后重新输入。",
+        wrong: "ｄｅａｄｌｉｎｅ: 2026-12-31",
+        right: "deadline: 2026-12-31",
+    },
+    Code {
         code: "E-FIELD-CHINESE",
         title: "字段名写成了中文",
         meaning: "字段名（冒号前面的部分）要用规定的英文名，页面上显示的中文名称由网站自动加上。冒号后面的值照常写中文。",
