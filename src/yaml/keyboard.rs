@@ -257,7 +257,7 @@ fn is_blank(c: char) -> bool {
 }
 
 /// What a list item was marked with instead of `-`.
-const LIST_MARKERS: &[char] = &['－', '—', '–', '―', '•', '·', '●', '・', '－'];
+const LIST_MARKERS: &[char] = &['－', '—', '–', '―', '•', '·', '●', '・'];
 
 /// Where a line's content starts after indentation and `- ` list markers, as a byte offset.
 fn content_start(text: &str) -> usize {
@@ -304,9 +304,10 @@ fn shown(line: &str) -> String {
     }
 }
 
-/// Mistakes that are mistakes wherever they are: a tab or a full-width space in the indentation,
-/// a full-width colon after an English key, a full-width space after a key's colon. The first
-/// one found, since the parser's reading of the rest is not to be trusted.
+/// Mistakes that are mistakes wherever they are: a tab, a full-width or an invisible space in
+/// the indentation, a list item marked with a Chinese dash or bullet, a full-width colon after a
+/// key (English, or a known Chinese name), a full-width or invisible space around a key's colon.
+/// The first one found, since the parser's reading of the rest is not to be trusted.
 pub fn always(file: &SourceFile, text: &str, line_offset: u32) -> Option<Diagnostic> {
     for line in structural_lines(text, line_offset) {
         let t = line.text;
