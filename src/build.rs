@@ -4,7 +4,7 @@ use crate::calendar::Calendar;
 use crate::config::{self, SiteConfig};
 use crate::dates::Today;
 use crate::derive;
-use crate::diag::{Diagnostic, Diagnostics, Pos, SourceFile};
+use crate::diag::{Diagnostic, Diagnostics, Pos, Severity, SourceFile};
 use crate::emit;
 use crate::ledger::{self, Ledger, RecordState, history};
 use crate::images::{CacheMode, ImageStats, Images};
@@ -277,10 +277,12 @@ fn front(
     let mut calendar = Calendar::builtin();
     let holidays_text = std::fs::read_to_string(opts.root.join("holidays.yaml")).ok();
     if let Some(text) = &holidays_text {
-        diags.extend(config::load_holidays(
+        let ds = config::load_holidays(
             &SourceFile::new("holidays.yaml", text.as_str()),
             &mut calendar,
-        ));
+        );
+        calendar.incomplete = ds.iter().any(|d| d.severity == Severity::Error);
+        diags.extend(ds);
     }
     progress(Stage::Load);
     let loaded = load::load(&opts.root, cache.as_deref_mut().map(|c| &mut c.files));

@@ -18,6 +18,9 @@ pub struct YearDays {
 #[derive(Debug, Clone)]
 pub struct Calendar {
     years: BTreeMap<i16, YearSets>,
+    /// holidays.yaml had a mistake: a year it may have meant to add is not here, which is
+    /// that file's error, not one of every 公示 counting working days into that year.
+    pub incomplete: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -99,6 +102,7 @@ impl Calendar {
     pub fn builtin() -> Calendar {
         let mut cal = Calendar {
             years: BTreeMap::new(),
+            incomplete: false,
         };
         for y in BUILTIN {
             // Table entries are checked by the tests; a bad one is skipped, never a panic.

@@ -1,10 +1,10 @@
 //! Argument parsing and exit codes only; the work is done by `build` and `scaffold`.
 
 use crate::build::{self, Options, Outcome};
+use crate::diag::explain as codes;
 use crate::diag::{Diagnostic, Severity, render_json, render_text};
 use crate::scaffold;
 use clap::{Parser, Subcommand, ValueEnum};
-use crate::diag::explain as codes;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,7 +21,13 @@ use std::time::Instant;
 )]
 pub struct Cli {
     /// 网站所在的目录（放 site.yaml 的那个），默认是当前目录
-    #[arg(long, global = true, default_value = ".", value_name = "目录", hide_default_value = true)]
+    #[arg(
+        long,
+        global = true,
+        default_value = ".",
+        value_name = "目录",
+        hide_default_value = true
+    )]
     pub root: PathBuf,
     #[command(subcommand)]
     pub command: Command,
@@ -70,7 +76,12 @@ pub enum Command {
     )]
     Serve {
         /// 端口号，默认 1111
-        #[arg(long, default_value_t = 1111, value_name = "端口", hide_default_value = true)]
+        #[arg(
+            long,
+            default_value_t = 1111,
+            value_name = "端口",
+            hide_default_value = true
+        )]
         port: u16,
         /// 监听的地址，默认 127.0.0.1（只有本机能访问）
         #[arg(
@@ -162,15 +173,13 @@ pub enum Command {
 /// help and version flags) replaced at every level of the command tree.
 pub fn command() -> clap::Command {
     use clap::CommandFactory;
-    let cmd = Cli::command()
-        .disable_version_flag(true)
-        .arg(
-            clap::Arg::new("version")
-                .short('V')
-                .long("version")
-                .action(clap::ArgAction::Version)
-                .help("显示版本号"),
-        );
+    let cmd = Cli::command().disable_version_flag(true).arg(
+        clap::Arg::new("version")
+            .short('V')
+            .long("version")
+            .action(clap::ArgAction::Version)
+            .help("显示版本号"),
+    );
     localize(cmd)
 }
 
@@ -195,7 +204,9 @@ fn localize(cmd: clap::Command) -> clap::Command {
         .map(|a| (a.get_id().clone(), a.is_positional()))
         .collect();
     for (id, positional) in args {
-        cmd = cmd.mut_arg(id, |a| a.help_heading(if positional { "参数" } else { "选项" }));
+        cmd = cmd.mut_arg(id, |a| {
+            a.help_heading(if positional { "参数" } else { "选项" })
+        });
     }
     cmd.mut_subcommands(localize)
 }
@@ -416,7 +427,10 @@ fn explain(code: &str) -> ExitCode {
             let mut err = std::io::stderr().lock();
             let _ = writeln!(err, "错误：没有「{code}」这个代码。");
             if near.is_empty() {
-                let _ = writeln!(err, "代码写成 E-FIELD-MISSING 这样，在 check 的输出里 error[…] 或 warning[…] 的方括号中。");
+                let _ = writeln!(
+                    err,
+                    "代码写成 E-FIELD-MISSING 这样，在 check 的输出里 error[…] 或 warning[…] 的方括号中。"
+                );
             } else {
                 let _ = writeln!(err, "相近的代码：{}", near.join("、"));
             }

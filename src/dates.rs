@@ -60,7 +60,9 @@ pub fn read_day(s: &str) -> Result<Date, DayError> {
         .trim()
         .chars()
         .map(|c| match c {
-            '０'..='９' => char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c),
+            '０'..='９' => {
+                char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c)
+            }
             '－' => '-',
             '／' => '/',
             '．' => '.',
@@ -100,7 +102,8 @@ pub fn read_day(s: &str) -> Result<Date, DayError> {
     if !(1..=12).contains(&month) {
         return Err(DayError::NoSuchMonth { month });
     }
-    let (Ok(year), Ok(month), Ok(day)) = (i16::try_from(year), i8::try_from(month), i8::try_from(day))
+    let (Ok(year), Ok(month), Ok(day)) =
+        (i16::try_from(year), i8::try_from(month), i8::try_from(day))
     else {
         return Err(DayError::NotADate);
     };
@@ -125,18 +128,24 @@ pub fn parse_date_value(s: &str, tz: &TimeZone) -> Option<DateValue> {
     }
     let instant = match s.parse::<Timestamp>() {
         Ok(ts) => ts,
-        Err(_) => s
-            .replacen(' ', "T", 1)
-            .parse::<DateTime>()
-            .ok()?
-            .to_zoned(tz.clone())
-            .ok()?
-            .timestamp(),
+        Err(_) => local_datetime(s)?.to_zoned(tz.clone()).ok()?.timestamp(),
     };
     Some(DateValue {
         day: instant.to_zoned(tz.clone()).date(),
         instant: Some(instant),
     })
+}
+
+/// A local `2026-11-05T14:30`, or a day in any form `read_day` takes, a space and a time
+/// (`2026年11月5日 14:30`).
+fn local_datetime(s: &str) -> Option<DateTime> {
+    if let Ok(dt) = s.replacen(' ', "T", 1).parse::<DateTime>() {
+        return Some(dt);
+    }
+    let (day, time) = s.split_once([' ', 'T', '\u{3000}'])?;
+    let time = time.trim().replace('：', ":");
+    let time: jiff::civil::Time = time.parse().ok()?;
+    Some(read_day(day).ok()?.to_datetime(time))
 }
 
 /// The day every time rule is judged at, and the instant feeds call "now".
@@ -206,6 +215,12 @@ mod tests {
             Some("2026-11-05".into())
         );
         assert!(parse_date_value("2026-11-05 14:30", &shanghai()).is_some());
+        let v =
+            parse_date_value("2026年11月5日 14：30", &shanghai()).expect("chinese day and time");
+        assert_eq!(
+            v.instant.map(|t| t.to_string()),
+            Some("2026-11-05T06:30:00Z".into())
+        );
         assert!(parse_date_value("2026-13-05", &shanghai()).is_none());
         assert!(parse_date_value("明天", &shanghai()).is_none());
         assert!(parse_date("2026-2-5").is_some());
@@ -222,9 +237,21 @@ mod tests {
             "２０２６年９月５日",
             " 2026-09-05 ",
         ] {
-            assert_eq!(parse_date(s).map(|d| d.to_string()), Some("2026-09-05".into()), "{s}");
+            assert_eq!(
+                parse_date(s).map(|d| d.to_string()),
+                Some("2026-09-05".into()),
+                "{s}"
+            );
         }
-        for s in ["2026-9", "26-9-5", "2026-9-5-1", "明天", "2026年9月", "2026/9-5", ""] {
+        for s in [
+            "2026-9",
+            "26-9-5",
+            "2026-9-5-1",
+            "明天",
+            "2026年9月",
+            "2026/9-5",
+            "",
+        ] {
             assert_eq!(read_day(s), Err(DayError::NotADate), "{s}");
         }
     }
@@ -234,13 +261,22 @@ mod tests {
         let e = read_day("2026-11-31").expect_err("no such day");
         assert_eq!(
             e.explain(),
-            ("2026年11月没有31日".to_string(), "2026年11月只有30天，核对这个日期".to_string())
+            (
+                "2026年11月没有31日".to_string(),
+                "2026年11月只有30天，核对这个日期".to_string()
+            )
         );
         let e = read_day("2026-02-29").expect_err("not a leap year");
         assert_eq!(e.explain().0, "2026年2月没有29日");
         assert!(read_day("2028-02-29").is_ok());
-        assert_eq!(read_day("2026-13-01"), Err(DayError::NoSuchMonth { month: 13 }));
-        assert_eq!(read_day("2026-11-00").map_err(|e| e.explain().0), Err("2026年11月没有0日".into()));
+        assert_eq!(
+            read_day("2026-13-01"),
+            Err(DayError::NoSuchMonth { month: 13 })
+        );
+        assert_eq!(
+            read_day("2026-11-00").map_err(|e| e.explain().0),
+            Err("2026年11月没有0日".into())
+        );
     }
 
     #[test]

@@ -384,7 +384,10 @@ fn path_too_long(r: &Record, path: &str) -> Option<Diagnostic> {
         ));
     }
     let tag = r.common.tags.iter().find(|t| long(&slugify(t)))?;
-    let pos = src.text.find(tag.as_str()).map_or(Pos::START, |at| src.pos_of(at));
+    let pos = src
+        .text
+        .find(tag.as_str())
+        .map_or(Pos::START, |at| src.pos_of(at));
     Some(src.error(
         "E-PATH-TOO-LONG",
         pos,
@@ -417,7 +420,7 @@ pub fn derive(
     drafts: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Site {
-    check_cross_references(&model, diags);
+    let id_clashes = check_cross_references(&model, diags);
     let day = today.day;
     let mut entries = Vec::new();
     let mut unpublished = HashSet::new();
@@ -475,6 +478,10 @@ pub fn derive(
         });
     }
     for (r, url, other) in url_clashes {
+        // A problem whose URL is its id has had its clash told once, as E-ID-CLASH.
+        if r.common.slug.is_none() && id_clashes.contains(r.file.rel.as_str()) {
+            continue;
+        }
         diags.push(r.file.source.error(
             "E-URL-CLASH",
             Pos::START,
@@ -538,7 +545,10 @@ pub fn derive(
 /// bundle folder's name, normalised the way slugs are.
 pub fn meeting_key(written: &str) -> String {
     let w = written.trim();
-    let w = w.rsplit('/').find(|s| !s.is_empty() && *s != "index.md").unwrap_or(w);
+    let w = w
+        .rsplit('/')
+        .find(|s| !s.is_empty() && *s != "index.md")
+        .unwrap_or(w);
     slugify(w.strip_suffix(".md").unwrap_or(w))
 }
 
@@ -561,8 +571,10 @@ fn failed_meeting_named(failed: &[crate::load::ContentFile], key: &str) -> bool 
         })
 }
 
-/// Problem ids unique across the site; every `meeting:` names a meeting that exists.
-fn check_cross_references(model: &Model, diags: &mut Vec<Diagnostic>) {
+/// Problem ids unique across the site; every `meeting:` names a meeting that exists. Returns the
+/// files whose id was already taken.
+fn check_cross_references<'m>(model: &'m Model, diags: &mut Vec<Diagnostic>) -> HashSet<&'m str> {
+    let mut clashed = HashSet::new();
     let mut ids: HashMap<&str, &str> = HashMap::new();
     let meetings: Vec<&Record> = model
         .records
@@ -580,6 +592,7 @@ fn check_cross_references(model: &Model, diags: &mut Vec<Diagnostic>) {
                 format!("问题编号 {} 已经在 {other} 里用过了", p.id),
                 "每个问题的 id 在全站必须唯一，换一个编号",
             ));
+            clashed.insert(r.file.rel.as_str());
         } else {
             ids.insert(&p.id, &r.file.source.rel);
         }
@@ -595,6 +608,7 @@ fn check_cross_references(model: &Model, diags: &mut Vec<Diagnostic>) {
             closest_meetings(m, &meetings),
         ));
     }
+    clashed
 }
 
 /// Up to three meetings whose title (or file name) is nearest to what was written, with what to
@@ -605,7 +619,8 @@ fn closest_meetings(written: &str, meetings: &[&Record]) -> String {
         .map(|r| {
             let by_title = strsim::normalized_levenshtein(written, &r.common.title);
             let by_name = strsim::normalized_levenshtein(&meeting_key(written), &slug_of(r));
-            let contains = r.common.title.contains(written.trim()) || written.contains(&*r.common.title);
+            let contains =
+                r.common.title.contains(written.trim()) || written.contains(&*r.common.title);
             let score = by_title.max(by_name) + if contains { 1.0 } else { 0.0 };
             (score, *r)
         })

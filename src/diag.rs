@@ -128,6 +128,36 @@ impl SourceFile {
     }
 }
 
+/// What went wrong with a file, a folder or a port, in Chinese: the system's own words are English.
+pub fn io_zh(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let said = match e.kind() {
+        K::NotFound => "文件或文件夹不存在",
+        K::PermissionDenied => "没有权限",
+        K::AlreadyExists => "已经存在",
+        K::AddrInUse => "端口已被别的程序占用",
+        K::AddrNotAvailable => "本机没有这个地址",
+        K::InvalidData => "内容不是有效的文本",
+        K::Interrupted => "操作被中断",
+        K::OutOfMemory => "内存不足",
+        K::StorageFull | K::QuotaExceeded => "磁盘空间已满",
+        K::ReadOnlyFilesystem => "磁盘是只读的",
+        K::InvalidFilename => "文件名不合法或太长",
+        K::NotADirectory => "路径中有一段不是文件夹",
+        K::IsADirectory => "这是一个文件夹，不是文件",
+        K::DirectoryNotEmpty => "文件夹不是空的",
+        K::ResourceBusy | K::ExecutableFileBusy => "文件正被别的程序使用",
+        K::CrossesDevices => "不能跨磁盘移动",
+        K::TooManyLinks => "链接太多",
+        _ => "",
+    };
+    match (said, e.raw_os_error()) {
+        ("", Some(code)) => format!("系统错误（代码 {code}）"),
+        ("", None) => "系统错误".to_string(),
+        (said, _) => said.to_string(),
+    }
+}
+
 pub fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }

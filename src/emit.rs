@@ -142,16 +142,26 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "output".into());
-        std::fs::create_dir_all(&parent)
-            .map_err(|e| EmitError(format!("无法创建 {}：{e}", parent.display())))?;
+        std::fs::create_dir_all(&parent).map_err(|e| {
+            EmitError(format!(
+                "无法创建 {}：{}",
+                parent.display(),
+                crate::diag::io_zh(&e)
+            ))
+        })?;
         remove_leftovers(&parent, &name);
         let pid = std::process::id();
         let dir = parent.join(format!(".{name}.gongkai-new-{pid}"));
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| EmitError(format!("写入 {} 失败：{e}", dir.display())))?;
-        std::fs::write(dir.join(MARKER), MARKER_TEXT)
-            .map_err(|e| EmitError(format!("写入 {} 失败：{e}", dir.display())))?;
+        let failed = |e: std::io::Error| {
+            EmitError(format!(
+                "写入 {} 失败：{}",
+                dir.display(),
+                crate::diag::io_zh(&e)
+            ))
+        };
+        std::fs::create_dir_all(&dir).map_err(failed)?;
+        std::fs::write(dir.join(MARKER), MARKER_TEXT).map_err(failed)?;
         let old = parent.join(format!(".{name}.gongkai-old-{pid}"));
         Ok(Staging {
             output,
@@ -168,7 +178,13 @@ impl Staging {
         if !safe_rel(rel) {
             return Err(EmitError(format!("输出路径不安全：{rel}")));
         }
-        let io = |p: &Path, e: std::io::Error| EmitError(format!("写入 {} 失败：{e}", p.display()));
+        let io = |p: &Path, e: std::io::Error| {
+            EmitError(format!(
+                "写入 {} 失败：{}",
+                p.display(),
+                crate::diag::io_zh(&e)
+            ))
+        };
         let target = self.dir.join(rel);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
@@ -223,14 +239,23 @@ fn swap(staging: &Path, output: &Path, old: &Path) -> Result<(), EmitError> {
     let _ = std::fs::remove_dir_all(old);
     let had_output = output.exists();
     if had_output {
-        std::fs::rename(output, old)
-            .map_err(|e| EmitError(format!("无法替换 {}：{e}", output.display())))?;
+        std::fs::rename(output, old).map_err(|e| {
+            EmitError(format!(
+                "无法替换 {}：{}",
+                output.display(),
+                crate::diag::io_zh(&e)
+            ))
+        })?;
     }
     if let Err(e) = std::fs::rename(staging, output) {
         if had_output {
             let _ = std::fs::rename(old, output);
         }
-        return Err(EmitError(format!("无法替换 {}：{e}", output.display())));
+        return Err(EmitError(format!(
+            "无法替换 {}：{}",
+            output.display(),
+            crate::diag::io_zh(&e)
+        )));
     }
     if had_output {
         let _ = std::fs::remove_dir_all(old);

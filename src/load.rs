@@ -331,7 +331,7 @@ fn walk(
             format!(
                 "无法读取：{}",
                 err.io_error()
-                    .map_or_else(|| err.to_string(), |e| e.kind().to_string())
+                    .map_or_else(|| "系统错误".to_string(), crate::diag::io_zh)
             )
         };
         diags.push(file.error(
@@ -365,7 +365,7 @@ fn read_markdown(rel: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<
             diags.push(empty.error(
                 "E-READ",
                 Pos::START,
-                format!("无法读取文件：{}", e.kind()),
+                format!("无法读取文件：{}", crate::diag::io_zh(&e)),
                 "检查文件权限",
             ));
             return None;

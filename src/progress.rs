@@ -74,7 +74,7 @@ fn draw(shared: &(Mutex<Line>, Condvar)) {
             let mut err = std::io::stderr().lock();
             let _ = write!(
                 err,
-                "\r\x1b[Kgongkai: {stage} … {:.1} s",
+                "\r\x1b[Kgongkai：{stage} … 已用 {:.1} 秒",
                 started.elapsed().as_secs_f64()
             );
             let _ = err.flush();

@@ -122,7 +122,7 @@ pub fn new_record(root: &Path, kind: NewKind, title: &str, date: Option<&str>) -
     };
     let rel = format!("{dir}/{stem}.md");
     if let Err(e) = fs::create_dir_all(root.join(dir)) {
-        eprintln!("错误：无法创建目录 {dir}：{e}");
+        eprintln!("错误：无法创建目录 {dir}：{}", crate::diag::io_zh(&e));
         return ExitCode::from(1);
     }
     match write_new(&root.join(&rel), &text) {
@@ -135,7 +135,7 @@ pub fn new_record(root: &Path, kind: NewKind, title: &str, date: Option<&str>) -
             ExitCode::from(1)
         }
         Err(e) => {
-            eprintln!("错误：写入 {rel} 失败：{e}");
+            eprintln!("错误：写入 {rel} 失败：{}", crate::diag::io_zh(&e));
             ExitCode::from(1)
         }
     }
@@ -152,7 +152,7 @@ fn read_site(root: &Path) -> Result<SiteInfo, ExitCode> {
             return Err(ExitCode::from(1));
         }
         Err(e) => {
-            eprintln!("错误：无法读取 site.yaml：{e}");
+            eprintln!("错误：无法读取 site.yaml：{}", crate::diag::io_zh(&e));
             return Err(ExitCode::from(1));
         }
     };
@@ -589,6 +589,9 @@ pub fn init(dir: &Path) -> ExitCode {
         "然后用浏览器打开 http://127.0.0.1:1111/ 预览。先把 site.yaml 里的社区名称和网址改成自己的，"
     );
     println!("再用 gongkai new notice \"标题\" 等命令新建记录，gongkai build 生成网站。");
+    println!(
+        "示例文字（示例社区、待填写等）和示例网址还没换掉时，gongkai check 会在所在的行提醒。"
+    );
     ExitCode::SUCCESS
 }
 
@@ -739,7 +742,10 @@ mod tests {
                             .all(|d| ["W-PLACEHOLDER", "W-EXAMPLE-DOMAIN"].contains(&d.code)),
                         "{today}: {diags:?}"
                     );
-                    assert!(diags.iter().any(|d| d.code == "W-EXAMPLE-DOMAIN"), "{today}");
+                    assert!(
+                        diags.iter().any(|d| d.code == "W-EXAMPLE-DOMAIN"),
+                        "{today}"
+                    );
                     assert!(diags.iter().any(|d| d.code == "W-PLACEHOLDER"), "{today}");
                 }
                 Outcome::Failed(diags) => panic!("{today}: {diags:?}"),

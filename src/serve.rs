@@ -169,7 +169,7 @@ pub fn run(root: &Path, bind: &str, port: u16, now: Option<String>, drafts: bool
     let listener = match TcpListener::bind((bind, port)) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("错误：无法监听 {bind}:{port}：{e}");
+            eprintln!("错误：无法监听 {bind}:{port}：{}", crate::diag::io_zh(&e));
             return ExitCode::from(2);
         }
     };
@@ -193,7 +193,7 @@ pub fn run(root: &Path, bind: &str, port: u16, now: Option<String>, drafts: bool
     let mut watcher = match watcher {
         Ok(w) => w,
         Err(e) => {
-            eprintln!("错误：无法监视文件变化：{e}");
+            eprintln!("错误：无法监视文件变化：{}", notify_zh(&e));
             return ExitCode::FAILURE;
         }
     };
@@ -259,7 +259,7 @@ fn failure_of(diags: &[Diagnostic]) -> Failure {
 /// the site) and each of the site's folders that exists.
 fn watch(watcher: &mut notify::RecommendedWatcher, root: &Path) {
     if let Err(e) = watcher.watch(root, RecursiveMode::NonRecursive) {
-        eprintln!("警告：无法监视 {}：{e}", root.display());
+        eprintln!("警告：无法监视 {}：{}", root.display(), notify_zh(&e));
     }
     for dir in WATCHED_DIRS {
         let path = root.join(dir);
@@ -446,7 +446,9 @@ fn rebuild(opts: &Options, cache: &mut Cache, shared: &Arc<Shared>) {
                 .iter()
                 .filter(|d| d.severity == Severity::Error)
                 .count();
-            eprintln!("发现 {errors} 个错误（{ms} ms）；浏览器里继续显示上一次成功生成的网站。");
+            eprintln!(
+                "发现 {errors} 个错误（用时 {ms} 毫秒）；浏览器里继续显示上一次成功生成的网站。"
+            );
             state.failure = Some(Arc::new(failure_of(&diags)));
             false
         }
@@ -752,6 +754,19 @@ fn events(mut stream: TcpStream, shared: &Shared, query: &str) {
         {
             return;
         }
+    }
+}
+
+/// The file watcher's errors, in Chinese.
+fn notify_zh(e: &notify::Error) -> String {
+    match &e.kind {
+        notify::ErrorKind::Io(io) => crate::diag::io_zh(io),
+        notify::ErrorKind::PathNotFound => "文件或文件夹不存在".to_string(),
+        notify::ErrorKind::MaxFilesWatch => {
+            "要监视的文件太多，超过了系统的上限（Linux 上可调大 fs.inotify.max_user_watches）"
+                .to_string()
+        }
+        _ => "系统错误".to_string(),
     }
 }
 

@@ -200,11 +200,7 @@ fn parse_events(
             },
             Event::SequenceStart(_, _) | Event::MappingStart(_, _) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(error(
-                        pos,
-                        "YAML 嵌套层数过多".into(),
-                        "字段只需要几层缩进",
-                    ));
+                    return Err(error(pos, "YAML 嵌套层数过多".into(), "字段只需要几层缩进"));
                 }
                 stack.push(if matches!(event, Event::SequenceStart(..)) {
                     Frame::Seq(pos, Vec::new())
@@ -313,6 +309,28 @@ impl<'a> Fields<'a> {
             if allowed.contains(&name) {
                 continue;
             }
+            // `ｔｉｔｌｅ`: typed with the keyboard in full-width mode.
+            let half: String = name
+                .chars()
+                .map(|c| match c {
+                    '\u{ff01}'..='\u{ff5e}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+                    c => c,
+                })
+                .collect();
+            if half != name
+                && let Some(k) = allowed.iter().find(|k| **k == half)
+            {
+                diags.push(file.error(
+                    "E-FIELD-FULLWIDTH",
+                    key.pos,
+                    format!("字段名「{name}」是全角字母"),
+                    format!("切换到半角（英文）输入后重新输入：{k}"),
+                ));
+                if !written(k) {
+                    renamed.push((name.to_string(), (*k).to_string()));
+                }
+                continue;
+            }
             if let Some(k) = keyboard::key_for_chinese(name, allowed) {
                 diags.push(file.error(
                     "E-FIELD-CHINESE",
@@ -325,10 +343,22 @@ impl<'a> Fields<'a> {
                 }
                 continue;
             }
+            if let Some((k, zh)) = keyboard::key_for_chinese_like(name, allowed) {
+                diags.push(file.error(
+                    "E-FIELD-CHINESE",
+                    key.pos,
+                    format!("字段名要写英文：没有「{name}」这个字段"),
+                    format!("是不是想写 `{k}`（{zh}）？把「{name}」改成 {k}"),
+                ));
+                if !written(k) {
+                    renamed.push((name.to_string(), k.to_string()));
+                }
+                continue;
+            }
             let near = nearest(name, allowed);
             let help = match near {
                 Some(k) => format!("是不是想写 `{k}`？"),
-                None => format!("{what}可用的字段：{}", allowed.join("、")),
+                None => format!("{what}可用的字段：{}", keyboard::with_names(allowed)),
             };
             diags.push(file.error(
                 "E-FIELD-UNKNOWN",
@@ -360,7 +390,11 @@ impl<'a> Fields<'a> {
         self.entries
             .iter()
             .find(|(k, _)| k.scalar() == Some(key))
-            .or_else(|| self.entries.iter().find(|(k, _)| k.scalar() == Some(written)))
+            .or_else(|| {
+                self.entries
+                    .iter()
+                    .find(|(k, _)| k.scalar() == Some(written))
+            })
     }
 
     pub fn get(&self, key: &str) -> Option<&'a Node> {
@@ -451,7 +485,10 @@ impl<'a> Fields<'a> {
 
     pub fn int(&self, key: &str, min: i64, diags: &mut Vec<Diagnostic>) -> Option<i64> {
         let node = self.get(key)?;
-        match node.scalar().and_then(|s| s.trim().parse::<i64>().ok()) {
+        match node
+            .scalar()
+            .and_then(|s| half_width(s).parse::<i64>().ok())
+        {
             Some(n) if n >= min => Some(n),
             Some(n) => {
                 diags.push(self.invalid(
@@ -472,7 +509,7 @@ impl<'a> Fields<'a> {
         let node = self.get(key)?;
         match node
             .scalar()
-            .and_then(|s| s.trim().parse::<f64>().ok())
+            .and_then(|s| half_width(s).parse::<f64>().ok())
             .filter(|n| n.is_finite())
         {
             Some(n) => Some(n),
@@ -535,6 +572,19 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// A number as a Chinese keyboard may type it (`１２`, `１２．５`), in ASCII.
+fn half_width(s: &str) -> String {
+    s.trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' | '．' | '－' | '＋' => {
+                char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c)
+            }
+            c => c,
+        })
+        .collect()
+}
+
 /// A short, safe description of a value for messages: never more than a few characters.
 fn describe(node: &Node) -> String {
     match node.scalar() {
@@ -593,7 +643,7 @@ mod tests {
             ("a: @x\n", "符号"),
             ("a: *x\n", "引用"),
             ("a: !<x\n", "标签"),
-            ("a: \"x\" y\n", "引号结束后"),
+            ("a: \"x\" y\n", "提前结束"),
             ("%YAML x\n---\na: 1\n", "指令"),
             ("a: |0\n  x\n", "多行文字"),
             ("a: 1\n...\nb\n", "分隔行"),
@@ -611,7 +661,11 @@ mod tests {
             );
             assert!(!err.message.ends_with("YAML 写法有误"), "{text:?}");
             for part in [&err.message, &err.help] {
-                assert_eq!(messages::tests_support::english_word(part), None, "{text:?}: {part}");
+                assert_eq!(
+                    messages::tests_support::english_word(part),
+                    None,
+                    "{text:?}: {part}"
+                );
             }
         }
     }
@@ -647,6 +701,22 @@ mod tests {
     }
 
     #[test]
+    fn fullwidth_letters_in_a_key() {
+        let text = "ｔｉｔｌｅ: x\n";
+        let f = file(text);
+        let root = parse(&f, text, 0).ok().flatten().expect("map");
+        let mut diags = Vec::new();
+        let fields = Fields::read(&f, &root, &["title"], "记录", &mut diags).expect("map");
+        assert_eq!(diags.len(), 1);
+        assert_eq!(
+            (diags[0].code, diags[0].line, diags[0].column),
+            ("E-FIELD-FULLWIDTH", 1, 1)
+        );
+        assert!(diags[0].help.ends_with("title"), "{}", diags[0].help);
+        assert_eq!(fields.str("title", &mut diags).as_deref(), Some("x"));
+    }
+
+    #[test]
     fn quoted_null_is_a_string() {
         let text = "a: 'null'\nb: null\n";
         let f = file(text);
@@ -664,6 +734,12 @@ mod tests {
         let mut diags = Vec::new();
         let fields = Fields::read(&f, &root, &["n", "b", "l"], "记录", &mut diags).expect("map");
         assert_eq!(fields.int("n", 0, &mut diags), None);
+        let text2 = "n: １２\n";
+        let root2 = parse(&f, text2, 0).ok().flatten().expect("map");
+        let mut none = Vec::new();
+        let f2 = Fields::read(&f, &root2, &["n"], "记录", &mut none).expect("map");
+        assert_eq!(f2.int("n", 0, &mut none), Some(12));
+        assert!(none.is_empty());
         assert_eq!(fields.bool("b", &mut diags), None);
         assert_eq!(fields.str_list("l", &mut diags), None);
         let lines: Vec<u32> = diags.iter().map(|d| d.line).collect();

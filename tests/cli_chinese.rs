@@ -7,8 +7,20 @@ use common::*;
 
 /// clap's own English words that must not appear in any help or command-line error.
 const CLAP_WORDS: &[&str] = &[
-    "Usage", "Options", "Commands", "Arguments", "Print help", "Print version", "possible values",
-    "default", "error:", "For more information", "tip:", "unexpected", "unrecognized", "required",
+    "Usage",
+    "Options",
+    "Commands",
+    "Arguments",
+    "Print help",
+    "Print version",
+    "possible values",
+    "default",
+    "error:",
+    "For more information",
+    "tip:",
+    "unexpected",
+    "unrecognized",
+    "required",
 ];
 
 fn assert_no_clap_english(text: &str) {
@@ -22,16 +34,28 @@ fn help_of_the_binary_and_every_command_is_chinese() {
     let commands = ["build", "serve", "check", "new", "init", "explain"];
     let top = run(["--help"]);
     top.assert_code(0);
-    assert!(top.stdout.contains("用法：gongkai [选项] <命令>"), "{}", top.stdout);
+    assert!(
+        top.stdout.contains("用法：gongkai [选项] <命令>"),
+        "{}",
+        top.stdout
+    );
     for c in commands {
-        assert!(top.stdout.contains(&format!("  {c} ")), "{c} listed: {}", top.stdout);
+        assert!(
+            top.stdout.contains(&format!("  {c} ")),
+            "{c} listed: {}",
+            top.stdout
+        );
     }
     assert_no_clap_english(&top.stdout);
     for c in commands {
         for flag in ["--help", "-h"] {
             let r = run([c, flag]);
             r.assert_code(0);
-            assert!(r.stdout.contains(&format!("用法：gongkai {c}")), "{c}: {}", r.stdout);
+            assert!(
+                r.stdout.contains(&format!("用法：gongkai {c}")),
+                "{c}: {}",
+                r.stdout
+            );
             assert!(r.stdout.contains("显示这段帮助"), "{c}: {}", r.stdout);
             assert!(is_chinese(&r.stdout), "{c}");
             assert_no_clap_english(&r.stdout);
@@ -58,7 +82,11 @@ fn a_wrong_command_line_is_told_in_chinese_with_exit_2() {
         let r = run(args.iter().copied());
         assert_eq!(r.code, Some(2), "{args:?}: {}", r.describe());
         assert!(r.stderr.starts_with("错误："), "{args:?}: {}", r.stderr);
-        assert!(r.stderr.contains(says), "{args:?} should say {says:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(says),
+            "{args:?} should say {says:?}: {}",
+            r.stderr
+        );
         assert_no_clap_english(&r.stderr);
         assert!(r.stdout.is_empty(), "{args:?}: {}", r.stdout);
     }
@@ -90,7 +118,10 @@ fn explain_knows_every_code() {
         r.assert_code(0);
         assert!(r.stdout.starts_with(c.code), "{}", r.stdout);
         assert!(r.stdout.contains("错误的写法：") && r.stdout.contains("正确的写法："));
-        assert!(r.stdout.contains(c.wrong.lines().next().unwrap_or_default()));
+        assert!(
+            r.stdout
+                .contains(c.wrong.lines().next().unwrap_or_default())
+        );
         assert!(is_chinese(&r.stdout));
     }
     // Lower case works too; an unknown code lists close ones and exits 2.
@@ -98,6 +129,10 @@ fn explain_knows_every_code() {
     r.assert_code(0);
     let r = run(["explain", "E-YAML-COLON"]);
     assert_eq!(r.code, Some(2), "{}", r.describe());
-    assert!(r.stderr.contains("没有「E-YAML-COLON」这个代码"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("没有「E-YAML-COLON」这个代码"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("E-YAML-FULLWIDTH-COLON"), "{}", r.stderr);
 }

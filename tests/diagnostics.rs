@@ -379,10 +379,10 @@ cases! {
     } => [err("E-YAML", G, 2, 10)];
     yaml_syntax_error_bad_indentation(s) {
         s.write(G, &with(PAGE, "title: 办事指南\n", "title: 办事指南\n  summary: 摘要\n"));
-    } => [err_line("E-YAML", G, 3)];
+    } => [err("E-YAML-INDENT", G, 3, 1).says("`summary`").says("`title`")];
     yaml_syntax_error_unclosed_list(s) {
         s.write(G, &with(PAGE, "title: 办事指南\n", "title: 办事指南\ntags: [甲, 乙\nsummary: 摘要\n"));
-    } => [err_line("E-YAML", G, 4)];
+    } => [err("E-YAML", G, 3, 7).says("「]」").says("tags: [甲, 乙]")];
     yaml_duplicate_key(s) {
         s.write(G, &with(PAGE, "title: 办事指南\n", "title: 办事指南\ntitle: 又一个\n"));
     } => [err("E-YAML", G, 3, 1).says("title")];
@@ -1123,8 +1123,21 @@ fn bad_base_url_flag_exits_2() {
 
 /// Words of the YAML parser's (or clap's) English that must never reach a person.
 const LIBRARY_WORDS: &[&str] = &[
-    "expected", "found", "while", "scanning", "parsing", "simple key", "mapping", "invalid",
-    "unexpected", "token", "scalar", "indentation", "error", "usage", "options",
+    "expected",
+    "found",
+    "while",
+    "scanning",
+    "parsing",
+    "simple key",
+    "mapping",
+    "invalid",
+    "unexpected",
+    "token",
+    "scalar",
+    "indentation",
+    "error",
+    "usage",
+    "options",
 ];
 
 fn no_library_english(text: &str) {
@@ -1181,10 +1194,10 @@ one_mistake! {
     } => "E-YAML-TAB" at P, 8:1 says ["制表符"];
     quote_opened_english_closed_chinese(s) {
         s.write(P, &with(PROBLEM, "title: 楼道堆物", "title: \"楼道堆物”"));
-    } => "E-YAML-QUOTE-MISMATCH" at P, 2:8 says ["”", "title: \"楼道堆物\""];
+    } => "E-YAML-QUOTE-MISMATCH" at P, 2:13 says ["”", "title: \"楼道堆物\""];
     single_quote_closed_chinese(s) {
         s.write(P, &with(PROBLEM, "title: 楼道堆物", "title: '楼道堆物’"));
-    } => "E-YAML-QUOTE-MISMATCH" at P, 2:8 says ["’", "title: '楼道堆物'"];
+    } => "E-YAML-QUOTE-MISMATCH" at P, 2:13 says ["’", "title: '楼道堆物'"];
     quote_never_closed(s) {
         s.write(P, &with(PROBLEM, "title: 楼道堆物", "title: \"楼道堆物"));
     } => "E-YAML-QUOTE-UNCLOSED" at P, 2:8 says ["没有结束", "title: \"楼道堆物\""];
@@ -1200,6 +1213,9 @@ one_mistake! {
     nested_key_written_as_its_chinese_name(s) {
         s.write(P, &with(PROBLEM, "  unit: 物业服务中心", "  责任单位: 物业服务中心"));
     } => "E-FIELD-CHINESE" at P, 6:3 says ["责任单位", "unit"];
+    key_typed_in_full_width_letters(s) {
+        s.write(P, &with(PROBLEM, "deadline: 2026-11-30", "ｄｅａｄｌｉｎｅ: 2026-11-30"));
+    } => "E-FIELD-FULLWIDTH" at P, 9:1 says ["全角字母", "deadline"];
     misspelt_key_is_not_also_missing(s) {
         s.write(P, &with(PROBLEM, "deadline:", "dedline:"));
     } => "E-FIELD-UNKNOWN" at P, 9:1 says ["dedline", "`deadline`"];
@@ -1215,6 +1231,25 @@ one_mistake! {
     meeting_named_wrongly_lists_the_closest(s) {
         s.edit("content/problems/2026-001-ludeng.md", |t| t.replacen("meeting: 2026-10-lianxi", "meeting: 10月联席会议", 1));
     } => "E-MEETING-REF" at "content/problems/2026-001-ludeng.md", 5:10 says ["10月党建联席会议", "meeting: 2026-10-lianxi"];
+    nbsp_copied_from_word_in_indentation(s) {
+        s.write(P, &with(PROBLEM, "  unit: 物业服务中心", "\u{a0}\u{a0}unit: 物业服务中心"));
+    } => "E-YAML-ODD-SPACE" at P, 6:1 says ["不换行空格", "Word"];
+    list_item_with_a_chinese_dash(s) {
+        s.write(P, &with(PROBLEM, "  - 清理堆物", "  － 清理堆物"));
+    } => "E-YAML-LIST-MARKER" at P, 8:3 says ["「－」", "- 清理堆物"];
+    english_quotes_inside_english_quotes(s) {
+        s.write(P, &with(PROBLEM, "title: 楼道堆物", "title: \"关于\"楼道\"堆物\""));
+    } => "E-YAML-QUOTE-INNER" at P, 2:11 says ["提前结束", "title: '\"关于\"楼道\"堆物\"'"];
+    closing_fence_typed_with_chinese_dashes(s) {
+        s.write(P, &PROBLEM.replacen("status: open\n---", "status: open\n——", 1));
+    } => "E-FRONT-MATTER-DASH" at P, 11:1 says ["——", "---"];
+    opening_fence_typed_with_full_width_dashes(s) {
+        s.write(P, &PROBLEM.replacen("---", "－－－", 1));
+    } => "E-FRONT-MATTER-DASH" at P, 1:1 says ["－－－", "---"];
+    broken_holidays_yaml_gives_no_error_in_the_notices_counting_on_it(s) {
+        s.write("holidays.yaml", "2031：\n  holidays: [2031-01-08]\n");
+        s.write(N, &with(NOTICE, "  start: 2026-11-17\n  end: 2026-11-23\n", "  start: 2031-01-06\n  working_days: 5\n"));
+    } => "E-YAML-FULLWIDTH-COLON" at "holidays.yaml", 1:5 says ["改成英文冒号", "2031:"];
     dead_root_relative_link(s) {
         s.write(G, &format!("{PAGE}\n请下载[名单](/files/名单.pdf)。\n"));
     } => "E-LINK" at G, 7:4 says ["/files/名单.pdf", "static/"];
@@ -1225,9 +1260,22 @@ one_mistake! {
 
 #[test]
 fn dates_as_people_write_them_are_accepted() {
-    for written in ["2026-11-3", "2026/11/30", "2026.11.30", "2026年11月30日", "２０２６年１１月３０日"] {
+    for written in [
+        "2026-11-3",
+        "2026/11/30",
+        "2026.11.30",
+        "2026年11月30日",
+        "２０２６年１１月３０日",
+    ] {
         let site = TempSite::from_fixture("minimal");
-        site.write(P, &with(PROBLEM, "deadline: 2026-11-30", &format!("deadline: {written}")));
+        site.write(
+            P,
+            &with(
+                PROBLEM,
+                "deadline: 2026-11-30",
+                &format!("deadline: {written}"),
+            ),
+        );
         let (run, diags) = site.check();
         assert_eq!(run.code, Some(0), "{written}: {}", list(&diags));
     }
@@ -1235,9 +1283,16 @@ fn dates_as_people_write_them_are_accepted() {
 
 #[test]
 fn meeting_is_found_by_file_name_with_or_without_md_or_by_slug() {
-    for written in ["2026-10-lianxi.md", "2026-10-lianxi", "meetings/2026-10-lianxi.md", "lianhui"] {
+    for written in [
+        "2026-10-lianxi.md",
+        "2026-10-lianxi",
+        "meetings/2026-10-lianxi.md",
+        "lianhui",
+    ] {
         let site = TempSite::from_fixture("minimal");
-        site.edit("content/meetings/2026-10-lianxi.md", |t| t.replacen("org: zongzhi", "org: zongzhi\nslug: lianhui", 1));
+        site.edit("content/meetings/2026-10-lianxi.md", |t| {
+            t.replacen("org: zongzhi", "org: zongzhi\nslug: lianhui", 1)
+        });
         if written != "2026-10-lianxi" {
             site.edit("content/problems/2026-001-ludeng.md", |t| {
                 t.replacen("meeting: 2026-10-lianxi", &format!("meeting: {written}"), 1)
@@ -1247,14 +1302,19 @@ fn meeting_is_found_by_file_name_with_or_without_md_or_by_slug() {
         assert_eq!(run.code, Some(0), "{written}: {}", list(&diags));
         let out = site.build_ok("out", &[]);
         let page = read_out(&out, "meetings/lianhui/index.html");
-        assert!(page.contains("南段路灯不亮"), "{written}: the meeting lists its problem");
+        assert!(
+            page.contains("南段路灯不亮"),
+            "{written}: the meeting lists its problem"
+        );
     }
 }
 
 #[test]
 fn live_root_relative_links_are_accepted_under_a_base_path() {
     let site = TempSite::from_fixture("minimal");
-    site.edit(SITE, |t| t.replacen("base_url: https://x.cn/", "base_url: https://x.cn/sub/", 1));
+    site.edit(SITE, |t| {
+        t.replacen("base_url: https://x.cn/", "base_url: https://x.cn/sub/", 1)
+    });
     site.write("static/files/mingdan.pdf", "%PDF-1.4\n");
     site.write(
         G,
@@ -1271,7 +1331,13 @@ fn live_root_relative_links_are_accepted_under_a_base_path() {
 #[test]
 fn sample_text_and_example_domain_are_warnings_at_their_line() {
     let site = TempSite::from_fixture("minimal");
-    site.edit(SITE, |t| t.replacen("base_url: https://x.cn/", "base_url: https://example.cn/", 1));
+    site.edit(SITE, |t| {
+        t.replacen(
+            "base_url: https://x.cn/",
+            "base_url: https://example.cn/",
+            1,
+        )
+    });
     site.write(N, &with(NOTICE, "  name: 李四", "  name: 示例社区居委会"));
     site.write(P, &with(PROBLEM, "  unit: 物业服务中心", "  unit: 待填写"));
     let (run, diags) = site.check();
@@ -1290,8 +1356,16 @@ fn sample_text_and_example_domain_are_warnings_at_their_line() {
         "{}",
         list(&diags)
     );
-    assert!(diags.iter().all(|d| d.severity == "warning" && is_chinese(&d.message)));
-    assert!(diags[0].message.contains("示例社区居委会"), "{}", diags[0].message);
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.severity == "warning" && is_chinese(&d.message))
+    );
+    assert!(
+        diags[0].message.contains("示例社区居委会"),
+        "{}",
+        diags[0].message
+    );
 }
 
 #[test]
@@ -1303,6 +1377,56 @@ fn a_folder_name_too_long_for_a_file_system_is_found_by_check() {
     let (run, diags) = site.check();
     assert_eq!(run.code, Some(1), "{}", list(&diags));
     assert_eq!(diags.len(), 1, "{}", list(&diags));
-    assert_eq!((diags[0].code.as_str(), diags[0].file.as_str()), ("E-PATH-TOO-LONG", rel.as_str()));
+    assert_eq!(
+        (diags[0].code.as_str(), diags[0].file.as_str()),
+        ("E-PATH-TOO-LONG", rel.as_str())
+    );
     assert!(diags[0].help.contains("slug"), "{}", diags[0].help);
+}
+
+#[test]
+fn a_link_typed_with_chinese_brackets_is_a_warning_at_the_bracket() {
+    let site = TempSite::from_fixture("minimal");
+    site.write(G, &format!("{PAGE}\n请下载[名单]（mingdan.pdf）。\n"));
+    let (run, diags) = site.check();
+    assert_eq!(run.code, Some(0), "{}", list(&diags));
+    let found: Vec<(&str, &str, u32, u32)> = diags
+        .iter()
+        .map(|d| (d.code.as_str(), d.file.as_str(), d.line, d.column))
+        .collect();
+    assert_eq!(
+        found,
+        vec![("W-MARKDOWN-FULLWIDTH", G, 7, 8)],
+        "{}",
+        list(&diags)
+    );
+    assert!(diags[0].help.contains("[名单](mingdan.pdf)") || diags[0].help.contains("「(」"));
+}
+
+#[test]
+fn clashes_are_reported_with_every_other_error_in_one_run() {
+    let site = TempSite::from_fixture("minimal");
+    // A YAML mistake in one file, a problem id used twice, and two notices at one URL.
+    site.write(G, &with(PAGE, "title: 办事指南", "title：办事指南"));
+    site.write(P, &with(PROBLEM, "id: 2026-101", "id: 2026-001"));
+    site.write(N, NOTICE);
+    site.write("content/notices/bad/index.md", NOTICE);
+    let (run, diags) = site.check();
+    assert_eq!(run.code, Some(1), "{}", list(&diags));
+    let codes: Vec<(&str, &str)> = diags
+        .iter()
+        .map(|d| (d.code.as_str(), d.file.as_str()))
+        .collect();
+    for expected in [
+        ("E-YAML-FULLWIDTH-COLON", G),
+        ("E-ID-CLASH", P),
+        ("E-URL-CLASH", "content/notices/bad/index.md"),
+    ] {
+        assert!(
+            codes.contains(&expected),
+            "{expected:?} missing:\n{}",
+            list(&diags)
+        );
+    }
+    assert_eq!(diags.len(), 3, "{}", list(&diags));
 }

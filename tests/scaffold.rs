@@ -217,7 +217,11 @@ fn init_builds_clean_and_shows_every_kind() {
         "diagnostics:\n{}",
         stderr(&built)
     );
-    assert!(warnings.contains(&"warning[W-EXAMPLE-DOMAIN"), "{}", stderr(&built));
+    assert!(
+        warnings.contains(&"warning[W-EXAMPLE-DOMAIN"),
+        "{}",
+        stderr(&built)
+    );
 
     let problem_ids: Vec<String> = fs::read_dir(site.join("content/problems"))
         .expect("problems dir")
@@ -523,11 +527,7 @@ fn bad_dates_and_empty_titles_are_command_line_errors() {
             .count()
     };
     let before = count();
-    for date in [
-        "2026-02-30",
-        "tomorrow",
-        "2026-11-21T09:00:00+08:00",
-    ] {
+    for date in ["2026-02-30", "tomorrow", "2026-11-21T09:00:00+08:00"] {
         let out = gongkai(&["new", "notice", "公示", "--date", date], Some(&site));
         assert_eq!(code(&out), 2, "--date {date}: {}", stderr(&out));
         assert!(

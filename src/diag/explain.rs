@@ -48,6 +48,13 @@ pub const CODES: &[Code] = &[
         right: "responsible:\n  unit: 物业服务中心",
     },
     Code {
+        code: "E-YAML-INDENT",
+        title: "缩进没有对齐",
+        meaning: "YAML 靠缩进表示层次：同一层的字段左边对齐；只有冒号后面没有值的字段（如 responsible:）下面才能再缩进两个空格写下一层。已经有值的字段下面多缩进一行，或者缩进和上面哪一层都对不上，都读不通。",
+        wrong: "title: 3号楼电梯异响\n  summary: 电梯运行时有异响",
+        right: "title: 3号楼电梯异响\nsummary: 电梯运行时有异响",
+    },
+    Code {
         code: "E-YAML-COLON-SPACE",
         title: "冒号后面缺少空格",
         meaning: "YAML 要求字段名后的英文冒号后面跟一个空格，否则整行会被当成一段文字。",
@@ -74,6 +81,41 @@ pub const CODES: &[Code] = &[
         meaning: "中文引号 “ ” ‘ ’ 在 YAML 里只是普通文字，不能把含有「: 」等符号的文字括起来。想让中文引号显示在页面上，就在整段外面再加一层英文单引号；否则换成英文引号。",
         wrong: "title: “通知: 明天停水”",
         right: "title: '“通知: 明天停水”'",
+    },
+    Code {
+        code: "E-YAML-ODD-SPACE",
+        title: "有一个看起来像空格的特殊字符",
+        meaning: "从 Word、WPS 或网页复制来的文字里常带有不换行空格、零宽空格等特殊字符，看起来像空格（或者根本看不见），YAML 却不把它当空格。删掉它，用键盘重新输入普通空格。",
+        wrong: "responsible:\n  unit: 物业服务中心   （缩进里是从 Word 复制来的不换行空格）",
+        right: "responsible:\n  unit: 物业服务中心   （缩进是用空格键输入的普通空格）",
+    },
+    Code {
+        code: "E-YAML-LIST-MARKER",
+        title: "列表项没有用英文减号开头",
+        meaning: "YAML 的列表每项以英文减号「-」加一个空格开头。中文输入法打出的「－」「—」，或从 Word 复制来的项目符号「•」「·」都不行。",
+        wrong: "measures:\n  － 清理堆物",
+        right: "measures:\n  - 清理堆物",
+    },
+    Code {
+        code: "E-YAML-QUOTE-INNER",
+        title: "文字里的引号把外面的引号提前结束了",
+        meaning: "一段用英文双引号括起来的文字里又有英文双引号，YAML 会认为引号在那里就结束了，后面的文字就多出来了。外面改用英文单引号（里面的单引号写两遍），或者把文字里的引号换成中文引号。",
+        wrong: "title: \"关于\"停水\"的通知\"",
+        right: "title: '关于\"停水\"的通知'",
+    },
+    Code {
+        code: "E-FRONT-MATTER-DASH",
+        title: "分隔行没有写成三个英文减号",
+        meaning: "字段区的开头和结尾各是一行 ---：三个英文减号，这一行不写别的。中文输入法下按减号键打出的「——」「－－－」不算，两个或四个减号也不算。",
+        wrong: "———\ntitle: 办事指南\n———",
+        right: "---\ntitle: 办事指南\n---",
+    },
+    Code {
+        code: "E-FIELD-FULLWIDTH",
+        title: "字段名是全角字母",
+        meaning: "中文输入法在全角状态下打出的英文字母（ｔｉｔｌｅ）和半角字母（title）看起来相近，却是不同的字符。字段名要用半角字母：切换到英文输入法，或把输入法切换成半角后重新输入。",
+        wrong: "ｄｅａｄｌｉｎｅ: 2026-12-31",
+        right: "deadline: 2026-12-31",
     },
     Code {
         code: "E-FIELD-CHINESE",
@@ -454,6 +496,13 @@ pub const CODES: &[Code] = &[
         right: "kind: projects\nitems:\n  - name: 老年食堂改造\n    budget: 12",
     },
     Code {
+        code: "W-MARKDOWN-FULLWIDTH",
+        title: "链接或图片用了中文符号",
+        meaning: "正文里的链接写成 [文字](地址)，图片写成 ![说明](文件名)，方括号、圆括号和感叹号都要用英文的。中文输入法打出的「（」「）」「！」不会变成链接或图片，会原样显示在页面上。",
+        wrong: "请下载[名单]（mingdan.pdf）",
+        right: "请下载[名单](mingdan.pdf)",
+    },
+    Code {
         code: "W-PLACEHOLDER",
         title: "还留着示例文字",
         meaning: "gongkai init 和 gongkai new 写进文件的示例文字（示例社区、待填写等）还没有换成真实内容，直接发布会出现在网站上。",
@@ -501,7 +550,11 @@ pub fn render(c: &Code) -> String {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    let kind = if c.code.starts_with("W-") { "警告" } else { "错误" };
+    let kind = if c.code.starts_with("W-") {
+        "警告"
+    } else {
+        "错误"
+    };
     format!(
         "{code}（{kind}）：{title}\n\n{meaning}\n\n错误的写法：\n{wrong}\n\n正确的写法：\n{right}",
         code = c.code,
@@ -550,12 +603,21 @@ mod tests {
     #[test]
     fn every_code_in_the_source_is_explained_and_no_other() {
         let used = codes_in_source();
-        assert!(used.contains("E-YAML-FULLWIDTH-COLON") && used.len() > 30, "{used:?}");
+        assert!(
+            used.contains("E-YAML-FULLWIDTH-COLON") && used.len() > 30,
+            "{used:?}"
+        );
         let explained: BTreeSet<String> = CODES.iter().map(|c| c.code.to_string()).collect();
         let missing: Vec<&String> = used.difference(&explained).collect();
         let stale: Vec<&String> = explained.difference(&used).collect();
-        assert!(missing.is_empty(), "codes without an explanation: {missing:?}");
-        assert!(stale.is_empty(), "explanations of codes that no longer exist: {stale:?}");
+        assert!(
+            missing.is_empty(),
+            "codes without an explanation: {missing:?}"
+        );
+        assert!(
+            stale.is_empty(),
+            "explanations of codes that no longer exist: {stale:?}"
+        );
         assert_eq!(explained.len(), CODES.len(), "a code explained twice");
     }
 
@@ -564,13 +626,22 @@ mod tests {
         for c in CODES {
             for (what, text) in [("title", c.title), ("meaning", c.meaning)] {
                 assert!(
-                    text.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)),
+                    text.chars()
+                        .any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)),
                     "{} {what} is not Chinese",
                     c.code
                 );
             }
-            assert!(!c.wrong.trim().is_empty(), "{} has no wrong example", c.code);
-            assert!(!c.right.trim().is_empty(), "{} has no right example", c.code);
+            assert!(
+                !c.wrong.trim().is_empty(),
+                "{} has no wrong example",
+                c.code
+            );
+            assert!(
+                !c.right.trim().is_empty(),
+                "{} has no right example",
+                c.code
+            );
             assert_ne!(c.wrong, c.right, "{}", c.code);
         }
     }
@@ -582,8 +653,17 @@ mod tests {
         assert_eq!(nearest("E-YAML-FULLWIDTH", 3)[0], "E-YAML-FULLWIDTH-COLON");
         assert!(nearest("zzzzzzzzzzzzzzzzzz", 3).is_empty());
         let text = render(find("E-DATE-IMPOSSIBLE").expect("entry"));
-        assert!(text.starts_with("E-DATE-IMPOSSIBLE（错误）：日期不存在\n"), "{text}");
-        assert!(text.contains("错误的写法：\n    deadline: 2026-11-31"), "{text}");
-        assert!(text.contains("正确的写法：\n    deadline: 2026-11-30"), "{text}");
+        assert!(
+            text.starts_with("E-DATE-IMPOSSIBLE（错误）：日期不存在\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("错误的写法：\n    deadline: 2026-11-31"),
+            "{text}"
+        );
+        assert!(
+            text.contains("正确的写法：\n    deadline: 2026-11-30"),
+            "{text}"
+        );
     }
 }

@@ -494,6 +494,7 @@ fn read_publicity(f: &Fields, ctx: &Context, diags: &mut Vec<Diagnostic>) -> Opt
                 end,
                 working_days: Some(n),
             }),
+            Err(_) if ctx.calendar.incomplete => None,
             Err(uncovered) => {
                 let years: Vec<String> = ctx
                     .calendar

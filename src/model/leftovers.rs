@@ -5,15 +5,31 @@
 use crate::diag::{Diagnostic, Pos, SourceFile, to_u32};
 
 /// Words the scaffold writes that a real site never says.
-const SAMPLE_WORDS: &[&str] = &["示例", "待填写", "请填写"];
+const SAMPLE_WORDS: &[&str] = &["示例", "待填写"];
+
+/// Where `word` stands as a sample name in `text`: `示例社区`, `示例路1号`, but not the ordinary
+/// 示例 of a guide (`填表示例见附件`, `示例图`).
+fn sample_at(text: &str, word: &str) -> Option<usize> {
+    text.match_indices(word).map(|(at, _)| at).find(|&at| {
+        let next = text[at + word.len()..].chars().next();
+        word != "示例"
+            || next.is_some_and(|c| !"图表文如见：:）)，。、；".contains(c) && !c.is_whitespace())
+    })
+}
 
 /// Domains reserved for examples (RFC 2606 and their Chinese cousins) and this machine.
 fn is_example_host(host: &str) -> bool {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     let host = host.split(':').next().unwrap_or_default();
-    ["example.com", "example.cn", "example.org", "example.net", "example.com.cn"]
-        .iter()
-        .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+    [
+        "example.com",
+        "example.cn",
+        "example.org",
+        "example.net",
+        "example.com.cn",
+    ]
+    .iter()
+    .any(|d| host == *d || host.ends_with(&format!(".{d}")))
         || host == "localhost"
         || host.starts_with("127.")
 }
@@ -41,7 +57,7 @@ pub fn sample_text(src: &SourceFile, yaml: Option<YamlLines>, diags: &mut Vec<Di
         };
         let Some((at, word)) = SAMPLE_WORDS
             .iter()
-            .filter_map(|w| text.find(w).map(|at| (at, *w)))
+            .filter_map(|w| sample_at(text, w).map(|at| (at, *w)))
             .min()
         else {
             continue;
@@ -106,7 +122,15 @@ mod tests {
         sample_text(&src, Some(YamlLines { first: 2, last: 4 }), &mut diags);
         let at: Vec<(u32, u32)> = diags.iter().map(|d| (d.line, d.column)).collect();
         assert_eq!(at, vec![(2, 8), (4, 7), (7, 5)]);
-        assert!(diags[0].message.contains("「示例社区服务清单」"), "{}", diags[0].message);
+        assert!(
+            diags[0].message.contains("「示例社区服务清单」"),
+            "{}",
+            diags[0].message
+        );
+        let guide = SourceFile::new("g.md", "填表示例见附件，示例图如下。\n");
+        let mut none = Vec::new();
+        sample_text(&guide, None, &mut none);
+        assert!(none.is_empty(), "{none:?}");
     }
 
     #[test]

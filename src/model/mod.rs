@@ -3,13 +3,14 @@
 mod items_from;
 mod kinds;
 pub mod leftovers;
+pub mod typing;
 
 pub use kinds::*;
 
 use crate::calendar::Calendar;
 use crate::config::SiteConfig;
 use crate::dates::{DateValue, DayError, day_error, parse_date_value, read_day};
-use crate::diag::{Diagnostic, Pos, Severity};
+use crate::diag::{Diagnostic, Pos, Severity, SourceFile};
 use crate::enums::AfterExpiry;
 use crate::load::{ContentFile, Loaded, Section};
 use crate::privacy::{self, PiiKind};
@@ -199,12 +200,17 @@ fn parse_file(file: &ContentFile, ctx: &Context, diags: &mut Vec<Diagnostic>) ->
     let before = diags.len();
     let parsed = parse_record_file(file, ctx, diags);
     // Sample text is looked for only in a file with no other mistake: one mistake, one message.
-    if parsed.is_some() && !diags[before..].iter().any(|d| d.severity == Severity::Error) {
+    if parsed.is_some()
+        && !diags[before..]
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    {
         let yaml = file.front_matter.as_ref().map(|fm| leftovers::YamlLines {
             first: 2,
             last: crate::diag::to_u32(fm.text.lines().count() + 1),
         });
         leftovers::sample_text(&file.source, yaml, diags);
+        typing::fullwidth_links(&file.source, file.body_offset, diags);
     }
     parsed
 }
@@ -219,19 +225,27 @@ fn parse_record_file(
         return parse_index(file, diags).map(|i| Parsed::Index(Box::new(i)));
     }
     let Some(fm) = &file.front_matter else {
+        if let Some(d) = wrong_dashes(src, 0).filter(|d| d.line == 1) {
+            diags.push(d);
+            return None;
+        }
         diags.push(src.error(
             "E-NO-FRONT-MATTER",
             Pos::START,
-            "文件开头缺少 front matter（两行 --- 之间的字段）",
+            "文件开头缺少字段区（两行 --- 之间的 title 等字段）",
             "在第一行写 ---，接着写 title: 标题 等字段，再写一行 --- 后开始正文",
         ));
         return None;
     };
     if !fm.closed {
+        if let Some(d) = wrong_dashes(src, 1) {
+            diags.push(d);
+            return None;
+        }
         diags.push(src.error(
             "E-FRONT-MATTER-OPEN",
             Pos::START,
-            "front matter 没有结束的 `---` 行",
+            "字段区没有结束的 `---` 行",
             "在字段写完后单独写一行 ---，正文从下一行开始",
         ));
         return None;
@@ -242,7 +256,7 @@ fn parse_record_file(
             diags.push(src.error(
                 "E-FIELD-MISSING",
                 Pos::new(2, 1),
-                "front matter 是空的，缺少必填字段 `title`（标题）",
+                "字段区是空的，缺少必填字段 `title`（标题）",
                 "在两行 --- 之间写上 title: 标题",
             ));
             return None;
@@ -281,6 +295,28 @@ fn parse_record_file(
     })))
 }
 
+/// A `---` line typed with the wrong dashes (——, －－－, ——— from a Chinese keyboard, or two or
+/// four hyphens), from line `skip` + 1 on: the first such line.
+fn wrong_dashes(src: &SourceFile, skip: usize) -> Option<Diagnostic> {
+    const DASHES: &[char] = &['-', '—', '－', '–', '―', '─', '━', '﹣'];
+    let (i, line) = src.text.lines().enumerate().skip(skip).find(|(_, l)| {
+        let t = l.trim().trim_start_matches('\u{feff}');
+        t.chars().count() >= 2 && t != "---" && t.chars().all(|c| DASHES.contains(&c))
+    })?;
+    let written = line.trim().trim_start_matches('\u{feff}');
+    let col = line
+        .chars()
+        .take_while(|c| c.is_whitespace() || *c == '\u{feff}')
+        .count()
+        + 1;
+    Some(src.error(
+        "E-FRONT-MATTER-DASH",
+        Pos::new(crate::diag::to_u32(i + 1), crate::diag::to_u32(col)),
+        format!("分隔行写成了「{written}」，字段区的开头和结尾要各写一行三个英文减号 ---"),
+        "切换到英文输入法，这一行只写 ---（三个减号，前后不要有别的字）",
+    ))
+}
+
 fn parse_index(file: &ContentFile, diags: &mut Vec<Diagnostic>) -> Option<IndexPage> {
     let src = &file.source;
     let mut page = IndexPage {
@@ -295,7 +331,7 @@ fn parse_index(file: &ContentFile, diags: &mut Vec<Diagnostic>) -> Option<IndexP
         diags.push(src.error(
             "E-FRONT-MATTER-OPEN",
             Pos::START,
-            "front matter 没有结束的 `---` 行",
+            "字段区没有结束的 `---` 行",
             "在字段写完后单独写一行 ---",
         ));
         return None;

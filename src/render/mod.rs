@@ -168,6 +168,7 @@ impl AssetUrls<'_> {
             return Err(format!("链接「{path}」超出了网站目录"));
         };
         if norm.is_empty()
+            || norm == "index.html"
             || loaded.static_files.contains(&norm)
             || loaded.content_assets.contains(&norm)
             || norm
@@ -197,12 +198,19 @@ impl AssetUrls<'_> {
         // A file inside a published bundle's folder.
         let full = format!("{root}{norm}");
         let mut cut = full.as_str();
-        while let Some(i) = cut.get(..cut.len().saturating_sub(1)).and_then(|c| c.rfind('/')) {
+        while let Some(i) = cut
+            .get(..cut.len().saturating_sub(1))
+            .and_then(|c| c.rfind('/'))
+        {
             cut = &full[..=i];
             if let Some(&e) = self.page_urls.get(cut) {
                 let file = &site.entries[e].rec.file;
                 let inner = &full[cut.len()..];
-                if file.bundle && loaded.content_assets.contains(&format!("{}/{inner}", file.dir)) {
+                if file.bundle
+                    && loaded
+                        .content_assets
+                        .contains(&format!("{}/{inner}", file.dir))
+                {
                     return Ok(());
                 }
                 break;
@@ -222,7 +230,9 @@ impl AssetUrls<'_> {
             .find(|rel| !site.by_path.contains_key(**rel) && would_be(rel))
         {
             return if site.unpublished.contains(*rel) {
-                Err(format!("链接的页面「{path}」没有发布（草稿、未审批或已下架）"))
+                Err(format!(
+                    "链接的页面「{path}」没有发布（草稿、未审批或已下架）"
+                ))
             } else {
                 Ok(())
             };

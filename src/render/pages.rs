@@ -929,7 +929,7 @@ impl Prepared {
                 Pos::START,
                 format!(
                     "渲染 {url} 时模板出错：{}",
-                    theme::error_chain(&e).replace('\n', "；")
+                    theme::tera_zh(&theme::error_chain(&e))
                 ),
                 "检查模板里用到的变量名（见主题 README 的上下文说明）",
             ))

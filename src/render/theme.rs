@@ -137,6 +137,60 @@ pub fn error_chain(e: &tera::Error) -> String {
     msg
 }
 
+/// Tera's account of a template error, in Chinese: the kinds it has, with the names it gives;
+/// its parser's position lines are left out (the diagnostic carries the position).
+pub fn tera_zh(chain: &str) -> String {
+    let quoted = |line: &str, open: char, close: char| -> String {
+        line.split_once(open)
+            .and_then(|(_, rest)| rest.split_once(close))
+            .map(|(name, _)| name.to_string())
+            .unwrap_or_default()
+    };
+    let mut out: Vec<String> = Vec::new();
+    for line in chain.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        // Our own filters and functions already speak Chinese.
+        let said = if line.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+            line.to_string()
+        } else if line.starts_with("Failed to render") {
+            format!("渲染模板 {} 失败", quoted(line, '\'', '\''))
+        } else if line.starts_with("Failed to parse") {
+            format!("模板 {} 有语法错误", quoted(line, '\'', '\''))
+        } else if line.starts_with("Variable") && line.contains("not found in context") {
+            format!("模板里用到的变量 `{}` 不存在", quoted(line, '`', '`'))
+        } else if let Some(kind) = [
+            ("Template '", "找不到模板"),
+            ("Filter '", "没有这个过滤器："),
+            ("Test '", "没有这个测试："),
+            ("Function '", "没有这个函数："),
+        ]
+        .iter()
+        .find(|(p, _)| line.starts_with(p) && line.ends_with("not found"))
+        {
+            format!("{}{}", kind.1, quoted(line, '\'', '\''))
+        } else if line.starts_with("Filter call") || line.starts_with("Function call") {
+            format!("调用 {} 出错", quoted(line, '\'', '\''))
+        } else if line.starts_with("= expected") || line.starts_with("expected") {
+            "这里的写法不符合模板语法：检查 {{ }}、{% %}、引号和括号是否成对，标签是否拼写正确"
+                .to_string()
+        } else if line.starts_with("-->")
+            || line.starts_with('|')
+            || line.chars().next().is_some_and(|c| c.is_ascii_digit())
+        {
+            continue;
+        } else {
+            "模板出错".to_string()
+        };
+        if !out.contains(&said) {
+            out.push(said);
+        }
+    }
+    if out.is_empty() {
+        "模板出错".to_string()
+    } else {
+        out.join("；")
+    }
+}
+
 pub fn compile(theme: &Theme, diags: &mut Vec<Diagnostic>) -> Option<Tera> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml", ".svg"]);
@@ -171,7 +225,7 @@ pub fn compile(theme: &Theme, diags: &mut Vec<Diagnostic>) -> Option<Tera> {
                 diags.push(file.error(
                     "E-TEMPLATE",
                     tera_pos(&chain),
-                    format!("模板有语法错误：{}", chain.lines().last().unwrap_or("")),
+                    format!("模板有语法错误：{}", tera_zh(&chain)),
                     "按 Tera 模板语法修改这一处",
                 ));
                 broken = true;
@@ -181,7 +235,7 @@ pub fn compile(theme: &Theme, diags: &mut Vec<Diagnostic>) -> Option<Tera> {
             diags.push(SourceFile::new("templates/", "").error(
                 "E-TEMPLATE",
                 Pos::START,
-                format!("模板无法组合：{}", error_chain(&e).replace('\n', "；")),
+                format!("模板无法组合：{}", tera_zh(&error_chain(&e))),
                 "检查 extends、import 和 include 引用的模板名",
             ));
         }
@@ -261,6 +315,27 @@ fn tel(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn tera_errors_read_in_chinese() {
+        let parse = tera::Template::new("page.html", None, "<h1>{{ page.title </h1>")
+            .err()
+            .map(|e| tera_zh(&error_chain(&e)))
+            .unwrap_or_default();
+        assert!(parse.contains("不符合模板语法"), "{parse}");
+        assert!(!parse.contains("expected"), "{parse}");
+        let mut t = tera::Tera::default();
+        let _ = t.add_raw_template("a.html", "{{ page.titel }}");
+        let render = t
+            .render("a.html", &tera::Context::new())
+            .err()
+            .map(|e| tera_zh(&error_chain(&e)))
+            .unwrap_or_default();
+        assert_eq!(
+            render,
+            "渲染模板 a.html 失败；模板里用到的变量 `page.titel` 不存在"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -6,7 +6,8 @@ pub fn translate(info: &str) -> (&'static str, &'static str) {
     const INDENT: &str = "检查这一行和上一行的缩进：同一层的字段要左对齐，下一层多缩进两个空格";
     const QUOTES: &str = "检查引号是否成对：用英文引号 \"…\" 或 '…'，开头和结尾各一个";
     const COLON: &str = "每行写成 `键: 值`：英文冒号，冒号后面一个空格";
-    const SPECIAL: &str = "这段文字以 YAML 的特殊符号开头，整段用英文引号括起来，例如 title: '* 通知'";
+    const SPECIAL: &str =
+        "这段文字以 YAML 的特殊符号开头，整段用英文引号括起来，例如 title: '* 通知'";
     if info.starts_with("unexpected character:") {
         return ("这里有一个 YAML 不认识的符号", SPECIAL);
     }
@@ -53,10 +54,9 @@ pub fn translate(info: &str) -> (&'static str, &'static str) {
         "while scanning a quoted scalar, found unexpected end of stream" => {
             ("引号没有结束", QUOTES)
         }
-        "while scanning a quoted scalar, found unexpected document indicator" => (
-            "引号里的文字遇到了 `---` 行，引号没有结束",
-            QUOTES,
-        ),
+        "while scanning a quoted scalar, found unexpected document indicator" => {
+            ("引号里的文字遇到了 `---` 行，引号没有结束", QUOTES)
+        }
         "invalid trailing content after double-quoted scalar" => (
             "引号结束后又写了别的文字",
             "整段文字都放进引号里，或者去掉引号",
@@ -96,9 +96,8 @@ pub fn translate(info: &str) -> (&'static str, &'static str) {
             "这里不能写「? 」开头的键",
             "每行写成 `键: 值`；文字以「?」开头时整段用英文引号括起来",
         ),
-        "plain scalar cannot start with '-' followed by ,[]{}" | "\"-\" is only valid inside a block" => {
-            ("文字以「-」开头，被当成了列表符号", SPECIAL)
-        }
+        "plain scalar cannot start with '-' followed by ,[]{}"
+        | "\"-\" is only valid inside a block" => ("文字以「-」开头，被当成了列表符号", SPECIAL),
         "unexpected end of plain scalar" => ("文字在这里意外结束", SPECIAL),
         "expected whitespace" => ("这里缺少一个空格", COLON),
         "found unprintable character" => (
@@ -118,9 +117,10 @@ pub fn translate(info: &str) -> (&'static str, &'static str) {
             "这里缺少内容",
             "冒号后面写上值，或者删掉多余的符号（如单独的「,」「]」「}」）",
         ),
-        "did not find expected next token" | "unexpected eof" => {
-            ("文件在这里意外结束", "检查引号、方括号和花括号是否都已经结束")
-        }
+        "did not find expected next token" | "unexpected eof" => (
+            "文件在这里意外结束",
+            "检查引号、方括号和花括号是否都已经结束",
+        ),
         "invalid content after document end marker"
         | "did not find expected <document start>"
         | "did not find expected <document-start>"
@@ -132,10 +132,12 @@ pub fn translate(info: &str) -> (&'static str, &'static str) {
         ),
         "while parsing anchor, found duplicated anchor"
         | "while parsing node, found unknown anchor"
-        | "while scanning an anchor or alias, did not find expected alphabetic or numeric character" => (
-            "「&」或「*」开头的文字被当成了 YAML 的引用",
-            "整段文字用英文引号括起来，例如 title: '*重要* 通知'",
-        ),
+        | "while scanning an anchor or alias, did not find expected alphabetic or numeric character" => {
+            (
+                "「&」或「*」开头的文字被当成了 YAML 的引用",
+                "整段文字用英文引号括起来，例如 title: '*重要* 通知'",
+            )
+        }
         "while scanning a block scalar, found an indentation indicator equal to 0"
         | "while scanning a block scalar, did not find expected comment or line break" => (
             "多行文字的「|」或「>」后面写了别的内容",
@@ -261,7 +263,10 @@ mod tests {
     fn every_parser_message_has_its_own_chinese_text() {
         for info in PARSER_MESSAGES {
             let (message, help) = translate(info);
-            assert_ne!(message, "YAML 写法有误", "{info} falls back to the general text");
+            assert_ne!(
+                message, "YAML 写法有误",
+                "{info} falls back to the general text"
+            );
             assert_eq!(has_english_word(message), None, "{info} → {message}");
             assert_eq!(has_english_word(help), None, "{info} → {help}");
         }
