@@ -124,7 +124,11 @@ fn the_manual_checks_without_errors() {
     r.assert_code(0);
     let diags = parse_diags(&r.stdout);
     let errors: Vec<Diag> = diags.into_iter().filter(Diag::is_error).collect();
-    assert!(errors.is_empty(), "errors in the manual:\n{}", list(&errors));
+    assert!(
+        errors.is_empty(),
+        "errors in the manual:\n{}",
+        list(&errors)
+    );
 }
 
 #[test]
@@ -163,7 +167,11 @@ fn links_between_chapters_were_checked_and_rewritten() {
             }
         }
     }
-    assert!(left.is_empty(), "links to Markdown files:\n{}", left.join("\n"));
+    assert!(
+        left.is_empty(),
+        "links to Markdown files:\n{}",
+        left.join("\n")
+    );
     assert!(
         between_chapters >= 50,
         "only {between_chapters} links between chapters"
