@@ -146,13 +146,16 @@ pub enum Command {
     },
     /// 解释一个错误或警告代码：什么意思、错误的写法和正确的写法
     #[command(
-        override_usage = "gongkai explain <代码>",
+        override_usage = "gongkai explain <代码> | gongkai explain --all",
         long_about = "解释 check 或 build 报告的错误或警告代码（例如 E-YAML-FULLWIDTH-COLON）：是什么意思，举一个错误的写法和一个正确的写法。"
     )]
     Explain {
         /// 错误或警告代码，例如 E-FIELD-MISSING
-        #[arg(value_name = "代码")]
-        code: String,
+        #[arg(value_name = "代码", required_unless_present = "all")]
+        code: Option<String>,
+        /// 列出全部代码的说明（Markdown 格式，使用手册的“全部错误和警告”一页由它生成）
+        #[arg(long, conflicts_with = "code")]
+        all: bool,
     },
     /// 把新增或改动的记录登记为新版本（写入 ledger/ 发布台账），然后生成网站
     #[command(
@@ -410,7 +413,11 @@ pub fn run(cli: Cli) -> ExitCode {
             scaffold::new_record(&cli.root, kind, &title, date.as_deref())
         }
         Command::Init { dir } => scaffold::init(&dir),
-        Command::Explain { code } => explain(&code),
+        Command::Explain { all: true, .. } => {
+            say(&codes::manual_page());
+            ExitCode::SUCCESS
+        }
+        Command::Explain { code, .. } => explain(code.as_deref().unwrap_or_default()),
         Command::Publish { output, now } => publish(&cli.root, output, now),
     }
 }

@@ -565,6 +565,49 @@ pub fn render(c: &Code) -> String {
     )
 }
 
+/// Text shown as written in Markdown: outside `code spans`, the characters that would start a
+/// link, an image, HTML or emphasis are escaped (an explanation may show `![标题](名单.xlsx)`).
+fn literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_code = false;
+    for ch in text.chars() {
+        if ch == '`' {
+            in_code = !in_code;
+        } else if !in_code && "[]<>*_!\\".contains(ch) {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Every code as one page of the manual (`docs/content/errors/codes.md`), made by
+/// `gongkai explain --all`, so the manual says exactly what `explain` says.
+pub fn manual_page() -> String {
+    let fence = |s: &str| format!("```yaml\n{s}\n```");
+    let mut out = String::from(
+        "---\ntitle: 全部错误和警告\nsummary: gongkai 会报告的每个错误和警告：是什么意思，错误的写法和正确的写法。\n# 个人信息一节的“错误的写法”里有一个示范用的手机号\nprivacy_allow: [mobile]\n---\n\n\
+         <!-- 这一页由 gongkai explain --all 生成，和 gongkai explain 代码 的说明一字不差；不要手工修改。 -->\n\n\
+         每一条的标题是代码和它的意思。命令行里运行 `gongkai explain 代码` 看到的是同样的说明。\n",
+    );
+    for c in CODES {
+        let kind = if c.code.starts_with("W-") {
+            "警告"
+        } else {
+            "错误"
+        };
+        out.push_str(&format!(
+            "\n## {code}（{kind}）：{title}\n\n{meaning}\n\n错误的写法：\n\n{wrong}\n\n正确的写法：\n\n{right}\n",
+            code = c.code,
+            title = literal(c.title),
+            meaning = literal(c.meaning),
+            wrong = fence(c.wrong),
+            right = fence(c.right),
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
