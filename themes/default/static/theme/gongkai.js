@@ -255,6 +255,29 @@
     }
   }
 
+  /* ---------------- wide tables ---------------- */
+  /* A table wider than its region gets a "左右滑动查看" line above it (the shadows at its
+     edges are CSS alone); checked again when the window changes size. */
+  function initTableHints() {
+    var boxes = $all('.table-scroll');
+    if (!boxes.length) return;
+    var check = function () {
+      boxes.forEach(function (box) {
+        var hint = box.previousElementSibling;
+        if (!hint || !hint.classList.contains('table-scroll-hint')) {
+          hint = doc.createElement('p');
+          hint.className = 'table-scroll-hint';
+          hint.setAttribute('aria-hidden', 'true');
+          hint.textContent = '← 表格较宽，左右滑动查看 →';
+          box.parentNode.insertBefore(hint, box);
+        }
+        hint.classList.toggle('is-shown', box.scrollWidth > box.clientWidth + 2);
+      });
+    };
+    check();
+    window.addEventListener('resize', check);
+  }
+
   /* ---------------- in-page dialogs (never a window) ---------------- */
 
   var openDialog = null;
@@ -897,6 +920,7 @@
     run('rotator', initRotator);
     run('status', refreshStatuses);
     run('print', initPrint);
+    run('tables', initTableHints);
     run('keypad', initKeypad);
     if (isKiosk) {
       loadedDay = todayISO();
