@@ -6,7 +6,7 @@ use super::card_html::{CardHtml, CardStore};
 use super::views;
 use super::{
     Cards, Data, Files, PageSink, Rendered, date_desc, exports, feeds, page_path, paginate,
-    paginator, qr, search, theme,
+    paginator, qr, search, shortlink, theme,
 };
 use crate::derive::{Entry, Site};
 use crate::diag::{Diagnostic, Pos, SourceFile};
@@ -96,6 +96,8 @@ pub struct Prepared {
     series_members: HashMap<String, Vec<(u32, usize)>>,
     folder_pages: HashMap<String, Vec<usize>>,
     lists: Lists,
+    /// Per entry: its short permalink's code (`/p/CODE/`), for the kinds that print.
+    short: Vec<Option<String>>,
     site_value: Value,
     /// The page chrome (`partials/*.html`) by section and `nav_url`: rendered once each.
     chrome: Mutex<HashMap<(&'static str, String), Value>>,
@@ -240,6 +242,7 @@ impl Prepared {
             series_members,
             folder_pages,
             lists,
+            short: shortlink::codes(&site),
             jobs: Vec::new(),
             by_out: HashMap::new(),
             site,
@@ -589,7 +592,6 @@ impl Prepared {
                     _ => Vec::new(),
                 };
                 record["series_rounds"] = Value::Array(rounds);
-                record["qr_svg"] = json!(qr::svg(&site.config.absolute(&e.url)));
             }
             Body::Meeting(_) => {
                 let problems = match site.meeting_problems.get(&i) {
@@ -615,7 +617,6 @@ impl Prepared {
                     timeline.push(json!({"date": echo.date.to_string(), "label": p.status.label(), "text": echo.result}));
                 }
                 record["timeline"] = json!(if e.redacted { Vec::new() } else { timeline });
-                record["qr_svg"] = json!(qr::svg(&site.config.absolute(&e.url)));
             }
             Body::Service(l) => {
                 let mut groups: Vec<(Option<String>, Vec<Value>)> = Vec::new();
@@ -654,6 +655,13 @@ impl Prepared {
             }
         }
         record["print_weight"] = json!(sheet_weight(&record, b.print_weight));
+        // Paper: a QR code of the short permalink, and a code of the source file's content.
+        if let Some(code) = &self.short[i] {
+            let short = site.config.absolute(&format!("{}p/{code}/", site.config.root));
+            record["qr_svg"] = json!(qr::svg(&short));
+            record["short_url"] = json!(short);
+            record["print_code"] = json!(shortlink::content_code(&e.rec.file.source.text));
+        }
         record
     }
 
@@ -940,6 +948,17 @@ impl Prepared {
         });
         let mut f = Files::new();
         exports::add_exports(site, &|i| self.full_of(i), &mut f);
+        for (e, code) in site.entries.iter().zip(&self.short) {
+            if let Some(code) = code {
+                let html = shortlink::page(
+                    &e.url,
+                    &site.config.absolute(&e.url),
+                    &e.rec.common.title,
+                    &site.config.language,
+                );
+                f.insert(format!("p/{code}/index.html"), Data::Bytes(html.into_bytes()));
+            }
+        }
         done(f);
         let page_paths: Vec<String> = self.jobs.iter().map(|j| j.out.clone()).collect();
         done(feeds::feeds(site, &self.bodies, &page_paths, &self.files));

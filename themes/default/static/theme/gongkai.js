@@ -239,6 +239,34 @@
     if (!text) return;
     $all('[data-gk-print-date]').forEach(function (el) { setText(el, text); });
   }
+  /* A notice or problem fills its one A4 sheet: when the page is laid out for print (the
+     'print' media query turns on, with the sheet's width), the largest type from 12pt up at
+     which the record still fits on the sheet; back to the stylesheet's size on screen. */
+  var SHEET_PX = (297 - 24) * 96 / 25.4 - 12;   /* A4 less the @page margins, less a safety line */
+  function fitSheet(on) {
+    var a = doc.querySelector('article.record-notice, article.record-problem');
+    if (!a || a.classList.contains('is-redacted')) return;
+    a.style.removeProperty('font-size');
+    a.style.removeProperty('width');
+    if (!on) return;
+    var fits = function (pt) {
+      a.style.setProperty('font-size', pt + 'pt', 'important');
+      return a.getBoundingClientRect().bottom + window.pageYOffset <= SHEET_PX;
+    };
+    /* Measured at the sheet's width (A4 less the margins), also when print media is only
+       emulated in a wider window. */
+    a.style.setProperty('width', '182mm');
+    if (!fits(12)) a.style.removeProperty('font-size');
+    else {
+      var lo = 12, hi = 24;
+      for (var i = 0; i < 7; i++) {
+        var mid = (lo + hi) / 2;
+        if (fits(mid)) lo = mid; else hi = mid;
+      }
+      fits(Math.floor(lo * 4) / 4);
+    }
+    a.style.removeProperty('width');
+  }
   function initPrint() {
     fillPrintDate();
     $all('[data-gk-print]').forEach(function (btn) {
@@ -249,7 +277,7 @@
     window.addEventListener('beforeprint', fillPrintDate);
     if (window.matchMedia) {
       var mq = window.matchMedia('print');
-      var onChange = function (e) { if (e.matches) fillPrintDate(); };
+      var onChange = function (e) { if (e.matches) fillPrintDate(); fitSheet(e.matches); };
       if (mq.addEventListener) mq.addEventListener('change', onChange);
       else if (mq.addListener) mq.addListener(onChange);
     }
