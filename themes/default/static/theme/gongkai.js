@@ -306,6 +306,95 @@
     window.addEventListener('resize', check);
   }
 
+  /* ---------------- 朗读 (read aloud) ---------------- */
+  /* The browser's own speech synthesis, in Chinese: shown only once a Chinese voice is known
+     (voices may arrive later, with 'voiceschanged'). The text is cut at sentence ends, since
+     long utterances stop early in some browsers. Nothing is fetched. */
+  var READ_SKIP = '.read-aloud, .print-footer, .print-only, .tag-list, .breadcrumbs, [hidden], [aria-hidden="true"], script, style, svg, .visually-hidden';
+  function readableText(root) {
+    var parts = [];
+    var walk = function (el) {
+      for (var n = el.firstChild; n; n = n.nextSibling) {
+        if (n.nodeType === 3) parts.push(n.nodeValue);
+        else if (n.nodeType === 1 && !n.matches(READ_SKIP)) {
+          var block = /^(P|LI|H[1-6]|DT|DD|TR|DIV|SECTION|HEADER|FIGCAPTION|BLOCKQUOTE)$/.test(n.tagName);
+          walk(n);
+          if (block) parts.push('\n');
+        }
+      }
+    };
+    walk(root);
+    return parts.join('').replace(/[ \t\u00a0]+/g, ' ').replace(/\s*\n\s*/g, '\n').trim();
+  }
+  function sentences(text) {
+    var out = [];
+    text.replace(/([。！？；\n!?;])/g, '$1\u0000').split('\u0000').forEach(function (s) {
+      s = s.trim();
+      while (s.length > 180) { out.push(s.slice(0, 180)); s = s.slice(180); }
+      if (s) out.push(s);
+    });
+    return out;
+  }
+  function chineseVoice(synth) {
+    var voices = synth.getVoices() || [];
+    for (var i = 0; i < voices.length; i++) {
+      if (/^(zh|cmn)([-_]|$)/i.test(voices[i].lang || '')) return voices[i];
+    }
+    return null;
+  }
+  function initReadAloud() {
+    var boxes = $all('[data-gk-read]');
+    var synth = window.speechSynthesis;
+    if (!boxes.length || !synth || typeof window.SpeechSynthesisUtterance !== 'function') return;
+    var state = 'idle';   /* idle | speaking | paused */
+    var play, stop;
+    var show = function (voice) {
+      boxes.forEach(function (box) {
+        box.hidden = !voice;
+        play = box.querySelector('[data-gk-read-play]');
+        stop = box.querySelector('[data-gk-read-stop]');
+      });
+    };
+    var render = function () {
+      if (!play) return;
+      setText(play, state === 'speaking' ? '暂停' : state === 'paused' ? '继续' : '朗读');
+      play.setAttribute('aria-pressed', state === 'speaking' ? 'true' : 'false');
+      stop.disabled = state === 'idle';
+    };
+    var finish = function () { state = 'idle'; render(); };
+    var speak = function (box) {
+      var root = doc.querySelector(box.getAttribute('data-gk-read')) || doc.querySelector('main');
+      var voice = chineseVoice(synth);
+      var queue = sentences(readableText(root));
+      if (!voice || !queue.length) return;
+      synth.cancel();
+      state = 'speaking';
+      queue.forEach(function (text, i) {
+        var u = new window.SpeechSynthesisUtterance(text);
+        u.lang = voice.lang || 'zh-CN';
+        u.voice = voice;
+        u.rate = 0.9;
+        if (i === queue.length - 1) u.onend = finish;
+        u.onerror = function (e) { if (!e || e.error !== 'interrupted') finish(); };
+        synth.speak(u);
+      });
+      render();
+    };
+    var check = function () { show(chineseVoice(synth)); };
+    check();
+    if (synth.addEventListener) synth.addEventListener('voiceschanged', check);
+    boxes.forEach(function (box) {
+      box.querySelector('[data-gk-read-play]').addEventListener('click', function () {
+        if (state === 'speaking') { synth.pause(); state = 'paused'; render(); }
+        else if (state === 'paused') { synth.resume(); state = 'speaking'; render(); }
+        else speak(box);
+      });
+      box.querySelector('[data-gk-read-stop]').addEventListener('click', function () { synth.cancel(); finish(); });
+    });
+    /* Leaving the page (or the kiosk's idle return) stops the voice. */
+    window.addEventListener('pagehide', function () { synth.cancel(); });
+  }
+
   /* ---------------- in-page dialogs (never a window) ---------------- */
 
   var openDialog = null;
@@ -949,6 +1038,7 @@
     run('status', refreshStatuses);
     run('print', initPrint);
     run('tables', initTableHints);
+    run('read-aloud', initReadAloud);
     run('keypad', initKeypad);
     if (isKiosk) {
       loadedDay = todayISO();
