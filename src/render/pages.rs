@@ -26,6 +26,10 @@ const CHROME_PARTS: [&str; 2] = ["header", "footer"];
 /// the home page stays light at any size of site (output.md "Page weight").
 const HOME_BLOCK: usize = 6;
 
+/// Service lists on one page of `/services/` (or `paginate`, if more): a community has a few
+/// dozen, shown on one page; a district's hundreds are paginated.
+const SERVICE_CARDS: usize = 40;
+
 /// Rows on one page of an organisation unit: a row is a line, not a card, so more fit than
 /// `paginate` cards.
 const ORG_ROWS: usize = 100;
@@ -384,13 +388,14 @@ impl Prepared {
         };
         services.sort_by_key(|&i| kind_rank(i));
         let services_url = format!("{root}services/");
+        let services_per_page = per_page.max(SERVICE_CARDS);
         let kinds: Vec<Value> = ServiceKind::ALL
             .iter()
             .enumerate()
             .filter_map(|(rank, k)| {
                 let first = services.iter().position(|&i| kind_rank(i) == Some(rank))?;
                 let count = services.iter().filter(|&&i| kind_rank(i) == Some(rank)).count();
-                let page = super::page_url(&services_url, first / per_page.max(1) + 1);
+                let page = super::page_url(&services_url, first / services_per_page + 1);
                 Some(json!({"kind": k.code(), "kind_label": k.label(), "count": count,
                     "url": format!("{page}#kind-{}", k.code())}))
             })
@@ -406,7 +411,7 @@ impl Prepared {
                 ("intro", self.intro("services")),
                 ("kinds", Value::Array(kinds)),
             ],
-            per_page,
+            services_per_page,
             Grouping::ServiceKind,
         );
 
@@ -953,7 +958,7 @@ impl Prepared {
                 let html = shortlink::page(
                     &e.url,
                     &site.config.absolute(&e.url),
-                    &e.rec.common.title,
+                    &format!("{} - {}", e.rec.common.title, site.config.title),
                     &site.config.language,
                 );
                 f.insert(format!("p/{code}/index.html"), Data::Bytes(html.into_bytes()));
