@@ -258,7 +258,7 @@
     a.style.setProperty('width', '182mm');
     if (!fits(12)) a.style.removeProperty('font-size');
     else {
-      var lo = 12, hi = 24;
+      var lo = 12, hi = 30;
       for (var i = 0; i < 7; i++) {
         var mid = (lo + hi) / 2;
         if (fits(mid)) lo = mid; else hi = mid;
