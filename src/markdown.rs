@@ -1043,7 +1043,8 @@ mod tests {
 
     #[test]
     fn a_wide_tables_region_is_named_by_its_first_three_headers() {
-        let r = md("| 序号 | 姓名 | 所在\"网格\" | 面积 |\n|---|---|---|---|\n| 1 | 张某 | 一 | 3 |\n");
+        let r =
+            md("| 序号 | 姓名 | 所在\"网格\" | 面积 |\n|---|---|---|---|\n| 1 | 张某 | 一 | 3 |\n");
         assert!(
             r.html.contains(
                 "role=\"region\" tabindex=\"0\" aria-label=\"表格：序号、姓名、所在&quot;网格&quot;等\"><table>"

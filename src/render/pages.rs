@@ -394,10 +394,15 @@ impl Prepared {
             .enumerate()
             .filter_map(|(rank, k)| {
                 let first = services.iter().position(|&i| kind_rank(i) == Some(rank))?;
-                let count = services.iter().filter(|&&i| kind_rank(i) == Some(rank)).count();
+                let count = services
+                    .iter()
+                    .filter(|&&i| kind_rank(i) == Some(rank))
+                    .count();
                 let page = super::page_url(&services_url, first / services_per_page + 1);
-                Some(json!({"kind": k.code(), "kind_label": k.label(), "count": count,
-                    "url": format!("{page}#kind-{}", k.code())}))
+                Some(
+                    json!({"kind": k.code(), "kind_label": k.label(), "count": count,
+                    "url": format!("{page}#kind-{}", k.code())}),
+                )
             })
             .collect();
         list(
@@ -662,7 +667,9 @@ impl Prepared {
         record["print_weight"] = json!(sheet_weight(&record, b.print_weight));
         // Paper: a QR code of the short permalink, and a code of the source file's content.
         if let Some(code) = &self.short[i] {
-            let short = site.config.absolute(&format!("{}p/{code}/", site.config.root));
+            let short = site
+                .config
+                .absolute(&format!("{}p/{code}/", site.config.root));
             record["qr_svg"] = json!(qr::svg(&short));
             record["short_url"] = json!(short);
             record["print_code"] = json!(shortlink::content_code(&e.rec.file.source.text));
@@ -758,7 +765,9 @@ impl Prepared {
         for &i in slice {
             let e = &self.site.entries[i];
             let (key, label, items_key) = match (grouping, &e.rec.body) {
-                (Grouping::ServiceKind, Body::Service(s)) => (s.kind.code(), s.kind.label(), "lists"),
+                (Grouping::ServiceKind, Body::Service(s)) => {
+                    (s.kind.code(), s.kind.label(), "lists")
+                }
                 _ => {
                     let (ty, label) = views::type_of(e.section());
                     (ty, label, "items")
@@ -777,7 +786,11 @@ impl Prepared {
                 v.push(self.card_of(i).clone());
             }
         }
-        let name = if grouping == Grouping::ServiceKind { "groups" } else { "records" };
+        let name = if grouping == Grouping::ServiceKind {
+            "groups"
+        } else {
+            "records"
+        };
         (name, Value::Array(groups))
     }
 
@@ -961,7 +974,10 @@ impl Prepared {
                     &format!("{} - {}", e.rec.common.title, site.config.title),
                     &site.config.language,
                 );
-                f.insert(format!("p/{code}/index.html"), Data::Bytes(html.into_bytes()));
+                f.insert(
+                    format!("p/{code}/index.html"),
+                    Data::Bytes(html.into_bytes()),
+                );
             }
         }
         done(f);
