@@ -118,7 +118,12 @@ test('on a 390 px phone a wide table scrolls inside its own labelled, focusable 
   const v = await page.evaluate(() => {
     const box = document.querySelector('.table-scroll');
     const cells = [...box.querySelectorAll('th, td')];
-    const narrowest = Math.min(...cells.map((c) => c.getBoundingClientRect().width / parseFloat(getComputedStyle(c).fontSize)));
+    // The width text can use: the cell less its padding and borders, in characters.
+    const narrowest = Math.min(...cells.map((c) => {
+      const cs = getComputedStyle(c);
+      const inner = c.getBoundingClientRect().width - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - parseFloat(cs.borderLeftWidth) - parseFloat(cs.borderRightWidth);
+      return inner / parseFloat(cs.fontSize);
+    }));
     const hint = box.previousElementSibling;
     return {
       role: box.getAttribute('role'), label: box.getAttribute('aria-label'), tabindex: box.getAttribute('tabindex'),
