@@ -30,9 +30,9 @@ const HOME_BLOCK: usize = 6;
 /// dozen, shown on one page; a district's hundreds are paginated.
 const SERVICE_CARDS: usize = 40;
 
-/// Rows on one page of an organisation unit: a row is a line, not a card, so more fit than
-/// `paginate` cards.
-const ORG_ROWS: usize = 100;
+/// Rows on one page of an organisation unit or a tag: a row is a line, not a card, so more fit
+/// than `paginate` cards.
+const ROWS_PER_PAGE: usize = 100;
 
 /// One page to render: where it goes, with which template, and what its context is made of.
 pub struct Job {
@@ -463,7 +463,7 @@ impl Prepared {
                 &format!("标签：{name}"),
                 "",
                 vec![("tag", tag)],
-                per_page,
+                per_page.max(ROWS_PER_PAGE),
                 Grouping::None,
             );
         }
@@ -518,7 +518,7 @@ impl Prepared {
                 &title,
                 "",
                 vec![("unit", unit), ("record_counts", Value::Array(counts))],
-                ORG_ROWS,
+                per_page.max(ROWS_PER_PAGE),
                 Grouping::Section,
             );
         }
