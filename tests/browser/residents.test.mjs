@@ -64,6 +64,8 @@ test('a short text is set larger on paper than a long one, so that both fill the
   const size = async (r) => {
     await page.goto(site.origin + r);
     await page.emulateMedia({ media: 'print' });
+    // The script fits the sheet when the print media query turns on (an event, so: wait).
+    await page.waitForFunction(() => document.querySelector('article.record').style.fontSize !== '', null, { timeout: 5000 });
     const px = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.record-body p')).fontSize));
     await page.emulateMedia({ media: null });
     return px;
@@ -142,7 +144,8 @@ test('on a 390 px phone a wide table scrolls inside its own labelled, focusable 
   await page.focus('.table-scroll');
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
-  assert.ok(await page.evaluate(() => document.querySelector('.table-scroll').scrollLeft > 0), 'arrow keys scroll the focused region');
+  await page.waitForFunction(() => document.querySelector('.table-scroll').scrollLeft > 0, null, { timeout: 3000 })
+    .catch(() => assert.fail('arrow keys scroll the focused region'));
   assert.deepEqual(log.errors, []);
   await context.close();
 });
