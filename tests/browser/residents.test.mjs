@@ -240,8 +240,11 @@ const KIOSK_CHECK = `(visibleFn) => {
   }
   const back = [...document.querySelectorAll('.kiosk-bar a, .kiosk-bar button')].filter(visible);
   const kioskHome = document.documentElement.classList.contains('kiosk-home');
-  // No blank band: the page's content reaches the bottom of the window or beyond.
-  const used = document.documentElement.scrollHeight >= window.innerHeight - 2;
+  // No blank band: the footer (or, on the start screen, the page) reaches the foot of the window
+  // and nothing but the page's own background lies below it.
+  const foot = document.querySelector('.site-footer, .kiosk-footer');
+  const bottom = foot ? foot.getBoundingClientRect().bottom + window.scrollY : document.body.scrollHeight;
+  const used = bottom >= Math.max(window.innerHeight, document.documentElement.scrollHeight) - 2;
   return { minText, textAt, minTarget, targetAt, back: back.map((b) => b.textContent.trim()), kioskHome, used };
 }`;
 
@@ -260,7 +263,7 @@ test('every page reached from the kiosk (start screen and one level below) keeps
     if (v.minText < 20 - 0.01) problems.push(`${url}: text "${v.textAt}" at ${v.minText}px`);
     if (v.minTarget < 60 - 0.5) problems.push(`${url}: target "${v.targetAt}"`);
     if (!v.kioskHome && !v.back.some((b) => /回到首页/.test(b))) problems.push(`${url}: no way back to the start screen (${v.back})`);
-    if (!v.used) problems.push(`${url}: blank band`);
+    if (!v.used) problems.push(`${url}: blank band below the footer`);
   };
   const second = [];
   for (const url of first) {
