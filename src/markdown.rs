@@ -136,6 +136,7 @@ pub fn render(
         kept_depth: 0,
         in_paragraph: false,
         paragraph_closed: false,
+        table_at: None,
     };
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         r.event(event, range.start);
@@ -275,6 +276,9 @@ struct Renderer<'a, 'f> {
     /// Inside a paragraph; and whether an embedded table closed it early (see `finish_image`).
     in_paragraph: bool,
     paragraph_closed: bool,
+    /// Where the open table's scroll wrapper sits in `out`: it is written at the table's end,
+    /// when its header (its label) is known.
+    table_at: Option<usize>,
 }
 
 impl<'a> Renderer<'a, '_> {
@@ -415,8 +419,10 @@ impl<'a> Renderer<'a, '_> {
             }
             Tag::Table(_) => {
                 self.text.flush(BlockKind::Loose);
-                // Lets wide tables scroll sideways on phones instead of widening the page.
-                self.html("<div class=\"table-wrap\">".to_owned());
+                // Lets wide tables scroll sideways on phones instead of widening the page; a
+                // placeholder until the table's end names the region.
+                self.table_at = Some(self.out.len());
+                self.html(String::new());
                 self.out.push(Event::Start(tag));
             }
             Tag::HtmlBlock if !self.allow_raw_html => {
@@ -483,7 +489,13 @@ impl<'a> Renderer<'a, '_> {
         }
         self.out.push(Event::End(tag));
         match tag {
-            TagEnd::Table => self.html("</div>\n".to_owned()),
+            TagEnd::Table => {
+                if let Some(at) = self.table_at.take() {
+                    let wrapper = table_wrapper(&self.out[at..]);
+                    self.out[at] = Event::InlineHtml(CowStr::from(wrapper));
+                }
+                self.html("</div>\n".to_owned());
+            }
             TagEnd::HtmlBlock if !self.allow_raw_html => self.html("</p>\n".to_owned()),
             TagEnd::FootnoteDefinition => {
                 self.text.footnote_depth = self.text.footnote_depth.saturating_sub(1);
@@ -940,6 +952,46 @@ fn highlight(lang: &str, code: &str) -> Option<String> {
     Some(generator.finalize())
 }
 
+/// The opening of a table's scroll region (output.md "For everyone"): focusable, so a keyboard
+/// scrolls it, and labelled by the table's first header cells, which say what the table lists.
+/// `table-scroll` is the class every theme styles, for Markdown tables and embedded sheets alike.
+fn table_wrapper(table: &[Event]) -> String {
+    let mut heads: Vec<String> = Vec::new();
+    let mut cell: Option<String> = None;
+    for e in table {
+        match e {
+            Event::Start(Tag::TableCell) => cell = Some(String::new()),
+            Event::End(TagEnd::TableCell) => {
+                if let Some(c) = cell.take().filter(|c| !c.trim().is_empty()) {
+                    heads.push(c.trim().to_string());
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(c) = cell.as_mut() {
+                    c.push_str(t);
+                }
+            }
+            Event::End(TagEnd::TableHead) => break,
+            _ => {}
+        }
+    }
+    let mut label = String::from("表格");
+    if !heads.is_empty() {
+        let shown = heads.len().min(3);
+        label.push('：');
+        label.push_str(&heads[..shown].join("、"));
+        if heads.len() > shown {
+            label.push('等');
+        }
+    }
+    let mut s = String::from(
+        "<div class=\"table-wrap table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"",
+    );
+    escape_html(&mut s, &label);
+    s.push_str("\">");
+    s
+}
+
 // ---------------------------------------------------------------------------------------------
 // Sanitising
 
@@ -1343,7 +1395,9 @@ mod tests {
     fn table_is_wrapped_aligned_and_in_text() {
         let r = md("| 项目 | 金额 |\n|---|:-:|\n| 路灯 | 3.5 |\n");
         assert!(
-            r.html.contains("<div class=\"table-wrap\"><table>"),
+            r.html.contains(
+                "<div class=\"table-wrap table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"表格：项目、金额\"><table>"
+            ),
             "{}",
             r.html
         );
@@ -1356,6 +1410,22 @@ mod tests {
         assert!(r.html.contains("</table>\n</div>"), "{}", r.html);
         assert_eq!(r.text, "项目 金额\n路灯 3.5");
         assert_eq!(r.first_paragraph, "");
+    }
+
+    #[test]
+    fn a_wide_tables_region_is_named_by_its_first_three_headers() {
+        let r =
+            md("| 序号 | 姓名 | 所在\"网格\" | 面积 |\n|---|---|---|---|\n| 1 | 张某 | 一 | 3 |\n");
+        assert!(
+            r.html.contains(
+                "role=\"region\" tabindex=\"0\" aria-label=\"表格：序号、姓名、所在&quot;网格&quot;等\"><table>"
+            ),
+            "{}",
+            r.html
+        );
+        // A header of empty cells still gives the region a name.
+        let r = md("| | |\n|---|---|\n| 1 | 2 |\n");
+        assert!(r.html.contains("aria-label=\"表格\"><table>"), "{}", r.html);
     }
 
     #[test]

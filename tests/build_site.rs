@@ -1635,7 +1635,7 @@ fn phone_numbers_are_dialable_links_and_other_contact_text_stays_text() {
 }
 
 #[test]
-fn a_record_has_one_card_in_every_list_and_its_type_shows_only_where_types_mix() {
+fn a_record_has_one_card_in_every_section_list_and_its_type_shows_only_where_types_mix() {
     let site = TempSite::from_fixture("minimal");
     for file in [
         "content/notices/2026-11-gongshi.md",
@@ -1665,8 +1665,14 @@ fn a_record_has_one_card_in_every_list_and_its_type_shows_only_where_types_mix()
         ("problems/index.html", "/problems/2026-001/", "问题墙"),
     ] {
         let in_section = card(list, url);
-        assert_eq!(in_section, card(&tag_page, url), "one card for {url}");
         assert!(in_section.contains(&format!("<span class=\"chip chip-type\">{ty}</span>")));
+        // A tag's list is one line a record (a tag gathers thousands on a large site), with
+        // the record's type, since a tag mixes them.
+        let row = element_around(&read_out(&out, &tag_page), url, "<li", "</li>");
+        assert!(
+            row.contains(&format!("<span class=\"chip chip-type\">{ty}</span>")),
+            "{row}"
+        );
         let class_of_list = |rel: &str| -> String {
             tags(&read_out(&out, rel))
                 .into_iter()
@@ -1677,10 +1683,6 @@ fn a_record_has_one_card_in_every_list_and_its_type_shows_only_where_types_mix()
         assert!(
             class_of_list(list).contains("cards-one-type"),
             "{list}: one type, chip hidden"
-        );
-        assert!(
-            !class_of_list(&tag_page).contains("cards-one-type"),
-            "a tag's list mixes types"
         );
     }
     let css = read_out(&out, "theme/site.css");

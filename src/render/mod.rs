@@ -9,6 +9,7 @@ pub mod feeds;
 pub mod pages;
 pub mod qr;
 pub mod search;
+pub mod shortlink;
 pub mod theme;
 pub mod views;
 

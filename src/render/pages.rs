@@ -7,7 +7,7 @@ use super::card_html::{CardHtml, CardStore};
 use super::views;
 use super::{
     Cards, Data, Files, PageSink, Rendered, date_desc, exports, feeds, page_path, paginate,
-    paginator, qr, search, theme,
+    paginator, qr, search, shortlink, theme,
 };
 use crate::derive::{Entry, Site};
 use crate::diag::{Diagnostic, Pos, SourceFile};
@@ -22,6 +22,18 @@ use tera::{Context, Tera};
 
 /// The theme's partials every page gets, rendered once per section (`Prepared::chrome`).
 const CHROME_PARTS: [&str; 2] = ["header", "footer"];
+
+/// At most this many cards in one block of the home page; each block links to its full list, so
+/// the home page stays light at any size of site (output.md "Page weight").
+const HOME_BLOCK: usize = 6;
+
+/// Service lists on one page of `/services/` (or `paginate`, if more): a community has a few
+/// dozen, shown on one page; a district's hundreds are paginated.
+const SERVICE_CARDS: usize = 40;
+
+/// Rows on one page of an organisation unit or a tag: a row is a line, not a card, so more fit
+/// than `paginate` cards.
+const ROWS_PER_PAGE: usize = 100;
 
 /// One page to render: where it goes, with which template, and what its context is made of.
 pub struct Job {
@@ -42,13 +54,10 @@ enum PageKind {
         range: std::ops::Range<usize>,
         base_url: Arc<str>,
         extra: Arc<Vec<(&'static str, Value)>>,
+        per_page: usize,
+        grouping: Grouping,
     },
-    Services,
     Tags(Value),
-    Org {
-        unit: Value,
-        groups: Vec<(Section, Vec<usize>)>,
-    },
     Home,
     Kiosk,
     /// `/catalogue/`: the 公开目录 at today.
@@ -70,6 +79,16 @@ enum PageKind {
 
 /// Rows a page of `/changes/` shows.
 const CHANGES_PER_PAGE: usize = 50;
+
+/// How a list page groups the items of its slice under headings.
+#[derive(Clone, Copy, PartialEq)]
+enum Grouping {
+    None,
+    /// `groups`: service lists by kind (`/services/`).
+    ServiceKind,
+    /// `records`: an organisation unit's records by section (`/org/ID/`).
+    Section,
+}
 
 /// The orders the section lists and the home page show records in.
 struct Lists {
@@ -98,6 +117,8 @@ pub struct Prepared {
     series_members: HashMap<String, Vec<(u32, usize)>>,
     folder_pages: HashMap<String, Vec<usize>>,
     lists: Lists,
+    /// Per entry: its short permalink's code (`/p/CODE/`), for the kinds that print.
+    short: Vec<Option<String>>,
     site_value: Value,
     /// The page chrome (`partials/*.html`) by section and `nav_url`: rendered once each.
     chrome: Mutex<HashMap<(&'static str, String), Value>>,
@@ -242,6 +263,7 @@ impl Prepared {
             series_members,
             folder_pages,
             lists,
+            short: shortlink::codes(&site),
             jobs: Vec::new(),
             by_out: HashMap::new(),
             site,
@@ -321,11 +343,13 @@ impl Prepared {
                     template: &'static str,
                     title: &str,
                     section: &'static str,
-                    extra: Vec<(&'static str, Value)>| {
+                    extra: Vec<(&'static str, Value)>,
+                    per_page: usize,
+                    grouping: Grouping| {
             let base_url: Arc<str> = format!("{root}{base}").into();
             let items: Arc<[usize]> = items.into();
             let extra = Arc::new(extra);
-            for (url, number, range) in paginate(items.len(), &base_url, site.config.paginate) {
+            for (url, number, range) in paginate(items.len(), &base_url, per_page) {
                 jobs.push(Job {
                     out: page_path(&url, root),
                     template,
@@ -338,10 +362,13 @@ impl Prepared {
                         range,
                         base_url: base_url.clone(),
                         extra: extra.clone(),
+                        per_page,
+                        grouping,
                     },
                 });
             }
         };
+        let per_page = site.config.paginate;
         let l = &self.lists;
         for (items, section, template, title) in [
             (&l.notices, "notices", "notices.html", "公示公告"),
@@ -364,16 +391,51 @@ impl Prepared {
                 title,
                 section,
                 extra,
+                per_page,
+                Grouping::None,
             );
         }
-        jobs.push(Job {
-            out: "services/index.html".into(),
-            template: "services.html",
-            url: format!("{root}services/"),
-            title: "服务清单".into(),
-            section: "services",
-            kind: PageKind::Services,
-        });
+        // Service lists by kind, then newest first; paginated like the other lists, each page
+        // grouping its slice by kind, and a table of contents of every kind pointing at the page
+        // where the kind begins.
+        let mut services = l.services.clone();
+        let kind_rank = |i: usize| match &site.entries[i].rec.body {
+            Body::Service(s) => ServiceKind::ALL.iter().position(|k| *k == s.kind),
+            _ => None,
+        };
+        services.sort_by_key(|&i| kind_rank(i));
+        let services_url = format!("{root}services/");
+        let services_per_page = per_page.max(SERVICE_CARDS);
+        let kinds: Vec<Value> = ServiceKind::ALL
+            .iter()
+            .enumerate()
+            .filter_map(|(rank, k)| {
+                let first = services.iter().position(|&i| kind_rank(i) == Some(rank))?;
+                let count = services
+                    .iter()
+                    .filter(|&&i| kind_rank(i) == Some(rank))
+                    .count();
+                let page = super::page_url(&services_url, first / services_per_page + 1);
+                Some(
+                    json!({"kind": k.code(), "kind_label": k.label(), "count": count,
+                    "url": format!("{page}#kind-{}", k.code())}),
+                )
+            })
+            .collect();
+        list(
+            &mut jobs,
+            services,
+            "services/",
+            "services.html",
+            "服务清单",
+            "services",
+            vec![
+                ("intro", self.intro("services")),
+                ("kinds", Value::Array(kinds)),
+            ],
+            services_per_page,
+            Grouping::ServiceKind,
+        );
 
         // Tags: members arrive in index order, so a tag repeated on one record is the last member.
         // A large site repeats a few hundred tags thousands of times: each is slugged once.
@@ -418,6 +480,8 @@ impl Prepared {
                 &format!("标签：{name}"),
                 "",
                 vec![("tag", tag)],
+                per_page.max(ROWS_PER_PAGE),
+                Grouping::None,
             );
         }
 
@@ -447,27 +511,37 @@ impl Prepared {
             let mut children: Vec<Value> = unit.children.iter().map(|c| unit_ref(c)).collect();
             children.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
             let members = by_unit.remove(id.as_str()).unwrap_or_default();
-            let groups: Vec<(Section, Vec<usize>)> = SECTIONS
-                .into_iter()
-                .zip(members)
-                .filter(|(_, members)| !members.is_empty())
-                .map(|(section, mut members)| {
-                    members.sort_unstable_by_key(|&i| rank[i]);
-                    (section, members)
-                })
-                .collect();
-            jobs.push(Job {
-                out: format!("org/{id}/index.html"),
-                template: "org.html",
-                url: format!("{root}org/{id}/"),
-                title: unit.name.clone(),
-                section: "",
-                kind: PageKind::Org {
-                    unit: json!({"id": id, "name": unit.name, "url": format!("{root}org/{id}/"),
-                        "parent": unit.parent.as_deref().map(unit_ref), "children": children}),
-                    groups,
-                },
-            });
+            // Paginated: the sections one after another, each page grouping its slice by section;
+            // `record_counts` gives every section's whole count.
+            let mut items = Vec::new();
+            let mut counts = Vec::new();
+            for (section, mut members) in SECTIONS.into_iter().zip(members) {
+                if members.is_empty() {
+                    continue;
+                }
+                members.sort_unstable_by_key(|&i| rank[i]);
+                let (ty, label) = views::type_of(section);
+                counts.push(json!({"type": ty, "type_label": label, "count": members.len()}));
+                items.extend(members);
+            }
+            let unit = json!({"id": id, "name": unit.name, "url": format!("{root}org/{id}/"),
+                "parent": unit.parent.as_deref().map(unit_ref), "children": children});
+            let title = unit["name"].as_str().unwrap_or_default().to_string();
+            list(
+                &mut jobs,
+                items,
+                &format!("org/{id}/"),
+                "org.html",
+                &title,
+                "",
+                vec![
+                    ("catalogue", accountability::unit_catalogue(site, id)),
+                    ("unit", unit),
+                    ("record_counts", Value::Array(counts)),
+                ],
+                per_page.max(ROWS_PER_PAGE),
+                Grouping::Section,
+            );
         }
 
         for (out, template, url, title, section, kind) in [
@@ -602,7 +676,6 @@ impl Prepared {
                     _ => Vec::new(),
                 };
                 record["series_rounds"] = Value::Array(rounds);
-                record["qr_svg"] = json!(qr::svg(&site.config.absolute(&e.url)));
             }
             Body::Meeting(_) => {
                 let problems = match site.meeting_problems.get(&i) {
@@ -628,7 +701,6 @@ impl Prepared {
                     timeline.push(json!({"date": echo.date.to_string(), "label": p.status.label(), "text": echo.result}));
                 }
                 record["timeline"] = json!(if e.redacted { Vec::new() } else { timeline });
-                record["qr_svg"] = json!(qr::svg(&site.config.absolute(&e.url)));
             }
             Body::Service(l) => {
                 let mut groups: Vec<(Option<String>, Vec<Value>)> = Vec::new();
@@ -668,6 +740,15 @@ impl Prepared {
         }
         record["print_weight"] = json!(sheet_weight(&record, b.print_weight));
         record["ledger"] = json!(site.history.of(&crate::ledger::record_path(&e.rec)));
+        // Paper: a QR code of the short permalink, and a code of the source file's content.
+        if let Some(code) = &self.short[i] {
+            let short = site
+                .config
+                .absolute(&format!("{}p/{code}/", site.config.root));
+            record["qr_svg"] = json!(qr::svg(&short));
+            record["short_url"] = json!(short);
+            record["print_code"] = json!(shortlink::content_code(&e.rec.file.source.text));
+        }
         record
     }
 
@@ -683,61 +764,26 @@ impl Prepared {
                 range,
                 base_url,
                 extra,
+                per_page,
+                grouping,
             } => {
+                let slice = &items[range.clone()];
+                let mut vars = Vec::new();
+                if *grouping != Grouping::None {
+                    vars.push(self.groups_of(slice, *grouping));
+                }
                 let page = paginator(
-                    self.cards_of(&items[range.clone()]),
+                    self.cards_of(slice),
                     *number,
                     items.len(),
                     base_url,
-                    self.site.config.paginate,
+                    *per_page,
                 );
-                let mut vars = vec![("paginator", page)];
+                vars.push(("paginator", page));
                 vars.extend(extra.iter().cloned());
                 vars
             }
-            PageKind::Services => {
-                let groups: Vec<Value> = ServiceKind::ALL
-                    .iter()
-                    .filter_map(|k| {
-                        let lists: Vec<Value> = l
-                            .services
-                            .iter()
-                            .filter(|&&i| matches!(&self.site.entries[i].rec.body, Body::Service(s) if s.kind == *k))
-                            .map(|&i| self.card_of(i).clone())
-                            .collect();
-                        (!lists.is_empty()).then(|| {
-                            let mut group = json!({"kind": k.code(), "kind_label": k.label()});
-                            group["lists"] = Value::Array(lists);
-                            group
-                        })
-                    })
-                    .collect();
-                vec![
-                    ("groups", Value::Array(groups)),
-                    ("intro", self.intro("services")),
-                ]
-            }
             PageKind::Tags(tags) => vec![("tags", tags.clone())],
-            PageKind::Org { unit, groups } => {
-                let groups: Vec<Value> = groups
-                    .iter()
-                    .map(|(section, members)| {
-                        let (ty, label) = views::type_of(*section);
-                        let mut group = json!({"type": ty, "type_label": label});
-                        group["items"] = Value::Array(self.cards_of(members));
-                        group
-                    })
-                    .collect();
-                let owed = accountability::unit_catalogue(
-                    &self.site,
-                    unit["id"].as_str().unwrap_or_default(),
-                );
-                vec![
-                    ("unit", unit.clone()),
-                    ("records", Value::Array(groups)),
-                    ("catalogue", owed),
-                ]
-            }
             PageKind::Home => {
                 let recent_notices: Vec<usize> = l
                     .notices
@@ -764,16 +810,21 @@ impl Prepared {
                         "dues": self.open_dues(crate::enums::PeriodStatus::Current),
                         "done_dues": self.open_dues(crate::enums::PeriodStatus::Done),
                     },
+                    "block_size": HOME_BLOCK,
+                    "active_total": l.active.len(),
+                    "overdue_total": overdue.len(),
+                    "service_total": l.services.len(),
                 });
+                let first = |v: &[usize], n: usize| v[..v.len().min(n)].to_vec();
                 for (key, cards) in [
-                    ("active_notices", &l.active[..]),
-                    ("recent_notices", &recent_notices),
-                    ("overdue_problems", &overdue),
-                    ("recent_meetings", &l.meetings[..l.meetings.len().min(5)]),
-                    ("service_lists", &l.services),
-                    ("recent_echo", &l.echo[..l.echo.len().min(3)]),
+                    ("active_notices", first(&l.active, HOME_BLOCK)),
+                    ("recent_notices", recent_notices),
+                    ("overdue_problems", first(&overdue, HOME_BLOCK)),
+                    ("recent_meetings", first(&l.meetings, 5)),
+                    ("service_lists", first(&l.services, HOME_BLOCK)),
+                    ("recent_echo", first(&l.echo, 3)),
                 ] {
-                    home[key] = Value::Array(self.cards_of(cards));
+                    home[key] = Value::Array(self.cards_of(&cards));
                 }
                 vec![("home", home)]
             }
@@ -830,6 +881,42 @@ impl Prepared {
             .collect();
         dues.sort();
         dues
+    }
+
+    /// A grouped list page's slice under its headings, in the order of the slice.
+    fn groups_of(&self, slice: &[usize], grouping: Grouping) -> (&'static str, Value) {
+        let mut groups: Vec<Value> = Vec::new();
+        let mut last: Option<&'static str> = None;
+        for &i in slice {
+            let e = &self.site.entries[i];
+            let (key, label, items_key) = match (grouping, &e.rec.body) {
+                (Grouping::ServiceKind, Body::Service(s)) => {
+                    (s.kind.code(), s.kind.label(), "lists")
+                }
+                _ => {
+                    let (ty, label) = views::type_of(e.section());
+                    (ty, label, "items")
+                }
+            };
+            if last != Some(key) {
+                let mut g = match grouping {
+                    Grouping::ServiceKind => json!({"kind": key, "kind_label": label}),
+                    _ => json!({"type": key, "type_label": label}),
+                };
+                g[items_key] = json!([]);
+                groups.push(g);
+                last = Some(key);
+            }
+            if let Some(Value::Array(v)) = groups.last_mut().map(|g| &mut g[items_key]) {
+                v.push(self.card_of(i).clone());
+            }
+        }
+        let name = if grouping == Grouping::ServiceKind {
+            "groups"
+        } else {
+            "records"
+        };
+        (name, Value::Array(groups))
     }
 
     /// One page through its template.
@@ -1004,6 +1091,20 @@ impl Prepared {
         });
         let mut f = Files::new();
         exports::add_exports(site, &|i| self.full_of(i), &mut f);
+        for (e, code) in site.entries.iter().zip(&self.short) {
+            if let Some(code) = code {
+                let html = shortlink::page(
+                    &e.url,
+                    &site.config.absolute(&e.url),
+                    &format!("{} - {}", e.rec.common.title, site.config.title),
+                    &site.config.language,
+                );
+                f.insert(
+                    format!("p/{code}/index.html"),
+                    Data::Bytes(html.into_bytes()),
+                );
+            }
+        }
         done(f);
         let page_paths: Vec<String> = self.jobs.iter().map(|j| j.out.clone()).collect();
         done(feeds::feeds(site, &self.bodies, &page_paths, &self.files));

@@ -143,11 +143,11 @@ impl Symbol {
         push_num(&mut out, n);
         out.push('v');
         push_num(&mut out, n);
-        out.push_str(r##"H0z"/><path fill="#000" d=""##);
-        // Each run of dark modules is a sub-path `v1h{len}v-1` from its top-left corner, left
-        // open (filling closes it) and so ending at its top-right corner; the next run is reached
-        // with a relative move, usually `m{gap} 0`.
-        let (mut cx, mut cy) = (0, 0); // current point, in modules
+        out.push_str(r##"H0z"/><path stroke="#000" d=""##);
+        // Each run of dark modules is a line `h{len}` along the middle of its row, stroked one
+        // module wide (half the text of a filled rectangle per run); the next run is reached with
+        // a relative move, usually `m{gap} 0`. The first move sets the half-module offset.
+        let (mut cx, mut cy) = (0, 0); // current point, in modules (less the half)
         let mut first = true;
         for (y, row) in self.dark.chunks_exact(w.max(1)).enumerate() {
             let mut x = 0;
@@ -166,6 +166,7 @@ impl Symbol {
                     push_num(&mut out, px);
                     out.push(' ');
                     push_num(&mut out, py);
+                    out.push_str(".5");
                     first = false;
                 } else {
                     out.push('m');
@@ -173,9 +174,8 @@ impl Symbol {
                     out.push(' ');
                     push_num(&mut out, py - cy);
                 }
-                out.push_str("v1h");
+                out.push('h');
                 push_num(&mut out, x - start);
-                out.push_str("v-1");
                 (cx, cy) = (x + QUIET_ZONE, py);
             }
         }
@@ -727,8 +727,9 @@ mod tests {
         );
     }
 
-    /// Rasterises our own path syntax (`M`/`m` moves, `h`/`v` lines, one rectangle a sub-path)
-    /// into a `n`×`n` bitmap of modules, checking that each sub-path is a one-module-high run.
+    /// Rasterises our own path syntax (`M`/`m` moves, `h` lines stroked one module wide along
+    /// the middle of a row) into a `n`×`n` bitmap of modules, checking that each sub-path is one
+    /// run.
     fn rasterise(svg: &str) -> (usize, Vec<bool>) {
         let view = svg.split("viewBox=\"0 0 ").nth(1).expect("viewBox");
         let n: usize = view
@@ -738,31 +739,16 @@ mod tests {
             .parse()
             .expect("number");
         let d = svg
-            .split(r##"<path fill="#000" d=""##)
+            .split(r##"<path stroke="#000" d=""##)
             .nth(1)
             .expect("dark path");
         let d = &d[..d.find('"').expect("end of d")];
+        // The first move carries the half-module offset: `M{x} {y}.5`.
+        let (head, rest) = d.split_once(".5").expect("half-module offset");
+        let d = format!("{head}{rest}");
         let mut bitmap = vec![false; n * n];
         let (mut x, mut y) = (0i64, 0i64);
-        let mut sub: Vec<(i64, i64)> = Vec::new();
-        let mut fill = |sub: &[(i64, i64)]| {
-            if sub.is_empty() {
-                return;
-            }
-            let (x0, y0) = sub[0];
-            assert_eq!(sub.len(), 4, "a run is v1 h v-1: {sub:?}");
-            assert_eq!(sub[1], (x0, y0 + 1));
-            let len = sub[2].0 - x0;
-            assert!(
-                len > 0 && sub[2].1 == y0 + 1 && sub[3] == (x0 + len, y0),
-                "{sub:?}"
-            );
-            for xx in x0..x0 + len {
-                let i = usize::try_from(y0).expect("y") * n + usize::try_from(xx).expect("x");
-                assert!(!bitmap[i], "runs overlap");
-                bitmap[i] = true;
-            }
-        };
+        let mut runs = 0;
         let bytes = d.as_bytes();
         let mut i = 0;
         let number = |i: &mut usize| -> i64 {
@@ -775,12 +761,14 @@ mod tests {
             }
             d[start..*i].parse().expect("number")
         };
+        let mut expect_line = false;
         while i < bytes.len() {
             let cmd = bytes[i];
             i += 1;
             match cmd {
                 b'M' | b'm' => {
-                    fill(&sub);
+                    assert!(!expect_line, "a move after a move in {d}");
+                    assert!(cmd == b'M' || runs > 0, "only the first move is absolute");
                     let dx = number(&mut i);
                     assert_eq!(bytes[i], b' ');
                     i += 1;
@@ -790,20 +778,26 @@ mod tests {
                     } else {
                         (x, y) = (x + dx, y + dy);
                     }
-                    sub = vec![(x, y)];
+                    expect_line = true;
                 }
                 b'h' => {
-                    x += number(&mut i);
-                    sub.push((x, y));
-                }
-                b'v' => {
-                    y += number(&mut i);
-                    sub.push((x, y));
+                    assert!(expect_line, "one line a run in {d}");
+                    let len = number(&mut i);
+                    assert!(len > 0, "a run to the right");
+                    for xx in x..x + len {
+                        let i =
+                            usize::try_from(y).expect("y") * n + usize::try_from(xx).expect("x");
+                        assert!(!bitmap[i], "runs overlap");
+                        bitmap[i] = true;
+                    }
+                    x += len;
+                    runs += 1;
+                    expect_line = false;
                 }
                 other => panic!("unexpected {:?} in {d}", char::from(other)),
             }
         }
-        fill(&sub);
+        assert!(!expect_line, "a move at the end");
         (n, bitmap)
     }
 

@@ -1,6 +1,6 @@
 // Printing for the 公示栏 (output.md "Print"): every notice and problem of the example site (and two
 // longer ones) prints on one A4 page, with community, title, 公示期 and status, body, objection contact, the print date
-// and the build-time QR code of its absolute URL; navigation, search and the switches hidden.
+// and the build-time QR code of its short permalink; navigation, search and the switches hidden.
 //
 //   cd tests/browser && npm ci && node --test print.test.mjs
 import { test, before, after } from 'node:test';
@@ -153,10 +153,19 @@ test('the printed QR code (made at build time) decodes to the record\'s absolute
   await page.emulateMedia({ media: 'print' });
   for (const r of ['/notices/2026-11-dangyuan-gongshi/', '/problems/2026-011/', '/notices/ping-xian-ping-you-gong-shi/']) {
     await page.goto(site.origin + r);
-    assert.equal(await decodeSvg(page, '.print-footer .qr svg'), `https://xingfuli.example.cn${r}`);
+    // A short permalink (output.md: its path at most 24 characters) that leads to the record.
+    const url = new URL(await decodeSvg(page, '.print-footer .qr svg'));
+    assert.equal(url.origin, 'https://xingfuli.example.cn');
+    assert.match(url.pathname, /^\/p\/[1-9a-z]{6}\/$/);
+    const short = await page.context().newPage();
+    await short.goto(site.origin + url.pathname);
+    await short.waitForURL((u) => u.pathname === r, { timeout: 5000 });
+    await short.close();
   }
-  // Printed on 11-24: the notice that began that day says 公示中 on paper too.
-  assert.match(await page.innerText('.publicity-status'), /公示中\s*剩余7天/);
+  // Printed on 11-24: the notice that began that day says 公示中 on paper too, and not how many
+  // days are left (paper stays up for days; the 公示期 beside it gives the dates).
+  assert.match(await page.innerText('.publicity-status'), /公示中/);
+  assert.doesNotMatch(await page.innerText('.publicity-status'), /剩余/);
   await page.goto(site.origin + '/notices/2026-11-dangyuan-gongshi/');
   assert.match(await page.innerText('.publicity-status'), /已结束/);
   await context.close();

@@ -277,6 +277,34 @@
     if (!text) return;
     $all('[data-gk-print-date]').forEach(function (el) { setText(el, text); });
   }
+  /* A notice or problem fills its one A4 sheet: when the page is laid out for print (the
+     'print' media query turns on, with the sheet's width), the largest type from 12pt up at
+     which the record still fits on the sheet; back to the stylesheet's size on screen. */
+  var SHEET_PX = (297 - 24) * 96 / 25.4 - 12;   /* A4 less the @page margins, less a safety line */
+  function fitSheet(on) {
+    var a = doc.querySelector('article.record-notice, article.record-problem');
+    if (!a || a.classList.contains('is-redacted')) return;
+    a.style.removeProperty('font-size');
+    a.style.removeProperty('width');
+    if (!on) return;
+    var fits = function (pt) {
+      a.style.setProperty('font-size', pt + 'pt', 'important');
+      return a.getBoundingClientRect().bottom + window.pageYOffset <= SHEET_PX;
+    };
+    /* Measured at the sheet's width (A4 less the margins), also when print media is only
+       emulated in a wider window. */
+    a.style.setProperty('width', '182mm');
+    if (!fits(12)) a.style.removeProperty('font-size');
+    else {
+      var lo = 12, hi = 30;
+      for (var i = 0; i < 7; i++) {
+        var mid = (lo + hi) / 2;
+        if (fits(mid)) lo = mid; else hi = mid;
+      }
+      fits(Math.floor(lo * 4) / 4);
+    }
+    a.style.removeProperty('width');
+  }
   function initPrint() {
     fillPrintDate();
     $all('[data-gk-print]').forEach(function (btn) {
@@ -287,10 +315,122 @@
     window.addEventListener('beforeprint', fillPrintDate);
     if (window.matchMedia) {
       var mq = window.matchMedia('print');
-      var onChange = function (e) { if (e.matches) fillPrintDate(); };
+      var onChange = function (e) { if (e.matches) fillPrintDate(); fitSheet(e.matches); };
       if (mq.addEventListener) mq.addEventListener('change', onChange);
       else if (mq.addListener) mq.addListener(onChange);
     }
+  }
+
+  /* ---------------- wide tables ---------------- */
+  /* A table wider than its region gets a "左右滑动查看" line above it (the shadows at its
+     edges are CSS alone); checked again when the window changes size. */
+  function initTableHints() {
+    var boxes = $all('.table-scroll');
+    if (!boxes.length) return;
+    var check = function () {
+      boxes.forEach(function (box) {
+        var hint = box.previousElementSibling;
+        if (!hint || !hint.classList.contains('table-scroll-hint')) {
+          hint = doc.createElement('p');
+          hint.className = 'table-scroll-hint';
+          hint.setAttribute('aria-hidden', 'true');
+          hint.textContent = '← 表格较宽，左右滑动查看 →';
+          box.parentNode.insertBefore(hint, box);
+        }
+        hint.classList.toggle('is-shown', box.scrollWidth > box.clientWidth + 2);
+      });
+    };
+    check();
+    window.addEventListener('resize', check);
+  }
+
+  /* ---------------- 朗读 (read aloud) ---------------- */
+  /* The browser's own speech synthesis, in Chinese: shown only once a Chinese voice is known
+     (voices may arrive later, with 'voiceschanged'). The text is cut at sentence ends, since
+     long utterances stop early in some browsers. Nothing is fetched. */
+  var READ_SKIP = '.read-aloud, .print-footer, .print-only, .tag-list, .breadcrumbs, [hidden], [aria-hidden="true"], script, style, svg, .visually-hidden';
+  function readableText(root) {
+    var parts = [];
+    var walk = function (el) {
+      for (var n = el.firstChild; n; n = n.nextSibling) {
+        if (n.nodeType === 3) parts.push(n.nodeValue);
+        else if (n.nodeType === 1 && !n.matches(READ_SKIP)) {
+          var block = /^(P|LI|H[1-6]|DT|DD|TR|DIV|SECTION|HEADER|FIGCAPTION|BLOCKQUOTE)$/.test(n.tagName);
+          walk(n);
+          if (block) parts.push('\n');
+        }
+      }
+    };
+    walk(root);
+    return parts.join('').replace(/[ \t\u00a0]+/g, ' ').replace(/\s*\n\s*/g, '\n').trim();
+  }
+  function sentences(text) {
+    var out = [];
+    text.replace(/([。！？；\n!?;])/g, '$1\u0000').split('\u0000').forEach(function (s) {
+      s = s.trim();
+      while (s.length > 180) { out.push(s.slice(0, 180)); s = s.slice(180); }
+      if (s) out.push(s);
+    });
+    return out;
+  }
+  function chineseVoice(synth) {
+    var voices = synth.getVoices() || [];
+    for (var i = 0; i < voices.length; i++) {
+      if (/^(zh|cmn)([-_]|$)/i.test(voices[i].lang || '')) return voices[i];
+    }
+    return null;
+  }
+  function initReadAloud() {
+    var boxes = $all('[data-gk-read]');
+    var synth = window.speechSynthesis;
+    if (!boxes.length || !synth || typeof window.SpeechSynthesisUtterance !== 'function') return;
+    var state = 'idle';   /* idle | speaking | paused */
+    var play, stop;
+    var show = function (voice) {
+      boxes.forEach(function (box) {
+        box.hidden = !voice;
+        play = box.querySelector('[data-gk-read-play]');
+        stop = box.querySelector('[data-gk-read-stop]');
+      });
+    };
+    var render = function () {
+      if (!play) return;
+      setText(play, state === 'speaking' ? '暂停' : state === 'paused' ? '继续' : '朗读');
+      play.setAttribute('aria-pressed', state === 'speaking' ? 'true' : 'false');
+      stop.disabled = state === 'idle';
+    };
+    var finish = function () { state = 'idle'; render(); };
+    var speak = function (box) {
+      var root = doc.querySelector(box.getAttribute('data-gk-read')) || doc.querySelector('main');
+      var voice = chineseVoice(synth);
+      var queue = sentences(readableText(root));
+      if (!voice || !queue.length) return;
+      synth.cancel();
+      state = 'speaking';
+      queue.forEach(function (text, i) {
+        var u = new window.SpeechSynthesisUtterance(text);
+        u.lang = voice.lang || 'zh-CN';
+        u.voice = voice;
+        u.rate = 0.9;
+        if (i === queue.length - 1) u.onend = finish;
+        u.onerror = function (e) { if (!e || e.error !== 'interrupted') finish(); };
+        synth.speak(u);
+      });
+      render();
+    };
+    var check = function () { show(chineseVoice(synth)); };
+    check();
+    if (synth.addEventListener) synth.addEventListener('voiceschanged', check);
+    boxes.forEach(function (box) {
+      box.querySelector('[data-gk-read-play]').addEventListener('click', function () {
+        if (state === 'speaking') { synth.pause(); state = 'paused'; render(); }
+        else if (state === 'paused') { synth.resume(); state = 'speaking'; render(); }
+        else speak(box);
+      });
+      box.querySelector('[data-gk-read-stop]').addEventListener('click', function () { synth.cancel(); finish(); });
+    });
+    /* Leaving the page (or the kiosk's idle return) stops the voice. */
+    window.addEventListener('pagehide', function () { synth.cancel(); });
   }
 
   /* ---------------- in-page dialogs (never a window) ---------------- */
@@ -935,6 +1075,8 @@
     run('rotator', initRotator);
     run('status', refreshStatuses);
     run('print', initPrint);
+    run('tables', initTableHints);
+    run('read-aloud', initReadAloud);
     run('keypad', initKeypad);
     if (isKiosk) {
       loadedDay = todayISO();
