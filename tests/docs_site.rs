@@ -241,12 +241,19 @@ fn the_page_of_every_code_is_what_explain_says() {
     // regenerating the page fails here (regenerate: gongkai explain --all > docs/content/errors/codes.md).
     let run = run(["explain", "--all"]);
     run.assert_code(0);
-    let page = std::fs::read_to_string(docs_root().join("content/errors/codes.md")).expect("codes.md");
+    let page =
+        std::fs::read_to_string(docs_root().join("content/errors/codes.md")).expect("codes.md");
     assert!(
         page == run.stdout,
         "docs/content/errors/codes.md is out of date: run gongkai explain --all > docs/content/errors/codes.md"
     );
-    for code in ["E-YAML-FULLWIDTH-COLON", "E-LEDGER-BROKEN", "W-CATALOGUE-MISSING", "E-SHEET", "E-IMAGE-HEIC"] {
+    for code in [
+        "E-YAML-FULLWIDTH-COLON",
+        "E-LEDGER-BROKEN",
+        "W-CATALOGUE-MISSING",
+        "E-SHEET",
+        "E-IMAGE-HEIC",
+    ] {
         assert!(page.contains(&format!("## {code}（")), "{code} missing");
     }
 }

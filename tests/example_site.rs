@@ -78,7 +78,11 @@ fn example_checks_without_errors_or_warnings() {
     assert_eq!(
         found,
         vec![
-            ("W-PLACEHOLDER", "content/problems/2026-002-5hao-dianti.md", 9),
+            (
+                "W-PLACEHOLDER",
+                "content/problems/2026-002-5hao-dianti.md",
+                9
+            ),
             ("W-EXAMPLE-DOMAIN", "site.yaml", 6),
             ("W-CATALOGUE-MISSING", "site.yaml", 77),
             ("W-CATALOGUE-MISSING", "site.yaml", 101),
@@ -89,14 +93,22 @@ fn example_checks_without_errors_or_warnings() {
         "unexpected diagnostics:\n{}",
         list(&diags)
     );
-    assert!(diags.iter().all(|d| d.severity == "warning"), "{}", list(&diags));
+    assert!(
+        diags.iter().all(|d| d.severity == "warning"),
+        "{}",
+        list(&diags)
+    );
     let missing: Vec<&str> = diags
         .iter()
         .filter(|d| d.code == "W-CATALOGUE-MISSING")
         .map(|d| d.message.as_str())
         .collect();
     assert_eq!(missing.len(), 3, "{}", list(&diags));
-    assert!(missing[0].contains("第二网格党支部 2026年10月"), "{}", missing[0]);
+    assert!(
+        missing[0].contains("第二网格党支部 2026年10月"),
+        "{}",
+        missing[0]
+    );
     assert!(missing[1].contains("2026年9月") && missing[1].contains("52 天"));
     assert!(missing[2].contains("2026年第二季度") && missing[2].contains("129 天"));
 }
