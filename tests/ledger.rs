@@ -295,15 +295,28 @@ fn a_site_with_errors_records_nothing_and_builds_stay_pure() {
     site.edit("content/notices/dibao.md", |t| {
         t.replace("date: 2026-13-01", "date: 2026-11-01")
     });
-    site.edit("content/about.md", |t| {
-        t.replace("公开网站", "公开网站（已更新）")
-    });
+    // Recorded as it is: paper names the version beside the content code.
+    let recorded = site.outside("recorded");
+    site.build_into(&recorded, &["--now", "2026-11-04"])
+        .assert_code(0);
+    assert!(read_out(&recorded, "notices/dibao/index.html").contains("（第1版）"));
+    // A change not recorded yet is no version of the ledger: paper does not claim one.
+    site.edit("content/notices/dibao.md", |t| t.replace("张*明", "张*民"));
     let a = site.outside("a");
     let b = site.outside("b");
     site.build_into(&a, &["--now", "2026-11-04"]).assert_code(0);
     site.build_into(&b, &["--now", "2026-11-04"]).assert_code(0);
     assert_eq!(site.read("ledger/ledger.jsonl"), before);
     assert!(snapshot_diff(&snapshot(&a), &snapshot(&b)).is_empty());
+    let page = read_out(&a, "notices/dibao/index.html");
+    assert!(
+        page.contains("第1版"),
+        "the page still says which version was recorded"
+    );
+    assert!(
+        !page.contains("（第1版）"),
+        "an unrecorded change printed as a version"
+    );
 }
 
 #[test]

@@ -739,7 +739,6 @@ impl Prepared {
             }
         }
         record["print_weight"] = json!(sheet_weight(&record, b.print_weight));
-        record["ledger"] = json!(site.history.of(&crate::ledger::record_path(&e.rec)));
         // Paper: a QR code of the short permalink, and a code of the source file's content.
         if let Some(code) = &self.short[i] {
             let short = site
@@ -749,6 +748,15 @@ impl Prepared {
             record["short_url"] = json!(short);
             record["print_code"] = json!(shortlink::content_code(&e.rec.file.source.text));
         }
+        let history = site.history.of(&crate::ledger::record_path(&e.rec));
+        // Paper names the version only when the page shows it: a change not yet recorded by
+        // `publish` is no version of the ledger.
+        if let Some(h) = history
+            && record["print_code"].as_str() == Some(h.code.as_str())
+        {
+            record["print_version"] = json!(h.version);
+        }
+        record["ledger"] = json!(history);
         record
     }
 

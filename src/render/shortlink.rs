@@ -46,11 +46,9 @@ pub fn codes(site: &Site) -> Vec<Option<String>> {
 
 /// The first 8 hex digits of the SHA-256 of a record's source file.
 pub fn content_code(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .take(4)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let mut hex = crate::ledger::sha256_hex(text.as_bytes());
+    hex.truncate(8);
+    hex
 }
 
 /// 5 bits a character, from the top; bits left over at the end are dropped.
