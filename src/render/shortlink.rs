@@ -68,6 +68,9 @@ fn base32(bytes: &[u8]) -> String {
 }
 
 /// The page at `/p/CODE/`: `target` is the record's root-relative URL, `absolute` its full one.
+/// The default theme's Content-Security-Policy (base.html), which every page of the site sends.
+const POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; object-src 'none'; base-uri 'self'; form-action 'self'";
+
 pub fn page(target: &str, absolute: &str, title: &str, language: &str) -> String {
     let mut t = String::new();
     escape_html(&mut t, title);
@@ -78,6 +81,7 @@ pub fn page(target: &str, absolute: &str, title: &str, language: &str) -> String
     format!(
         "<!DOCTYPE html>\n<html lang=\"{language}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{POLICY}\">\n\
          <meta http-equiv=\"refresh\" content=\"0; url={href}\">\n\
          <meta name=\"robots\" content=\"noindex\">\n\
          <title>{t}</title>\n<link rel=\"canonical\" href=\"{canonical}\">\n</head>\n<body>\n\
