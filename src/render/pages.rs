@@ -178,7 +178,13 @@ fn sheet_weight(record: &Value, body_weight: u32) -> u32 {
         + measures
         + chars(&record["echo"]["result"]) * 0.45
         + chars(&record["title"]) * 3.0
-        + attachments * 22.0;
+        + attachments * 22.0
+        // A 公示 changed during its period says so under its status, on paper too.
+        + if record["ledger"]["changed_during_period"].is_string() {
+            60.0
+        } else {
+            0.0
+        };
     (f64::from(body_weight) + extra).ceil() as u32
 }
 
@@ -738,7 +744,6 @@ impl Prepared {
                 record["children"] = json!(children);
             }
         }
-        record["print_weight"] = json!(sheet_weight(&record, b.print_weight));
         // Paper: a QR code of the short permalink, and a code of the source file's content.
         if let Some(code) = &self.short[i] {
             let short = site
@@ -757,6 +762,7 @@ impl Prepared {
             record["print_version"] = json!(h.version);
         }
         record["ledger"] = json!(history);
+        record["print_weight"] = json!(sheet_weight(&record, b.print_weight));
         record
     }
 
