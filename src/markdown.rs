@@ -662,7 +662,8 @@ impl<'a> Renderer<'a, '_> {
         } else {
             caption
         };
-        let mut s = String::from("<div class=\"table-wrap\" role=\"region\" aria-label=\"");
+        let mut s =
+            String::from("<div class=\"table-wrap table-scroll\" role=\"region\" aria-label=\"");
         escape_html(&mut s, label);
         s.push_str("\" tabindex=\"0\"><table class=\"sheet\">");
         if !caption.is_empty() {
@@ -1325,7 +1326,7 @@ mod tests {
         );
         assert_eq!(
             r.html,
-            "<p>前文 </p>\n<div class=\"table-wrap\" role=\"region\" aria-label=\"低保 &quot;名单&quot;\" tabindex=\"0\">\
+            "<p>前文 </p>\n<div class=\"table-wrap table-scroll\" role=\"region\" aria-label=\"低保 &quot;名单&quot;\" tabindex=\"0\">\
 <table class=\"sheet\"><caption>低保 \"名单\"</caption><thead><tr><th scope=\"col\">姓名</th>\
 <th scope=\"col\">金额</th></tr></thead><tbody><tr><td colspan=\"2\">张*明 &amp; &lt;b&gt;</td></tr>\
 </tbody></table></div>\n<p> 后文</p>\n"
@@ -1385,7 +1386,7 @@ mod tests {
         let r = render("![](a.csv)\n", &safe(), &resolve, &root);
         assert_eq!(
             r.html,
-            "<div class=\"table-wrap\" role=\"region\" aria-label=\"第一批\" tabindex=\"0\">\
+            "<div class=\"table-wrap table-scroll\" role=\"region\" aria-label=\"第一批\" tabindex=\"0\">\
 <table class=\"sheet\"><thead><tr><th scope=\"col\">姓名</th><th scope=\"col\">金额</th></tr>\
 </thead><tbody><tr><td></td><td>元</td></tr><tr><td>张*明</td><td>300</td></tr></tbody></table></div>\n"
         );

@@ -100,7 +100,8 @@ fn dibao_xlsx() -> Vec<u8> {
 
 /// The element holding the embedded table with this caption.
 fn table_html(page: &str, caption: &str) -> String {
-    let start = format!("<div class=\"table-wrap\" role=\"region\" aria-label=\"{caption}\"");
+    let start =
+        format!("<div class=\"table-wrap table-scroll\" role=\"region\" aria-label=\"{caption}\"");
     let at = page
         .find(&start)
         .unwrap_or_else(|| panic!("no table {caption} in page"));
@@ -134,7 +135,7 @@ fn xlsx_embeds_the_first_visible_sheet_without_hidden_parts() {
     let table = table_html(&page, "2026年第四季度低保名单");
     assert_eq!(
         table,
-        "<div class=\"table-wrap\" role=\"region\" aria-label=\"2026年第四季度低保名单\" tabindex=\"0\">\
+        "<div class=\"table-wrap table-scroll\" role=\"region\" aria-label=\"2026年第四季度低保名单\" tabindex=\"0\">\
 <table class=\"sheet\"><caption>2026年第四季度低保名单</caption>\
 <thead><tr><th scope=\"col\">序号</th><th scope=\"col\">姓名</th><th scope=\"col\">家庭人数</th>\
 <th scope=\"col\">月补助（元）</th><th scope=\"col\">核定日期</th><th scope=\"col\">备注</th></tr></thead>\
@@ -542,7 +543,7 @@ fn an_openpyxl_workbook_reads_like_an_excel_one() {
     let table = table_html(&page, "名单");
     assert_eq!(
         table,
-        "<div class=\"table-wrap\" role=\"region\" aria-label=\"名单\" tabindex=\"0\">\
+        "<div class=\"table-wrap table-scroll\" role=\"region\" aria-label=\"名单\" tabindex=\"0\">\
 <table class=\"sheet\"><caption>名单</caption>\
 <thead><tr><th scope=\"col\">序号</th><th scope=\"col\">姓名</th><th scope=\"col\">金额</th></tr></thead>\
 <tbody><tr><td>1</td><td>张*明</td><td>300</td></tr>\
@@ -656,7 +657,7 @@ fn ods_collapsed_rows_and_columns_are_left_out() {
     let table = table_html(&read_out(&out, "notices/o/index.html"), "名单");
     assert_eq!(
         table,
-        "<div class=\"table-wrap\" role=\"region\" aria-label=\"名单\" tabindex=\"0\">\
+        "<div class=\"table-wrap table-scroll\" role=\"region\" aria-label=\"名单\" tabindex=\"0\">\
 <table class=\"sheet\"><caption>名单</caption>\
 <thead><tr><th scope=\"col\">姓名</th><th scope=\"col\">人数</th></tr></thead>\
 <tbody><tr><td>张*明</td><td>3</td></tr><tr><td colspan=\"2\">合计见下</td></tr></tbody></table></div>"
