@@ -738,6 +738,17 @@ impl<'a> Renderer<'a, '_> {
 
     /// An image's target: a URL, or a table for a spreadsheet, whose `#sheet` part the resolver
     /// needs (the part after `#` of any other image is kept for the URL).
+    /// A target that does not exist: recorded as broken, and kept as written so the page still
+    /// renders.
+    fn missing(&mut self, offset: usize, dest: &str, message: String) -> Option<String> {
+        self.broken.push(BrokenLink {
+            offset,
+            target: dest.to_owned(),
+            message,
+        });
+        Some(dest.to_owned())
+    }
+
     fn image_target(&mut self, dest: &str, offset: usize) -> Option<ImageTarget> {
         let split = dest.find(['#', '?']).unwrap_or(dest.len());
         let path = percent_decode(dest.get(..split).unwrap_or(dest)).into_owned();
@@ -751,12 +762,7 @@ impl<'a> Renderer<'a, '_> {
             LinkTarget::Url(url) => Some(ImageTarget::Url(url)),
             LinkTarget::Image(size) => Some(ImageTarget::Url(size.src)),
             LinkTarget::Missing(message) => {
-                self.broken.push(BrokenLink {
-                    offset,
-                    target: dest.to_owned(),
-                    message,
-                });
-                Some(ImageTarget::Url(dest.to_owned()))
+                self.missing(offset, dest, message).map(ImageTarget::Url)
             }
         }
     }
@@ -799,14 +805,7 @@ impl<'a> Renderer<'a, '_> {
                     LinkTarget::Url(url) => Some(url),
                     LinkTarget::Image(size) => Some(size.src),
                     LinkTarget::Table(_) => None,
-                    LinkTarget::Missing(message) => {
-                        self.broken.push(BrokenLink {
-                            offset,
-                            target: dest.to_owned(),
-                            message,
-                        });
-                        Some(dest.to_owned())
-                    }
+                    LinkTarget::Missing(message) => self.missing(offset, dest, message),
                 }
             }
             TargetClass::Relative => {
@@ -825,14 +824,7 @@ impl<'a> Renderer<'a, '_> {
                     }
                     // Only an image is embedded as a table; a link to one goes nowhere.
                     LinkTarget::Table(_) => None,
-                    LinkTarget::Missing(message) => {
-                        self.broken.push(BrokenLink {
-                            offset,
-                            target: dest.to_owned(),
-                            message,
-                        });
-                        Some(dest.to_owned())
-                    }
+                    LinkTarget::Missing(message) => self.missing(offset, dest, message),
                 }
             }
         }
@@ -1346,7 +1338,7 @@ mod tests {
             &root,
         );
         assert!(
-            r.html.starts_with("<div class=\"table-wrap\""),
+            r.html.starts_with("<div class=\"table-wrap table-scroll\""),
             "{}",
             r.html
         );

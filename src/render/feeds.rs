@@ -108,30 +108,13 @@ pub fn ledger_files(site: &Site) -> Files {
     let updated = rows
         .first()
         .map_or_else(|| rfc3339(site.today.instant, tz), |r| time_of(&r.time));
-    let mut out = String::new();
-    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    out.push_str(&format!(
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
-        xml(&c.language)
-    ));
-    out.push_str(&format!("  <id>{}</id>\n", xml(&self_url)));
-    out.push_str(&format!(
-        "  <title>{}</title>\n",
-        xml(&format!("{} · 修改记录", c.title))
-    ));
-    out.push_str(&format!("  <updated>{updated}</updated>\n"));
-    out.push_str(&format!(
-        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-        xml(&self_url)
-    ));
-    out.push_str(&format!(
-        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        xml(&page_url)
-    ));
-    out.push_str(&format!(
-        "  <author>\n    <name>{}</name>\n  </author>\n",
-        xml(&c.community)
-    ));
+    let mut out = feed_head(
+        c,
+        &self_url,
+        &page_url,
+        &format!("{} · 修改记录", c.title),
+        &updated,
+    );
     for r in rows {
         let url = ascii_uri(&c.absolute(&r.url));
         let what = if r.changed.is_empty() {
@@ -167,6 +150,43 @@ pub fn ledger_files(site: &Site) -> Files {
         ("data/ledger.json".to_string(), json_bytes(&history.export)),
         ("changes/feed.xml".to_string(), bytes(out)),
     ])
+}
+
+/// An Atom feed's opening: its id (`self_url`), title, the community as subtitle and author,
+/// `updated`, the links to itself and to its page, and the generator.
+fn feed_head(c: &SiteConfig, self_url: &str, page_url: &str, title: &str, updated: &str) -> String {
+    let mut out = String::new();
+    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    out.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        xml(&c.language)
+    ));
+    out.push_str(&format!("  <id>{}</id>\n", xml(self_url)));
+    out.push_str(&format!("  <title>{}</title>\n", xml(title)));
+    out.push_str(&format!("  <subtitle>{}</subtitle>\n", xml(&c.community)));
+    out.push_str(&format!("  <updated>{updated}</updated>\n"));
+    out.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        xml(self_url)
+    ));
+    out.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml(page_url)
+    ));
+    out.push_str("  <author>\n");
+    out.push_str(&format!("    <name>{}</name>\n", xml(&c.community)));
+    out.push_str(&format!(
+        "    <uri>{}</uri>\n",
+        xml(&ascii_uri(&c.base_url))
+    ));
+    if let Some(email) = c.contact.email.as_deref().filter(|e| plausible_email(e)) {
+        out.push_str(&format!("    <email>{}</email>\n", xml(email.trim())));
+    }
+    out.push_str("  </author>\n");
+    out.push_str(&format!(
+        "  <generator version=\"{VERSION}\">gongkai</generator>\n"
+    ));
+    out
 }
 
 struct Ctx<'a> {
@@ -347,37 +367,7 @@ fn atom(ctx: &Ctx, section: Option<Section>) -> String {
         .max()
         .unwrap_or(site.today.instant);
 
-    let mut out = String::new();
-    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    out.push_str(&format!(
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
-        xml(&c.language)
-    ));
-    out.push_str(&format!("  <id>{}</id>\n", xml(&self_url)));
-    out.push_str(&format!("  <title>{}</title>\n", xml(&title)));
-    out.push_str(&format!("  <subtitle>{}</subtitle>\n", xml(&c.community)));
-    out.push_str(&format!("  <updated>{}</updated>\n", rfc3339(updated, tz)));
-    out.push_str(&format!(
-        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-        xml(&self_url)
-    ));
-    out.push_str(&format!(
-        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        xml(&page_url)
-    ));
-    out.push_str("  <author>\n");
-    out.push_str(&format!("    <name>{}</name>\n", xml(&c.community)));
-    out.push_str(&format!(
-        "    <uri>{}</uri>\n",
-        xml(&ascii_uri(&c.base_url))
-    ));
-    if let Some(email) = c.contact.email.as_deref().filter(|e| plausible_email(e)) {
-        out.push_str(&format!("    <email>{}</email>\n", xml(email.trim())));
-    }
-    out.push_str("  </author>\n");
-    out.push_str(&format!(
-        "  <generator version=\"{VERSION}\">gongkai</generator>\n"
-    ));
+    let mut out = feed_head(c, &self_url, &page_url, &title, &rfc3339(updated, tz));
     let tags_url = ascii_uri(&c.absolute(&format!("{}tags/", c.root)));
     for (i, published, updated) in items {
         let e = &site.entries[i];
