@@ -13,6 +13,7 @@ pub mod config;
 pub mod dates;
 pub mod derive;
 pub mod diag;
+pub mod digest;
 pub mod emit;
 pub mod enums;
 pub mod images;

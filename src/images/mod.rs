@@ -16,7 +16,6 @@ use crate::render::{Data, Files};
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageFormat, ImageReader};
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -323,11 +322,7 @@ impl Images {
 }
 
 fn cache_key(bytes: &[u8]) -> String {
-    let mut h = Sha256::new();
-    h.update(PARAMS.as_bytes());
-    h.update([0]);
-    h.update(bytes);
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    crate::digest::sha256_hex_of(&[PARAMS.as_bytes(), &[0], bytes])
 }
 
 /// A freshly processed image: (width, height, bytes) of the full file and of each smaller copy.

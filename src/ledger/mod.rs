@@ -18,10 +18,10 @@ pub mod history;
 
 use crate::derive::{Entry, Site};
 use crate::diag::{Diagnostic, Pos, SourceFile};
+use crate::digest::sha256_hex;
 use crate::load::Loaded;
 use crate::model::{AssetPath, Record, resolve_asset};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -93,16 +93,6 @@ pub struct Ledger {
     pub lines: Vec<String>,
     /// SHA-256 of each line: the next entry's `prev`.
     pub hashes: Vec<String>,
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(64);
-    for b in digest.iter() {
-        out.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
-        out.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
-    }
-    out
 }
 
 fn is_hash(s: &str) -> bool {

@@ -46,7 +46,7 @@ pub fn codes(site: &Site) -> Vec<Option<String>> {
 
 /// The first 8 hex digits of the SHA-256 of a record's source file.
 pub fn content_code(text: &str) -> String {
-    let mut hex = crate::ledger::sha256_hex(text.as_bytes());
+    let mut hex = crate::digest::sha256_hex(text.as_bytes());
     hex.truncate(8);
     hex
 }
