@@ -421,7 +421,7 @@ fn read_ledger(
         .collect();
     if !ledger.entries.is_empty() {
         ds.extend(ledger::unrecorded_warnings(&ledger, site, &states));
-        site.history = Arc::new(history::history(root, &ledger, site, &withheld, ds));
+        site.history = Arc::new(history::history(&ledger, site, &withheld, ds));
     }
     Some(LedgerView { states, withheld })
 }

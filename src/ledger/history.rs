@@ -16,7 +16,6 @@ use crate::privacy::{self, PiiKind};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::Path;
 
 /// A field that changed between two versions.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -438,21 +437,12 @@ fn split(text: &str) -> (String, &str) {
 /// Builds the site's history from a verified ledger. `withheld`: record files unlisted after
 /// expiry, whose history is not published.
 pub fn history(
-    root: &Path,
     ledger: &Ledger,
     site: &Site,
     withheld: &HashSet<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> SiteHistory {
     let by_path = ledger.by_path();
-    let mut texts: HashMap<&str, Option<String>> = HashMap::new();
-    for e in &ledger.entries {
-        if e.action != Action::Remove && !withheld.contains(&e.path) {
-            texts
-                .entry(e.sha256.as_str())
-                .or_insert_with(|| Ledger::stored_text(root, &e.sha256));
-        }
-    }
     let published: HashMap<String, usize> = site
         .entries
         .iter()
@@ -494,17 +484,9 @@ pub fn history(
             if let Some(prev) =
                 previous.filter(|p| p.sha256 != entry.sha256 || p.attachments != entry.attachments)
             {
-                let old = texts
-                    .get(prev.sha256.as_str())
-                    .cloned()
-                    .flatten()
-                    .unwrap_or_default();
-                let new = texts
-                    .get(entry.sha256.as_str())
-                    .cloned()
-                    .flatten()
-                    .unwrap_or_default();
-                let ((old_front, old_body), (new_front, new_body)) = (split(&old), split(&new));
+                let text = |sha: &str| ledger.texts.get(sha).map_or("", String::as_str);
+                let ((old_front, old_body), (new_front, new_body)) =
+                    (split(text(&prev.sha256)), split(text(&entry.sha256)));
                 fields = field_changes(&old_front, &new_front, body_kind);
                 body_passages = passages(old_body, new_body);
                 let names = |v: &[super::FileHash]| -> BTreeMap<String, String> {

@@ -93,6 +93,8 @@ pub struct Ledger {
     pub lines: Vec<String>,
     /// SHA-256 of each line: the next entry's `prev`.
     pub hashes: Vec<String>,
+    /// The stored text of each recorded version, by its SHA-256: read and checked once, by `read`.
+    pub texts: HashMap<String, String>,
 }
 
 fn is_hash(s: &str) -> bool {
@@ -208,11 +210,14 @@ pub fn read(root: &Path) -> Result<Option<Ledger>, Box<Diagnostic>> {
                 entry.action.label()
             )));
         }
-        if entry.action != Action::Remove && Ledger::stored_text(root, &entry.sha256).is_none() {
-            return Err(broken(format!(
-                "存档的文本 ledger/versions/{}.md 缺失或被改动",
-                entry.sha256
-            )));
+        if entry.action != Action::Remove && !ledger.texts.contains_key(&entry.sha256) {
+            let Some(text) = Ledger::stored_text(root, &entry.sha256) else {
+                return Err(broken(format!(
+                    "存档的文本 ledger/versions/{}.md 缺失或被改动",
+                    entry.sha256
+                )));
+            };
+            ledger.texts.insert(entry.sha256.clone(), text);
         }
         history.insert(
             entry.path.clone(),
@@ -402,10 +407,10 @@ pub fn append(
 ) -> std::io::Result<usize> {
     let versions = root.join(VERSIONS);
     for entry in new.iter().filter(|e| e.action != Action::Remove) {
-        let target = versions.join(format!("{}.md", entry.sha256));
-        if Ledger::stored_text(root, &entry.sha256).is_some() {
+        if ledger.texts.contains_key(&entry.sha256) {
             continue;
         }
+        let target = versions.join(format!("{}.md", entry.sha256));
         let Some(text) = texts.get(&entry.sha256) else {
             return Err(std::io::Error::other("missing version text"));
         };
