@@ -102,6 +102,23 @@ fn item_head(item: &CatalogueItem, il: &ItemLedger) -> Value {
 }
 
 /// The whole catalogue: the context of `/catalogue/` and, with URLs, `data/catalogue.json`.
+/// The due days (`YYYY-MM-DD`, sorted) of the periods whose window holds today and that are still
+/// owed (`current`) or already published (`done`): the summaries' script (home, `/catalogue/`)
+/// takes each out of 本期应公开 as it passes, a still-owed one into 逾期.
+pub fn open_dues(site: &Site, status: PeriodStatus) -> Vec<String> {
+    let today = site.today.day;
+    let mut dues: Vec<String> = site
+        .catalogue
+        .items
+        .iter()
+        .flat_map(|il| il.units.iter().flat_map(|u| u.periods.iter()))
+        .filter(|p| p.status == status && p.period.start <= today && today <= p.due)
+        .map(|p| p.due.to_string())
+        .collect();
+    dues.sort();
+    dues
+}
+
 pub fn catalogue(site: &Site, to: For) -> Value {
     let items: Vec<Value> = site
         .catalogue
@@ -125,6 +142,8 @@ pub fn catalogue(site: &Site, to: For) -> Value {
         "items": items,
     });
     if to == For::Page {
+        out["dues"] = json!(open_dues(site, PeriodStatus::Current));
+        out["done_dues"] = json!(open_dues(site, PeriodStatus::Done));
         // Every missing period in one list, longest overdue first: what the inspector reads first.
         let mut missing = Vec::new();
         for il in &site.catalogue.items {

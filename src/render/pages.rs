@@ -11,7 +11,7 @@ use super::{
 };
 use crate::derive::{Entry, Site};
 use crate::diag::{Diagnostic, Pos, SourceFile};
-use crate::enums::ServiceKind;
+use crate::enums::{PeriodStatus, ServiceKind};
 use crate::load::{ContentFile, Section};
 use crate::model::Body;
 use rayon::prelude::*;
@@ -821,8 +821,8 @@ impl Prepared {
                         "items": self.site.catalogue.items.len(),
                         "summary": self.site.catalogue.summary,
                         "url": format!("{root}catalogue/"),
-                        "dues": self.open_dues(crate::enums::PeriodStatus::Current),
-                        "done_dues": self.open_dues(crate::enums::PeriodStatus::Done),
+                        "dues": accountability::open_dues(&self.site, PeriodStatus::Current),
+                        "done_dues": accountability::open_dues(&self.site, PeriodStatus::Done),
                     },
                     "block_size": HOME_BLOCK,
                     "active_total": l.active.len(),
@@ -877,24 +877,6 @@ impl Prepared {
                 )]
             }
         }
-    }
-
-    /// The due days of the periods whose window holds today, still owed (`current`) or already
-    /// published (`done`), for the home page's script to take each out of 本期应公开 as it passes
-    /// (a current one into 逾期).
-    fn open_dues(&self, status: crate::enums::PeriodStatus) -> Vec<String> {
-        let today = self.site.today.day;
-        let mut dues: Vec<String> = self
-            .site
-            .catalogue
-            .items
-            .iter()
-            .flat_map(|il| il.units.iter().flat_map(|u| u.periods.iter()))
-            .filter(|p| p.status == status && p.period.start <= today && today <= p.due)
-            .map(|p| p.due.to_string())
-            .collect();
-        dues.sort();
-        dues
     }
 
     /// A grouped list page's slice under its headings, in the order of the slice.

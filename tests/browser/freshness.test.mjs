@@ -220,3 +220,24 @@ test('公开目录: a period still owed turns 逾期未公开 the day after its 
     ['2026年10月', 'missing', '逾期未公开 31天'],
   ]);
 });
+
+test('公开目录: the page\'s summary counts the periods that fell due since the build, like each period\'s mark', async () => {
+  const summary = async (time) => {
+    const { context, page, log } = await openContext(site.browser, { time });
+    await page.goto(site.origin + '/catalogue/');
+    const r = await page.evaluate(() => ({
+      missing: Number(document.querySelector('[data-gk-cat-missing]').textContent),
+      marked: document.querySelectorAll('[data-gk-period][data-state="missing"]').length,
+    }));
+    assert.deepEqual(log.errors, []);
+    await context.close();
+    return r;
+  };
+  // On the build day: the three missing periods of site.yaml's catalogue, each marked on the page.
+  assert.deepEqual(await summary(at(BUILD_DAY)), { missing: 3, marked: 3 });
+  // After November's due day the periods still owed for November are marked 逾期 one by one; the
+  // summary says as many.
+  const later = await summary(at('2026-12-01', '08:00:00'));
+  assert.ok(later.missing > 3, `${later.missing}`);
+  assert.equal(later.missing, later.marked);
+});
