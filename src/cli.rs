@@ -4,10 +4,12 @@ use crate::build::{self, Options, Outcome};
 use crate::diag::explain as codes;
 use crate::diag::{Diagnostic, Severity, render_json, render_text};
 use crate::scaffold;
+use crate::serve;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 
 #[derive(Parser, Debug)]
@@ -318,6 +320,48 @@ fn say(text: &str) {
     let _ = writeln!(std::io::stdout().lock(), "{text}");
 }
 
+/// What `serve` reports, in the words the person at the terminal reads.
+fn serve_event(event: serve::Event<'_>) {
+    use serve::Event;
+    match event {
+        Event::Diagnostics(diags) => {
+            let mut err = std::io::stderr().lock();
+            for d in diags {
+                let _ = writeln!(err, "{}", render_text(d));
+            }
+        }
+        Event::Built {
+            records,
+            pages,
+            secs,
+        } => say(&format!(
+            "已生成 {records} 条记录（{pages} 个页面），用时 {secs:.2} 秒"
+        )),
+        Event::FirstBuildFailed => eprintln!("网站有错误，改正后会自动重新生成。"),
+        Event::Listening { url, exposed } => {
+            if exposed {
+                eprintln!(
+                    "警告：--bind 的地址不是本机回环地址，同一网络里的其他电脑也能打开这个预览网站（包括还没发布的草稿和修改）。只想自己看，就去掉 --bind 或写 --bind 127.0.0.1。"
+                );
+            }
+            say(&format!("网站预览：{url}  （按 Ctrl+C 停止）"));
+        }
+        Event::Rebuilt { records, pages, ms } => say(&format!(
+            "已重新生成 {records} 条记录（{pages} 个页面），用时 {ms} 毫秒"
+        )),
+        Event::RebuildFailed { errors, ms } => eprintln!(
+            "发现 {errors} 个错误（用时 {ms} 毫秒）；浏览器里继续显示上一次成功生成的网站。"
+        ),
+        Event::PagesFailed { count } => {
+            eprintln!("有 {count} 个页面的模板出错；浏览器里继续显示能生成的页面。")
+        }
+        Event::WatchFailed { path, error } => {
+            eprintln!("警告：无法监视 {}：{error}", path.display())
+        }
+    }
+    let _ = std::io::stdout().flush();
+}
+
 fn bad_now(s: &str) -> ExitCode {
     eprintln!("错误：--now 的值「{s}」不是日期；写成 2026-11-21 或 2026-11-21T09:00:00+08:00");
     ExitCode::from(2)
@@ -408,7 +452,28 @@ pub fn run(cli: Cli) -> ExitCode {
             bind,
             now,
             drafts,
-        } => crate::serve::run(&cli.root, &bind, port, now, drafts),
+        } => {
+            let settings = serve::Settings {
+                root: cli.root,
+                bind,
+                port,
+                now,
+                drafts,
+                edit: None,
+            };
+            match serve::run(settings, Arc::new(serve_event)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(serve::ServeError::BadNow(s)) => bad_now(&s),
+                Err(serve::ServeError::Bind { addr, error }) => {
+                    eprintln!("错误：无法监听 {addr}：{}", crate::diag::io_zh(&error));
+                    ExitCode::from(2)
+                }
+                Err(serve::ServeError::Start(why)) => {
+                    eprintln!("错误：{why}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::New { kind, title, date } => {
             scaffold::new_record(&cli.root, kind, &title, date.as_deref())
         }

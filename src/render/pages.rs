@@ -1062,6 +1062,55 @@ impl Prepared {
             .collect()
     }
 
+    /// Whether `generate` may make a file of this name, decided without making anything (for
+    /// `serve`, whose missing pages must not make the search index): the exports', feeds' and
+    /// ledger's names are fixed or follow the reports and short codes; the search index's chunks
+    /// are named by a hash of their content, so any name below `search/` may be one.
+    pub fn may_generate(&self, name: &str) -> bool {
+        let site = &self.site;
+        if name.starts_with("search/") {
+            return true;
+        }
+        if let Some(code) = name
+            .strip_prefix("p/")
+            .and_then(|r| r.strip_suffix("/index.html"))
+        {
+            return self.short.iter().flatten().any(|c| c == code);
+        }
+        if let Some(year) = name
+            .strip_prefix("data/report-")
+            .and_then(|r| r.strip_suffix(".json"))
+        {
+            return site.reports.iter().any(|r| r.year.to_string() == year);
+        }
+        if let Some(schema) = name
+            .strip_prefix("schema/")
+            .and_then(|r| r.strip_suffix(".json"))
+        {
+            return feeds::SCHEMAS.iter().any(|(n, _)| *n == schema);
+        }
+        if let Some(dir) = name.strip_suffix("/feed.xml") {
+            let sections = [Section::Notices, Section::Meetings, Section::Problems];
+            return sections.iter().any(|s| s.dir() == dir)
+                || (site.history.kept && dir == "changes");
+        }
+        matches!(
+            name,
+            "sitemap.xml"
+                | "robots.txt"
+                | "feed.xml"
+                | "data/meetings.ics"
+                | "open311/services.json"
+                | "open311/requests.json"
+                | "data/notices.json"
+                | "data/meetings.json"
+                | "data/problems.json"
+                | "data/services.json"
+                | "data/stats.json"
+                | "data/catalogue.json"
+        ) || (site.history.kept && name == "data/ledger.json")
+    }
+
     /// Open-data exports, feeds and the search index: generated files, each made by one
     /// generator; they run one after another.
     pub fn generate(&self) -> Files {
