@@ -247,7 +247,11 @@ async fn route(req: Request<Incoming>, app: &Arc<App>) -> Response<ReplyBody> {
 }
 
 /// Hands a request below the editor's prefix to the hook, its body read up to [`MAX_BODY`].
-async fn edit(req: Request<Incoming>, handler: EditHandler) -> Response<ReplyBody> {
+async fn edit<B>(req: Request<B>, handler: EditHandler) -> Response<ReplyBody>
+where
+    B: Body<Data = Bytes>,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     let (parts, body) = req.into_parts();
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
@@ -389,5 +393,24 @@ mod tests {
         assert!(!g.check(&headers(&[host, ("origin", "null")])));
         assert!(!g.check(&headers(&[host, ("origin", "https://127.0.0.1:1111")])));
         assert!(!g.check(&headers(&[("host", "evil.example:1111")])));
+    }
+
+    #[tokio::test]
+    async fn the_editor_gets_bodies_up_to_the_limit_and_no_more() {
+        let handler: EditHandler = Arc::new(|req: Request<Bytes>| {
+            Response::new(format!("{} bytes", req.body().len()).into_bytes())
+        });
+        let request = |len: usize| {
+            Request::post("/__gongkai/edit/upload")
+                .body(http_body_util::Full::new(Bytes::from(vec![b'x'; len])))
+                .expect("request")
+        };
+        let ok = edit(request(MAX_BODY), handler.clone()).await;
+        assert_eq!(ok.status(), StatusCode::OK);
+        assert_eq!(ok.headers()[header::CACHE_CONTROL], "no-store");
+        let body = ok.into_body().collect().await.expect("body").to_bytes();
+        assert_eq!(body, format!("{MAX_BODY} bytes").as_bytes());
+        let refused = edit(request(MAX_BODY + 1), handler).await;
+        assert_eq!(refused.status(), StatusCode::PAYLOAD_TOO_LARGE);
     }
 }

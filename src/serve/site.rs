@@ -221,6 +221,58 @@ mod tests {
         assert!(matches!(redirect("evil".into()), Found::Missing));
     }
 
+    /// The fixture with feeds, prepared as `serve` prepares it.
+    fn prepared() -> Prepared {
+        let opts = crate::build::Options {
+            root: std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/feeds-site"),
+            output: None,
+            now: Some("2026-11-21".to_string()),
+            drafts: false,
+            base_url: None,
+        };
+        match crate::build::prepare_in_memory(&opts, &mut crate::build::Cache::default()) {
+            Ok((site, _)) => site,
+            Err(_) => panic!("the fixture builds"),
+        }
+    }
+
+    #[test]
+    fn a_missing_page_does_not_make_the_generated_files() {
+        let good = Good::new("/".to_string(), Some(prepared()));
+        assert!(!good.has("no-such-page/index.html"));
+        assert!(!good.has("no-such-page"));
+        assert!(good.contents("no-such-page/index.html").is_none());
+        assert!(
+            good.generated.get().is_none(),
+            "a 404 must not make the search index, feeds and exports"
+        );
+        assert!(good.has("feed.xml"), "a generated file is still found");
+        assert!(good.generated.get().is_some());
+    }
+
+    #[test]
+    fn every_generated_name_is_known_to_the_plan() {
+        let site = prepared();
+        let files = site.generate();
+        assert!(files.contains_key("sitemap.xml") && files.contains_key("data/notices.json"));
+        assert!(files.keys().any(|k| k.starts_with("search/")));
+        for name in files.keys() {
+            assert!(site.may_generate(name), "{name} is made but not planned");
+        }
+        for name in [
+            "index.html",
+            "notices/index.html",
+            "no-such-page/index.html",
+            "data/other.json",
+            "p/nosuchcode/index.html",
+            "schema/other.json",
+            "tags/feed.xml",
+        ] {
+            assert!(!site.may_generate(name), "{name}");
+        }
+    }
+
     #[test]
     fn script_goes_before_the_closing_body_tag() {
         let out = inject(b"<html><body><p>x</p></body></html>".to_vec(), 3);
