@@ -31,33 +31,50 @@ impl Drop for Server {
 
 /// `serve` on a free port, on a copy of the minimal fixture (inside `dir`).
 fn start(dir: &Path) -> Server {
+    start_with(dir, "127.0.0.1").0
+}
+
+/// `serve --bind ADDR` on a free port; also what it wrote to stderr before it said where it is.
+fn start_with(dir: &Path, bind: &str) -> (Server, String) {
     let root = dir.join("site");
     copy_dir(&common::fixture("minimal"), &root);
     let mut child = Command::new(common::bin())
         .arg("--root")
         .arg(&root)
-        .args(["serve", "--port", "0", "--now", common::NOW])
+        .args(["serve", "--port", "0", "--bind", bind, "--now", common::NOW])
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("start gongkai serve");
     let stdout = child.stdout.take().expect("stdout");
+    let stderr = child.stderr.take().expect("stderr");
     let (tx, rx) = mpsc::channel();
+    let (err_tx, err_rx) = mpsc::channel();
+    // Both read the whole time, so the server never blocks on a full pipe.
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             let _ = tx.send(line);
         }
     });
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = err_tx.send(line);
+        }
+    });
     let mut server = Server { child, port: 0 };
     let deadline = Instant::now() + WAIT;
+    let prefix = format!("网站预览：http://{bind}:");
     while Instant::now() < deadline {
         let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) else {
             continue;
         };
-        if let Some(rest) = line.strip_prefix("网站预览：http://127.0.0.1:") {
+        if let Some(rest) = line.strip_prefix(&prefix) {
             let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
             server.port = port.parse().expect("port");
-            return server;
+            // The warning is written before the address; give the other pipe a moment.
+            std::thread::sleep(Duration::from_millis(200));
+            let said: Vec<String> = err_rx.try_iter().collect();
+            return (server, said.join("\n"));
         }
     }
     panic!("gongkai serve did not start within {WAIT:?}");
@@ -329,4 +346,22 @@ fn only_get_and_head_read_the_site() {
     }
     // Without an editor, its prefix is just a missing page.
     assert_eq!(get(port, "/__gongkai/edit/", "127.0.0.1").0, 404);
+}
+
+#[test]
+fn a_bind_beyond_loopback_is_warned_about_and_answers_any_host() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (server, said) = start_with(&dir.path().join("a"), "127.0.0.1");
+    assert!(!said.contains("警告"), "loopback needs no warning: {said}");
+    drop(server);
+    let (server, said) = start_with(&dir.path().join("b"), "0.0.0.0");
+    assert!(
+        said.contains(
+            "警告：--bind 的地址不是本机回环地址，同一网络里的其他电脑也能打开这个预览网站"
+        ),
+        "{said}"
+    );
+    // Reached from other machines by their own name for it.
+    let (status, page) = get(server.port, "/about/", "192.168.1.5");
+    assert_eq!(status, 200, "{page}");
 }
