@@ -243,6 +243,38 @@ fn three_hundred_idle_connections_do_not_lock_out_the_next_client() {
 }
 
 #[test]
+fn a_closed_event_stream_frees_its_connection_at_once() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let server = start(dir.path());
+    let port = server.port;
+    // As many open tabs as there are connection slots, listening for reloads.
+    let streams: Vec<TcpStream> = (0..256)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+            s.write_all(b"GET /__gongkai/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                .expect("send");
+            s
+        })
+        .collect();
+    let mut last = &streams[255];
+    last.set_read_timeout(Some(WAIT)).expect("timeout");
+    let mut buf = [0u8; 15];
+    last.read_exact(&mut buf)
+        .expect("the last stream is answered");
+    assert_eq!(&buf, b"HTTP/1.1 200 OK");
+    drop(streams);
+    // Sooner than the 15 s keepalive: the server sees the close itself.
+    let started = Instant::now();
+    let (status, _) = get(port, "/about/", "127.0.0.1");
+    assert_eq!(status, 200);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
 fn only_this_servers_host_names_are_answered() {
     let dir = tempfile::tempdir().expect("tmp");
     let server = start(dir.path());

@@ -29,8 +29,9 @@ pub const MAX_BODY: usize = 32 * 1024 * 1024;
 pub const EDIT_PREFIX: &str = "/__gongkai/edit/";
 
 /// Takes a request below [`EDIT_PREFIX`] (any method; the body already read, at most
-/// [`MAX_BODY`] bytes; Host already checked) and answers it. It runs on a blocking thread, so it
-/// may read and write files.
+/// [`MAX_BODY`] bytes; Host and Origin already checked by [`Guard::check`], and the server's
+/// `Guard` in the request's extensions for checks of its own) and answers it. It runs on a
+/// blocking thread, so it may read and write files.
 pub type EditHandler = Arc<dyn Fn(Request<Bytes>) -> Response<Vec<u8>> + Send + Sync>;
 
 /// Which Host and Origin a request may carry: on a loopback address only the loopback names
@@ -212,6 +213,8 @@ async fn route(req: Request<Incoming>, app: &Arc<App>) -> Response<ReplyBody> {
     if let Some(handler) = &app.edit
         && (path.starts_with(EDIT_PREFIX) || path == EDIT_PREFIX.trim_end_matches('/'))
     {
+        let mut req = req;
+        req.extensions_mut().insert(app.guard);
         return edit(req, handler.clone()).await;
     }
     let head_only = req.method() == Method::HEAD;
