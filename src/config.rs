@@ -148,7 +148,7 @@ pub fn load_site(
                 "至少写上 title、community 和 base_url 三个字段",
             )]);
         }
-        Err(d) => return Err(vec![*d]),
+        Err(mistakes) => return Err(mistakes),
     };
     // Titles, names, `extra`: all of it is published (content.md §4).
     crate::privacy::check_yaml(file, &root, &[], &mut diags);
@@ -402,7 +402,7 @@ pub fn load_holidays(file: &SourceFile, calendar: &mut Calendar) -> Vec<Diagnost
     let root = match yaml::parse(file, &file.text, 0) {
         Ok(Some(root)) => root,
         Ok(None) => return diags,
-        Err(d) => return vec![*d],
+        Err(mistakes) => return mistakes,
     };
     let Some(years) = root.as_map() else {
         diags.push(file.error(

@@ -130,9 +130,10 @@ pub fn parse(
     file: &SourceFile,
     text: &str,
     line_offset: u32,
-) -> Result<Option<Node>, Box<Diagnostic>> {
-    if let Some(d) = keyboard::always(file, text, line_offset) {
-        return Err(Box::new(d));
+) -> Result<Option<Node>, Vec<Diagnostic>> {
+    let mistakes = keyboard::always(file, text, line_offset);
+    if !mistakes.is_empty() {
+        return Err(mistakes);
     }
     let parsed = parse_events(file, text, line_offset);
     let broken = match &parsed {
@@ -140,9 +141,9 @@ pub fn parse(
         Ok(root) => root.as_ref().is_some_and(|r| r.as_map().is_none()),
     };
     if broken && let Some(d) = keyboard::when_broken(file, text, line_offset) {
-        return Err(Box::new(d));
+        return Err(vec![d]);
     }
-    parsed
+    parsed.map_err(|d| vec![*d])
 }
 
 fn parse_events(
@@ -623,7 +624,9 @@ mod tests {
     #[test]
     fn syntax_error_has_position() {
         let text = "title: x\ntags: [甲, 乙\nx: 1\n";
-        let err = parse(&file(text), text, 1).expect_err("must fail");
+        let err = parse(&file(text), text, 1)
+            .expect_err("must fail")
+            .remove(0);
         assert_eq!(err.code, "E-YAML");
         assert!(err.line >= 3);
     }
@@ -651,7 +654,7 @@ mod tests {
             ("a: ]\n", "括号"),
         ];
         for (text, expected) in cases {
-            let err = parse(&file(text), text, 0).expect_err(text);
+            let err = parse(&file(text), text, 0).expect_err(text).remove(0);
             assert!(err.code.starts_with("E-YAML"), "{text:?}: {}", err.code);
             assert!(
                 err.message.contains(expected) || err.help.contains(expected),
@@ -673,7 +676,9 @@ mod tests {
     #[test]
     fn duplicate_keys_are_refused() {
         let text = "a: 1\nb: 2\na: 3\n";
-        let err = parse(&file(text), text, 0).expect_err("duplicate");
+        let err = parse(&file(text), text, 0)
+            .expect_err("duplicate")
+            .remove(0);
         assert_eq!((err.line, err.column), (3, 1));
     }
 

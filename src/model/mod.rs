@@ -261,8 +261,8 @@ fn parse_record_file(
             ));
             return None;
         }
-        Err(d) => {
-            diags.push(*d);
+        Err(mistakes) => {
+            diags.extend(mistakes);
             return None;
         }
     };
@@ -346,8 +346,8 @@ fn parse_index(file: &ContentFile, diags: &mut Vec<Diagnostic>) -> Option<IndexP
             check_privacy(file, &root, &[], diags);
         }
         Ok(None) => {}
-        Err(d) => {
-            diags.push(*d);
+        Err(mistakes) => {
+            diags.extend(mistakes);
             return None;
         }
     }

@@ -307,9 +307,18 @@ fn shown(line: &str) -> String {
 /// Mistakes that are mistakes wherever they are: a tab, a full-width or an invisible space in
 /// the indentation, a list item marked with a Chinese dash or bullet, a full-width colon after a
 /// key (English, or a known Chinese name), a full-width or invisible space around a key's colon.
-/// The first one found, since the parser's reading of the rest is not to be trusted.
-pub fn always(file: &SourceFile, text: &str, line_offset: u32) -> Option<Diagnostic> {
-    for line in structural_lines(text, line_offset) {
+/// Each is a mistake of its own line, whatever the rest says, so every line's is reported (the
+/// first on each line: what follows it on that line is not to be trusted).
+pub fn always(file: &SourceFile, text: &str, line_offset: u32) -> Vec<Diagnostic> {
+    structural_lines(text, line_offset)
+        .iter()
+        .filter_map(|line| line_mistake(file, line))
+        .collect()
+}
+
+/// The first mistake of one line that is a mistake wherever it is.
+fn line_mistake(file: &SourceFile, line: &Line<'_>) -> Option<Diagnostic> {
+    {
         let t = line.text;
         // The indentation (and what follows list markers).
         let start = content_start(t);
@@ -358,19 +367,12 @@ pub fn always(file: &SourceFile, text: &str, line_offset: u32) -> Option<Diagnos
             let in_item = t.get(..start).is_some_and(|i| i.contains('-'));
             if is_field_name(key) && !in_item {
                 let value = content.get(fw + '：'.len_utf8()..).unwrap_or_default();
-                return Some(fullwidth_colon(file, &line, start + fw, key, key, value));
+                return Some(fullwidth_colon(file, line, start + fw, key, key, value));
             }
             // A key's Chinese name before the colon (`责任单位：物业`) is as sure a sign.
             if !in_item && let Some(english) = only_key_for(key).or_else(|| any_key_for(key)) {
                 let value = content.get(fw + '：'.len_utf8()..).unwrap_or_default();
-                return Some(fullwidth_colon(
-                    file,
-                    &line,
-                    start + fw,
-                    key,
-                    english,
-                    value,
-                ));
+                return Some(fullwidth_colon(file, line, start + fw, key, english, value));
             }
         }
         if let Some(c) = ascii_colon {
@@ -715,6 +717,8 @@ mod tests {
     fn first(text: &str) -> Option<(&'static str, u32, u32, String)> {
         let f = SourceFile::new("t.md", format!("---\n{text}---\n"));
         always(&f, text, 1)
+            .into_iter()
+            .next()
             .or_else(|| when_broken(&f, text, 1))
             .map(|d| (d.code, d.line, d.column, d.help))
     }
@@ -730,7 +734,7 @@ mod tests {
     fn fullwidth_colon_inside_a_value_is_fine() {
         assert_eq!(first("title: 会议：关于电梯\nsummary: 时间：周五\n"), None);
         let f = SourceFile::new("t.md", "");
-        assert!(always(&f, "measures:\n  - APP：上线报修\n  - step：清理\n", 0).is_none());
+        assert!(always(&f, "measures:\n  - APP：上线报修\n  - step：清理\n", 0).is_empty());
     }
 
     #[test]
@@ -740,8 +744,32 @@ mod tests {
         assert!(help.contains("deadline: 2026-12-31"), "{help}");
         // Nested, where the parser would read the line as a value: still named.
         let f = SourceFile::new("t.md", "");
-        let d = always(&f, "responsible:\n  责任单位：物业\n", 0).expect("found");
+        let d = always(&f, "responsible:\n  责任单位：物业\n", 0)
+            .into_iter()
+            .next()
+            .expect("found");
         assert_eq!((d.code, d.line, d.column), ("E-YAML-FULLWIDTH-COLON", 2, 7));
+    }
+
+    #[test]
+    fn every_line_with_its_own_mistake_is_reported() {
+        let f = SourceFile::new("t.md", "");
+        let found: Vec<_> = always(
+            &f,
+            "title：电梯\nsource: x\nlocation:　楼道\n\tunit: y\n",
+            0,
+        )
+        .into_iter()
+        .map(|d| (d.code, d.line))
+        .collect();
+        assert_eq!(
+            found,
+            [
+                ("E-YAML-FULLWIDTH-COLON", 1),
+                ("E-YAML-FULLWIDTH-SPACE", 3),
+                ("E-YAML-TAB", 4)
+            ]
+        );
     }
 
     #[test]
