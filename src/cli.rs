@@ -155,20 +155,20 @@ pub enum Command {
         /// 错误或警告代码，例如 E-FIELD-MISSING
         #[arg(value_name = "代码", required_unless_present = "all")]
         code: Option<String>,
-        /// 列出全部代码的说明（Markdown 格式，使用手册的“全部错误和警告”一页由它生成）
+        /// 列出全部代码的说明（使用手册的“全部错误和警告”一页就是用它生成的）
         #[arg(long, conflicts_with = "code")]
         all: bool,
     },
     /// 把新增或改动的记录登记为新版本（写入 ledger/ 发布台账），然后生成网站
     #[command(
         override_usage = "gongkai publish [--output 目录] [--now 日期]",
-        long_about = "先把每条新增或改动过的记录登记为新的版本（写入网站目录下的 ledger/ 发布台账，带 SHA-256 哈希链），再生成网站，页面上就会显示第几版和修改记录。网站有错误时什么也不登记。只有这个命令会写 ledger/。"
+        long_about = "先把每条新增或改动过的记录登记为新的版本（写入网站目录下的 ledger/ 发布台账，每一版都用哈希值前后相连，改动过就能查出来），再生成网站，页面上就会显示第几版和修改记录。网站有错误时什么也不登记。只有这个命令会写 ledger/。"
     )]
     Publish {
         /// 输出目录（默认：网站目录下的 output/）
         #[arg(long, value_name = "目录")]
         output: Option<PathBuf>,
-        /// 登记和生成所依据的“今天”：日期（2026-11-21）或 RFC 3339 时间
+        /// 登记和生成所依据的“今天”：日期（2026-11-21）或带时区的时间（2026-11-21T09:00:00+08:00）
         #[arg(long, value_name = "日期")]
         now: Option<String>,
     },
@@ -188,14 +188,25 @@ pub fn command() -> clap::Command {
     localize(cmd)
 }
 
-const HELP_TEMPLATE: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
+/// clap's own headings end in an ASCII colon (`Options:`), so the template writes each section's
+/// heading itself, with a full-width colon, and clap only the lines below it: commands where a
+/// command has them, arguments where it takes any, then options (every command has `--help`).
+fn help_template(cmd: &clap::Command) -> String {
+    let mut t = String::from("{about-with-newline}\n用法：{usage}\n");
+    if cmd.has_subcommands() {
+        t.push_str("\n命令：\n{subcommands}\n");
+    }
+    if cmd.get_positionals().next().is_some() {
+        t.push_str("\n参数：\n{positionals}\n");
+    }
+    t.push_str("\n选项：\n{options}{after-help}");
+    t
+}
 
 fn localize(cmd: clap::Command) -> clap::Command {
-    let mut cmd = cmd
-        .help_template(HELP_TEMPLATE)
+    let cmd = cmd
         .disable_help_flag(true)
         .disable_help_subcommand(true)
-        .subcommand_help_heading("命令")
         .subcommand_value_name("命令")
         .arg(
             clap::Arg::new("help")
@@ -204,16 +215,8 @@ fn localize(cmd: clap::Command) -> clap::Command {
                 .action(clap::ArgAction::Help)
                 .help("显示这段帮助"),
         );
-    let args: Vec<(clap::Id, bool)> = cmd
-        .get_arguments()
-        .map(|a| (a.get_id().clone(), a.is_positional()))
-        .collect();
-    for (id, positional) in args {
-        cmd = cmd.mut_arg(id, |a| {
-            a.help_heading(if positional { "参数" } else { "选项" })
-        });
-    }
-    cmd.mut_subcommands(localize)
+    let template = help_template(&cmd);
+    cmd.help_template(template).mut_subcommands(localize)
 }
 
 /// Reads the command line; a mistake in it is told in Chinese, with exit status 2.

@@ -7,6 +7,8 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 pub mod keyboard;
 mod messages;
 
+pub use messages::PARSER_MESSAGES;
+
 /// Deeper nesting than any front matter needs is refused rather than risking the stack.
 const MAX_DEPTH: usize = 64;
 /// More nodes than any front matter needs is refused (a 10 MB flow list, say).
@@ -163,11 +165,9 @@ fn parse_events(
         let (event, span) = event.map_err(|e| {
             let marker = e.marker();
             let (message, help) = messages::translate(e.info());
+            let (line, col) = messages::mistake_at(e.info(), text, marker.line(), marker.col() + 1);
             error(
-                Pos::new(
-                    to_u32(marker.line()).saturating_add(line_offset),
-                    to_u32(marker.col() + 1),
-                ),
+                Pos::new(to_u32(line).saturating_add(line_offset), to_u32(col)),
                 format!("YAML 写法有误：{message}"),
                 help,
             )

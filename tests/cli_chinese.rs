@@ -31,7 +31,9 @@ fn assert_no_clap_english(text: &str) {
 
 #[test]
 fn help_of_the_binary_and_every_command_is_chinese() {
-    let commands = ["build", "serve", "check", "new", "init", "explain"];
+    let commands = [
+        "build", "serve", "check", "new", "init", "explain", "publish",
+    ];
     let top = run(["--help"]);
     top.assert_code(0);
     assert!(
@@ -64,6 +66,124 @@ fn help_of_the_binary_and_every_command_is_chinese() {
     let v = run(["--version"]);
     v.assert_code(0);
     assert!(v.stdout.starts_with("gongkai "), "{}", v.stdout);
+}
+
+/// The commands the binary lists under 命令：in its help.
+fn listed_commands(top_help: &str) -> Vec<String> {
+    let section = top_help
+        .split_once("\n命令：\n")
+        .map(|(_, rest)| rest)
+        .expect("a 命令： section");
+    section
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect()
+}
+
+/// The ASCII words a help text may hold besides the commands: what a person types. Values of
+/// options and arguments, the names of the site's files, folders and fields the help points to.
+const TYPED: &[&str] = &[
+    "gongkai",
+    "text",
+    "json",
+    "meeting",
+    "notice",
+    "problem",
+    "service",
+    "page",
+    "site.yaml",
+    "content/",
+    "static/",
+    "output/",
+    "ledger/",
+    "draft",
+    "true",
+    "base_url",
+];
+
+/// Every piece of a help text with an ASCII letter in it that is not a command, a flag (`--now`,
+/// `-h`), a value or name from `TYPED`, a diagnostic code (`E-FIELD-MISSING`), a date or time
+/// (`2026-11-21T09:00:00+08:00`) or an example address (`https://…`).
+fn stray_ascii_words(help: &str, commands: &[String]) -> Vec<String> {
+    let separators = |c: char| {
+        c.is_whitespace()
+            || "（）「」“”：；，、。[]<>|()\"'".contains(c)
+            || !c.is_ascii() && !c.is_alphanumeric()
+            || ('\u{4e00}'..='\u{9fff}').contains(&c)
+    };
+    help.split(separators)
+        .map(|t| t.trim_end_matches(['.', ':', ',', ';']))
+        .filter(|t| t.chars().any(|c| c.is_ascii_alphabetic()))
+        .filter(|t| {
+            let is_flag = t.starts_with('-');
+            let is_code = t
+                .strip_prefix("E-")
+                .or_else(|| t.strip_prefix("W-"))
+                .is_some_and(|rest| {
+                    rest.chars()
+                        .all(|c| c.is_ascii_uppercase() || c == '-' || c.is_ascii_digit())
+                });
+            let is_address = t.contains("://");
+            // A date or time typed as a value: `2026-11-21T09:00:00+08:00`.
+            let is_number = t.starts_with(|c: char| c.is_ascii_digit());
+            !(is_flag
+                || is_number
+                || is_code
+                || is_address
+                || TYPED.contains(t)
+                || commands.iter().any(|c| c == t))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn help_has_chinese_headings_and_no_ascii_word_but_what_a_person_types() {
+    let top = run(["--help"]);
+    top.assert_code(0);
+    let commands = listed_commands(&top.stdout);
+    assert_eq!(
+        commands,
+        [
+            "build", "serve", "check", "new", "init", "explain", "publish"
+        ],
+        "{}",
+        top.stdout
+    );
+    let mut helps = vec![("gongkai --help".to_string(), top.stdout.clone())];
+    helps.push(("gongkai -h".to_string(), run(["-h"]).stdout));
+    for c in &commands {
+        for flag in ["--help", "-h"] {
+            let r = run([c.as_str(), flag]);
+            r.assert_code(0);
+            assert!(r.stderr.is_empty(), "{c} {flag}: {}", r.stderr);
+            helps.push((format!("gongkai {c} {flag}"), r.stdout));
+        }
+    }
+    for (what, help) in &helps {
+        assert!(help.contains("\n用法：gongkai"), "{what}:\n{help}");
+        assert!(help.contains("\n选项：\n"), "{what}:\n{help}");
+        assert!(help.contains("显示这段帮助"), "{what}:\n{help}");
+        // No heading of clap's own, in any language: a line ending in an ASCII colon.
+        for line in help.lines() {
+            assert!(!line.trim_end().ends_with(':'), "{what}: heading {line:?}");
+        }
+        let stray = stray_ascii_words(help, &commands);
+        assert!(stray.is_empty(), "{what}: English {stray:?} in\n{help}");
+    }
+    assert!(top.stdout.contains("\n命令：\n"));
+    for c in ["new", "init", "explain"] {
+        let r = run([c, "--help"]);
+        assert!(r.stdout.contains("\n参数：\n"), "{c}:\n{}", r.stdout);
+    }
+    let r = run(["build", "--help"]);
+    assert!(!r.stdout.contains("参数："), "{}", r.stdout);
+    // The check itself finds English.
+    assert_eq!(
+        stray_ascii_words("选项：\n  --now <日期>  Print help, see E-YAML", &commands),
+        ["Print", "help", "see"]
+    );
 }
 
 #[test]

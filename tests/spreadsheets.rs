@@ -559,6 +559,67 @@ fn an_openpyxl_workbook_reads_like_an_excel_one() {
 }
 
 #[test]
+fn an_xls_workbook_leaves_out_hidden_rows_and_columns() {
+    // Saved by xlwt 1.3.0 (tests/fixtures/sheets/make_xlwt.py), committed: a BIFF8 `.xls` whose
+    // first sheet 底稿 is hidden; 名单 hides column C (ID numbers) and row 4, with B6:D6 merged
+    // across the hidden column; 第二批 hides column B (ID numbers) and row 3.
+    let s = site();
+    let bytes = std::fs::read(fixture("sheets/xlwt.xls")).expect("fixture");
+    s.write_bytes("content/notices/x/list.xls", &bytes);
+    s.write(
+        "content/notices/x/index.md",
+        &notice("![名单](list.xls)\n\n![第二批](list.xls#第二批)"),
+    );
+    let out = s.build_ok("out", &[]);
+    let page = read_out(&out, "notices/x/index.html");
+    assert_eq!(
+        table_html(&page, "名单"),
+        "<div class=\"table-wrap table-scroll\" role=\"region\" aria-label=\"名单\" tabindex=\"0\">\
+<table class=\"sheet\"><caption>名单</caption>\
+<thead><tr><th scope=\"col\">序号</th><th scope=\"col\">姓名</th><th scope=\"col\">金额</th></tr></thead>\
+<tbody><tr><td>1</td><td>张*明</td><td>300</td></tr>\
+<tr><td>2</td><td>王*芳</td><td>280.5</td></tr>\
+<tr><td>4</td><td colspan=\"2\">合计见下</td></tr></tbody></table></div>"
+    );
+    assert_eq!(
+        table_html(&page, "第二批"),
+        "<div class=\"table-wrap table-scroll\" role=\"region\" aria-label=\"第二批\" tabindex=\"0\">\
+<table class=\"sheet\"><caption>第二批</caption>\
+<thead><tr><th scope=\"col\">姓名</th><th scope=\"col\">户数</th></tr></thead>\
+<tbody><tr><td>赵*强</td><td>2</td></tr>\
+<tr><td>孙*伟</td><td>5</td></tr></tbody></table></div>"
+    );
+    for (path, text) in all_output(&out) {
+        for secret in [ID1, ID2, ID3, "李*红", "钱*兰", "身份证号"] {
+            assert!(!text.contains(secret), "{secret} published in {path}");
+        }
+        assert!(!path.ends_with(".xls"), "spreadsheet copied: {path}");
+    }
+    // The hidden sheet is refused by name, like an .xlsx one.
+    s.write(
+        "content/notices/x/index.md",
+        &notice("![底稿](list.xls#底稿)"),
+    );
+    let (diags, printed) = refused(&s);
+    let d = diags.iter().find(|d| d.code == "E-SHEET").expect("E-SHEET");
+    assert!(d.message.contains("隐藏"), "{}", d.message);
+    not_echoed(&printed, ID3);
+}
+
+#[test]
+fn a_broken_xls_is_refused_in_chinese() {
+    // The fixture cut short: the compound file's sectors are missing. Refused, never read as a
+    // sheet with nothing hidden.
+    let s = site();
+    let bytes = std::fs::read(fixture("sheets/xlwt.xls")).expect("fixture");
+    s.write_bytes("content/notices/x/list.xls", &bytes[..bytes.len() / 2]);
+    s.write("content/notices/x/index.md", &notice("![名单](list.xls)"));
+    let (diags, _) = refused(&s);
+    let d = diags.iter().find(|d| d.code == "E-SHEET").expect("E-SHEET");
+    assert!(d.message.contains("表格文件打不开"), "{}", d.message);
+}
+
+#[test]
 fn serve_reads_an_edited_spreadsheet_again() {
     use gongkai::build::{Cache, Options, prepare_in_memory};
     let s = site();

@@ -4,11 +4,13 @@
 //! What a reader does not see is not read into the table at all: hidden sheets are never chosen,
 //! and hidden rows and columns are dropped here, before anything is checked or published. calamine
 //! reads values (a formula's cached result) and sheet visibility but not hidden rows or columns,
-//! so `xlsx` and `ods` read those from the file's own XML. A merged cell keeps its value once, in its
+//! so `xlsx` and `ods` read those from the file's own XML, and `xls` from the workbook's BIFF
+//! records. A merged cell keeps its value once, in its
 //! top-left cell, with the span it covers.
 
 mod csv;
 mod ods;
+mod xls;
 mod xlsx;
 
 use calamine::{Data, Dimensions, Reader, SheetVisible};
@@ -201,22 +203,29 @@ fn read_workbook(path: &Path, ext: &str, wanted: Option<&str>) -> Result<Table, 
     let range = book
         .worksheet_range(&name)
         .map_err(|_| format!("工作表「{name}」读不出来"))?;
-    let layout = match (ext, &mut book) {
-        ("xlsx", _) => xlsx_layout.unwrap_or_default(),
-        ("ods", _) => ods::layout(path, &name)?,
-        // .xls: calamine gives merged areas but cannot tell hidden rows or columns; they are read
-        // (and so checked and published) like the rest. README says to save as .xlsx to hide them.
-        (_, calamine::Sheets::Xls(xls)) => Layout {
-            hidden: Hidden::default(),
-            merged: xls.merge_cells_by_sheet_name(&name).unwrap_or_default(),
-            extent: None,
-        },
-        _ => Layout::default(),
-    };
-    let (r0, c0) = range.start().unwrap_or((0, 0));
     if range.end().is_some_and(|(r, _)| r >= MAX_ROWS) {
         return Err(format!("工作表「{name}」超过 {MAX_ROWS} 行，太大了"));
     }
+    let layout = match (ext, &mut book) {
+        ("xlsx", _) => xlsx_layout.unwrap_or_default(),
+        ("ods", _) => ods::layout(path, &name)?,
+        // .xls: calamine gives merged areas; hidden rows and columns come from the sheet's own
+        // records, found by the sheet's place in the workbook (calamine lists them in that order).
+        (_, calamine::Sheets::Xls(book)) => {
+            let index = sheets
+                .iter()
+                .position(|s| s.name == name)
+                .ok_or_else(|| format!("工作表「{name}」读不出来"))?;
+            let last_row = range.end().map_or(0, |(r, _)| r);
+            Layout {
+                hidden: xls::hidden(path, index)?.resolve(last_row),
+                merged: book.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+                extent: None,
+            }
+        }
+        _ => Layout::default(),
+    };
+    let (r0, c0) = range.start().unwrap_or((0, 0));
     let mut grid: Vec<Vec<String>> = Vec::new();
     for (i, row) in range.rows().enumerate() {
         let r = r0 as usize + i;

@@ -662,10 +662,13 @@ fn quote_mistake(
             // `title: [紧急] 楼道堆物`: a bracket meant as text opens a YAML list or map.
             let close = if first == '[' { ']' } else { '}' };
             let v = value.split(" #").next().unwrap_or(value).trim_end();
+            // Closed on the next line (the parser names its indentation), or closed and followed
+            // by a comment without a space before it (the parser names that): not this mistake.
             if v.ends_with(close)
+                || v.contains(&format!("{close}#"))
                 || later
                     .first()
-                    .is_some_and(|l| l.text.starts_with([' ', '\t']))
+                    .is_some_and(|l| l.text.starts_with([' ', '\t']) || l.text.contains(close))
             {
                 return None;
             }

@@ -108,6 +108,10 @@ pub fn translate(info: &str) -> (&'static str, &'static str) {
             "文字中间有一个看不见的字节顺序标记（BOM）",
             "删掉这个看不见的字符，重新输入这一段",
         ),
+        "comments must be separated from other tokens by whitespace" => (
+            "「#」紧跟在引号或括号后面，注释前面缺少空格",
+            "注释（# 开头）前面要空一格，例如 tags: [甲, 乙] # 备注；「#」是文字的一部分时，把它放进引号里",
+        ),
         "comment intercepting the multiline text" => (
             "多行文字中间插进了一行注释（# 开头）",
             "删掉这行注释，或者把整段文字用英文引号括起来",
@@ -121,11 +125,14 @@ pub fn translate(info: &str) -> (&'static str, &'static str) {
             "文件在这里意外结束",
             "检查引号、方括号和花括号是否都已经结束",
         ),
+        // After `%` lines (0.3.3), or content after a `...` line (0.3.4).
+        "did not find expected <document start>" => (
+            "以「%」开头的行被当成了 YAML 指令，或者 `...` 行后面还有字段",
+            "文字以「%」开头时整段用英文引号括起来，例如 summary: '%50 已完成'；字段中间不要写 `---` 或 `...` 行",
+        ),
         "invalid content after document end marker"
-        | "did not find expected <document start>"
         | "did not find expected <document-start>"
         | "did not find expected <stream-start>"
-        | "missing explicit document end marker before directive"
         | "found incompatible YAML document" => (
             "字段中间出现了 `---` 或 `...` 这样的分隔行",
             "字段区只在开头和结尾各写一行 ---，中间不要再写",
@@ -143,7 +150,8 @@ pub fn translate(info: &str) -> (&'static str, &'static str) {
             "多行文字的「|」或「>」后面写了别的内容",
             "「|」或「>」单独放在冒号后面，文字从下一行开始，多缩进两个空格",
         ),
-        "while scanning a directive, could not find expected directive name"
+        "missing explicit document end marker before directive"
+        | "while scanning a directive, could not find expected directive name"
         | "while scanning a directive, did not find expected comment or line break"
         | "while scanning a directive, found unexpected non-alphabetical character"
         | "while scanning a YAML directive, did not find expected digit or '.' character"
@@ -151,21 +159,22 @@ pub fn translate(info: &str) -> (&'static str, &'static str) {
         | "while scanning a YAML directive, found extremely long version number"
         | "duplicate version directive"
         | "the TAG directive must only be given at most once per handle in the same document"
-        | "while parsing a tag directive, did not find expected '!'" => (
+        | "while parsing a tag directive, did not find expected '!'"
+        // These three come of a `%TAG` line only.
+        | "while scanning a tag, did not find expected '!'"
+        | "invalid global tag character"
+        | "while scanning TAG, did not find expected whitespace or line break" => (
             "以「%」开头的行被当成了 YAML 指令",
             "文字以「%」开头时整段用英文引号括起来，例如 summary: '%50 已完成'",
         ),
         "the handle wasn't declared"
-        | "while scanning a tag, did not find expected '!'"
         | "while scanning a tag, did not find expected whitespace or line break"
-        | "while scanning TAG, did not find expected whitespace or line break"
         | "while scanning a verbatim tag, did not find the expected '>'"
         | "while parsing a tag, did not find expected tag URI"
         | "while parsing a tag, found an incorrect leading UTF-8 byte"
         | "while parsing a tag, found an incorrect trailing UTF-8 byte"
         | "while parsing a tag, found an invalid UTF-8 codepoint"
-        | "while parsing a tag, found an invalid escape sequence"
-        | "invalid global tag character" => (
+        | "while parsing a tag, found an invalid escape sequence" => (
             "以「!」开头的文字被当成了 YAML 标签",
             "文字以「!」开头时整段用英文引号括起来，例如 title: '!紧急通知'",
         ),
@@ -176,86 +185,137 @@ pub fn translate(info: &str) -> (&'static str, &'static str) {
     }
 }
 
+/// Where the mistake a message is about stands, for the messages the parser gives only once it has
+/// read past it: `(line, column)`, 1-based, in `text`; otherwise where the parser stopped.
+pub fn mistake_at(info: &str, text: &str, line: usize, col: usize) -> (usize, usize) {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let at = |n: usize| lines.get(n.wrapping_sub(1)).copied().unwrap_or_default();
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let is_content = |l: &str| {
+        let t = l.trim();
+        !t.is_empty() && !t.starts_with('#')
+    };
+    match info {
+        // A key without its colon is noticed when the next line starts, or the text ends: it is
+        // the content line above, or, when that continues a line of text, the line it continues.
+        "simple key expect ':'" | "simple key expected" => {
+            let before = at(line)
+                .chars()
+                .take(col.saturating_sub(1))
+                .collect::<String>();
+            if !before.trim().is_empty() {
+                return (line, col);
+            }
+            let Some(mut key) = (1..line).rev().find(|&n| is_content(at(n))) else {
+                return (line, col);
+            };
+            while let Some(above) = (1..key).rev().find(|&n| is_content(at(n))) {
+                let a = at(above).trim_end();
+                let continued = indent(a) < indent(at(key))
+                    && !a.contains(": ")
+                    && !a.ends_with(':')
+                    && !a.trim_start().starts_with('-');
+                if !continued {
+                    break;
+                }
+                key = above;
+            }
+            (key, indent(at(key)) + 1)
+        }
+        // Reported at what follows the `%` lines (or the `...` line): the line that starts it.
+        "did not find expected <document start>" => (1..line)
+            .rev()
+            .find(|&n| at(n).starts_with('%') || at(n).starts_with("..."))
+            .map_or((line, col), |n| (n, 1)),
+        _ => (line, col),
+    }
+}
+
+/// Every message saphyr-parser 0.3 can give, as written in its `scanner.rs`, `parser.rs` and
+/// `input.rs` (`unexpected character` with one of the characters it names). The unit test below
+/// translates each; `tests/yaml_parser_messages.rs` feeds each one an input can reach.
+pub const PARSER_MESSAGES: &[&str] = &[
+    "simple key expect ':'",
+    "simple key expected",
+    "mapping values are not allowed in this context",
+    "while parsing a block mapping, did not find expected key",
+    "while parsing a block collection, did not find expected '-' indicator",
+    "block sequence entries are not allowed in this context",
+    "invalid indentation",
+    "invalid indentation for anchor",
+    "invalid indentation in quoted scalar",
+    "invalid indentation in flow construct",
+    "wrongly indented line in block scalar",
+    "tab cannot be used as indentation",
+    "tabs disallowed in this context",
+    "tabs disallowed within this context (block indentation)",
+    "while scanning a plain scalar, found a tab",
+    "a block scalar content cannot start with a tab",
+    "while scanning a quoted scalar, found unexpected end of stream",
+    "while scanning a quoted scalar, found unexpected document indicator",
+    "invalid trailing content after double-quoted scalar",
+    "while parsing a quoted scalar, found unknown escape character",
+    "while parsing a quoted scalar, found invalid Unicode character escape code",
+    "while parsing a quoted scalar, did not find expected hexadecimal number",
+    "while parsing a flow sequence, expected ',' or ']'",
+    "while parsing a flow mapping, did not find expected ',' or '}'",
+    "misplaced bracket",
+    "':' may not precede any of `[{` in flow mapping",
+    "':' must be followed by a valid YAML whitespace",
+    "'-' must be followed by a valid YAML whitespace",
+    "illegal placement of ':' indicator",
+    "mapping keys are not allowed in this context",
+    "plain scalar cannot start with '-' followed by ,[]{}",
+    "\"-\" is only valid inside a block",
+    "unexpected end of plain scalar",
+    "expected whitespace",
+    "found unprintable character",
+    "a byte order mark must not appear inside a document",
+    "comment intercepting the multiline text",
+    "comments must be separated from other tokens by whitespace",
+    "recursion limit exceeded",
+    "while parsing a node, did not find expected node content",
+    "did not find expected next token",
+    "unexpected eof",
+    "invalid content after document end marker",
+    "did not find expected <document start>",
+    "did not find expected <document-start>",
+    "did not find expected <stream-start>",
+    "missing explicit document end marker before directive",
+    "found incompatible YAML document",
+    "while parsing anchor, found duplicated anchor",
+    "while parsing node, found unknown anchor",
+    "while scanning an anchor or alias, did not find expected alphabetic or numeric character",
+    "while scanning a block scalar, found an indentation indicator equal to 0",
+    "while scanning a block scalar, did not find expected comment or line break",
+    "while scanning a directive, could not find expected directive name",
+    "while scanning a directive, did not find expected comment or line break",
+    "while scanning a directive, found unexpected non-alphabetical character",
+    "while scanning a YAML directive, did not find expected digit or '.' character",
+    "while scanning a YAML directive, did not find expected version number",
+    "while scanning a YAML directive, found extremely long version number",
+    "duplicate version directive",
+    "the TAG directive must only be given at most once per handle in the same document",
+    "while parsing a tag directive, did not find expected '!'",
+    "the handle wasn't declared",
+    "while scanning a tag, did not find expected '!'",
+    "while scanning a tag, did not find expected whitespace or line break",
+    "while scanning TAG, did not find expected whitespace or line break",
+    "while scanning a verbatim tag, did not find the expected '>'",
+    "while parsing a tag, did not find expected tag URI",
+    "while parsing a tag, found an incorrect leading UTF-8 byte",
+    "while parsing a tag, found an incorrect trailing UTF-8 byte",
+    "while parsing a tag, found an invalid UTF-8 codepoint",
+    "while parsing a tag, found an invalid escape sequence",
+    "invalid global tag character",
+    "unexpected character: `@'",
+    "unexpected character: ``'",
+    "unexpected character: `%'",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Every message saphyr-parser 0.3 can give, as written in its source.
-    pub(crate) const PARSER_MESSAGES: &[&str] = &[
-        "simple key expect ':'",
-        "simple key expected",
-        "mapping values are not allowed in this context",
-        "while parsing a block mapping, did not find expected key",
-        "while parsing a block collection, did not find expected '-' indicator",
-        "block sequence entries are not allowed in this context",
-        "invalid indentation",
-        "invalid indentation for anchor",
-        "invalid indentation in quoted scalar",
-        "invalid indentation in flow construct",
-        "wrongly indented line in block scalar",
-        "tab cannot be used as indentation",
-        "tabs disallowed in this context",
-        "tabs disallowed within this context (block indentation)",
-        "while scanning a plain scalar, found a tab",
-        "a block scalar content cannot start with a tab",
-        "while scanning a quoted scalar, found unexpected end of stream",
-        "while scanning a quoted scalar, found unexpected document indicator",
-        "invalid trailing content after double-quoted scalar",
-        "while parsing a quoted scalar, found unknown escape character",
-        "while parsing a quoted scalar, found invalid Unicode character escape code",
-        "while parsing a quoted scalar, did not find expected hexadecimal number",
-        "while parsing a flow sequence, expected ',' or ']'",
-        "while parsing a flow mapping, did not find expected ',' or '}'",
-        "misplaced bracket",
-        "':' may not precede any of `[{` in flow mapping",
-        "':' must be followed by a valid YAML whitespace",
-        "'-' must be followed by a valid YAML whitespace",
-        "illegal placement of ':' indicator",
-        "mapping keys are not allowed in this context",
-        "plain scalar cannot start with '-' followed by ,[]{}",
-        "\"-\" is only valid inside a block",
-        "unexpected end of plain scalar",
-        "expected whitespace",
-        "found unprintable character",
-        "a byte order mark must not appear inside a document",
-        "comment intercepting the multiline text",
-        "recursion limit exceeded",
-        "while parsing a node, did not find expected node content",
-        "did not find expected next token",
-        "unexpected eof",
-        "invalid content after document end marker",
-        "did not find expected <document start>",
-        "did not find expected <document-start>",
-        "did not find expected <stream-start>",
-        "missing explicit document end marker before directive",
-        "found incompatible YAML document",
-        "while parsing anchor, found duplicated anchor",
-        "while parsing node, found unknown anchor",
-        "while scanning an anchor or alias, did not find expected alphabetic or numeric character",
-        "while scanning a block scalar, found an indentation indicator equal to 0",
-        "while scanning a block scalar, did not find expected comment or line break",
-        "while scanning a directive, could not find expected directive name",
-        "while scanning a directive, did not find expected comment or line break",
-        "while scanning a directive, found unexpected non-alphabetical character",
-        "while scanning a YAML directive, did not find expected digit or '.' character",
-        "while scanning a YAML directive, did not find expected version number",
-        "while scanning a YAML directive, found extremely long version number",
-        "duplicate version directive",
-        "the TAG directive must only be given at most once per handle in the same document",
-        "while parsing a tag directive, did not find expected '!'",
-        "the handle wasn't declared",
-        "while scanning a tag, did not find expected '!'",
-        "while scanning a tag, did not find expected whitespace or line break",
-        "while scanning TAG, did not find expected whitespace or line break",
-        "while scanning a verbatim tag, did not find the expected '>'",
-        "while parsing a tag, did not find expected tag URI",
-        "while parsing a tag, found an incorrect leading UTF-8 byte",
-        "while parsing a tag, found an incorrect trailing UTF-8 byte",
-        "while parsing a tag, found an invalid UTF-8 codepoint",
-        "while parsing a tag, found an invalid escape sequence",
-        "invalid global tag character",
-        "unexpected character: `@'",
-    ];
 
     use super::tests_support::english_word as has_english_word;
 
@@ -271,6 +331,30 @@ mod tests {
             assert_eq!(has_english_word(help), None, "{info} → {help}");
         }
     }
+
+    #[test]
+    fn a_key_without_its_colon_is_placed_on_its_own_line() {
+        let text = "title: 通知\nsummary 甲\n  乙\n\n# 注\ndate: 2026-11-16\n";
+        // Noticed at `date` (line 6), written on line 2, continued on line 3.
+        assert_eq!(mistake_at("simple key expect ':'", text, 6, 1), (2, 1));
+        let text = "extra:\n  a 1\nb: 2\n";
+        assert_eq!(mistake_at("simple key expect ':'", text, 3, 1), (2, 3));
+        // At the end of the text.
+        let text = "tags:\n  - 甲\n  乙\n";
+        assert_eq!(mistake_at("simple key expected", text, 4, 1), (3, 3));
+        // Noticed inside a line: that is the place.
+        assert_eq!(mistake_at("simple key expected", "a b ? c\n", 1, 5), (1, 5));
+        assert_eq!(mistake_at("invalid indentation", text, 3, 2), (3, 2));
+    }
+
+    #[test]
+    fn a_missing_document_start_is_placed_at_the_percent_line() {
+        let text = "%备注 名单\ntitle: 测试社区\n";
+        assert_eq!(
+            mistake_at("did not find expected <document start>", text, 2, 1),
+            (1, 1)
+        );
+    }
 }
 
 /// For tests here and elsewhere: a word of English left in a message a person reads.
@@ -279,7 +363,7 @@ pub(crate) mod tests_support {
     /// The first run of two or more ASCII letters that is not one of the few names a person
     /// meets anyway (YAML, BOM, Word, and keys shown in examples).
     pub(crate) fn english_word(text: &str) -> Option<String> {
-        const ALLOWED: &[&str] = &["YAML", "BOM", "Word", "title", "summary"];
+        const ALLOWED: &[&str] = &["YAML", "BOM", "Word", "title", "summary", "tags"];
         let mut word = String::new();
         for c in text.chars().chain([' ']) {
             if c.is_ascii_alphabetic() {
