@@ -362,16 +362,26 @@ async function showForm({ kind, path }) {
     el('a', { href: '#', class: 'button secondary', text: '返回列表' }));
 
   const conflictBox = el('div', { class: 'conflict', hidden: true });
+  // The fields a worker fills in every time come first; the rarer shared ones fold away.
+  const RARE = new Set(['updated', 'slug', 'approval', 'expires', 'after_expiry', 'privacy_allow']);
+  const LATE = ['org', 'tags', 'summary', 'attachments', 'draft'];
+  const first = controls.filter((c) => !RARE.has(c.key) && !LATE.includes(c.key));
+  const late = LATE.map((k) => byKey[k]).filter(Boolean);
+  const rare = controls.filter((c) => RARE.has(c.key));
+  const more = el('details', { class: 'more' },
+    el('summary', { text: '更多设置：更新日期、网址名、审核审批、到期、允许公开的个人信息' }),
+    el('div', { class: 'more-fields' }, rare.map((c) => c.node)));
   const form = el('form', { novalidate: true, onsubmit: (e) => { e.preventDefault(); save(false); } },
-    controls.map((c) => c.node));
+    first.map((c) => c.node), late.map((c) => c.node), more);
 
-  main.replaceChildren(
+  main.replaceChildren(...[
     el('p', { class: 'back' }, el('a', { href: '#', text: '← 返回列表' })),
-    title, where, alertBox, status, general, unknown, conflictBox, form, bodySection, buttons);
+    title, where, alertBox, status, general, unknown, conflictBox, form, bodySection, buttons].filter(Boolean));
 
   // Values.
   const defaults = record ? record.values : (schema.defaults || {});
   for (const c of controls) c.set(defaults[c.key] ?? null);
+  if (rare.some((c) => c.get() !== null)) more.open = true;
   body.value = record ? record.body : '';
   for (const c of controls) c.node.addEventListener('input', ctx.changed);
   for (const c of controls) c.node.addEventListener('change', ctx.changed);
@@ -421,6 +431,7 @@ async function showForm({ kind, path }) {
       else if (byKey[d.field]) target = byKey[d.field].diag;
       if (target) {
         target.append(item);
+        if (more.contains(target)) more.open = true;
         const c = d.field === 'body' ? { input: body } : byKey[d.field];
         const input = c.input || c.node.querySelector('input,select,textarea');
         if (input && isError) input.setAttribute('aria-invalid', 'true');
