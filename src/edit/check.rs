@@ -85,7 +85,7 @@ pub fn json(c: &Checked, text: &str) -> Value {
                 } else {
                     "body".to_string()
                 }
-            } else if let Some(key) = missing_key(&d.message, &keys) {
+            } else if let Some(key) = missing_key(&d.file, &d.message, &keys) {
                 key
             } else if d.line >= body_line && fm.is_some() {
                 "body".to_string()
@@ -115,14 +115,19 @@ pub fn json(c: &Checked, text: &str) -> Value {
     })
 }
 
-/// A key named in a message (`` `measures` ``) that the file does not have: a missing field is
-/// reported at the file's first line, but belongs beside the field to fill in.
-fn missing_key(message: &str, keys: &[(String, u32)]) -> Option<String> {
-    let mut parts = message.split('`');
-    parts.next()?;
-    let key = parts.next()?;
-    let plain = !key.is_empty() && key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
-    (plain && !keys.iter().any(|(k, _)| k == key)).then(|| key.to_string())
+/// A field of the form named in a message (`` `measures` ``, `（contact）`) that the file does not
+/// have: a missing field is reported at the file's first line, but belongs beside the field to
+/// fill in.
+fn missing_key(file: &str, message: &str, keys: &[(String, u32)]) -> Option<String> {
+    let rel = file.strip_prefix("content/")?;
+    let section = crate::load::content_file(rel, String::new()).section;
+    let fields = super::form::fields(section);
+    message
+        .split(['`', '（', '）', '(', ')'])
+        .skip(1)
+        .step_by(2)
+        .find(|word| fields.iter().any(|f| f.key == *word) && !keys.iter().any(|(k, _)| k == word))
+        .map(str::to_string)
 }
 
 /// The body as the build renders it; relative images show from the editor's file endpoint, a
