@@ -373,7 +373,7 @@ responsible: {unit: 城市管理办公室}
 measures:
   - 检修线路   # 第一条
 deadline: 2026-12-15
-status: 已办结  # 办理状态
+status: 已办结       # 办理状态
 echo:
   date: 2026-11-20
   result: 已更换电缆，全部恢复照明
@@ -575,4 +575,172 @@ fn uploads_go_into_the_records_folder_through_the_builds_rules() {
     let big = vec![0u8; 21 * 1024 * 1024];
     let (status, json) = s.api("POST", &format!("upload?path={bundle}&name=big.jpg"), &big);
     assert_eq!(status, 413, "{json}");
+}
+
+/// Saves a new record of `kind` and returns the path it was written to.
+fn create(s: &Server, kind: &str, values: serde_json::Value, body: &str) -> String {
+    let (status, json) = s.post(
+        "save",
+        serde_json::json!({"kind": kind, "values": values, "body": body}),
+    );
+    assert_eq!(status, 200, "{kind}: {json}");
+    json["path"].as_str().expect("path").to_string()
+}
+
+#[test]
+fn every_kind_is_written_as_a_person_would() {
+    let s = start();
+    let meeting = create(
+        &s,
+        "meetings",
+        serde_json::json!({
+            "title": "11月党建联席会议", "date": "2026-11-18", "org": "zongzhi",
+            "kind": "党建联席会议", "theme": "楼道堆物整治", "location": "社区党群服务中心",
+            "host": "李书记", "recorder": "王明",
+            "attendance": {"expected": 12, "present": 11, "on_leave": 1},
+            "participants": ["幸福里物业服务中心", "派出所社区警务室"],
+            "decisions": [{"item": "楼道堆物集中清理", "decision": "11月底前完成",
+                           "votes": {"for": 11, "against": 0, "abstain": 0}}]
+        }),
+        "会议由李书记主持。\n",
+    );
+    assert!(
+        meeting.starts_with("content/meetings/2026-11-18-"),
+        "{meeting}"
+    );
+    assert_eq!(
+        s.read(&meeting),
+        "---
+title: 11月党建联席会议
+date: 2026-11-18
+org: zongzhi
+kind: 党建联席会议
+theme: 楼道堆物整治
+location: 社区党群服务中心
+host: 李书记
+recorder: 王明
+attendance:
+  expected: 12
+  present: 11
+  on_leave: 1
+participants:
+  - 幸福里物业服务中心
+  - 派出所社区警务室
+decisions:
+  - item: 楼道堆物集中清理
+    decision: 11月底前完成
+    votes:
+      for: 11
+      against: 0
+      abstain: 0
+---
+
+会议由李书记主持。
+"
+    );
+    let service = create(
+        &s,
+        "services",
+        serde_json::json!({
+            "title": "社区服务清单", "date": "2026-11-01", "kind": "services",
+            "provider": "幸福里社区居委会",
+            "items": [
+                {"name": "老年助餐", "category": "养老", "target": "60岁以上老人",
+                 "hours": "每天11:00-12:30", "fee": "low_cost", "contact": "021-5555-0000"},
+                {"name": "法律咨询", "fee": "无偿", "description": "每月第一个周六上午"}
+            ]
+        }),
+        "",
+    );
+    assert_eq!(
+        s.read(&service),
+        "---
+title: 社区服务清单
+date: 2026-11-01
+kind: 服务清单
+provider: 幸福里社区居委会
+items:
+  - name: 老年助餐
+    category: 养老
+    target: 60岁以上老人
+    hours: 每天11:00-12:30
+    contact: 021-5555-0000
+    fee: 低偿
+  - name: 法律咨询
+    fee: 无偿
+    description: 每月第一个周六上午
+---
+"
+    );
+    let notice = create(
+        &s,
+        "notices",
+        serde_json::json!({
+            "title": "关于停水的通知", "date": "2026-11-20", "kind": "notification",
+            "withdrawn": {"date": "2026-11-21", "reason": "施工推迟，另行通知"}
+        }),
+        "因管道施工停水。\n",
+    );
+    assert_eq!(
+        s.read(&notice),
+        "---
+title: 关于停水的通知
+date: 2026-11-20
+kind: 通知
+withdrawn:
+  date: 2026-11-21
+  reason: 施工推迟，另行通知
+---
+
+因管道施工停水。
+"
+    );
+    let page = create(
+        &s,
+        "pages",
+        serde_json::json!({"title": "办事指南", "summary": "居民办事: 先看这里"}),
+        "## 居住证\n\n带上身份证。\n",
+    );
+    assert_eq!(page, "content/ban-shi-zhi-nan.md");
+    assert_eq!(
+        s.read(&page),
+        "---
+title: 办事指南
+summary: \"居民办事: 先看这里\"
+---
+
+## 居住证
+
+带上身份证。
+"
+    );
+    // The site builds with all of them, and the list shows them by kind.
+    let (run, diags) = s.site.check();
+    run.assert_code(0);
+    assert!(
+        diags
+            .iter()
+            .all(|d| ![&meeting, &service, &notice, &page].contains(&&d.file)),
+        "{}",
+        common::list(&diags)
+    );
+    let (status, list) = s.api("GET", "list", b"");
+    assert_eq!(status, 200);
+    let kinds = list["kinds"].as_array().expect("kinds");
+    for (name, path) in [
+        ("meetings", &meeting),
+        ("services", &service),
+        ("notices", &notice),
+        ("pages", &page),
+    ] {
+        let kind = kinds.iter().find(|k| k["name"] == name).expect("kind");
+        assert!(
+            kind["records"]
+                .as_array()
+                .expect("records")
+                .iter()
+                .any(|r| r["path"] == path.as_str()),
+            "{name}: {kind}"
+        );
+    }
 }

@@ -298,11 +298,8 @@ pub fn merge(
         emit(field.key, field.ty, &new, 0, &mut emitted);
         if let Some(b) = block {
             // Keep the comment written after the key on its first line.
-            if let (Some(first), Some(comment)) = (
-                emitted.first_mut(),
-                lines.get(b.start).and_then(|l| inline_comment(l)),
-            ) {
-                first.push_str(comment);
+            if let (Some(first), Some(line)) = (emitted.first_mut(), lines.get(b.start)) {
+                keep_comment(first, line);
             }
             replaced[b.start] = Some(emitted);
             for r in replaced.iter_mut().take(b.end).skip(b.start + 1) {
@@ -414,6 +411,20 @@ fn commented_out(lines: &[String], key: &str, replaced: &[Option<Vec<String>>]) 
         .map(|(i, _)| i)
 }
 
+/// Puts the comment at the end of `old` (a YAML line) at the end of `new`, at the same column
+/// when `new` is not longer, so comments lined up in a column stay lined up.
+fn keep_comment(new: &mut String, old: &str) {
+    use unicode_width::UnicodeWidthStr;
+    let Some(comment) = inline_comment(old) else {
+        return;
+    };
+    let hash = comment.trim_start();
+    let column = old[..old.len() - hash.len()].width();
+    let gap = column.saturating_sub(new.width()).max(1);
+    new.push_str(&" ".repeat(gap));
+    new.push_str(hash);
+}
+
 /// The `  # …` comment at the end of a YAML line, outside quotes.
 fn inline_comment(line: &str) -> Option<&str> {
     let (mut single, mut double, mut prev_space) = (false, false, false);
@@ -511,6 +522,22 @@ mod tests {
         assert_eq!(
             out,
             "---\n# 标题写全称\ntitle: \"旧标题\"  # 标题（必填）\ndate: 2026-9-5\nid: 2026-001\nstatus: 已办结 # 状态\nsource: 网格巡查\n---\n\n正文\r\n"
+        );
+    }
+
+    #[test]
+    fn comments_lined_up_in_a_column_stay_lined_up() {
+        let old = "---\ntitle: \"x\"            # 标题（必填）\nid: 2026-016               # 编号\ndate: 2026-11-21           # 日期\nresponsible: {unit: a}\nmeasures: [a]\ndeadline: 2026-12-21       # 时限\nstatus: open               # 状态\n---\n";
+        let f = fields(Section::Problems);
+        let values = map(json!({
+            "title": "x", "id": "2026-016", "date": "2026-11-21", "responsible": {"unit": "a"},
+            "measures": ["a"], "deadline": "2026-12-21", "status": "resolved",
+            "echo": {"date": "2026-11-22", "result": "好"}
+        }));
+        let out = merge(&f, old, &values, "").expect("merge");
+        assert!(
+            out.contains("\nstatus: 已办结             # 状态\necho:\n  date: 2026-11-22\n  result: 好\n---\n"),
+            "{out}"
         );
     }
 
