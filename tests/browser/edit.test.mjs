@@ -210,6 +210,89 @@ echo:
   await context.close();
 });
 
+test('a save racing an outside edit loses neither: both versions shown, then merged', async () => {
+  const { context, page, log } = await openContext(browser, { viewport: { width: 390, height: 844 }, time: null });
+  const rel = 'content/problems/2026-003-3hao-loudao.md';
+  await page.goto(editor + '#edit/' + encodeURIComponent(rel));
+  await page.getByLabel('标题（必填）').waitFor();
+  // No sideways scrolling on a phone.
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'no horizontal scroll at 390 px');
+  const before = read(rel);
+  // Another hand changes the file while the form is open.
+  const theirs = before.replace(/^location: .*$/m, 'location: 3号楼1单元至4单元');
+  assert.notEqual(theirs, before);
+  fs.writeFileSync(path.join(site, rel), theirs);
+  await page.getByLabel('来源').fill('12345热线');
+  await page.getByRole('button', { name: '保存', exact: true }).click();
+  await page.getByRole('heading', { name: '文件已被改动：两个版本' }).waitFor();
+  assert.equal(read(rel), theirs, 'nothing overwritten');
+  assert.match(await page.getByLabel('磁盘上现在的版本').inputValue(), /3号楼1单元至4单元/);
+  assert.match(await page.getByLabel('你的版本（还没有保存）').inputValue(), /12345热线/);
+  assert.deepEqual(await axeViolations(page), [], 'conflict view');
+  await page.getByRole('button', { name: '把我改过的字段合并到磁盘上的版本，然后保存' }).click();
+  await savedAs(page);
+  const merged = read(rel);
+  assert.match(merged, /^location: 3号楼1单元至4单元$/m);
+  assert.match(merged, /^source: 12345热线$/m);
+  assert.equal(merged, theirs.replace(/^source: .*$/m, 'source: 12345热线'), 'only the changed line differs');
+  assert.deepEqual(realErrors(log), []);
+  await context.close();
+});
+
+test('a meeting with decisions: items added and removed with the keyboard', async () => {
+  const { context, page, log } = await openContext(browser, { viewport: { width: 1280, height: 900 }, time: null });
+  await page.goto(editor);
+  await page.getByRole('link', { name: '新建会议记录' }).click();
+  await page.getByLabel('标题（必填）').fill('11月居民议事会');
+  await page.getByLabel('会议日期（必填）').fill('2026-11-19');
+  await page.getByLabel('会议类型（必填）').selectOption('居民议事会');
+  const att = page.locator('[data-key="attendance"]');
+  await att.getByLabel('应到人数（必填）').fill('25');
+  await att.getByLabel('实到人数（必填）').fill('23');
+  const add = page.getByRole('button', { name: '添加一条议定事项（一事一议）' });
+  await add.focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('非机动车棚改造');
+  await add.focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('作废的一条');
+  const items = page.locator('[data-key="decisions"] fieldset.item');
+  assert.equal(await items.count(), 2);
+  await items.nth(0).getByLabel('决定（必填）').fill('同意改造方案，费用由公益金列支');
+  const votes = items.nth(0).locator('[data-key="decisions.votes"]');
+  await votes.getByLabel('赞成').fill('21');
+  await votes.getByLabel('反对').fill('1');
+  await votes.getByLabel('弃权').fill('1');
+  await items.nth(1).getByRole('button', { name: '删除这一条' }).focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await items.count(), 1);
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), '添加一条议定事项（一事一议）', 'focus goes back to the add button');
+  await page.getByLabel('正文（Markdown）').fill('议事会讨论了非机动车棚改造。\n');
+  await page.getByRole('button', { name: '保存', exact: true }).click();
+  const rel = await savedAs(page);
+  assert.ok(rel.startsWith('content/meetings/2026-11-19-'), rel);
+  assert.equal(read(rel), `---
+title: 11月居民议事会
+date: 2026-11-19
+kind: 居民议事会
+attendance:
+  expected: 25
+  present: 23
+decisions:
+  - item: 非机动车棚改造
+    decision: 同意改造方案，费用由公益金列支
+    votes:
+      for: 21
+      against: 1
+      abstain: 1
+---
+
+议事会讨论了非机动车棚改造。
+`);
+  assert.deepEqual(realErrors(log), []);
+  await context.close();
+});
+
 test('keyboard only: every control is reachable and the focus is visible', async () => {
   const { context, page } = await openContext(browser, { viewport: { width: 390, height: 844 }, time: null });
   await page.goto(editor + '#new/meetings');
