@@ -271,6 +271,16 @@ fn paths_outside_content_are_refused() {
             std::fs::read_to_string(outside.join("x.md")).expect("read"),
             "---\ntitle: 外面\n---\n"
         );
+        // A kind's folder that is a link out of the site: a new record is not written there.
+        std::fs::remove_dir_all(s.root.join("content/services")).expect("rm");
+        std::os::unix::fs::symlink(&outside, s.root.join("content/services")).expect("symlink");
+        let (status, json) = s.post(
+            "save",
+            serde_json::json!({"kind": "services", "values": {"title": "清单", "date": "2026-11-01", "kind": "services", "items": [{"name": "助餐"}]}, "body": ""}),
+        );
+        assert_eq!(status, 403, "{json}");
+        let names: Vec<_> = std::fs::read_dir(&outside).expect("dir").collect();
+        assert_eq!(names.len(), 1, "only x.md outside");
     }
 }
 

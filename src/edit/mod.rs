@@ -555,6 +555,8 @@ impl Editor {
                 };
                 let fields = form::fields(section);
                 let rel = upload::new_name(&self.root, section, values);
+                // The kind's folder too must lead nowhere outside content/.
+                self.content_path(Some(&format!("content/{rel}")), true)?;
                 Ok(Draft {
                     rel,
                     text: save::new_file(&fields, values, body),

@@ -215,6 +215,14 @@ fn blocks(src: &SourceFile, fm: &str) -> Result<Vec<Block>, Unreadable> {
             )
         })
         .collect();
+    // Each key on a line of its own, at its start: otherwise one key's lines hold another's.
+    let one_a_line =
+        map.iter().all(|(k, _)| k.pos.col == 1) && starts.windows(2).all(|w| w[0].1 < w[1].1);
+    if !one_a_line {
+        return Err(Unreadable(
+            "字段区不是一行一个字段的写法（例如整个写成了 {…}），编辑台无法逐项修改".into(),
+        ));
+    }
     let mut out = Vec::new();
     for (i, (key, start)) in starts.iter().enumerate() {
         let next = starts.get(i + 1).map_or(lines.len(), |(_, s)| *s);
@@ -523,6 +531,14 @@ mod tests {
             out,
             "---\n# 标题写全称\ntitle: \"旧标题\"  # 标题（必填）\ndate: 2026-9-5\nid: 2026-001\nstatus: 已办结 # 状态\nsource: 网格巡查\n---\n\n正文\r\n"
         );
+    }
+
+    #[test]
+    fn a_front_matter_in_one_flow_map_is_not_edited_piecemeal() {
+        let old = "---\n{title: 标题, date: 2026-11-01}\n---\n";
+        let f = fields(Section::Pages);
+        let values = map(json!({"title": "新标题", "date": "2026-11-01"}));
+        assert!(merge(&f, old, &values, "").is_err());
     }
 
     #[test]
