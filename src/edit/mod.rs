@@ -252,7 +252,7 @@ impl Editor {
                 .day
         });
         let mut defaults = serde_json::Map::new();
-        if let Some(day) = today {
+        if let Some(day) = today.filter(|_| section != Section::Pages) {
             defaults.insert("date".into(), json!(day.to_string()));
             if section == Section::Problems {
                 let id = crate::scaffold::next_problem_id(

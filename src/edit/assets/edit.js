@@ -358,8 +358,7 @@ async function showForm({ kind, path }) {
   const buttons = el('div', { class: 'actions' },
     el('button', { type: 'button', class: 'primary', text: '保存', onclick: () => save(false) }),
     el('button', { type: 'button', text: '存为草稿', onclick: () => save(true) }),
-    el('button', { type: 'button', text: '检查', onclick: () => runCheck(true) }),
-    el('a', { href: '#', class: 'button secondary', text: '返回列表' }));
+    el('button', { type: 'button', text: '检查', onclick: () => runCheck(true) }));
 
   const conflictBox = el('div', { class: 'conflict', hidden: true });
   // The fields a worker fills in every time come first; the rarer shared ones fold away.
