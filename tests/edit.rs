@@ -754,3 +754,37 @@ summary: \"居民办事: 先看这里\"
         );
     }
 }
+
+#[test]
+fn a_file_the_form_cannot_read_opens_as_its_text_and_is_put_right() {
+    let s = start();
+    let broken = "---\ntitle：南段路灯不亮\nid: 2026-001\n---\n\n正文\n";
+    s.write(PROBLEM, broken);
+    let opened = s.open(PROBLEM);
+    assert_eq!(opened["raw"], broken, "{opened}");
+    assert!(common::is_chinese(
+        opened["unreadable"].as_str().unwrap_or_default()
+    ));
+    // The check names the mistake at its line.
+    let (status, json) = s.post("check", serde_json::json!({"path": PROBLEM, "raw": broken}));
+    assert_eq!(status, 200);
+    let first = &json["diagnostics"][0];
+    assert_eq!(first["line"], 2, "{json}");
+    assert_eq!(first["severity"], "error", "{json}");
+    // Still broken: not saved.
+    let (status, _) = s.post(
+        "save",
+        serde_json::json!({"path": PROBLEM, "raw": broken, "hash": opened["hash"]}),
+    );
+    assert_eq!(status, 422);
+    let fixed = "---\ntitle: 南段路灯不亮\nid: 2026-001\ndate: 2026-10-15\nresponsible:\n  unit: 城市管理办公室\nmeasures:\n  - 检修线路\ndeadline: 2026-12-15\nstatus: in_progress\n---\n\n正文\n";
+    let (status, json) = s.post(
+        "save",
+        serde_json::json!({"path": PROBLEM, "raw": fixed, "hash": opened["hash"]}),
+    );
+    assert_eq!(status, 200, "{json}");
+    assert_eq!(s.read(PROBLEM), fixed);
+    // Now the form reads it.
+    let opened = s.open(PROBLEM);
+    assert_eq!(opened["values"]["status"], "in_progress", "{opened}");
+}

@@ -306,23 +306,28 @@ impl Editor {
         };
         let file = crate::load::content_file(&rel, text.clone());
         let fields = form::fields(file.section);
-        let Some(fm) = &file.front_matter else {
-            return refuse(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "这个文件开头没有字段区（两行 --- 之间的字段），编辑台无法打开；请先用文本编辑器补上。",
-            );
+        // A file the form cannot read is opened as its text, to be put right by hand with the
+        // check's help.
+        let raw = |why: &str| {
+            reply(
+                StatusCode::OK,
+                &json!({
+                    "path": format!("content/{rel}"),
+                    "kind": form::section_name(file.section),
+                    "raw": text,
+                    "unreadable": why,
+                    "hash": save::hash(&bytes),
+                }),
+            )
         };
-        let values = save::read_values(&fields, &file.source, &fm.text);
-        let (values, unknown) = match values {
+        let Some(fm) = file.front_matter.as_ref().filter(|fm| fm.closed) else {
+            return raw("这个文件开头没有完整的字段区（两行 --- 之间的字段）");
+        };
+        let (values, unknown) = match save::read_values(&fields, &file.source, &fm.text)
+            .and_then(|v| save::merge(&fields, &text, &v.0, file.body()).map(|_| v))
+        {
             Ok(v) => v,
-            Err(save::Unreadable(why)) => {
-                return refuse(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    &format!(
-                        "这个文件的字段区有错误，编辑台无法打开：{why}。请先用文本编辑器改正（gongkai check 会指出位置）。"
-                    ),
-                );
-            }
+            Err(save::Unreadable(why)) => return raw(&why),
         };
         reply(
             StatusCode::OK,
@@ -428,7 +433,7 @@ impl Editor {
             return conflict;
         }
         let result = check::run(&self.root, self.now.as_deref(), &draft.rel, &draft.text);
-        let wants_draft = draft.values.get("draft") == Some(&Value::Bool(true));
+        let wants_draft = says_draft(&draft.text);
         if result.errors > 0 && !wants_draft {
             let mut answer = check::json(&result, &draft.text);
             answer["error"] = json!(format!(
@@ -476,6 +481,17 @@ impl Editor {
         let base = v.get("base").and_then(Value::as_object);
         let base_body = v.get("base_body").and_then(Value::as_str);
         let hash = v.get("hash").and_then(Value::as_str).map(str::to_string);
+        if let (Some(raw), Some(path)) = (
+            v.get("raw").and_then(Value::as_str),
+            v.get("path").and_then(Value::as_str),
+        ) {
+            let (_, rel) = self.content_path(Some(path), true)?;
+            return Ok(Draft {
+                rel,
+                text: raw.to_string(),
+                hash,
+            });
+        }
         match v
             .get("path")
             .and_then(Value::as_str)
@@ -494,7 +510,6 @@ impl Editor {
                     return Ok(Draft {
                         rel,
                         text: save::new_file(&fields, values, body),
-                        values: values.clone(),
                         hash,
                     });
                 };
@@ -541,12 +556,7 @@ impl Editor {
                         ),
                     )
                 })?;
-                Ok(Draft {
-                    rel,
-                    text,
-                    values: effective,
-                    hash,
-                })
+                Ok(Draft { rel, text, hash })
             }
             None => {
                 let kind = v.get("kind").and_then(Value::as_str).unwrap_or_default();
@@ -560,7 +570,6 @@ impl Editor {
                 Ok(Draft {
                     rel,
                     text: save::new_file(&fields, values, body),
-                    values: values.clone(),
                     hash: None,
                 })
             }
@@ -573,7 +582,6 @@ struct Draft {
     /// Below `content/`.
     rel: String,
     text: String,
-    values: serde_json::Map<String, Value>,
     /// The hash of the file when the form was opened (none for a new record).
     hash: Option<String>,
 }
@@ -600,6 +608,17 @@ impl Draft {
             }),
         ))
     }
+}
+
+/// Whether a file's text says `draft: true`.
+fn says_draft(text: &str) -> bool {
+    let (fm, _) = crate::load::split_front_matter(text);
+    fm.is_some_and(|fm| {
+        crate::model::front_matter_says_draft(
+            &crate::diag::SourceFile::new("x", fm.text.as_str()),
+            &fm.text,
+        )
+    })
 }
 
 /// Title, date and draft flag of a file, read from its front matter for the list.

@@ -294,6 +294,7 @@ async function showForm({ kind, path }) {
     }
     record = r.data;
     kind = record.kind;
+    if (record.raw !== undefined) { showRaw(record); return; }
   }
   const s = await api(`schema?kind=${encodeURIComponent(kind)}`);
   if (s.status !== 200) {
@@ -545,6 +546,76 @@ async function showForm({ kind, path }) {
 
   renderPreview();
   runCheck();
+}
+
+// ---------------------------------------------------------------- a file the form cannot read
+
+function showRaw(record) {
+  const state = { path: record.path, hash: record.hash };
+  const id = nextId('raw');
+  const title = el('h1', { tabindex: '-1', text: '修改文件原文' });
+  const status = el('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
+  const alertBox = el('div', { class: 'alerts', role: 'alert' });
+  const diags = el('ul', { class: 'diags', id: `${id}-diag`, 'aria-live': 'polite' });
+  const text = el('textarea', { id, rows: 24, class: 'body', 'aria-describedby': `${id}-help ${id}-diag` });
+  text.value = record.raw;
+  const conflictBox = el('div', { class: 'conflict', hidden: true });
+  main.replaceChildren(
+    el('p', { class: 'back' }, el('a', { href: '#', text: '← 返回列表' })),
+    title, el('p', { class: 'where' }, el('code', { text: record.path })),
+    el('p', { class: 'note', id: `${id}-help`, text: `表单读不懂这个文件（${record.unreadable}）。请直接改正下面的原文，检查结果会列在下面，写明第几行；改好保存后，再打开就能用表单了。` }),
+    alertBox, status,
+    el('div', { class: 'field', 'data-key': 'raw' }, el('label', { for: id, text: '文件原文' }), text, diags),
+    conflictBox,
+    el('div', { class: 'actions' },
+      el('button', { type: 'button', class: 'primary', text: '保存', onclick: () => save() }),
+      el('button', { type: 'button', text: '检查', onclick: () => check(true) })));
+  title.focus();
+  let timer = null;
+  text.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(check, 900); });
+
+  function show(list) {
+    diags.replaceChildren();
+    let errors = 0;
+    for (const d of list || []) {
+      const isError = d.severity === 'error';
+      if (isError) errors++;
+      diags.append(el('li', { class: isError ? 'error' : 'warning' },
+        el('strong', { text: `${isError ? '错误' : '提醒'}（第${d.line}行第${d.column}列）：` }), d.message,
+        d.help ? el('span', { class: 'fix' }, '　', d.help) : null,
+        el('span', { class: 'code', text: ` [${d.code}]` })));
+    }
+    if (errors) text.setAttribute('aria-invalid', 'true'); else text.removeAttribute('aria-invalid');
+    return errors;
+  }
+  async function check(loud) {
+    const r = await api('check', { method: 'POST', json: { path: state.path, raw: text.value } });
+    if (r.status !== 200) { alertBox.replaceChildren(el('p', { class: 'error', text: r.data.error })); return; }
+    const errors = show(r.data.diagnostics);
+    status.textContent = errors ? `检查发现 ${errors} 处错误。` : (loud ? '检查通过，可以保存。' : '');
+  }
+  async function save() {
+    status.textContent = '正在保存……';
+    const r = await api('save', { method: 'POST', json: { path: state.path, raw: text.value, hash: state.hash } });
+    if (r.status === 200) {
+      state.hash = r.data.hash;
+      show(r.data.diagnostics);
+      alertBox.replaceChildren();
+      status.textContent = `已保存到 ${r.data.path}。`;
+      return;
+    }
+    status.textContent = '';
+    if (r.data.diagnostics) show(r.data.diagnostics);
+    alertBox.replaceChildren(el('p', { class: 'error', text: r.data.error || '保存失败。' }));
+    if (r.status === 409) {
+      const d = nextId('disk');
+      conflictBox.replaceChildren(el('label', { for: d, text: '磁盘上现在的版本' }),
+        el('textarea', { id: d, readonly: true, rows: 12 }, r.data.disk || '（文件已被删除）'),
+        el('button', { type: 'button', text: '放弃我的修改，打开磁盘上的版本', onclick: () => route() }));
+      conflictBox.hidden = false;
+    }
+  }
+  check();
 }
 
 // ---------------------------------------------------------------- routing
