@@ -94,7 +94,7 @@ pub fn run(opts: &Options) -> Outcome {
 /// `run`, telling `progress` as each stage starts.
 pub fn run_with(opts: &Options, progress: &dyn Fn(Stage)) -> Outcome {
     let Some(output) = &opts.output else {
-        return match pipeline(opts, progress, &Discard) {
+        return match pipeline(opts, progress, &Discard, None) {
             Ok(built) => built.done(0),
             Err(outcome) => outcome,
         };
@@ -107,7 +107,7 @@ pub fn run_with(opts: &Options, progress: &dyn Fn(Stage)) -> Outcome {
         Ok(s) => s,
         Err(e) => return write_failed(Vec::new(), output, e),
     };
-    let built = match pipeline(opts, progress, &staging) {
+    let built = match pipeline(opts, progress, &staging, None) {
         Ok(built) => built,
         Err(outcome) => return outcome,
     };
@@ -145,7 +145,7 @@ pub fn prepare_in_memory(
     opts: &Options,
     cache: &mut Cache,
 ) -> Result<(Prepared, Vec<Diagnostic>), Outcome> {
-    let front = front(opts, &|_| {}, Some(cache), false)?;
+    let front = front(opts, &|_| {}, Some(cache), false, None)?;
     if front.diags.has_errors() {
         return Err(Outcome::Failed(front.diags.into_sorted()));
     }
@@ -192,13 +192,14 @@ fn pipeline(
     opts: &Options,
     progress: &dyn Fn(Stage),
     sink: &dyn PageSink,
+    overlay: Option<(&str, &str)>,
 ) -> Result<Built, Outcome> {
     let Front {
         mut prepared,
         mut diags,
         images,
         ..
-    } = front(opts, progress, None, false)?;
+    } = front(opts, progress, None, false, overlay)?;
     // With errors already found, pages are rendered only for their diagnostics.
     if diags.has_errors() {
         diags.extend(prepared.render_all(&Discard));
@@ -248,6 +249,7 @@ fn front(
     progress: &dyn Fn(Stage),
     mut cache: Option<&mut Cache>,
     publishing: bool,
+    overlay: Option<(&str, &str)>,
 ) -> Result<Front, Outcome> {
     let mut diags = Diagnostics::new();
     let (config, config_text) = match read_site_config(&opts.root, opts.base_url.as_deref()) {
@@ -285,7 +287,10 @@ fn front(
         diags.extend(ds);
     }
     progress(Stage::Load);
-    let loaded = load::load(&opts.root, cache.as_deref_mut().map(|c| &mut c.files));
+    let mut loaded = load::load(&opts.root, cache.as_deref_mut().map(|c| &mut c.files));
+    if let Some((rel, text)) = overlay {
+        loaded.overlay(rel, text.to_string());
+    }
     progress(Stage::Parse {
         files: loaded.files.len(),
     });
@@ -316,6 +321,9 @@ fn front(
     });
     let parse_cache = cache.as_deref_mut().map(|c| (parse_world, &mut c.parsed));
     let model = model::build_model(&ctx, parse_cache, &mut ds);
+    if !opts.drafts {
+        drafts_not_built(&loaded, &mut ds);
+    }
     let withheld: HashSet<String> = model
         .records
         .iter()
@@ -395,6 +403,40 @@ fn front(
     })
 }
 
+/// A draft (`draft: true`) is not published unless drafts are built, so its own mistakes do not
+/// stop the site: they are warnings that say the draft will not be published until corrected.
+/// This is how the 编辑台 keeps a record that does not build yet, and it is never published.
+fn drafts_not_built(loaded: &load::Loaded, ds: &mut [Diagnostic]) {
+    let drafts: HashSet<&str> = loaded
+        .files
+        .iter()
+        .filter(|f| {
+            f.front_matter
+                .as_ref()
+                .is_some_and(|fm| model::front_matter_says_draft(&f.source, &fm.text))
+        })
+        .map(|f| f.source.rel.as_str())
+        .collect();
+    if drafts.is_empty() {
+        return;
+    }
+    for d in ds.iter_mut() {
+        if d.severity == Severity::Error && drafts.contains(d.file.as_str()) {
+            d.severity = Severity::Warning;
+            d.message.push_str("（这是草稿，改正之前不会发布）");
+        }
+    }
+}
+
+/// `check` of the site as it would be with the Markdown file at `rel` (below `content/`) holding
+/// `text`: every check of `gongkai check`, with nothing written, the file itself included.
+pub fn check_with(opts: &Options, rel: &str, text: &str) -> Outcome {
+    match pipeline(opts, &|_| {}, &Discard, Some((rel, text))) {
+        Ok(built) => built.done(0),
+        Err(outcome) => outcome,
+    }
+}
+
 /// Reads and verifies the ledger and gives the site its history. Records are hashed only where
 /// the site keeps a ledger (or is being published): a site without one pays nothing.
 fn read_ledger(
@@ -429,7 +471,7 @@ fn read_ledger(
 /// `gongkai publish`: records each new or changed published record as a new version, then builds.
 /// Nothing is recorded when the site has errors. Returns how many entries were recorded.
 pub fn publish(opts: &Options, progress: &dyn Fn(Stage)) -> (usize, Outcome) {
-    let front = match front(opts, &|_| {}, None, true) {
+    let front = match front(opts, &|_| {}, None, true, None) {
         Ok(f) => f,
         Err(outcome) => return (0, outcome),
     };

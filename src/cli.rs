@@ -73,8 +73,8 @@ pub enum Command {
     },
     /// 生成网站并在本机预览，文件一改就自动更新
     #[command(
-        override_usage = "gongkai serve [--port 端口] [--bind 地址] [--now 日期] [--drafts]",
-        long_about = "生成网站，在本机用浏览器预览（默认 http://127.0.0.1:1111/）。改动 site.yaml、content/、static/ 等文件后自动重新生成并刷新浏览器；改出错误时在终端和浏览器里显示，继续提供上一次成功生成的网站。"
+        override_usage = "gongkai serve [--port 端口] [--bind 地址] [--now 日期] [--drafts] [--edit]",
+        long_about = "生成网站，在本机用浏览器预览（默认 http://127.0.0.1:1111/）。改动 site.yaml、content/、static/ 等文件后自动重新生成并刷新浏览器；改出错误时在终端和浏览器里显示，继续提供上一次成功生成的网站。加 --edit 时还在 /__gongkai/edit/ 打开编辑台：用表单新建和修改记录，不用手写 YAML。"
     )]
     Serve {
         /// 端口号，默认 1111
@@ -99,6 +99,9 @@ pub enum Command {
         /// 连草稿（draft: true）一起预览
         #[arg(long)]
         drafts: bool,
+        /// 同时打开编辑台（/__gongkai/edit/）：在浏览器里用表单新建和修改记录；只能在本机地址上使用
+        #[arg(long)]
+        edit: bool,
     },
     /// 检查网站的所有错误，不写任何文件
     #[command(
@@ -365,6 +368,22 @@ fn serve_event(event: serve::Event<'_>) {
     let _ = std::io::stdout().flush();
 }
 
+/// The editor's address on the server whose site is at `url`.
+fn editor_url(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let host_end = url[start..].find('/').map_or(url.len(), |i| start + i);
+    format!("{}{}", &url[..host_end], serve::EDIT_PREFIX)
+}
+
+/// Whether `--bind`'s address is a loopback one (`127.0.0.1`, `::1`, `localhost`).
+fn is_loopback(bind: &str) -> bool {
+    let bare = bind.trim_start_matches('[').trim_end_matches(']');
+    bare.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 fn bad_now(s: &str) -> ExitCode {
     eprintln!("错误：--now 的值「{s}」不是日期；写成 2026-11-21 或 2026-11-21T09:00:00+08:00");
     ExitCode::from(2)
@@ -455,16 +474,34 @@ pub fn run(cli: Cli) -> ExitCode {
             bind,
             now,
             drafts,
+            edit,
         } => {
+            if edit && !is_loopback(&bind) {
+                eprintln!(
+                    "错误：--edit 只能在本机回环地址上使用（不写 --bind，或写 --bind 127.0.0.1），因为编辑台可以改动网站的文件；「{bind}」不是本机回环地址。"
+                );
+                return ExitCode::from(2);
+            }
+            let editor = edit.then(|| crate::edit::handler(&cli.root, now.clone()));
             let settings = serve::Settings {
                 root: cli.root,
                 bind,
                 port,
                 now,
                 drafts,
-                edit: None,
+                edit: editor,
             };
-            match serve::run(settings, Arc::new(serve_event)) {
+            let report = move |event: serve::Event<'_>| {
+                let editor_at = match &event {
+                    serve::Event::Listening { url, .. } if edit => Some(editor_url(url)),
+                    _ => None,
+                };
+                serve_event(event);
+                if let Some(at) = editor_at {
+                    say(&format!("编辑台：{at}  （只在这台电脑上能打开）"));
+                }
+            };
+            match serve::run(settings, Arc::new(report)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(serve::ServeError::BadNow(s)) => bad_now(&s),
                 Err(serve::ServeError::Bind { addr, error }) => {

@@ -14,6 +14,7 @@ pub mod dates;
 pub mod derive;
 pub mod diag;
 pub mod digest;
+pub mod edit;
 pub mod emit;
 pub mod enums;
 pub mod images;

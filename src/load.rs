@@ -345,8 +345,7 @@ fn walk(
 }
 
 fn read_markdown(rel: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<ContentFile> {
-    let site_rel_path = format!("content/{rel}");
-    let empty = SourceFile::new(site_rel_path.clone(), "");
+    let empty = SourceFile::new(format!("content/{rel}"), "");
     let too_big = std::fs::metadata(path)
         .map(|m| m.len() > MAX_FILE_BYTES)
         .unwrap_or(false);
@@ -386,6 +385,13 @@ fn read_markdown(rel: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<
             return None;
         }
     };
+    Some(content_file(rel, text))
+}
+
+/// A Markdown file of `content/` (`rel` below it, `/`-separated) from its text, as a load reads
+/// it; the 编辑台 checks a would-be file this way without writing it.
+pub fn content_file(rel: &str, text: String) -> ContentFile {
+    let site_rel_path = format!("content/{rel}");
     let parts: Vec<&str> = rel.split('/').collect();
     let name = parts.last().copied().unwrap_or_default();
     let section = if parts.len() > 1 {
@@ -404,7 +410,7 @@ fn read_markdown(rel: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<
         name.strip_suffix(".md").unwrap_or(name).to_string()
     };
     let (front_matter, body_offset) = split_front_matter(&text);
-    Some(ContentFile {
+    ContentFile {
         source: SourceFile::new(site_rel_path, text),
         rel: rel.to_string(),
         section,
@@ -414,7 +420,20 @@ fn read_markdown(rel: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<
         dir,
         front_matter,
         body_offset,
-    })
+    }
+}
+
+impl Loaded {
+    /// Puts `text` in place of the file at `rel` (below `content/`), or adds it: what a load
+    /// would give once that file were written.
+    pub fn overlay(&mut self, rel: &str, text: String) {
+        let file = content_file(rel, text);
+        match self.files.iter_mut().find(|f| f.rel == rel) {
+            Some(old) => *old = file,
+            None => self.files.push(file),
+        }
+        self.content_assets.remove(rel);
+    }
 }
 
 /// `---\nYAML\n---\nbody`: the YAML and where the body starts. No opening line → no front matter.

@@ -185,7 +185,7 @@ fn calendar_of(root: &Path) -> Calendar {
 }
 
 /// `slugify`, cut at a `-` so the file name and URL stay short.
-fn short_slug(title: &str) -> String {
+pub(crate) fn short_slug(title: &str) -> String {
     let slug = slugify(title);
     if slug.len() <= SLUG_MAX {
         return slug;
@@ -198,7 +198,7 @@ fn short_slug(title: &str) -> String {
     }
 }
 
-fn dated_stem(date: Date, slug: &str) -> String {
+pub(crate) fn dated_stem(date: Date, slug: &str) -> String {
     if slug.is_empty() {
         date.to_string()
     } else {
@@ -216,7 +216,7 @@ fn write_new(path: &Path, text: &str) -> io::Result<()> {
 }
 
 /// `YEAR-NNN`, one above the highest id of that year in `dir` (0 when there is none).
-fn next_problem_id(dir: &Path, year: i16) -> String {
+pub(crate) fn next_problem_id(dir: &Path, year: i16) -> String {
     let prefix = format!("{year:04}-");
     let highest = walkdir::WalkDir::new(dir)
         .into_iter()

@@ -380,6 +380,22 @@ pub fn date_error(f: &Fields, node: &Node, key: &str, e: DayError) -> Diagnostic
     }
 }
 
+/// Whether a file's front matter says `draft: true` (read on its own, so that a draft whose other
+/// fields are wrong is still known as one).
+pub fn front_matter_says_draft(src: &SourceFile, text: &str) -> bool {
+    if !text.contains("draft") {
+        return false;
+    }
+    let Ok(Some(root)) = yaml::parse(src, text, 1) else {
+        return false;
+    };
+    root.as_map().is_some_and(|m| {
+        m.iter().any(|(k, v)| {
+            k.scalar() == Some("draft") && v.scalar().and_then(yaml::parse_bool) == Some(true)
+        })
+    })
+}
+
 fn read_common(
     file: &ContentFile,
     f: &Fields,

@@ -1,0 +1,196 @@
+//! The same checks as `gongkai check`, run on the site as it would be with the form's file in
+//! place of the one on disk (nothing is written), and each diagnostic of that file given the
+//! field it concerns; the body's preview through the build's Markdown renderer.
+
+use crate::build::{self, Options, Outcome};
+use crate::diag::{Diagnostic, Severity};
+use serde_json::{Value, json};
+use std::path::Path;
+
+pub struct Checked {
+    /// Diagnostics of the file and of the files in its folder.
+    pub diags: Vec<Diagnostic>,
+    pub errors: usize,
+    /// Said when the check itself could not run (a bad `--now`).
+    pub trouble: Option<String>,
+}
+
+/// Checks the site with `text` at `content/REL`. Drafts are built, so that a draft's mistakes
+/// count as errors here: they are what would stop it from being published.
+pub fn run(root: &Path, now: Option<&str>, rel: &str, text: &str) -> Checked {
+    let opts = Options {
+        root: root.to_path_buf(),
+        output: None,
+        now: now.map(str::to_string),
+        drafts: true,
+        base_url: None,
+    };
+    let file = format!("content/{rel}");
+    let folder = match rel.rsplit_once('/') {
+        Some((dir, "index.md")) => Some(format!("content/{dir}/")),
+        _ => None,
+    };
+    let all = match build::check_with(&opts, rel, text) {
+        Outcome::Failed(d) | Outcome::Done { diags: d, .. } => d,
+        Outcome::BadNow(s) => {
+            return Checked {
+                diags: Vec::new(),
+                errors: 0,
+                trouble: Some(format!("--now 的值「{s}」不是日期")),
+            };
+        }
+    };
+    let diags: Vec<Diagnostic> = all
+        .into_iter()
+        .filter(|d| d.file == file || folder.as_ref().is_some_and(|f| d.file.starts_with(f)))
+        .collect();
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    Checked {
+        diags,
+        errors,
+        trouble: None,
+    }
+}
+
+/// The diagnostics for the page, each with the field it concerns: the top-level key whose lines
+/// hold it, `body` below the front matter, `file` for the file as a whole; a diagnostic of a
+/// file in the record's folder goes to `attachments` when it is attached, else to `body`.
+pub fn json(c: &Checked, text: &str) -> Value {
+    let (fm, body_offset) = crate::load::split_front_matter(text);
+    let body_line = text[..body_offset.min(text.len())].lines().count() as u32 + 1;
+    // (key, first line, last line) in file lines (line 1 is the opening `---`).
+    let mut keys: Vec<(String, u32)> = Vec::new();
+    if let Some(fm) = &fm {
+        for (i, line) in fm.text.lines().enumerate() {
+            let starts_key = line
+                .chars()
+                .next()
+                .is_some_and(|c| !c.is_whitespace() && c != '#' && c != '-');
+            if starts_key && let Some((k, _)) = line.split_once(':') {
+                keys.push((k.trim().to_string(), i as u32 + 2));
+            }
+        }
+    }
+    let list: Vec<Value> = c
+        .diags
+        .iter()
+        .map(|d| {
+            let field = if !d.file.ends_with(".md") {
+                let name = d.file.rsplit('/').next().unwrap_or_default();
+                if text.contains(&format!("file: {name}")) {
+                    "attachments".to_string()
+                } else {
+                    "body".to_string()
+                }
+            } else if let Some(key) = missing_key(&d.file, &d.message, &keys) {
+                key
+            } else if d.line >= body_line && fm.is_some() {
+                "body".to_string()
+            } else {
+                keys.iter()
+                    .rev()
+                    .find(|(_, line)| *line <= d.line)
+                    .map_or_else(|| "file".to_string(), |(k, _)| k.clone())
+            };
+            json!({
+                "field": field,
+                "severity": d.severity.as_str(),
+                "code": d.code,
+                "message": d.message,
+                "help": d.help,
+                "file": d.file,
+                "line": d.line,
+                "column": d.column,
+            })
+        })
+        .collect();
+    json!({
+        "diagnostics": list,
+        "errors": c.errors,
+        "ok": c.errors == 0 && c.trouble.is_none(),
+        "trouble": c.trouble,
+    })
+}
+
+/// A field of the form named in a message (`` `measures` ``, `（contact）`) that the file does not
+/// have: a missing field is reported at the file's first line, but belongs beside the field to
+/// fill in.
+fn missing_key(file: &str, message: &str, keys: &[(String, u32)]) -> Option<String> {
+    let rel = file.strip_prefix("content/")?;
+    let section = crate::load::content_file(rel, String::new()).section;
+    let fields = super::form::fields(section);
+    message
+        .split(['`', '（', '）', '(', ')'])
+        .skip(1)
+        .step_by(2)
+        .find(|word| fields.iter().any(|f| f.key == *word) && !keys.iter().any(|(k, _)| k == word))
+        .map(str::to_string)
+}
+
+/// The body as the build renders it; relative images show from the editor's file endpoint, a
+/// spreadsheet as the table a build embeds.
+pub fn preview(root: &Path, dir: &str, body: &str, allow_raw_html: bool) -> String {
+    use crate::markdown::{LinkKind, LinkTarget, RenderOptions};
+    let opts = RenderOptions { allow_raw_html };
+    let resolve = |target: &str, kind: LinkKind| -> LinkTarget {
+        let (path, sheet) = match target.split_once('#') {
+            Some((p, s)) => (p, Some(s)),
+            None => (target, None),
+        };
+        let path = crate::markdown::percent_decode(path).into_owned();
+        let rel = normalize(&format!("{dir}/{path}"));
+        let Some(rel) = rel else {
+            return LinkTarget::Missing("不在网站里".into());
+        };
+        let Ok(full) = super::safe_path(root, &rel, &["content", "static"]) else {
+            return LinkTarget::Missing("不在网站里".into());
+        };
+        if kind == LinkKind::Image && crate::sheet::is_spreadsheet(&rel) {
+            return match crate::sheet::read(&full, sheet) {
+                Ok(table) => LinkTarget::Table(std::sync::Arc::new(table)),
+                Err(why) => LinkTarget::Missing(why),
+            };
+        }
+        if !full.exists() {
+            return LinkTarget::Missing("找不到这个文件".into());
+        }
+        LinkTarget::Url(format!(
+            "{}file?path={}",
+            crate::serve::EDIT_PREFIX,
+            encode(&rel)
+        ))
+    };
+    let root_relative = |target: &str| LinkTarget::Url(target.to_string());
+    crate::markdown::render(body, &opts, &resolve, &root_relative).html
+}
+
+/// `a/b/../c` → `a/c`; None when it climbs above the start.
+fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Percent-encodes a query value.
+pub fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
