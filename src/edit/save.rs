@@ -187,6 +187,14 @@ fn join(lines: &[String], body: &str) -> String {
 #[derive(Debug)]
 pub struct Unreadable(pub String);
 
+/// The first of a front matter's mistakes, which is enough to say why the form cannot read it.
+fn first_message(mistakes: &[crate::diag::Diagnostic]) -> String {
+    mistakes
+        .first()
+        .map(|d| d.message.clone())
+        .unwrap_or_default()
+}
+
 /// A top-level key of an existing front matter: its name, and its lines (0-based, within the
 /// front matter) from its key line to its last line of value; comment and blank lines after the
 /// value belong to what follows.
@@ -198,7 +206,7 @@ struct Block {
 
 /// The top-level keys of a front matter text, as the YAML reader finds them.
 fn blocks(src: &SourceFile, fm: &str) -> Result<Vec<Block>, Unreadable> {
-    let root = crate::yaml::parse(src, fm, 0).map_err(|d| Unreadable(d.message.clone()))?;
+    let root = crate::yaml::parse(src, fm, 0).map_err(|d| Unreadable(first_message(&d)))?;
     let Some(root) = root else {
         return Ok(Vec::new());
     };
@@ -251,7 +259,7 @@ pub fn read_values(
     src: &SourceFile,
     fm: &str,
 ) -> Result<(serde_json::Map<String, Value>, Vec<String>), Unreadable> {
-    let root = crate::yaml::parse(src, fm, 1).map_err(|d| Unreadable(d.message.clone()))?;
+    let root = crate::yaml::parse(src, fm, 1).map_err(|d| Unreadable(first_message(&d)))?;
     let mut values = serde_json::Map::new();
     let mut unknown = Vec::new();
     if let Some(root) = root {
