@@ -74,7 +74,7 @@ pub enum Command {
     /// 生成网站并在本机预览，文件一改就自动更新
     #[command(
         override_usage = "gongkai serve [--port 端口] [--bind 地址] [--now 日期] [--drafts] [--edit]",
-        long_about = "生成网站，在本机用浏览器预览（默认 http://127.0.0.1:1111/）。改动 site.yaml、content/、static/ 等文件后自动重新生成并刷新浏览器；改出错误时在终端和浏览器里显示，继续提供上一次成功生成的网站。加 --edit 时还在 /__gongkai/edit/ 打开编辑台：用表单新建和修改记录，不用手写 YAML。"
+        long_about = "生成网站，在本机用浏览器预览（默认 http://127.0.0.1:1111/）。改动 site.yaml、content/、static/ 等文件后自动重新生成并刷新浏览器；改出错误时在终端和浏览器里显示，继续提供上一次成功生成的网站。加 --edit 时还在 /__gongkai/edit/ 打开编辑台：用表单新建和修改记录，不用自己写字段区。"
     )]
     Serve {
         /// 端口号，默认 1111

@@ -124,7 +124,8 @@ fn stray_ascii_words(help: &str, commands: &[String]) -> Vec<String> {
                     rest.chars()
                         .all(|c| c.is_ascii_uppercase() || c == '-' || c.is_ascii_digit())
                 });
-            let is_address = t.contains("://");
+            // A full address, or a path typed after the site's address (`/__gongkai/edit/`).
+            let is_address = t.contains("://") || t.starts_with('/');
             // A date or time typed as a value: `2026-11-21T09:00:00+08:00`.
             let is_number = t.starts_with(|c: char| c.is_ascii_digit());
             !(is_flag
