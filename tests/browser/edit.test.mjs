@@ -293,6 +293,28 @@ decisions:
   await context.close();
 });
 
+test('a hand-written file with a Chinese colon opens as its text, the mistake named by line, and is put right', async () => {
+  const { context, page, log } = await openContext(browser, { viewport: { width: 390, height: 844 }, time: null });
+  const rel = 'content/guide/weihu.md';
+  const good = read(rel);
+  const broken = good.replace(/^title: /m, 'title：');
+  assert.notEqual(broken, good);
+  fs.writeFileSync(path.join(site, rel), broken);
+  await page.goto(editor + '#edit/' + encodeURIComponent(rel));
+  const text = page.getByLabel('文件原文');
+  await text.waitFor();
+  await page.locator('ul.diags li.error').first().waitFor({ timeout: 60000 });
+  assert.match(await page.locator('ul.diags').textContent(), /第2行/);
+  assert.equal(await text.getAttribute('aria-invalid'), 'true');
+  assert.deepEqual(await axeViolations(page), [], 'the text view');
+  await text.fill(good);
+  await page.getByRole('button', { name: '保存', exact: true }).click();
+  await savedAs(page);
+  assert.equal(read(rel), good);
+  assert.deepEqual(realErrors(log), []);
+  await context.close();
+});
+
 test('keyboard only: every control is reachable and the focus is visible', async () => {
   const { context, page } = await openContext(browser, { viewport: { width: 390, height: 844 }, time: null });
   await page.goto(editor + '#new/meetings');
