@@ -207,6 +207,7 @@ function control(field, ctx, path) {
         set: (v) => { items.splice(0); rows.replaceChildren(); for (const s of v || []) add(String(s)); },
         input: null,
         get first() { return items[0]?.input || fs.querySelector('.add'); },
+        child: ([i]) => (items[Number(i)] ? { diag, input: items[Number(i)].input } : null),
       };
       break;
     }
@@ -224,6 +225,11 @@ function control(field, ctx, path) {
         set: (v) => { for (const s of subs) s.set(v && typeof v === 'object' ? v[s.key] : null); },
         input: null,
         get first() { return subs[0].first || subs[0].input; },
+        child: ([k, ...rest]) => {
+          const sub = subs.find((x) => x.key === k);
+          if (!sub) return null;
+          return (rest.length && sub.child && sub.child(rest)) || sub;
+        },
       };
       break;
     }
@@ -267,6 +273,13 @@ function control(field, ctx, path) {
         input: null,
         get first() { return items[0]?.subs[0].input || fs.querySelector('.add'); },
         add,
+        child: ([i, k, ...rest]) => {
+          const item = items[Number(i)];
+          if (!item) return null;
+          const sub = k === undefined ? item.subs[0] : item.subs.find((x) => x.key === k);
+          if (!sub) return null;
+          return (rest.length && sub.child && sub.child(rest)) || sub;
+        },
       };
       break;
     }
@@ -427,13 +440,19 @@ async function showForm({ kind, path }) {
         d.help ? el('span', { class: 'fix' }, '　', d.help) : null,
         el('span', { class: 'code', text: ` [${d.code}]` }));
       let target = null;
-      if (d.field === 'body') target = bodyDiag;
-      else if (byKey[d.field]) target = byKey[d.field].diag;
+      let c = null;
+      if (d.field === 'body') c = { diag: bodyDiag, input: body };
+      else if (byKey[d.field]) {
+        c = byKey[d.field];
+        // A message about one item of a list or one part of a group goes beside that part.
+        const inner = d.at && c.child ? c.child(d.at.split('.').slice(1)) : null;
+        if (inner) c = inner;
+      }
+      if (c) target = c.diag;
       if (target) {
         target.append(item);
         if (more.contains(target)) more.open = true;
-        const c = d.field === 'body' ? { input: body } : byKey[d.field];
-        const input = c.input || c.node.querySelector('input,select,textarea');
+        const input = c.input || c.node?.querySelector('input,select,textarea');
         if (input && isError) input.setAttribute('aria-invalid', 'true');
       } else {
         general.append(item);
