@@ -68,6 +68,13 @@ test('a worker creates a 公示 with a working-day period on a phone', async () 
   await page.goto(editor);
   await page.getByRole('heading', { name: '编辑台', level: 1 }).waitFor();
   assert.deepEqual(await axeViolations(page), [], 'list page');
+  // Finding a record among many.
+  const all = await page.locator('ul.records > li:visible').count();
+  await page.getByLabel('按标题或文件名查找').fill('路灯');
+  const found = await page.locator('ul.records > li:visible').allTextContents();
+  assert.ok(found.length > 0 && found.length < all, `${found.length} of ${all}`);
+  assert.ok(found.every((t) => t.includes('路灯')), found.join(' | '));
+  await page.getByLabel('按标题或文件名查找').fill('');
   await page.getByRole('link', { name: '新建公示公告' }).click();
   await page.getByLabel('标题（必填）').fill('关于2026年度低保对象的公示');
   await page.getByLabel('发布日期（必填）').fill('2026-11-23');

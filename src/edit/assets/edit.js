@@ -68,6 +68,16 @@ async function showList() {
     el('ul', {}, data.kinds.map((k) => el('li', {},
       el('a', { href: `#new/${k.name}`, class: 'button', text: `新建${k.label}` })))));
   parts.push(nav);
+  const filterId = nextId('filter');
+  const filter = el('input', { type: 'search', id: filterId, autocomplete: 'off' });
+  parts.push(el('div', { class: 'field filter' },
+    el('label', { for: filterId, text: '按标题或文件名查找' }), filter));
+  filter.addEventListener('input', () => {
+    const q = filter.value.trim().toLowerCase();
+    for (const li of main.querySelectorAll('ul.records > li')) {
+      li.hidden = q !== '' && !li.textContent.toLowerCase().includes(q);
+    }
+  });
   for (const k of data.kinds) {
     const section = el('section', { 'aria-labelledby': `k-${k.name}` },
       el('h2', { id: `k-${k.name}` }, `${k.label}（${k.records.length}）`));
@@ -478,6 +488,19 @@ async function showForm({ kind, path }) {
   }
 
   async function save(asDraft) {
+    // One save at a time: a second click on a new record must not make a second file.
+    if (state.saving) return;
+    state.saving = true;
+    for (const b of buttons.querySelectorAll('button')) b.setAttribute('aria-disabled', 'true');
+    try {
+      await saveNow(asDraft);
+    } finally {
+      state.saving = false;
+      for (const b of buttons.querySelectorAll('button')) b.removeAttribute('aria-disabled');
+    }
+  }
+
+  async function saveNow(asDraft) {
     if (asDraft && byKey.draft) byKey.draft.set(true);
     conflictBox.hidden = true;
     status.textContent = '正在保存……';
