@@ -58,8 +58,8 @@ const read = (rel) => fs.readFileSync(path.join(site, rel), 'utf8');
 const realErrors = (log) => log.errors.filter((e) => !/status of 4(09|22)/.test(e));
 
 async function savedAs(page) {
-  await page.locator('.status').filter({ hasText: '已保存到' }).waitFor({ timeout: 120000 });
-  const text = await page.locator('.status').textContent();
+  await page.locator('.save-status').filter({ hasText: '已保存到' }).waitFor({ timeout: 120000 });
+  const text = await page.locator('.save-status').textContent();
   return text.match(/已保存到 (content\/\S+?\.md)/)[1];
 }
 
@@ -185,7 +185,7 @@ status: 待办理
   await echo.getByLabel('不满意').fill('1');
   assert.deepEqual(await axeViolations(page), [], 'form on a desktop');
   await page.getByRole('button', { name: '保存', exact: true }).click();
-  await page.waitForFunction(() => document.querySelector('.status')?.textContent.includes('index.md'), null, { timeout: 120000 });
+  await page.waitForFunction(() => document.querySelector('.save-status')?.textContent.includes('index.md'), null, { timeout: 120000 });
   const bundle = 'content/problems/2026-101/index.md';
   assert.ok(!fs.existsSync(path.join(site, rel)), 'the single file became a bundle');
   assert.equal(read(bundle), `---

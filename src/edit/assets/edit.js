@@ -349,7 +349,9 @@ async function showForm({ kind, path }) {
     where.replaceChildren(state.path ? el('code', { text: state.path }) : '保存时按标题和日期起文件名');
   };
   setHeading();
-  const status = el('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
+  const status = el('div', { class: 'status save-status', role: 'status', 'aria-live': 'polite' });
+  // What the last check found, apart from what the last save said, so neither hides the other.
+  const checkStatus = el('div', { class: 'status check-status', role: 'status', 'aria-live': 'polite' });
   const alertBox = el('div', { class: 'alerts', role: 'alert' });
   const general = el('ul', { class: 'diags general', 'aria-live': 'polite' });
 
@@ -399,7 +401,7 @@ async function showForm({ kind, path }) {
 
   main.replaceChildren(...[
     el('p', { class: 'back' }, el('a', { href: '#', text: '← 返回列表' })),
-    title, where, alertBox, status, general, unknown, conflictBox, form, bodySection, buttons].filter(Boolean));
+    title, where, alertBox, status, checkStatus, general, unknown, conflictBox, form, bodySection, buttons].filter(Boolean));
 
   // Values.
   const defaults = record ? record.values : (schema.defaults || {});
@@ -471,15 +473,18 @@ async function showForm({ kind, path }) {
     return errors;
   }
 
+  let checks = 0;
   async function runCheck(loud) {
     clearTimeout(checkTimer);
+    const mine = ++checks;
     const r = await api('check', { method: 'POST', json: request() });
+    // A later check or a save has spoken since: this answer is stale.
+    if (mine !== checks) return;
     if (r.status !== 200) { say(r.data.error, true); return; }
     const errors = showDiags(r.data.diagnostics);
     if (r.data.trouble) say(r.data.trouble, true);
-    else if (errors) status.textContent = `检查发现 ${errors} 处错误，见各字段下方的说明。`;
-    else if (loud) status.textContent = '检查通过，可以保存。';
-    else status.textContent = '';
+    else if (errors) checkStatus.textContent = `检查发现 ${errors} 处错误，见各字段下方的说明。`;
+    else checkStatus.textContent = loud ? '检查通过，可以保存。' : '';
   }
 
   function say(text, isError) {
@@ -501,6 +506,9 @@ async function showForm({ kind, path }) {
   }
 
   async function saveNow(asDraft) {
+    clearTimeout(checkTimer);
+    checks++;
+    checkStatus.textContent = '';
     if (asDraft && byKey.draft) byKey.draft.set(true);
     conflictBox.hidden = true;
     status.textContent = '正在保存……';
@@ -596,7 +604,7 @@ function showRaw(record) {
   const state = { path: record.path, hash: record.hash };
   const id = nextId('raw');
   const title = el('h1', { tabindex: '-1', text: '修改文件原文' });
-  const status = el('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
+  const status = el('div', { class: 'status save-status', role: 'status', 'aria-live': 'polite' });
   const alertBox = el('div', { class: 'alerts', role: 'alert' });
   const diags = el('ul', { class: 'diags', id: `${id}-diag`, 'aria-live': 'polite' });
   const text = el('textarea', { id, rows: 24, class: 'body', 'aria-describedby': `${id}-help ${id}-diag` });
