@@ -478,6 +478,17 @@ fn a_record_that_would_not_build_is_saved_only_as_a_draft() {
         .map(|d| d["field"].as_str().unwrap_or_default())
         .collect();
     assert!(fields.contains(&"measures"), "{json}");
+    // A message about one part of a field says which part.
+    let (_, json) = s.post(
+        "check",
+        serde_json::json!({"kind": "meetings", "values": {
+            "title": "支委会", "date": "2026-11-20", "kind": "支委会",
+            "attendance": {"expected": 5, "present": 6}
+        }, "body": ""}),
+    );
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["field"], "attendance", "{json}");
+    assert_eq!(d["at"], "attendance.present", "{json}");
     assert!(fields.contains(&"deadline"), "{json}");
     let (status, json) = s.post(
         "save",

@@ -74,10 +74,23 @@ pub fn json(c: &Checked, text: &str) -> Value {
             }
         }
     }
+    let tree = fm.as_ref().and_then(|fm| {
+        crate::yaml::parse(
+            &crate::diag::SourceFile::new("x", fm.text.as_str()),
+            &fm.text,
+            1,
+        )
+        .ok()
+        .flatten()
+    });
     let list: Vec<Value> = c
         .diags
         .iter()
         .map(|d| {
+            // Where inside a field, as `progress.1.date`, for a message on a nested line.
+            let at = (d.file.ends_with(".md") && d.line < body_line)
+                .then(|| tree.as_ref().and_then(|t| locate(t, d.line, "")))
+                .flatten();
             let field = if !d.file.ends_with(".md") {
                 let name = d.file.rsplit('/').next().unwrap_or_default();
                 if text.contains(&format!("file: {name}")) {
@@ -97,6 +110,7 @@ pub fn json(c: &Checked, text: &str) -> Value {
             };
             json!({
                 "field": field,
+                "at": at.filter(|a| a.starts_with(&format!("{field}."))),
                 "severity": d.severity.as_str(),
                 "code": d.code,
                 "message": d.message,
@@ -113,6 +127,39 @@ pub fn json(c: &Checked, text: &str) -> Value {
         "ok": c.errors == 0 && c.trouble.is_none(),
         "trouble": c.trouble,
     })
+}
+
+/// The deepest key or list item written on `line`, as a dotted path (`progress.1.date`).
+fn locate(node: &crate::yaml::Node, line: u32, prefix: &str) -> Option<String> {
+    let join = |k: &str| {
+        if prefix.is_empty() {
+            k.to_string()
+        } else {
+            format!("{prefix}.{k}")
+        }
+    };
+    if let Some(map) = node.as_map() {
+        for (k, v) in map {
+            let path = join(k.scalar().unwrap_or_default());
+            if let Some(deeper) = locate(v, line, &path) {
+                return Some(deeper);
+            }
+            if k.pos.line == line {
+                return Some(path);
+            }
+        }
+    } else if let Some(items) = node.as_seq() {
+        for (i, item) in items.iter().enumerate() {
+            let path = join(&i.to_string());
+            if let Some(deeper) = locate(item, line, &path) {
+                return Some(deeper);
+            }
+            if item.pos.line == line {
+                return Some(path);
+            }
+        }
+    }
+    None
 }
 
 /// A field of the form named in a message (`` `measures` ``, `（contact）`) that the file does not

@@ -515,7 +515,7 @@ impl Editor {
                 };
                 // Only what this form changed since it was opened goes onto the file as it is
                 // now: a key another hand changed meanwhile keeps that change.
-                let (mut effective, body) = (values.clone(), body);
+                let mut effective = values.clone();
                 let mut body = body.to_string();
                 if let Some(base) = base {
                     let (fm, offset) = crate::load::split_front_matter(&old);

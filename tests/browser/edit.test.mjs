@@ -45,22 +45,36 @@ after(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
+// A shared machine can be slow: every wait may take up to two minutes.
+async function open(opts) {
+  const opened = await openContext(browser, opts);
+  opened.context.setDefaultTimeout(120000);
+  return opened;
+}
+
 const read = (rel) => fs.readFileSync(path.join(site, rel), 'utf8');
 
 // Failed fetches that the page shows (422, 409) are logged by Chromium; they are answers here.
 const realErrors = (log) => log.errors.filter((e) => !/status of 4(09|22)/.test(e));
 
 async function savedAs(page) {
-  await page.locator('.status').filter({ hasText: '已保存到' }).waitFor({ timeout: 60000 });
-  const text = await page.locator('.status').textContent();
+  await page.locator('.save-status').filter({ hasText: '已保存到' }).waitFor({ timeout: 120000 });
+  const text = await page.locator('.save-status').textContent();
   return text.match(/已保存到 (content\/\S+?\.md)/)[1];
 }
 
 test('a worker creates a 公示 with a working-day period on a phone', async () => {
-  const { context, page, log } = await openContext(browser, { viewport: { width: 390, height: 844 }, time: null });
+  const { context, page, log } = await open({ viewport: { width: 390, height: 844 }, time: null });
   await page.goto(editor);
   await page.getByRole('heading', { name: '编辑台', level: 1 }).waitFor();
   assert.deepEqual(await axeViolations(page), [], 'list page');
+  // Finding a record among many.
+  const all = await page.locator('ul.records > li:visible').count();
+  await page.getByLabel('按标题或文件名查找').fill('路灯');
+  const found = await page.locator('ul.records > li:visible').allTextContents();
+  assert.ok(found.length > 0 && found.length < all, `${found.length} of ${all}`);
+  assert.ok(found.every((t) => t.includes('路灯')), found.join(' | '));
+  await page.getByLabel('按标题或文件名查找').fill('');
   await page.getByRole('link', { name: '新建公示公告' }).click();
   await page.getByLabel('标题（必填）').fill('关于2026年度低保对象的公示');
   await page.getByLabel('发布日期（必填）').fill('2026-11-23');
@@ -102,7 +116,7 @@ contact:
 });
 
 test('a problem on the wall: a mistake told beside its field, fixed, closed with an echo, with a photo and a spreadsheet', async () => {
-  const { context, page, log } = await openContext(browser, { viewport: { width: 1280, height: 900 }, time: null });
+  const { context, page, log } = await open({ viewport: { width: 1280, height: 900 }, time: null });
   await page.goto(editor + '#new/problems');
   await page.getByLabel('标题（必填）').fill('5号楼楼道堆放杂物');
   await page.getByLabel('编号（必填）').fill('2026-101');
@@ -154,11 +168,11 @@ status: 待办理
   await body.press('End');
   await page.getByLabel('上传照片、表格或 PDF 到这条记录的文件夹').setInputFiles(path.join(repo, 'content/meetings/2026-05-yishihui/heying.jpg'));
   await page.getByRole('button', { name: '上传', exact: true }).click();
-  await page.locator('.upload-status').filter({ hasText: '已上传 heying.jpg' }).waitFor({ timeout: 60000 });
+  await page.locator('.upload-status').filter({ hasText: '已上传 heying.jpg' }).waitFor({ timeout: 120000 });
   await page.getByLabel('上传照片、表格或 PDF 到这条记录的文件夹').setInputFiles(path.join(repo, 'content/notices/2026-dibao-sanbang.xlsx'));
   await page.getByRole('button', { name: '上传', exact: true }).click();
-  await page.locator('.upload-status').filter({ hasText: '已上传 2026-dibao-sanbang.xlsx' }).waitFor({ timeout: 60000 });
-  await page.locator('.preview table').waitFor({ timeout: 60000 });
+  await page.locator('.upload-status').filter({ hasText: '已上传 2026-dibao-sanbang.xlsx' }).waitFor({ timeout: 120000 });
+  await page.locator('.preview table').waitFor({ timeout: 120000 });
   assert.ok(await page.locator('.preview img').count() >= 1, 'the photo shows in the preview');
 
   // Closed: 已办结 with the 回音壁 result and the residents' ratings.
@@ -171,7 +185,7 @@ status: 待办理
   await echo.getByLabel('不满意').fill('1');
   assert.deepEqual(await axeViolations(page), [], 'form on a desktop');
   await page.getByRole('button', { name: '保存', exact: true }).click();
-  await page.waitForFunction(() => document.querySelector('.status')?.textContent.includes('index.md'), null, { timeout: 60000 });
+  await page.waitForFunction(() => document.querySelector('.save-status')?.textContent.includes('index.md'), null, { timeout: 120000 });
   const bundle = 'content/problems/2026-101/index.md';
   assert.ok(!fs.existsSync(path.join(site, rel)), 'the single file became a bundle');
   assert.equal(read(bundle), `---
@@ -211,7 +225,7 @@ echo:
 });
 
 test('a save racing an outside edit loses neither: both versions shown, then merged', async () => {
-  const { context, page, log } = await openContext(browser, { viewport: { width: 390, height: 844 }, time: null });
+  const { context, page, log } = await open({ viewport: { width: 390, height: 844 }, time: null });
   const rel = 'content/problems/2026-003-3hao-loudao.md';
   await page.goto(editor + '#edit/' + encodeURIComponent(rel));
   await page.getByLabel('标题（必填）').waitFor();
@@ -240,7 +254,7 @@ test('a save racing an outside edit loses neither: both versions shown, then mer
 });
 
 test('a meeting with decisions: items added and removed with the keyboard', async () => {
-  const { context, page, log } = await openContext(browser, { viewport: { width: 1280, height: 900 }, time: null });
+  const { context, page, log } = await open({ viewport: { width: 1280, height: 900 }, time: null });
   await page.goto(editor);
   await page.getByRole('link', { name: '新建会议记录' }).click();
   await page.getByLabel('标题（必填）').fill('11月居民议事会');
@@ -248,7 +262,16 @@ test('a meeting with decisions: items added and removed with the keyboard', asyn
   await page.getByLabel('会议类型（必填）').selectOption('居民议事会');
   const att = page.locator('[data-key="attendance"]');
   await att.getByLabel('应到人数（必填）').fill('25');
-  await att.getByLabel('实到人数（必填）').fill('23');
+  // A mistake inside a group: the message goes beside the part of it that is wrong.
+  const present = att.getByLabel('实到人数（必填）');
+  await present.fill('26');
+  await page.getByRole('button', { name: '检查' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-key="attendance.present"] ul.diags li'), null, { timeout: 120000 });
+  const ids = (await present.getAttribute('aria-describedby')).split(' ');
+  const said = await page.locator(`[id="${ids.find((i) => i.endsWith('-diag'))}"]`).textContent();
+  assert.match(said, /实到人数 26 超过了应到人数 25/, said);
+  assert.equal(await present.getAttribute('aria-invalid'), 'true');
+  await present.fill('23');
   const add = page.getByRole('button', { name: '添加一条议定事项（一事一议）' });
   await add.focus();
   await page.keyboard.press('Enter');
@@ -293,8 +316,30 @@ decisions:
   await context.close();
 });
 
+test('a hand-written file with a Chinese colon opens as its text, the mistake named by line, and is put right', async () => {
+  const { context, page, log } = await open({ viewport: { width: 390, height: 844 }, time: null });
+  const rel = 'content/guide/weihu.md';
+  const good = read(rel);
+  const broken = good.replace(/^title: /m, 'title：');
+  assert.notEqual(broken, good);
+  fs.writeFileSync(path.join(site, rel), broken);
+  await page.goto(editor + '#edit/' + encodeURIComponent(rel));
+  const text = page.getByLabel('文件原文');
+  await text.waitFor();
+  await page.locator('ul.diags li.error').first().waitFor({ timeout: 120000 });
+  assert.match(await page.locator('ul.diags').textContent(), /第2行/);
+  assert.equal(await text.getAttribute('aria-invalid'), 'true');
+  assert.deepEqual(await axeViolations(page), [], 'the text view');
+  await text.fill(good);
+  await page.getByRole('button', { name: '保存', exact: true }).click();
+  await savedAs(page);
+  assert.equal(read(rel), good);
+  assert.deepEqual(realErrors(log), []);
+  await context.close();
+});
+
 test('keyboard only: every control is reachable and the focus is visible', async () => {
-  const { context, page } = await openContext(browser, { viewport: { width: 390, height: 844 }, time: null });
+  const { context, page } = await open({ viewport: { width: 390, height: 844 }, time: null });
   await page.goto(editor + '#new/meetings');
   await page.getByLabel('标题（必填）').waitFor();
   const seen = [];

@@ -68,6 +68,16 @@ async function showList() {
     el('ul', {}, data.kinds.map((k) => el('li', {},
       el('a', { href: `#new/${k.name}`, class: 'button', text: `新建${k.label}` })))));
   parts.push(nav);
+  const filterId = nextId('filter');
+  const filter = el('input', { type: 'search', id: filterId, autocomplete: 'off' });
+  parts.push(el('div', { class: 'field filter' },
+    el('label', { for: filterId, text: '按标题或文件名查找' }), filter));
+  filter.addEventListener('input', () => {
+    const q = filter.value.trim().toLowerCase();
+    for (const li of main.querySelectorAll('ul.records > li')) {
+      li.hidden = q !== '' && !li.textContent.toLowerCase().includes(q);
+    }
+  });
   for (const k of data.kinds) {
     const section = el('section', { 'aria-labelledby': `k-${k.name}` },
       el('h2', { id: `k-${k.name}` }, `${k.label}（${k.records.length}）`));
@@ -207,6 +217,7 @@ function control(field, ctx, path) {
         set: (v) => { items.splice(0); rows.replaceChildren(); for (const s of v || []) add(String(s)); },
         input: null,
         get first() { return items[0]?.input || fs.querySelector('.add'); },
+        child: ([i]) => (items[Number(i)] ? { diag, input: items[Number(i)].input } : null),
       };
       break;
     }
@@ -224,6 +235,11 @@ function control(field, ctx, path) {
         set: (v) => { for (const s of subs) s.set(v && typeof v === 'object' ? v[s.key] : null); },
         input: null,
         get first() { return subs[0].first || subs[0].input; },
+        child: ([k, ...rest]) => {
+          const sub = subs.find((x) => x.key === k);
+          if (!sub) return null;
+          return (rest.length && sub.child && sub.child(rest)) || sub;
+        },
       };
       break;
     }
@@ -267,6 +283,13 @@ function control(field, ctx, path) {
         input: null,
         get first() { return items[0]?.subs[0].input || fs.querySelector('.add'); },
         add,
+        child: ([i, k, ...rest]) => {
+          const item = items[Number(i)];
+          if (!item) return null;
+          const sub = k === undefined ? item.subs[0] : item.subs.find((x) => x.key === k);
+          if (!sub) return null;
+          return (rest.length && sub.child && sub.child(rest)) || sub;
+        },
       };
       break;
     }
@@ -326,7 +349,9 @@ async function showForm({ kind, path }) {
     where.replaceChildren(state.path ? el('code', { text: state.path }) : '保存时按标题和日期起文件名');
   };
   setHeading();
-  const status = el('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
+  const status = el('div', { class: 'status save-status', role: 'status', 'aria-live': 'polite' });
+  // What the last check found, apart from what the last save said, so neither hides the other.
+  const checkStatus = el('div', { class: 'status check-status', role: 'status', 'aria-live': 'polite' });
   const alertBox = el('div', { class: 'alerts', role: 'alert' });
   const general = el('ul', { class: 'diags general', 'aria-live': 'polite' });
 
@@ -376,7 +401,7 @@ async function showForm({ kind, path }) {
 
   main.replaceChildren(...[
     el('p', { class: 'back' }, el('a', { href: '#', text: '← 返回列表' })),
-    title, where, alertBox, status, general, unknown, conflictBox, form, bodySection, buttons].filter(Boolean));
+    title, where, alertBox, status, checkStatus, general, unknown, conflictBox, form, bodySection, buttons].filter(Boolean));
 
   // Values.
   const defaults = record ? record.values : (schema.defaults || {});
@@ -427,13 +452,19 @@ async function showForm({ kind, path }) {
         d.help ? el('span', { class: 'fix' }, '　', d.help) : null,
         el('span', { class: 'code', text: ` [${d.code}]` }));
       let target = null;
-      if (d.field === 'body') target = bodyDiag;
-      else if (byKey[d.field]) target = byKey[d.field].diag;
+      let c = null;
+      if (d.field === 'body') c = { diag: bodyDiag, input: body };
+      else if (byKey[d.field]) {
+        c = byKey[d.field];
+        // A message about one item of a list or one part of a group goes beside that part.
+        const inner = d.at && c.child ? c.child(d.at.split('.').slice(1)) : null;
+        if (inner) c = inner;
+      }
+      if (c) target = c.diag;
       if (target) {
         target.append(item);
         if (more.contains(target)) more.open = true;
-        const c = d.field === 'body' ? { input: body } : byKey[d.field];
-        const input = c.input || c.node.querySelector('input,select,textarea');
+        const input = c.input || c.node?.querySelector('input,select,textarea');
         if (input && isError) input.setAttribute('aria-invalid', 'true');
       } else {
         general.append(item);
@@ -442,15 +473,18 @@ async function showForm({ kind, path }) {
     return errors;
   }
 
+  let checks = 0;
   async function runCheck(loud) {
     clearTimeout(checkTimer);
+    const mine = ++checks;
     const r = await api('check', { method: 'POST', json: request() });
+    // A later check or a save has spoken since: this answer is stale.
+    if (mine !== checks) return;
     if (r.status !== 200) { say(r.data.error, true); return; }
     const errors = showDiags(r.data.diagnostics);
     if (r.data.trouble) say(r.data.trouble, true);
-    else if (errors) status.textContent = `检查发现 ${errors} 处错误，见各字段下方的说明。`;
-    else if (loud) status.textContent = '检查通过，可以保存。';
-    else status.textContent = '';
+    else if (errors) checkStatus.textContent = `检查发现 ${errors} 处错误，见各字段下方的说明。`;
+    else checkStatus.textContent = loud ? '检查通过，可以保存。' : '';
   }
 
   function say(text, isError) {
@@ -459,6 +493,22 @@ async function showForm({ kind, path }) {
   }
 
   async function save(asDraft) {
+    // One save at a time: a second click on a new record must not make a second file.
+    if (state.saving) return;
+    state.saving = true;
+    for (const b of buttons.querySelectorAll('button')) b.setAttribute('aria-disabled', 'true');
+    try {
+      await saveNow(asDraft);
+    } finally {
+      state.saving = false;
+      for (const b of buttons.querySelectorAll('button')) b.removeAttribute('aria-disabled');
+    }
+  }
+
+  async function saveNow(asDraft) {
+    clearTimeout(checkTimer);
+    checks++;
+    checkStatus.textContent = '';
     if (asDraft && byKey.draft) byKey.draft.set(true);
     conflictBox.hidden = true;
     status.textContent = '正在保存……';
@@ -554,7 +604,7 @@ function showRaw(record) {
   const state = { path: record.path, hash: record.hash };
   const id = nextId('raw');
   const title = el('h1', { tabindex: '-1', text: '修改文件原文' });
-  const status = el('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
+  const status = el('div', { class: 'status save-status', role: 'status', 'aria-live': 'polite' });
   const alertBox = el('div', { class: 'alerts', role: 'alert' });
   const diags = el('ul', { class: 'diags', id: `${id}-diag`, 'aria-live': 'polite' });
   const text = el('textarea', { id, rows: 24, class: 'body', 'aria-describedby': `${id}-help ${id}-diag` });
