@@ -1,5 +1,6 @@
 //! The whole pipeline, config → load → model → derive → render → emit, for `build` and `check`.
 
+use crate::build_cache;
 use crate::calendar::Calendar;
 use crate::config::{self, SiteConfig};
 use crate::dates::Today;
@@ -36,6 +37,11 @@ pub enum Outcome {
         files: usize,
         /// Images processed afresh and taken from the cache.
         images: ImageStats,
+        /// Of `files`, those whose bytes were the previous output's, kept as they were.
+        kept: usize,
+        /// The inputs were those of the last build into this output, which is as that build
+        /// left it: nothing was built or written (`build_cache`).
+        unchanged: bool,
     },
     /// `--now` could not be read: a command-line mistake.
     BadNow(String),
@@ -94,13 +100,24 @@ pub fn run(opts: &Options) -> Outcome {
 /// `run`, telling `progress` as each stage starts.
 pub fn run_with(opts: &Options, progress: &dyn Fn(Stage)) -> Outcome {
     let Some(output) = &opts.output else {
-        return match pipeline(opts, progress, &Discard, None) {
-            Ok(built) => built.done(0),
-            Err(outcome) => outcome,
-        };
+        return check_only(opts, progress, None);
     };
     if let Err(e) = emit::check_output_dir(&opts.root, output) {
         return write_failed(Vec::new(), output, e);
+    }
+    let output_path = emit::stable_path(output);
+    let key = build_cache::input_key(opts, &output_path);
+    if let Some(key) = &key
+        && let Some(last) = build_cache::unchanged(&opts.root, &output_path, key)
+    {
+        return Outcome::Done {
+            diags: last.warnings,
+            records: last.records,
+            files: last.files,
+            images: ImageStats::default(),
+            kept: last.files,
+            unchanged: true,
+        };
     }
     // Pages go straight into a fresh directory beside the output, swapped in only at the end.
     let staging = match emit::Staging::new(output) {
@@ -112,10 +129,23 @@ pub fn run_with(opts: &Options, progress: &dyn Fn(Stage)) -> Outcome {
         Err(outcome) => return outcome,
     };
     progress(Stage::Write);
-    match staging.finish(&built.files) {
-        Ok(pages) => built.done(pages),
+    let outcome = match staging.finish(&built.files) {
+        Ok(written) => built.done(written),
         Err(e) => write_failed(built.diags, output, e),
+    };
+    if let (
+        Some(key),
+        Outcome::Done {
+            diags,
+            records,
+            files,
+            ..
+        },
+    ) = (&key, &outcome)
+    {
+        build_cache::store(&opts.root, &output_path, key, *records, *files, diags);
     }
+    outcome
 }
 
 /// What `serve` keeps from one build to the next, so that an edit re-reads, re-parses and
@@ -167,12 +197,14 @@ struct Built {
 }
 
 impl Built {
-    fn done(self, pages: usize) -> Outcome {
+    fn done(self, written: emit::Written) -> Outcome {
         Outcome::Done {
             records: self.records,
-            files: self.files.len() + pages,
+            files: self.files.len() + written.pages,
             diags: self.diags,
             images: self.images,
+            kept: written.kept,
+            unchanged: false,
         }
     }
 }
@@ -431,8 +463,14 @@ fn drafts_not_built(loaded: &load::Loaded, ds: &mut [Diagnostic]) {
 /// `check` of the site as it would be with the Markdown file at `rel` (below `content/`) holding
 /// `text`: every check of `gongkai check`, with nothing written, the file itself included.
 pub fn check_with(opts: &Options, rel: &str, text: &str) -> Outcome {
-    match pipeline(opts, &|_| {}, &Discard, Some((rel, text))) {
-        Ok(built) => built.done(0),
+    check_only(opts, &|_| {}, Some((rel, text)))
+}
+
+/// Every stage but writing: the site's diagnostics, with `overlay` (a content file's would-be
+/// text) in place of the file on disk.
+fn check_only(opts: &Options, progress: &dyn Fn(Stage), overlay: Option<(&str, &str)>) -> Outcome {
+    match pipeline(opts, progress, &Discard, overlay) {
+        Ok(built) => built.done(emit::Written { pages: 0, kept: 0 }),
         Err(outcome) => outcome,
     }
 }

@@ -429,9 +429,19 @@ pub fn run(cli: Cli) -> ExitCode {
                     records,
                     files,
                     images,
+                    kept,
+                    unchanged,
                 } => {
                     print_text(&diags);
                     // Before the summary, which stays the last line (scripts read it).
+                    if unchanged {
+                        say("没有变化，输出保持不变（输入和上次生成时一样，输出目录也没有被改动）");
+                    } else if kept > 0 {
+                        say(&format!(
+                            "写入有改动的文件 {} 个，其余 {kept} 个和上次一样，保持原样",
+                            files.saturating_sub(kept)
+                        ));
+                    }
                     if images.encoded + images.cached > 0 {
                         say(&format!(
                             "图片 {} 张：新处理 {} 张，沿用缓存 {} 张",

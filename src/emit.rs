@@ -1,5 +1,10 @@
 //! Writes a build into a fresh directory beside the output and swaps it in only when all of it
 //! was written: a failed build leaves the previous output exactly as it was.
+//!
+//! A file whose bytes equal the previous output's file of that name is not written again: the
+//! previous file is hard-linked into the new directory (copied with its modification time where
+//! the file system has no hard links), so it keeps its time, and a sync to a CDN that compares
+//! times and sizes uploads only what changed. The previous output is only read, never changed.
 
 use crate::render::{Data, Files, PageSink};
 use rayon::prelude::*;
@@ -83,6 +88,17 @@ fn process_runs(pid: u32) -> bool {
     !proc.is_dir() || proc.join(pid.to_string()).exists()
 }
 
+/// The output's path as one name whether or not the folder exists yet: its parent resolved
+/// (links and `..` followed) and its own name, so that a build cache record made before the
+/// folder existed is found by the next build.
+pub fn stable_path(output: &Path) -> PathBuf {
+    let out = absolute(output);
+    match (out.parent().map(Path::canonicalize), out.file_name()) {
+        (Some(Ok(parent)), Some(name)) => parent.join(name),
+        _ => out,
+    }
+}
+
 fn absolute(p: &Path) -> PathBuf {
     if let Ok(c) = p.canonicalize() {
         return c;
@@ -126,6 +142,8 @@ pub struct Staging {
     dir: PathBuf,
     old: PathBuf,
     pages: AtomicUsize,
+    /// How many files were the previous output's, kept as they were.
+    kept: AtomicUsize,
     /// The first page that could not be written; `finish` reports it.
     error: Mutex<Option<EmitError>>,
     finished: bool,
@@ -161,17 +179,19 @@ impl Staging {
             ))
         };
         std::fs::create_dir_all(&dir).map_err(failed)?;
-        std::fs::write(dir.join(MARKER), MARKER_TEXT).map_err(failed)?;
         let old = parent.join(format!(".{name}.gongkai-old-{pid}"));
-        Ok(Staging {
+        let staging = Staging {
             output,
             dir,
             old,
             // The marker is a file of the output like any other.
             pages: AtomicUsize::new(1),
+            kept: AtomicUsize::new(0),
             error: Mutex::new(None),
             finished: false,
-        })
+        };
+        staging.write(MARKER, &Data::Bytes(MARKER_TEXT.as_bytes().to_vec()))?;
+        Ok(staging)
     }
 
     fn write(&self, rel: &str, data: &Data) -> Result<(), EmitError> {
@@ -189,6 +209,17 @@ impl Staging {
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
         }
+        let previous = self.output.join(rel);
+        let same = match data {
+            Data::Bytes(b) => same_bytes(&previous, b),
+            Data::Copy(src) => same_file_bytes(&previous, src),
+        };
+        if same && keep(&previous, &target).is_ok() {
+            self.kept.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        // A name written twice must not write through a link into the previous output.
+        remove_if_present(&target).map_err(|e| io(&target, e))?;
         match data {
             Data::Bytes(b) => std::fs::write(&target, b).map_err(|e| io(&target, e)),
             Data::Copy(src) => std::fs::copy(src, &target)
@@ -197,9 +228,10 @@ impl Staging {
         }
     }
 
-    /// Writes the remaining files and swaps the directory in; returns how many files it wrote
-    /// before them (the pages that came through `PageSink`, and the marker).
-    pub fn finish(mut self, files: &Files) -> Result<usize, EmitError> {
+    /// Writes the remaining files and swaps the directory in; says how many files came before
+    /// them (the pages that came through `PageSink`, and the marker) and how many of all were
+    /// kept from the previous output.
+    pub fn finish(mut self, files: &Files) -> Result<Written, EmitError> {
         if let Some(e) = self.error.lock().ok().and_then(|mut e| e.take()) {
             return Err(e);
         }
@@ -208,7 +240,66 @@ impl Staging {
             .try_for_each(|(rel, data)| self.write(rel, data))?;
         swap(&self.dir, &self.output, &self.old)?;
         self.finished = true;
-        Ok(self.pages.load(Ordering::Relaxed))
+        Ok(Written {
+            pages: self.pages.load(Ordering::Relaxed),
+            kept: self.kept.load(Ordering::Relaxed),
+        })
+    }
+}
+
+/// What `Staging::finish` wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    /// The files that came through `PageSink`, and the marker.
+    pub pages: usize,
+    /// The files of the whole output whose bytes were the previous output's, kept as they were.
+    pub kept: usize,
+}
+
+/// Whether `path` is a file holding exactly `bytes`.
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return false;
+    };
+    meta.is_file()
+        && meta.len() == bytes.len() as u64
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
+}
+
+/// Whether `path` is a file with the same bytes as the file `src`.
+fn same_file_bytes(path: &Path, src: &Path) -> bool {
+    let (Ok(old), Ok(new)) = (std::fs::symlink_metadata(path), std::fs::metadata(src)) else {
+        return false;
+    };
+    if !old.is_file() || old.len() != new.len() {
+        return false;
+    }
+    match (std::fs::read(path), std::fs::read(src)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Puts the previous output's file at `target` unchanged: a hard link, or where there can be
+/// none, a copy given the previous file's modification time.
+fn keep(previous: &Path, target: &Path) -> std::io::Result<()> {
+    remove_if_present(target)?;
+    if std::fs::hard_link(previous, target).is_ok() {
+        return Ok(());
+    }
+    let modified = std::fs::metadata(previous)?.modified()?;
+    std::fs::copy(previous, target)?;
+    std::fs::File::options()
+        .write(true)
+        .open(target)?
+        .set_modified(modified)
+}
+
+fn remove_if_present(path: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(_) => std::fs::remove_file(path),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
     }
 }
 

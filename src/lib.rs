@@ -7,6 +7,7 @@
 //! it in. `diag` carries every mistake, with file, line and column, to the person who made it.
 
 pub mod build;
+pub mod build_cache;
 pub mod calendar;
 pub mod cli;
 pub mod config;

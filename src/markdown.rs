@@ -51,9 +51,66 @@ pub enum LinkKind {
 
 /// Per-site rendering switches.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct RenderOptions {
+pub struct RenderOptions<'a> {
     /// `allow_raw_html` from site.yaml: pass raw HTML through instead of escaping it.
     pub allow_raw_html: bool,
+    /// Where a link that leaves the site finds its QR code; none: links get no `data-qr`.
+    pub qr: Option<QrLinks<'a>>,
+}
+
+/// How links that leave the site point at their QR codes (output.md "Kiosk": such links are
+/// shown as QR codes, never followed). The codes are files made at build time, named by
+/// [`qr_file`]; a link gets `data-qr="{root}qr/NAME.svg"`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QrLinks<'a> {
+    /// The URL path the site lives under (`/` or `/sub/`).
+    pub root: &'a str,
+    /// The site's own absolute URL (`base_url`): links below it stay on the site, with no code.
+    pub own: &'a str,
+}
+
+/// A QR code holds at most 2,331 bytes at level M; a URL longer than this gets none.
+const MAX_QR_URL_BYTES: usize = 2000;
+
+/// The text a link's QR code holds: the URL the browser follows (protocol-relative ones on
+/// https), with what `escape_href` percent-encodes, and every non-ASCII byte after the host,
+/// percent-encoded as a browser does, so that any phone's scanner reads one plain URL.
+pub fn qr_url(href: &str) -> String {
+    let full = if href.starts_with("//") {
+        format!("https:{href}")
+    } else {
+        href.to_string()
+    };
+    let host_end = full
+        .find("//")
+        .map(|i| i + 2)
+        .and_then(|start| full[start..].find(['/', '?', '#']).map(|j| start + j))
+        .unwrap_or(full.len());
+    let (head, tail) = full.split_at(host_end);
+    let mut out = String::with_capacity(full.len() + 16);
+    out.push_str(head);
+    for c in tail.chars() {
+        match c {
+            '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}' | ' ' => {
+                out.push_str(&format!("%{:02X}", c as u32));
+            }
+            c if c.is_control() || !c.is_ascii() => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The output file of the QR code of `url` (a [`qr_url`]): `qr/` and the first 16 hex digits
+/// of its SHA-256, so that one URL linked from many records is one file.
+pub fn qr_file(url: &str) -> String {
+    let hash = crate::digest::sha256_hex(url.as_bytes());
+    format!("qr/{}.svg", &hash[..16])
 }
 
 /// A relative link or image whose target the resolver reported missing.
@@ -79,6 +136,9 @@ pub struct Rendered {
     pub broken_links: Vec<BrokenLink>,
     /// Byte offsets (of the `![`) of images without alt text.
     pub missing_alt: Vec<usize>,
+    /// The URLs (as [`qr_url`] gives them) of the links that leave the site and carry a
+    /// `data-qr`: their QR codes must be made.
+    pub qr_urls: Vec<String>,
 }
 
 /// Class prefix of the highlighter; `highlight_css` uses the same one.
@@ -110,7 +170,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(build_sani
 /// since that part chooses what is embedded; it may come back as a table.
 pub fn render(
     body: &str,
-    opts: &RenderOptions,
+    opts: &RenderOptions<'_>,
     resolve: &dyn Fn(&str, LinkKind) -> LinkTarget,
     root_relative: &dyn Fn(&str) -> LinkTarget,
 ) -> Rendered {
@@ -122,6 +182,8 @@ pub fn render(
 
     let mut r = Renderer {
         allow_raw_html: opts.allow_raw_html,
+        qr: opts.qr,
+        qr_urls: Vec::new(),
         resolve,
         root_relative,
         out: Vec::new(),
@@ -158,6 +220,7 @@ pub fn render(
         first_paragraph,
         broken_links: r.broken,
         missing_alt: r.missing_alt,
+        qr_urls: r.qr_urls,
     }
 }
 
@@ -257,6 +320,9 @@ struct CodeState {
 
 struct Renderer<'a, 'f> {
     allow_raw_html: bool,
+    qr: Option<QrLinks<'f>>,
+    /// What `Rendered::qr_urls` says.
+    qr_urls: Vec<String>,
     resolve: &'f dyn Fn(&str, LinkKind) -> LinkTarget,
     root_relative: &'f dyn Fn(&str) -> LinkTarget,
     out: Vec<Event<'a>>,
@@ -358,9 +424,9 @@ impl<'a> Renderer<'a, '_> {
                 };
                 let external = href.as_deref().is_some_and(is_external);
                 let mut s = String::from("<a");
-                if let Some(href) = href {
+                if let Some(href) = &href {
                     s.push_str(" href=\"");
-                    escape_href(&mut s, &href);
+                    escape_href(&mut s, href);
                     s.push('"');
                 }
                 if !title.is_empty() {
@@ -370,6 +436,11 @@ impl<'a> Renderer<'a, '_> {
                 }
                 if external {
                     s.push_str(" rel=\"noopener\"");
+                    if let Some(file) = href.as_deref().and_then(|h| self.qr_file(h)) {
+                        s.push_str(" data-qr=\"");
+                        escape_html(&mut s, &file);
+                        s.push('"');
+                    }
                 }
                 s.push('>');
                 self.html(s);
@@ -740,6 +811,19 @@ impl<'a> Renderer<'a, '_> {
     /// needs (the part after `#` of any other image is kept for the URL).
     /// A target that does not exist: recorded as broken, and kept as written so the page still
     /// renders.
+    /// The `data-qr` of a link that leaves the site, noting its URL; none without `qr`, for the
+    /// site's own absolute URLs and for URLs too long for a QR code.
+    fn qr_file(&mut self, href: &str) -> Option<String> {
+        let qr = self.qr?;
+        let url = qr_url(href);
+        if (!qr.own.is_empty() && url.starts_with(qr.own)) || url.len() > MAX_QR_URL_BYTES {
+            return None;
+        }
+        let file = format!("{}{}", qr.root, qr_file(&url));
+        self.qr_urls.push(url);
+        Some(file)
+    }
+
     fn missing(&mut self, offset: usize, dest: &str, message: String) -> Option<String> {
         self.broken.push(BrokenLink {
             offset,
@@ -993,7 +1077,7 @@ fn build_sanitizer() -> ammonia::Builder<'static> {
     b.add_tags(&["input"])
         // Only our own markup can carry classes: raw HTML is escaped before sanitising.
         .add_generic_attributes(&["class"])
-        .add_tag_attributes("a", &["rel"])
+        .add_tag_attributes("a", &["rel", "data-qr"])
         .add_tag_attributes("img", &["loading", "srcset", "sizes", "width", "height"])
         .add_tag_attributes("div", &["id", "role", "aria-label", "tabindex"])
         .add_tag_attributes("th", &["scope"])
@@ -1015,6 +1099,13 @@ fn build_sanitizer() -> ammonia::Builder<'static> {
                     .strip_prefix("fn-")
                     .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())),
                 ("a", "rel") => value == "noopener",
+                // Ours only: a QR code file of the site, `{root}qr/HASH.svg`.
+                ("a", "data-qr") => {
+                    value.starts_with('/')
+                        && !value.starts_with("//")
+                        && !value.contains(':')
+                        && value.ends_with(".svg")
+                }
                 ("img", "loading") => value == "lazy",
                 ("img", "width" | "height") => {
                     !value.is_empty()
@@ -1228,9 +1319,10 @@ mod tests {
         LinkTarget::Url(format!("/sub{p}"))
     }
 
-    fn safe() -> RenderOptions {
+    fn safe() -> RenderOptions<'static> {
         RenderOptions {
             allow_raw_html: false,
+            qr: None,
         }
     }
 
@@ -1744,10 +1836,62 @@ mod tests {
     }
 
     #[test]
+    fn links_that_leave_the_site_name_their_qr_code() {
+        let opts = RenderOptions {
+            allow_raw_html: false,
+            qr: Some(QrLinks {
+                root: "/sub/",
+                own: "https://x.cn/sub/",
+            }),
+        };
+        let long = format!("https://x.org/{}", "a".repeat(MAX_QR_URL_BYTES));
+        let body = format!(
+            "[a](https://www.gov.cn/x) [b](<//cdn.example.org/居务 1>) [own](https://x.cn/sub/problems/) \
+             [mail](mailto:a@x.cn) [rel](/about/) [long]({long}) [again](https://www.gov.cn/x)"
+        );
+        let r = render(&body, &opts, &no_resolve, &root);
+        let cdn = "https://cdn.example.org/%E5%B1%85%E5%8A%A1%201";
+        assert_eq!(
+            r.qr_urls,
+            ["https://www.gov.cn/x", cdn, "https://www.gov.cn/x"]
+        );
+        let gov = format!("/sub/{}", qr_file("https://www.gov.cn/x"));
+        assert!(gov.starts_with("/sub/qr/") && gov.len() == "/sub/qr/.svg".len() + 16);
+        assert!(
+            r.html.contains(&format!(
+                "<a href=\"https://www.gov.cn/x\" rel=\"noopener\" data-qr=\"{gov}\">a</a>"
+            )),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains(&format!("data-qr=\"/sub/{}\"", qr_file(cdn)))
+        );
+        assert!(
+            r.html
+                .contains("<a href=\"https://x.cn/sub/problems/\" rel=\"noopener\">own</a>")
+        );
+        assert_eq!(r.html.matches("data-qr").count(), 3, "{}", r.html);
+        // Without the option no link gets one; the sanitiser keeps only a site path to an SVG.
+        let plain = render(&body, &safe(), &no_resolve, &root);
+        assert!(!plain.html.contains("data-qr") && plain.qr_urls.is_empty());
+        let forged = SANITIZER
+            .clean("<a href=\"https://e.cn\" data-qr=\"https://evil.cn/x.svg\">x</a>")
+            .to_string();
+        assert!(!forged.contains("data-qr"), "{forged}");
+        let ours = SANITIZER
+            .clean("<a href=\"https://e.cn\" data-qr=\"/qr/0123456789abcdef.svg\">x</a>")
+            .to_string();
+        assert!(ours.contains("data-qr"), "{ours}");
+    }
+
+    #[test]
     fn raw_html_mode_passes_html_but_still_resolves_links() {
         let resolve = |p: &str, _: LinkKind| LinkTarget::Url(format!("/r/{p}"));
         let opts = RenderOptions {
             allow_raw_html: true,
+            qr: None,
         };
         let r = render(
             "<div class=\"x\">原样</div>\n\n见[附件](a.pdf)，<span class=\"y\">行内</span>\n\n[js](javascript:alert(1))",
@@ -1834,6 +1978,7 @@ mod tests {
                     input,
                     &RenderOptions {
                         allow_raw_html: raw,
+                        qr: None,
                     },
                     &resolve,
                     &root,

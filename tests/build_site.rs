@@ -1774,3 +1774,57 @@ fn the_page_chrome_comes_from_the_partials_and_marks_the_current_section() {
         "--> templates/partials/footer.html",
     );
 }
+
+/// The kiosk shows a link that leaves the site as a QR code (output.md "Kiosk"): each distinct
+/// external URL of the bodies gets one SVG under `qr/`, named by its SHA-256, and its links a
+/// `data-qr` naming it; the site's own absolute URLs get none, and a site without such links
+/// has no `qr/` folder. (The browser test decodes the code shown with jsQR.)
+#[test]
+fn links_that_leave_the_site_get_a_qr_code_file() {
+    let site = TempSite::from_fixture("minimal");
+    let plain = site.build_ok("plain", &[]);
+    assert!(!plain.join("qr").exists(), "no external link, no qr/");
+    site.edit("content/about.md", |t| {
+        format!(
+            "{t}\n政策见[中国政府网](https://www.gov.cn/zhengce/)，\
+             [加装电梯](https://example.org/居务/?q=电梯)，[镜像](<//cdn.example.org/a b>)，\
+             本站[问题墙](https://x.cn/problems/)。\n"
+        )
+    });
+    site.edit("content/notices/2026-11-gongshi.md", |t| {
+        format!("{t}\n另见[中国政府网](https://www.gov.cn/zhengce/)。\n")
+    });
+    let out = site.build_ok("out", &[]);
+    let name = |url: &str| {
+        let hash = gongkai::digest::sha256_hex(url.as_bytes());
+        format!("qr/{}.svg", &hash[..16])
+    };
+    let urls = [
+        "https://www.gov.cn/zhengce/",
+        "https://example.org/%E5%B1%85%E5%8A%A1/?q=%E7%94%B5%E6%A2%AF",
+        "https://cdn.example.org/a%20b",
+    ];
+    let about = read_out(&out, "about/index.html");
+    for url in urls {
+        let file = name(url);
+        assert!(
+            about.contains(&format!(" data-qr=\"/{file}\"")),
+            "{url}: {about}"
+        );
+        let svg = std::fs::read_to_string(out.join(&file)).expect("QR file written");
+        assert_eq!(svg, gongkai::render::qr::svg(url), "{url}");
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    }
+    assert!(
+        about.contains("<a href=\"https://x.cn/problems/\" rel=\"noopener\">"),
+        "the site's own URL gets no code: {about}"
+    );
+    let notice = read_out(&out, "notices/2026-11-gongshi/index.html");
+    assert!(notice.contains(&format!(" data-qr=\"/{}\"", name(urls[0]))));
+    let files: Vec<_> = std::fs::read_dir(out.join("qr"))
+        .expect("qr/")
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(files.len(), 3, "one file a distinct URL: {files:?}");
+}

@@ -181,7 +181,11 @@ fn missing_key(file: &str, message: &str, keys: &[(String, u32)]) -> Option<Stri
 /// spreadsheet as the table a build embeds.
 pub fn preview(root: &Path, dir: &str, body: &str, allow_raw_html: bool) -> String {
     use crate::markdown::{LinkKind, LinkTarget, RenderOptions};
-    let opts = RenderOptions { allow_raw_html };
+    // A preview is not a kiosk page: links keep their address, no QR file is made.
+    let opts = RenderOptions {
+        allow_raw_html,
+        qr: None,
+    };
     let resolve = |target: &str, kind: LinkKind| -> LinkTarget {
         let (path, sheet) = match target.split_once('#') {
             Some((p, s)) => (p, Some(s)),

@@ -27,7 +27,7 @@ use crate::sheet;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tera::Tera;
@@ -269,6 +269,10 @@ fn render_markdown(
     let site = input.site;
     let opts = RenderOptions {
         allow_raw_html: site.config.allow_raw_html,
+        qr: Some(markdown::QrLinks {
+            root: &site.config.root,
+            own: &site.config.base_url,
+        }),
     };
     let copies = RefCell::new(Vec::new());
     let sheet_diags = RefCell::new(Vec::new());
@@ -484,6 +488,8 @@ struct BodyOutcome {
     body: Arc<Rendered>,
     diags: Vec<Diagnostic>,
     copies: Vec<(String, String)>,
+    /// The URLs of the links that leave the site, whose QR codes the build makes.
+    qr_urls: Vec<String>,
 }
 
 /// Record bodies of an earlier build by content path, with the file text each came from; valid
@@ -506,6 +512,7 @@ fn render_body(input: &RenderInput, assets: &AssetUrls, e: &Entry) -> BodyOutcom
             body: Arc::new(empty),
             diags: Vec::new(),
             copies: Vec::new(),
+            qr_urls: Vec::new(),
         };
     }
     let file = &e.rec.file;
@@ -529,15 +536,18 @@ fn render_body(input: &RenderInput, assets: &AssetUrls, e: &Entry) -> BodyOutcom
         body: Arc::new(rendered),
         diags: body.diags,
         copies: body.copies,
+        qr_urls: body.out.qr_urls,
     }
 }
 
 /// Renders every record body (only the changed ones when `cache` holds the rest); reports broken
-/// links; returns the bodies and the assets to copy.
+/// links; returns the bodies and the assets to copy, and adds the URLs that need a QR code to
+/// `qr_urls`.
 fn render_bodies(
     input: &RenderInput,
     assets: &AssetUrls,
     cache: Option<(u64, &mut BodyCache)>,
+    qr_urls: &mut BTreeSet<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Arc<Rendered>>, BTreeMap<String, String>) {
     let cache = cache.map(|(world, c)| {
@@ -579,6 +589,7 @@ fn render_bodies(
     for (outcome, _) in results {
         diags.extend(outcome.diags);
         copies.extend(outcome.copies);
+        qr_urls.extend(outcome.qr_urls);
         bodies.push(outcome.body);
     }
     (bodies, copies)
@@ -589,6 +600,7 @@ fn render_intros(
     input: &RenderInput,
     assets: &AssetUrls,
     copies: &mut BTreeMap<String, String>,
+    qr_urls: &mut BTreeSet<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> HashMap<String, (Option<String>, String)> {
     let mut intros = HashMap::new();
@@ -596,6 +608,7 @@ fn render_intros(
         let body = render_markdown(input, assets, &page.file, &[]);
         diags.extend(body.diags);
         copies.extend(body.copies);
+        qr_urls.extend(body.out.qr_urls);
         intros.insert(page.file.dir.clone(), (page.title.clone(), body.out.html));
     }
     intros
@@ -765,8 +778,9 @@ pub fn prepare(
             images,
             root_dir: root,
         };
-        let (bodies, mut copies) = render_bodies(&input, &assets, cache, diags);
-        let intros = render_intros(&input, &assets, &mut copies, diags);
+        let mut qr_urls = BTreeSet::new();
+        let (bodies, mut copies) = render_bodies(&input, &assets, cache, &mut qr_urls, diags);
+        let intros = render_intros(&input, &assets, &mut copies, &mut qr_urls, diags);
         // A published bundle's folder is published with it, so its images and files work.
         for asset in &loaded.content_assets {
             // A spreadsheet is published as its table only (content.md §3.1), never as a file.
@@ -839,6 +853,17 @@ pub fn prepare(
             });
         }
         images::publish(images, publish, &mut files, diags);
+        // The QR codes the kiosk shows for links that leave the site (a static file of the same
+        // name wins, as a static file of a page's name does).
+        let codes: Vec<(String, Vec<u8>)> = qr_urls
+            .par_iter()
+            .map(|url| (markdown::qr_file(url), qr::svg(url).into_bytes()))
+            .collect();
+        for (name, svg) in codes {
+            if !svg.is_empty() {
+                files.entry(name).or_insert(Data::Bytes(svg));
+            }
+        }
         Parts {
             tera,
             bodies,

@@ -225,24 +225,45 @@ export const VISIBLE_FN = `(el) => {
 
 /** Rasterises an <svg> in the page and decodes it with jsQR. */
 export async function decodeSvg(page, selector) {
+  await page.evaluate(GREY_FN);
   const img = await page.evaluate(async (sel) => {
     const svg = document.querySelector(sel);
     const n = svg.viewBox.baseVal.width;
-    const scale = 4;
     const src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(svg));
     const im = new Image();
     await new Promise((ok, bad) => { im.onload = ok; im.onerror = bad; im.src = src; });
-    const c = document.createElement('canvas');
-    c.width = c.height = n * scale;
-    const g = c.getContext('2d');
-    g.imageSmoothingEnabled = false;
-    g.drawImage(im, 0, 0, c.width, c.height);
-    // One byte a pixel (its red channel), as base64: small enough to pass back quickly.
-    const px = g.getImageData(0, 0, c.width, c.width).data;
-    let bin = '';
-    for (let i = 0; i < px.length; i += 4) bin += String.fromCharCode(px[i]);
-    return { w: c.width, grey: btoa(bin) };
+    return window.__gkGrey(im, n * 4);
   }, selector);
+  return jsqrGrey(img);
+}
+
+/** Draws an <img> of a QR code (an SVG file) at 4 canvas pixels a CSS pixel, decodes it with jsQR. */
+export async function decodeImg(page, selector) {
+  await page.evaluate(GREY_FN);
+  const img = await page.evaluate(async (sel) => {
+    const im = document.querySelector(sel);
+    if (!im.complete) await new Promise((ok, bad) => { im.onload = ok; im.onerror = bad; });
+    await im.decode();
+    return window.__gkGrey(im, im.naturalWidth * 4);
+  }, selector);
+  return jsqrGrey(img);
+}
+
+/** Defines window.__gkGrey(image, width): the image drawn on a square canvas, its red channel as base64. */
+const GREY_FN = `window.__gkGrey = (im, w) => {
+  const c = document.createElement('canvas');
+  c.width = c.height = w;
+  const g = c.getContext('2d');
+  g.imageSmoothingEnabled = false;
+  g.drawImage(im, 0, 0, w, w);
+  // One byte a pixel (its red channel), as base64: small enough to pass back quickly.
+  const px = g.getImageData(0, 0, w, w).data;
+  let bin = '';
+  for (let i = 0; i < px.length; i += 4) bin += String.fromCharCode(px[i]);
+  return { w, grey: btoa(bin) };
+}`;
+
+function jsqrGrey(img) {
   const grey = Buffer.from(img.grey, 'base64');
   const rgba = new Uint8ClampedArray(grey.length * 4);
   for (let i = 0; i < grey.length; i++) { rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = grey[i]; rgba[4 * i + 3] = 255; }

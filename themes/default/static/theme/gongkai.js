@@ -480,260 +480,18 @@
     return p;
   }
 
-  /* ---------------- QR codes (byte mode, level M, versions 1–10) ----------------
-   * Enough for any URL up to 213 bytes; longer text gets no code (null). Follows
-   * ISO/IEC 18004: Reed–Solomon over GF(256), interleaved blocks, the mask with the
-   * lowest penalty, BCH-coded format and version information. */
+  /* ---------------- QR codes ----------------
+   * Made at build time: a link that leaves the site carries data-qr, the address of
+   * an SVG of its QR code on this site. A link without one shows its URL only. */
 
-  // Per version 1..10 at level M: [total codewords, EC codewords per block, blocks].
-  var QR_M = [null, [26, 10, 1], [44, 16, 1], [70, 26, 1], [100, 18, 2], [134, 24, 2],
-    [172, 16, 4], [196, 18, 4], [242, 22, 4], [292, 22, 5], [346, 26, 5]];
-  var QR_ALIGN = [null, [], [6, 18], [6, 22], [6, 26], [6, 30], [6, 34],
-    [6, 22, 38], [6, 24, 42], [6, 26, 46], [6, 28, 50]];
-
-  function gfMul(x, y) {
-    var z = 0;
-    for (var i = 7; i >= 0; i--) {
-      z = (z << 1) ^ ((z >>> 7) * 0x11d);
-      z ^= ((y >>> i) & 1) * x;
-    }
-    return z;
-  }
-  function rsDivisor(degree) {
-    var r = [];
-    for (var i = 0; i < degree - 1; i++) r.push(0);
-    r.push(1);
-    var root = 1;
-    for (var k = 0; k < degree; k++) {
-      for (var j = 0; j < r.length; j++) {
-        r[j] = gfMul(r[j], root);
-        if (j + 1 < r.length) r[j] ^= r[j + 1];
-      }
-      root = gfMul(root, 2);
-    }
-    return r;
-  }
-  function rsRemainder(data, divisor) {
-    var r = divisor.map(function () { return 0; });
-    data.forEach(function (b) {
-      var factor = b ^ r.shift();
-      r.push(0);
-      divisor.forEach(function (c, i) { r[i] ^= gfMul(c, factor); });
-    });
-    return r;
-  }
-
-  function utf8(text) {
-    return Array.prototype.slice.call(new TextEncoder().encode(text));
-  }
-
-  /** The modules of a QR code of `text` as rows of booleans (true = dark), or null. */
-  function qrMatrix(text) {
-    var bytes = utf8(text);
-    var version = 0;
-    var dataLen;
-    for (var v = 1; v <= 10; v++) {
-      dataLen = QR_M[v][0] - QR_M[v][1] * QR_M[v][2];
-      if (4 + (v < 10 ? 8 : 16) + 8 * bytes.length <= dataLen * 8) { version = v; break; }
-    }
-    if (!version) return null;
-    var spec = QR_M[version];
-    var size = version * 4 + 17;
-
-    // Data codewords: mode 0100, length, bytes, terminator, padding.
-    var bits = [];
-    var put = function (value, n) { for (var i = n - 1; i >= 0; i--) bits.push((value >>> i) & 1); };
-    put(4, 4);
-    put(bytes.length, version < 10 ? 8 : 16);
-    bytes.forEach(function (b) { put(b, 8); });
-    put(0, Math.min(4, dataLen * 8 - bits.length));
-    put(0, (8 - bits.length % 8) % 8);
-    for (var pad = 0xec; bits.length < dataLen * 8; pad ^= 0xec ^ 0x11) put(pad, 8);
-    var data = [];
-    for (var i = 0; i < bits.length; i += 8) {
-      var byte = 0;
-      for (var j = 0; j < 8; j++) byte = (byte << 1) | bits[i + j];
-      data.push(byte);
-    }
-
-    // Split into blocks (the short ones first), add EC codewords, interleave.
-    var total = spec[0], ecLen = spec[1], nBlocks = spec[2];
-    var nShort = nBlocks - total % nBlocks;
-    var shortLen = Math.floor(total / nBlocks);
-    var divisor = rsDivisor(ecLen);
-    var blocks = [];
-    for (var b = 0, k = 0; b < nBlocks; b++) {
-      var dat = data.slice(k, k + shortLen - ecLen + (b < nShort ? 0 : 1));
-      k += dat.length;
-      var ec = rsRemainder(dat, divisor);
-      if (b < nShort) dat.push(-1);
-      blocks.push(dat.concat(ec));
-    }
-    var codewords = [];
-    for (i = 0; i < blocks[0].length; i++) {
-      blocks.forEach(function (blk) { if (blk[i] !== -1) codewords.push(blk[i]); });
-    }
-
-    // Function patterns.
-    var modules = [];
-    var isFn = [];
-    for (i = 0; i < size; i++) { modules.push(new Array(size).fill(false)); isFn.push(new Array(size).fill(false)); }
-    var setFn = function (x, y, dark) { modules[y][x] = dark; isFn[y][x] = true; };
-    for (i = 0; i < size; i++) { setFn(6, i, i % 2 === 0); setFn(i, 6, i % 2 === 0); }
-    [[3, 3], [size - 4, 3], [3, size - 4]].forEach(function (c) {
-      for (var dy = -4; dy <= 4; dy++) {
-        for (var dx = -4; dx <= 4; dx++) {
-          var x = c[0] + dx, y = c[1] + dy;
-          var d = Math.max(Math.abs(dx), Math.abs(dy));
-          if (x >= 0 && x < size && y >= 0 && y < size) setFn(x, y, d !== 2 && d !== 4);
-        }
-      }
-    });
-    var align = QR_ALIGN[version];
-    align.forEach(function (ay, ai) {
-      align.forEach(function (ax, aj) {
-        var last = align.length - 1;
-        if ((ai === 0 && aj === 0) || (ai === 0 && aj === last) || (ai === last && aj === 0)) return;
-        for (var dy = -2; dy <= 2; dy++) {
-          for (var dx = -2; dx <= 2; dx++) setFn(ax + dx, ay + dy, Math.max(Math.abs(dx), Math.abs(dy)) !== 1);
-        }
-      });
-    });
-    var drawFormat = function (mask) {
-      var d = mask;                         // level M is 00
-      var rem = d;
-      for (var n = 0; n < 10; n++) rem = (rem << 1) ^ ((rem >>> 9) * 0x537);
-      var f = ((d << 10) | rem) ^ 0x5412;
-      var bit = function (n) { return ((f >>> n) & 1) === 1; };
-      for (n = 0; n <= 5; n++) setFn(8, n, bit(n));
-      setFn(8, 7, bit(6));
-      setFn(8, 8, bit(7));
-      setFn(7, 8, bit(8));
-      for (n = 9; n < 15; n++) setFn(14 - n, 8, bit(n));
-      for (n = 0; n < 8; n++) setFn(size - 1 - n, 8, bit(n));
-      for (n = 8; n < 15; n++) setFn(8, size - 15 + n, bit(n));
-      setFn(8, size - 8, true);
-    };
-    drawFormat(0);
-    if (version >= 7) {
-      var rem = version;
-      for (i = 0; i < 12; i++) rem = (rem << 1) ^ ((rem >>> 11) * 0x1f25);
-      var vbits = (version << 12) | rem;
-      for (i = 0; i < 18; i++) {
-        var dark = ((vbits >>> i) & 1) === 1;
-        var a = size - 11 + i % 3, c = Math.floor(i / 3);
-        setFn(a, c, dark);
-        setFn(c, a, dark);
-      }
-    }
-
-    // Codewords in the zigzag order, two columns at a time from the right.
-    var bitIndex = 0;
-    for (var right = size - 1; right >= 1; right -= 2) {
-      if (right === 6) right = 5;
-      for (var vert = 0; vert < size; vert++) {
-        for (j = 0; j < 2; j++) {
-          var x = right - j;
-          var y = ((right + 1) & 2) === 0 ? size - 1 - vert : vert;
-          if (!isFn[y][x] && bitIndex < codewords.length * 8) {
-            modules[y][x] = ((codewords[bitIndex >>> 3] >>> (7 - (bitIndex & 7))) & 1) === 1;
-            bitIndex++;
-          }
-        }
-      }
-    }
-
-    var MASKS = [
-      function (x, y) { return (x + y) % 2 === 0; },
-      function (x, y) { return y % 2 === 0; },
-      function (x) { return x % 3 === 0; },
-      function (x, y) { return (x + y) % 3 === 0; },
-      function (x, y) { return (Math.floor(x / 3) + Math.floor(y / 2)) % 2 === 0; },
-      function (x, y) { return x * y % 2 + x * y % 3 === 0; },
-      function (x, y) { return (x * y % 2 + x * y % 3) % 2 === 0; },
-      function (x, y) { return ((x + y) % 2 + x * y % 3) % 2 === 0; }
-    ];
-    var applyMask = function (m) {
-      for (var yy = 0; yy < size; yy++) {
-        for (var xx = 0; xx < size; xx++) if (!isFn[yy][xx] && MASKS[m](xx, yy)) modules[yy][xx] = !modules[yy][xx];
-      }
-    };
-    var best = 0, bestScore = Infinity;
-    for (var m = 0; m < 8; m++) {
-      applyMask(m);
-      drawFormat(m);
-      var score = qrPenalty(modules);
-      if (score < bestScore) { best = m; bestScore = score; }
-      applyMask(m);                         // XOR again undoes it
-    }
-    applyMask(best);
-    drawFormat(best);
-    return modules;
-  }
-
-  function qrPenalty(modules) {
-    var size = modules.length;
-    var score = 0, dark = 0;
-    var line = function (get) {
-      var s = 0, run = 0, prev = null, seq = '';
-      for (var i = 0; i < size; i++) {
-        var v = get(i);
-        seq += v ? '1' : '0';
-        if (v === prev) run++;
-        else { if (run >= 5) s += run - 2; run = 1; prev = v; }
-      }
-      if (run >= 5) s += run - 2;
-      // Finder-like 1:1:3:1:1 runs with four light modules on a side (the edge counts as light).
-      seq = '0000' + seq + '0000';
-      for (var k = seq.indexOf('1011101'); k !== -1; k = seq.indexOf('1011101', k + 1)) {
-        if (seq.substr(k - 4, 4) === '0000' || seq.substr(k + 7, 4) === '0000') s += 40;
-      }
-      return s;
-    };
-    for (var y = 0; y < size; y++) {
-      score += line(function (i) { return modules[y][i]; });
-      score += line(function (i) { return modules[i][y]; });
-      for (var x = 0; x < size; x++) {
-        if (modules[y][x]) dark++;
-        if (x < size - 1 && y < size - 1) {
-          var c = modules[y][x];
-          if (c === modules[y][x + 1] && c === modules[y + 1][x] && c === modules[y + 1][x + 1]) score += 3;
-        }
-      }
-    }
-    var totalModules = size * size;
-    score += (Math.ceil(Math.abs(dark * 20 - totalModules * 10) / totalModules) - 1) * 10;
-    return score;
-  }
-
-  /** An SVG element of the QR code of `text` (with its quiet zone), or null when too long. */
-  function qrSvg(text, label) {
-    var modules = qrMatrix(text);
-    if (!modules) return null;
-    var size = modules.length;
-    var q = 4;
-    var d = '';
-    modules.forEach(function (row, y) {
-      row.forEach(function (dark, x) { if (dark) d += 'M' + (x + q) + ' ' + (y + q) + 'h1v1h-1z'; });
-    });
-    var NS = 'http://www.w3.org/2000/svg';
-    var svg = doc.createElementNS(NS, 'svg');
-    var n = size + 2 * q;
-    svg.setAttribute('viewBox', '0 0 ' + n + ' ' + n);
-    svg.setAttribute('shape-rendering', 'crispEdges');
-    svg.setAttribute('role', 'img');
-    svg.setAttribute('aria-label', label || ('二维码：' + text));
-    svg.setAttribute('class', 'gk-qr');
-    var bg = doc.createElementNS(NS, 'rect');
-    bg.setAttribute('width', String(n));
-    bg.setAttribute('height', String(n));
-    bg.setAttribute('fill', '#fff');
-    var path = doc.createElementNS(NS, 'path');
-    path.setAttribute('d', d);
-    path.setAttribute('fill', '#000');
-    svg.appendChild(bg);
-    svg.appendChild(path);
-    return svg;
+  function qrImage(a, href) {
+    var src = a.getAttribute('data-qr');
+    if (!src) return null;
+    var img = doc.createElement('img');
+    img.className = 'gk-qr';
+    img.src = src;
+    img.alt = '二维码：' + href;
+    return img;
   }
 
   /* ---------------- kiosk mode ---------------- */
@@ -775,8 +533,7 @@
       if (url.host !== location.host) {
         e.preventDefault();
         var body = [para('触摸屏不能打开其他网站。请用手机扫描下面的二维码，或记下网址：')];
-        var code = null;
-        try { code = qrSvg(url.href, '本站以外网址的二维码'); } catch (err) { /* shown as text only */ }
+        var code = qrImage(a, url.href);
         if (code) {
           var box = doc.createElement('div');
           box.className = 'gk-qr-box';
@@ -1091,7 +848,7 @@
 
   // For the theme's browser tests and for a site's own scripts: the QR encoder and a
   // way to recompute the statuses now.
-  window.gongkai = { qrSvg: qrSvg, qrMatrix: qrMatrix, refresh: function () { run('status', refreshStatuses); } };
+  window.gongkai = { refresh: function () { run('status', refreshStatuses); } };
 
   if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', start);
   else start();
