@@ -111,8 +111,8 @@ pub const MAX_HIGHLIGHT_PAGE_BYTES: usize = 256 * 1024;
 /// `*a* ` made four million of them (40 s and 2.8 GB). A long record has a few thousand.
 pub const MAX_PAGE_ELEMENTS: usize = 200_000;
 
-/// Table cells (Markdown tables) on one page: a table of 5,000 columns filling a file took 35 s
-/// and 4 GB. 100,000 is a list of 10,000 households with ten columns.
+/// Table cells on one page, of Markdown tables and embedded spreadsheets: a table of 5,000 columns
+/// filling a file took 35 s and 4 GB. 100,000 is a list of 10,000 households with ten columns.
 pub const MAX_TABLE_CELLS: usize = 100_000;
 
 /// html5ever (inside ammonia) is quadratic in element nesting depth: 10,000 nested `>` take seconds.
@@ -162,29 +162,31 @@ pub fn render(
         paragraph_closed: false,
         table_at: None,
         highlight_left: MAX_HIGHLIGHT_PAGE_BYTES,
+        cells: 0,
     };
-    let (mut elements, mut cells) = (0usize, 0usize);
+    let mut elements = 0usize;
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         if let Event::Start(tag) = &event {
             elements += 1;
             if matches!(tag, Tag::TableCell) {
-                cells += 1;
-            }
-            let over = if cells > MAX_TABLE_CELLS {
-                Some(TooLarge::TableCells(range.start))
-            } else if elements > MAX_PAGE_ELEMENTS {
-                Some(TooLarge::Elements(range.start))
-            } else {
-                None
-            };
-            if over.is_some() {
-                return Rendered {
-                    too_large: over,
-                    ..Rendered::default()
-                };
+                r.cells += 1;
             }
         }
+        // An embedded spreadsheet adds its cells when its image starts.
         r.event(event, range.start);
+        let over = if r.cells > MAX_TABLE_CELLS {
+            Some(TooLarge::TableCells(range.start))
+        } else if elements > MAX_PAGE_ELEMENTS {
+            Some(TooLarge::Elements(range.start))
+        } else {
+            None
+        };
+        if over.is_some() {
+            return Rendered {
+                too_large: over,
+                ..Rendered::default()
+            };
+        }
     }
     r.finish_dangling();
 
@@ -327,6 +329,8 @@ struct Renderer<'a, 'f> {
     table_at: Option<usize>,
     /// Bytes of code that may still be highlighted on this page (`MAX_HIGHLIGHT_PAGE_BYTES`).
     highlight_left: usize,
+    /// Table cells so far, of Markdown tables and embedded spreadsheets (`MAX_TABLE_CELLS`).
+    cells: usize,
 }
 
 impl<'a> Renderer<'a, '_> {
@@ -428,7 +432,10 @@ impl<'a> Renderer<'a, '_> {
                 self.image_size = None;
                 let (src, table) = match self.image_target(&dest_url, offset) {
                     Some(ImageTarget::Url(url)) => (Some(url), None),
-                    Some(ImageTarget::Table(table)) => (None, Some(table)),
+                    Some(ImageTarget::Table(table)) => {
+                        self.cells += table.rows.iter().map(|r| r.cells.len()).sum::<usize>();
+                        (None, Some(table))
+                    }
                     None => (None, None),
                 };
                 self.image = Some(ImageState {

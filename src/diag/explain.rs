@@ -277,7 +277,7 @@ pub const CODES: &[Code] = &[
     Code {
         code: "E-TOO-LARGE",
         title: "文件太大",
-        meaning: "一个 Markdown 文件超过了 16 MB。大的表格、图片和文件应作为附件放在记录的文件夹里。",
+        meaning: "一个 Markdown 文件超过了 4 MB（约两百万个汉字）。大的表格、图片和文件应作为附件放在记录的文件夹里。",
         wrong: "把整份扫描件的内容粘贴进 .md 文件",
         right: "attachments:\n  - file: saomiaojian.pdf\n    title: 扫描件",
     },
