@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 use std::fmt::Write as _;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use unicode_width::UnicodeWidthStr;
 
 pub mod explain;
@@ -59,6 +59,9 @@ pub struct Diagnostic {
 pub struct SourceFile {
     pub rel: String,
     pub text: Arc<str>,
+    /// Where each line starts (byte offsets), made on first use: a file with thousands of
+    /// diagnostics must not be scanned from its start for each one.
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
@@ -66,21 +69,42 @@ impl SourceFile {
         SourceFile {
             rel: rel.into(),
             text: text.into(),
+            line_starts: OnceLock::new(),
         }
     }
 
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
+    }
+
+    /// The text of a 1-based line, without its line break (as `str::lines` gives it).
     pub fn line_text(&self, line: u32) -> Option<&str> {
         let index = usize::try_from(line).ok()?.checked_sub(1)?;
-        self.text.lines().nth(index)
+        let starts = self.line_starts();
+        let start = *starts.get(index)?;
+        if start >= self.text.len() {
+            return None;
+        }
+        let end = starts.get(index + 1).map_or(self.text.len(), |e| e - 1);
+        let line = self.text.get(start..end)?;
+        Some(line.strip_suffix('\r').unwrap_or(line))
     }
 
     /// Line and column of a byte offset into the text.
     pub fn pos_of(&self, offset: usize) -> Pos {
         let offset = offset.min(self.text.len());
-        let before = self.text.get(..offset).unwrap_or("");
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s <= offset).max(1);
+        let line_start = starts.get(line - 1).copied().unwrap_or(0);
+        let col = self
+            .text
+            .get(line_start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
         Pos::new(to_u32(line), to_u32(col))
     }
 
@@ -220,15 +244,57 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
-    /// Sorted by file, line, column, then severity; exact duplicates removed.
+    /// Sorted by file, line, column, then severity; exact duplicates removed; at most
+    /// [`MAX_PER_FILE`] of one file, and a line counting the rest.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort_by(|a, b| {
             (&a.file, a.line, a.column, a.severity, a.code, &a.message)
                 .cmp(&(&b.file, b.line, b.column, b.severity, b.code, &b.message))
         });
         self.items.dedup();
-        self.items
+        cap_per_file(self.items)
     }
+}
+
+/// More diagnostics than this of one file are not listed: a file with thousands of the same
+/// mistake would bury the others, and printing each would take longer than fixing them.
+pub const MAX_PER_FILE: usize = 50;
+
+/// The first [`MAX_PER_FILE`] diagnostics of each file (sorted), then one counting the rest: an
+/// error (`E-MORE`) when an error is among them, else a warning (`W-MORE`).
+fn cap_per_file(items: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut out = Vec::with_capacity(items.len().min(4096));
+    for group in items.chunk_by(|a, b| a.file == b.file) {
+        let (listed, rest) = group.split_at(group.len().min(MAX_PER_FILE));
+        out.extend_from_slice(listed);
+        let Some(first) = rest.first() else {
+            continue;
+        };
+        let errors = rest
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        let warnings = rest.len() - errors;
+        let (severity, code) = if errors > 0 {
+            (Severity::Error, "E-MORE")
+        } else {
+            (Severity::Warning, "W-MORE")
+        };
+        out.push(Diagnostic {
+            severity,
+            code,
+            message: format!(
+                "这个文件还有 {} 个问题没有列出（{errors} 个错误、{warnings} 个警告），只列出了前 {MAX_PER_FILE} 个",
+                rest.len()
+            ),
+            help: "先改正上面列出的问题，再运行 gongkai check 查看其余的".to_string(),
+            file: first.file.clone(),
+            line: first.line,
+            column: first.column,
+            source_line: first.source_line.clone(),
+        });
+    }
+    out
 }
 
 /// The rustc-like text form of cli.md.
@@ -264,6 +330,38 @@ pub fn render_json(ds: &[Diagnostic]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_and_positions_as_str_lines_gives_them() {
+        for text in ["", "a", "a\n", "a\r\nb\n\nc", "\n\n", "电梯\n异响\r\n"] {
+            let f = SourceFile::new("a.md", text);
+            for (i, expected) in text.lines().enumerate() {
+                assert_eq!(
+                    f.line_text(to_u32(i + 1)),
+                    Some(expected),
+                    "{text:?} line {i}"
+                );
+            }
+            assert_eq!(
+                f.line_text(to_u32(text.lines().count() + 1)),
+                None,
+                "{text:?}"
+            );
+            assert_eq!(f.line_text(0), None);
+            for offset in 0..=text.len() {
+                let Some(before) = text.get(..offset) else {
+                    continue;
+                };
+                let line = before.matches('\n').count() + 1;
+                let col = before.rsplit('\n').next().map_or(0, |s| s.chars().count()) + 1;
+                assert_eq!(
+                    f.pos_of(offset),
+                    Pos::new(to_u32(line), to_u32(col)),
+                    "{text:?} at {offset}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn pos_of_counts_characters_not_bytes() {
@@ -335,5 +433,39 @@ mod tests {
         let sorted = ds.into_sorted();
         let order: Vec<_> = sorted.iter().map(|d| (d.file.as_str(), d.line)).collect();
         assert_eq!(order, vec![("a.md", 2), ("b.md", 1), ("b.md", 2)]);
+    }
+
+    #[test]
+    fn at_most_fifty_of_a_file_and_a_line_counting_the_rest() {
+        let text = "x\n".repeat(200);
+        let a = SourceFile::new("a.md", text.as_str());
+        let b = SourceFile::new("b.md", text.as_str());
+        let mut ds = Diagnostics::new();
+        for line in 1..=120 {
+            ds.push(a.warning("W-IMAGE-ALT", Pos::new(line, 1), "m", ""));
+        }
+        ds.push(a.error("E-LINK", Pos::new(130, 1), "m", ""));
+        for line in 1..=MAX_PER_FILE + 1 {
+            ds.push(b.warning("W-IMAGE-ALT", Pos::new(to_u32(line), 1), "m", ""));
+        }
+        let sorted = ds.into_sorted();
+        let of = |f: &str| sorted.iter().filter(|d| d.file == f).collect::<Vec<_>>();
+        let a_list = of("a.md");
+        assert_eq!(a_list.len(), MAX_PER_FILE + 1);
+        let more = a_list[MAX_PER_FILE];
+        assert_eq!(
+            (more.code, more.severity, more.line),
+            ("E-MORE", Severity::Error, 51)
+        );
+        assert!(
+            more.message
+                .contains("还有 71 个问题没有列出（1 个错误、70 个警告）"),
+            "{}",
+            more.message
+        );
+        let b_list = of("b.md");
+        assert_eq!(b_list.len(), MAX_PER_FILE + 1);
+        assert_eq!(b_list[MAX_PER_FILE].code, "W-MORE");
+        assert!(b_list[MAX_PER_FILE].message.contains("还有 1 个问题"));
     }
 }

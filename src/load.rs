@@ -85,8 +85,11 @@ pub struct Loaded {
     pub diags: Vec<Diagnostic>,
 }
 
-/// Markdown files larger than this are refused rather than slowing everything down.
-const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// Markdown files larger than this are refused rather than slowing everything down: the Markdown
+/// parser holds a tree of the whole file, which for 16 MB of `*a* ` or of table cells took over
+/// 1 GB before the page limits refused it (`markdown::MAX_PAGE_ELEMENTS`). 4 MB is two million
+/// Chinese characters, some thousand printed pages.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// The Markdown files an earlier load read, with the size and modification time each had, so
 /// that `serve` re-reads only the files that changed. Their texts are shared, not copied, so later
@@ -353,7 +356,7 @@ fn read_markdown(rel: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<
         diags.push(empty.error(
             "E-TOO-LARGE",
             Pos::START,
-            "文件太大（超过 16 MB）",
+            "文件太大（超过 4 MB）",
             "把大的附件放到记录的文件夹里，用 attachments 列出",
         ));
         return None;

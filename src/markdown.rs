@@ -124,9 +124,20 @@ pub struct BrokenLink {
     pub message: String,
 }
 
+/// A limit of one page that a body went over; it is not rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TooLarge {
+    /// More than [`MAX_PAGE_ELEMENTS`]: the byte offset in the body where the limit was passed.
+    Elements(usize),
+    /// More than [`MAX_TABLE_CELLS`] table cells.
+    TableCells(usize),
+}
+
 /// The result of rendering one body.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
+    /// Set when the body went over a limit of one page; then nothing else is filled in.
+    pub too_large: Option<TooLarge>,
     /// Safe HTML.
     pub html: String,
     /// Plain text of the whole body (for search), blocks separated by '\n'.
@@ -150,6 +161,19 @@ const HIGHLIGHT_THEME: &str = "InspiredGitHub";
 /// syntect's regex engine can go superlinear on huge lines; such blocks are shown unhighlighted.
 const MAX_HIGHLIGHT_BYTES: usize = 128 * 1024;
 const MAX_HIGHLIGHT_LINE_BYTES: usize = 4 * 1024;
+
+/// Syntax highlighting costs about a second for every 100 KB of code; beyond this much code on one
+/// page, blocks are shown as plain code (the same text, uncoloured).
+pub const MAX_HIGHLIGHT_PAGE_BYTES: usize = 256 * 1024;
+
+/// A page with more elements than this (paragraphs, links, emphasis, list items, table cells…) is
+/// refused: each costs memory in the parser, the HTML sanitiser and the browser, and 16 MB of
+/// `*a* ` made four million of them (40 s and 2.8 GB). A long record has a few thousand.
+pub const MAX_PAGE_ELEMENTS: usize = 200_000;
+
+/// Table cells on one page, of Markdown tables and embedded spreadsheets: a table of 5,000 columns
+/// filling a file took 35 s and 4 GB. 100,000 is a list of 10,000 households with ten columns.
+pub const MAX_TABLE_CELLS: usize = 100_000;
 
 /// html5ever (inside ammonia) is quadratic in element nesting depth: 10,000 nested `>` take seconds.
 /// Quotes and lists deeper than this are flattened; no real disclosure nests this deep.
@@ -199,9 +223,32 @@ pub fn render(
         in_paragraph: false,
         paragraph_closed: false,
         table_at: None,
+        highlight_left: MAX_HIGHLIGHT_PAGE_BYTES,
+        cells: 0,
     };
+    let mut elements = 0usize;
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        if let Event::Start(tag) = &event {
+            elements += 1;
+            if matches!(tag, Tag::TableCell) {
+                r.cells += 1;
+            }
+        }
+        // An embedded spreadsheet adds its cells when its image starts.
         r.event(event, range.start);
+        let over = if r.cells > MAX_TABLE_CELLS {
+            Some(TooLarge::TableCells(range.start))
+        } else if elements > MAX_PAGE_ELEMENTS {
+            Some(TooLarge::Elements(range.start))
+        } else {
+            None
+        };
+        if over.is_some() {
+            return Rendered {
+                too_large: over,
+                ..Rendered::default()
+            };
+        }
     }
     r.finish_dangling();
 
@@ -215,6 +262,7 @@ pub fn render(
 
     let (text, first_paragraph) = r.text.finish();
     Rendered {
+        too_large: None,
         html,
         text,
         first_paragraph,
@@ -345,6 +393,10 @@ struct Renderer<'a, 'f> {
     /// Where the open table's scroll wrapper sits in `out`: it is written at the table's end,
     /// when its header (its label) is known.
     table_at: Option<usize>,
+    /// Bytes of code that may still be highlighted on this page (`MAX_HIGHLIGHT_PAGE_BYTES`).
+    highlight_left: usize,
+    /// Table cells so far, of Markdown tables and embedded spreadsheets (`MAX_TABLE_CELLS`).
+    cells: usize,
 }
 
 impl<'a> Renderer<'a, '_> {
@@ -451,7 +503,10 @@ impl<'a> Renderer<'a, '_> {
                 self.image_size = None;
                 let (src, table) = match self.image_target(&dest_url, offset) {
                     Some(ImageTarget::Url(url)) => (Some(url), None),
-                    Some(ImageTarget::Table(table)) => (None, Some(table)),
+                    Some(ImageTarget::Table(table)) => {
+                        self.cells += table.rows.iter().map(|r| r.cells.len()).sum::<usize>();
+                        (None, Some(table))
+                    }
                     None => (None, None),
                 };
                 self.image = Some(ImageState {
@@ -594,7 +649,14 @@ impl<'a> Renderer<'a, '_> {
         };
         self.text
             .push_block(code.trim_end_matches('\n'), BlockKind::Other);
-        let highlighted = lang.as_deref().and_then(|l| highlight(l, &code));
+        let highlighted = match lang.as_deref() {
+            Some(l) if code.len() <= self.highlight_left => {
+                self.highlight_left -= code.len();
+                highlight(l, &code)
+            }
+            // Over the page's budget: this block (and any larger one) stays plain.
+            _ => None,
+        };
         let html = match (highlighted, lang) {
             (Some(spans), Some(lang)) => {
                 let mut s = String::with_capacity(spans.len() + 64);
@@ -1328,6 +1390,58 @@ mod tests {
 
     fn md(body: &str) -> Rendered {
         render(body, &safe(), &no_resolve, &root)
+    }
+
+    #[test]
+    fn a_page_over_the_element_limit_is_refused_where_it_passes_it() {
+        // One paragraph and MAX - 1 emphasis elements: at the limit, rendered.
+        let at = "*a* ".repeat(MAX_PAGE_ELEMENTS - 1);
+        let r = md(&at);
+        assert_eq!(r.too_large, None);
+        assert_eq!(r.html.matches("<em>").count(), MAX_PAGE_ELEMENTS - 1);
+        // One more: refused, at the last emphasis, and nothing else is made.
+        let over = "*a* ".repeat(MAX_PAGE_ELEMENTS);
+        let r = md(&over);
+        assert_eq!(
+            r.too_large,
+            Some(TooLarge::Elements(4 * (MAX_PAGE_ELEMENTS - 1)))
+        );
+        assert!(r.html.is_empty() && r.text.is_empty() && r.broken_links.is_empty());
+    }
+
+    #[test]
+    fn a_page_over_the_table_cell_limit_is_refused_at_the_row() {
+        // Ten columns: the header and 9,999 rows make exactly MAX_TABLE_CELLS cells.
+        let row = "|a|b|c|d|e|f|g|h|i|j|\n";
+        let table = |rows: usize| format!("{row}|-|-|-|-|-|-|-|-|-|-|\n{}", row.repeat(rows));
+        assert_eq!(MAX_TABLE_CELLS, 10 * 10_000);
+        let r = md(&table(9_999));
+        assert_eq!(r.too_large, None);
+        assert_eq!(r.html.matches("<td>").count(), 10 * 9_999);
+        // A short row counts the cells the table gives it, not those written.
+        let body = format!("{}|x|\n", table(9_999));
+        let r = md(&body);
+        assert_eq!(
+            r.too_large,
+            Some(TooLarge::TableCells(table(9_999).len() + 1))
+        );
+    }
+
+    #[test]
+    fn highlighting_stops_at_the_page_budget_and_the_rest_is_plain_code() {
+        // Three blocks of ~100 KB: two fit in the budget, the third is shown plain.
+        let line = format!("let x = {}1;\n", "a + ".repeat(25));
+        let code = line.repeat(100 * 1024 / line.len());
+        assert!(2 * code.len() <= MAX_HIGHLIGHT_PAGE_BYTES);
+        assert!(3 * code.len() > MAX_HIGHLIGHT_PAGE_BYTES);
+        let block = format!("```rust\n{code}```\n\n");
+        let r = md(&block.repeat(3));
+        assert_eq!(r.html.matches("<pre class=\"hl-code\">").count(), 2);
+        assert_eq!(r.html.matches("<pre><code>").count(), 1);
+        // A block without a language spends nothing of the budget.
+        let plain = format!("```\n{code}```\n\n").repeat(3);
+        let r = md(&format!("{plain}{block}"));
+        assert_eq!(r.html.matches("<pre class=\"hl-code\">").count(), 1);
     }
 
     /// Every tag in the output (text is escaped, so each '<' starts a real tag), lower-cased.

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 /// Per-run bound. Generous for a debug build on a busy machine; a hang or a runaway is far slower.
 const RUN_BOUND: Duration = Duration::from_secs(30);
-/// The runs that carry a 10 MB line.
+/// The runs that carry a 3 MB line.
 const HUGE_BOUND: Duration = Duration::from_secs(90);
 
 /// xorshift64*: deterministic, no crate needed.
@@ -325,13 +325,13 @@ fn mutate(rng: &mut Rng, bytes: &mut Vec<u8>, allow_huge: bool) -> &'static str 
         }
         _ => {
             insert_huge_line(rng, bytes);
-            "10 MB line"
+            "3 MB line"
         }
     }
 }
 
-/// A 10 MB line at a random line. Bare (no key): in the front matter a 10 MB scalar for the YAML
-/// parser, in the body a 10 MB paragraph for the renderer. (As a `summary:` value it would be
+/// A 3 MB line at a random line (under the 4 MB limit of a Markdown file). Bare (no key): in the
+/// front matter a 3 MB scalar for the YAML parser, in the body a 3 MB paragraph for the renderer. (As a `summary:` value it would be
 /// copied onto every list page, which is slow in a debug build without being a bug.)
 fn insert_huge_line(rng: &mut Rng, bytes: &mut Vec<u8>) {
     let mut ls: Vec<Vec<u8>> = bytes
@@ -339,7 +339,7 @@ fn insert_huge_line(rng: &mut Rng, bytes: &mut Vec<u8>) {
         .map(<[u8]>::to_vec)
         .collect();
     let i = rng.below(ls.len() + 1);
-    let mut line = vec![b'x'; 10 << 20];
+    let mut line = vec![b'x'; 3 << 20];
     line.push(b'\n');
     ls.insert(i, line);
     *bytes = ls.concat();
@@ -462,18 +462,18 @@ fn random_corruption_never_panics_in_process() {
         let count = 4 + rng.below(6);
         let mut log = corrupt(&mut rng, &site.root(), count, false);
         if round == 17 {
-            // Once for sure: a 10 MB paragraph at the end of a record's body.
+            // Once for sure: a 3 MB paragraph at the end of a record's body.
             let f = site.path("content/about.md");
             let mut bytes = std::fs::read(&f).expect("read");
             bytes.extend_from_slice(b"\n\n");
-            bytes.extend(std::iter::repeat_n(b'x', 10 << 20));
+            bytes.extend(std::iter::repeat_n(b'x', 3 << 20));
             bytes.push(b'\n');
             std::fs::write(&f, bytes).expect("write");
-            log.push("content/about.md ← 10 MB paragraph".into());
+            log.push("content/about.md ← 3 MB paragraph".into());
         }
         mutations += log.len();
         let output = (round % 4 == 0).then(|| site.outside("out"));
-        let bound = if log.iter().any(|l| l.contains("10 MB")) {
+        let bound = if log.iter().any(|l| l.contains("3 MB")) {
             HUGE_BOUND
         } else {
             RUN_BOUND
@@ -502,11 +502,11 @@ fn random_corruption_never_panics_in_process() {
         }
         let mut bound = RUN_BOUND;
         if round == 3 {
-            // A 10 MB paragraph in a record that is otherwise fine: it is rendered and written.
+            // A 3 MB paragraph in a record that is otherwise fine: it is rendered and written.
             let f = site.path("content/about.md");
             let mut bytes = std::fs::read(&f).expect("read");
             bytes.extend_from_slice(b"\n\n");
-            bytes.extend(std::iter::repeat_n(b'x', 10 << 20));
+            bytes.extend(std::iter::repeat_n(b'x', 3 << 20));
             bytes.push(b'\n');
             std::fs::write(&f, bytes).expect("write");
             mutations += 1;
@@ -519,8 +519,8 @@ fn random_corruption_never_panics_in_process() {
             let page = site.outside("out").join("about/index.html");
             let len = std::fs::metadata(&page).map(|m| m.len()).unwrap_or(0);
             assert!(
-                len > 10 << 20,
-                "the 10 MB paragraph is published ({len} bytes)"
+                len > 3 << 20,
+                "the 3 MB paragraph is published ({len} bytes)"
             );
         }
         record(
@@ -566,10 +566,10 @@ fn random_corruption_never_panics_in_the_binary() {
             let f = site.path("content/about.md");
             let mut b = std::fs::read(&f).expect("read");
             let mut line = b"\n".to_vec();
-            line.extend(std::iter::repeat_n(b'y', 10 << 20));
+            line.extend(std::iter::repeat_n(b'y', 3 << 20));
             b.extend(line);
             std::fs::write(&f, b).expect("write");
-            log.push("content/about.md ← 10 MB body line".into());
+            log.push("content/about.md ← 3 MB body line".into());
         }
         let out = site.outside("out");
         let root = site.root();
@@ -884,4 +884,87 @@ fn thousands_of_tags_on_one_record_are_refused_quickly_and_a_few_dozen_are_fine(
         out.join("tags/biao-qian-39/index.html").is_file()
             || out.join("tags/biaoqian39/index.html").is_file()
     );
+}
+
+/// The content-size attacks of a single page, refused where they pass a limit, each with one error
+/// of its own code and nothing else of the file: a table too large, a page of too many elements,
+/// and a file at the size limit made of emphasis; and a file of 120 broken links lists 50 of them
+/// and one line counting the rest.
+#[test]
+fn pages_over_a_size_limit_are_refused_at_the_place_with_one_error() {
+    let site = TempSite::from_fixture("minimal");
+    let front = "---\ntitle: 很大的公告\ndate: 2026-11-01\nkind: announcement\n---\n\n";
+    let row = "|a|b|c|d|e|f|g|h|i|j|\n";
+    // Header + 9,999 rows is 100,000 cells, the limit; the next row passes it at its first cell.
+    let table = format!("{row}|-|-|-|-|-|-|-|-|-|-|\n{}|x|\n", row.repeat(9_999));
+    site.write("content/notices/table.md", &format!("{front}{table}"));
+    let many = "*a* ".repeat(200_001);
+    site.write("content/notices/many.md", &format!("{front}{many}\n"));
+    // At the size limit of a Markdown file (4 MB): refused by the element limit, not slowly built.
+    let huge = "*a* ".repeat((4 * 1024 * 1024 - front.len() - 1) / 4);
+    site.write("content/notices/huge.md", &format!("{front}{huge}\n"));
+    // An embedded spreadsheet's cells count too: 10 columns × 10,001 rows.
+    let csv: String = (0..10_001)
+        .map(|i| format!("{i},a,b,c,d,e,f,g,h,i\n"))
+        .collect();
+    site.write("content/notices/sheet/list.csv", &csv);
+    site.write(
+        "content/notices/sheet/index.md",
+        &format!("{front}名单如下：\n\n![名单](list.csv)\n"),
+    );
+    let links: String = (0..120)
+        .map(|i| format!("[附件{i}](missing-{i}.pdf)\n\n"))
+        .collect();
+    site.write("content/notices/links.md", &format!("{front}{links}"));
+    let (run, diags) = site.check();
+    assert_eq!(run.code, Some(1), "{}", run.describe());
+    assert!(run.elapsed < HUGE_BOUND, "{:?}", run.elapsed);
+    let of = |file: &str| -> Vec<&Diag> {
+        diags
+            .iter()
+            .filter(|d| d.file == format!("content/notices/{file}"))
+            .collect()
+    };
+    let t = of("table.md");
+    assert_eq!(t.len(), 1, "{}", list(&diags));
+    assert_eq!(
+        (t[0].code.as_str(), t[0].line, t[0].column),
+        ("E-TABLE-TOO-LARGE", 7 + 10_001, 2)
+    );
+    assert!(t[0].message.contains("100000"), "{}", t[0].message);
+    // The paragraph and 199,999 emphases are the limit; the next emphasis passes it.
+    for (file, column) in [("many.md", 4 * 199_999 + 1), ("huge.md", 4 * 199_999 + 1)] {
+        let m = of(file);
+        assert_eq!(m.len(), 1, "{file}: {}", list(&diags));
+        assert_eq!(
+            (m[0].code.as_str(), m[0].line, m[0].column),
+            ("E-PAGE-TOO-LARGE", 7, column)
+        );
+        assert!(is_chinese(&m[0].help));
+    }
+    let sheet = of("sheet/index.md");
+    assert_eq!(sheet.len(), 1, "{}", list(&diags));
+    assert_eq!(
+        (sheet[0].code.as_str(), sheet[0].line),
+        ("E-TABLE-TOO-LARGE", 9)
+    );
+    let l = of("links.md");
+    assert_eq!(l.len(), 51, "{}", list(&diags));
+    assert!(l[..50].iter().all(|d| d.code == "E-LINK"));
+    assert_eq!((l[0].line, l[49].line), (7, 7 + 2 * 49));
+    assert_eq!((l[50].code.as_str(), l[50].line), ("E-MORE", 7 + 2 * 50));
+    assert!(
+        l[50]
+            .message
+            .contains("还有 70 个问题没有列出（70 个错误、0 个警告）"),
+        "{}",
+        l[50].message
+    );
+    // The text form ends with the count of what was listed.
+    let text = common::run([
+        std::ffi::OsStr::new("--root"),
+        site.root().as_os_str(),
+        std::ffi::OsStr::new("check"),
+    ]);
+    assert!(text.stderr.contains("error[E-MORE]"), "{}", text.stderr);
 }

@@ -338,6 +338,34 @@ fn render_markdown(
         }
     };
     let out = markdown::render(file.body(), &opts, &resolve, &root_relative);
+    if let Some(too_large) = out.too_large {
+        let (code, offset, message, help) = match too_large {
+            markdown::TooLarge::Elements(offset) => (
+                "E-PAGE-TOO-LARGE",
+                offset,
+                format!(
+                    "这一页的内容太多：段落、链接、强调、列表项等超过了 {} 个，到这里已经超出",
+                    markdown::MAX_PAGE_ELEMENTS
+                ),
+                "把内容分成几条记录，或者把长的名单、明细做成表格文件（.xlsx）用 ![标题](文件名.xlsx) 嵌入",
+            ),
+            markdown::TooLarge::TableCells(offset) => (
+                "E-TABLE-TOO-LARGE",
+                offset,
+                format!(
+                    "这一页的表格太大：单元格超过了 {} 个，到这里已经超出",
+                    markdown::MAX_TABLE_CELLS
+                ),
+                "去掉用不着的列，或者把表格分到几条记录里；很长的名单可以做成表格文件（.xlsx）嵌入",
+            ),
+        };
+        let pos = file.source.pos_of(file.body_offset + offset);
+        return MarkdownBody {
+            out,
+            copies: Vec::new(),
+            diags: vec![file.source.error(code, pos, message, help)],
+        };
+    }
     let mut diags: Vec<Diagnostic> = out
         .broken_links
         .iter()
