@@ -310,6 +310,7 @@ fn a_new_problem_is_written_as_a_person_would() {
     );
     assert_eq!(status, 200, "{json}");
     assert_eq!(json["path"], "content/problems/2026-002.md");
+    assert_eq!(json["url"], "/problems/2026-002/");
     let expected = "---
 title: 3号楼电梯异响
 date: 2026-11-20
@@ -723,6 +724,16 @@ withdrawn:
         "## 居住证\n\n带上身份证。\n",
     );
     assert_eq!(page, "content/ban-shi-zhi-nan.md");
+    // Once the server has rebuilt, the page is served where the save said it would be.
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let (status, html) = s.send("GET", "/ban-shi-zhi-nan/", &[], b"");
+        if status == 200 && html.contains("办事指南") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{status}: {html}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
     assert_eq!(
         s.read(&page),
         "---

@@ -525,6 +525,9 @@ async function showForm({ kind, path }) {
       history.replaceState(null, '', `#edit/${encodeURIComponent(state.path)}`);
       const draftNote = values().draft ? '（草稿，不会发布）' : '';
       say(`已保存到 ${state.path}${draftNote}。`);
+      if (r.data.url) {
+        status.append(' ', el('a', { href: r.data.url, target: '_blank', rel: 'noopener', text: '在网站预览里查看（新窗口）' }));
+      }
       return;
     }
     if (r.status === 409) {
