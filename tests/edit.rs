@@ -593,6 +593,21 @@ fn uploads_go_into_the_records_folder_through_the_builds_rules() {
             .join("content/problems/2026-001-ludeng/mingdan.xlsx")
             .exists()
     );
+    // The preview may read the photo, not the spreadsheets or the record.
+    let (status, _) = s.send(
+        "GET",
+        "/__gongkai/edit/file?path=content/problems/2026-001-ludeng/xianchang.png",
+        &[],
+        b"",
+    );
+    assert_eq!(status, 200);
+    let (status, _) = s.send(
+        "GET",
+        "/__gongkai/edit/file?path=content/problems/2026-001-ludeng/index.md",
+        &[],
+        b"",
+    );
+    assert_eq!(status, 403);
     // Too large.
     let big = vec![0u8; 21 * 1024 * 1024];
     let (status, json) = s.api("POST", &format!("upload?path={bundle}&name=big.jpg"), &big);

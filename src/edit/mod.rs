@@ -77,6 +77,7 @@ fn reply(status: StatusCode, value: &Value) -> Response<Vec<u8>> {
     let mut res = Response::new(value.to_string().into_bytes());
     *res.status_mut() = status;
     set(&mut res, "content-type", "application/json; charset=utf-8");
+    set(&mut res, "x-content-type-options", "nosniff");
     res
 }
 
@@ -363,20 +364,13 @@ impl Editor {
             Some("png") => "image/png",
             Some("webp") => "image/webp",
             Some("gif") => "image/gif",
-            _ => "application/octet-stream",
+            // Photos only: the preview needs nothing else, and a spreadsheet's hidden columns
+            // stay on the disk.
+            _ => return refuse(StatusCode::FORBIDDEN, "编辑台只为预览提供照片。"),
         };
         let mut res = Response::new(bytes);
         set(&mut res, "content-type", kind);
         set(&mut res, "x-content-type-options", "nosniff");
-        set(
-            &mut res,
-            "content-disposition",
-            if kind.starts_with("image/") {
-                "inline"
-            } else {
-                "attachment"
-            },
-        );
         res
     }
 
