@@ -81,8 +81,14 @@ test('a worker creates a 公示 with a working-day period on a phone', async () 
   await page.getByLabel('类型（必填）').selectOption({ label: '公示' });
   await page.getByLabel('分类').fill('低保');
   const period = page.locator('[data-key="publicity"]');
+  // By an end date or by working days: one is shown at a time.
+  await period.getByLabel('按结束日期').check();
+  await period.getByLabel('结束日期', { exact: true }).fill('2026-11-30');
+  assert.equal(await period.getByLabel('工作日数', { exact: true }).isVisible(), false);
+  await period.getByLabel('按工作日数（自动跳过周末和节假日）').check();
+  assert.equal(await period.getByLabel('结束日期', { exact: true }).isVisible(), false);
   await period.getByLabel('开始日期（必填）').fill('2026-11-23');
-  await period.getByLabel('工作日数').fill('5');
+  await period.getByLabel('工作日数', { exact: true }).fill('5');
   const contact = page.locator('[data-key="contact"]');
   await contact.getByLabel('联系人').fill('社区居委会');
   await contact.getByLabel('电话').fill('021-5555-0000');

@@ -223,16 +223,30 @@ function control(field, ctx, path) {
     }
     case 'object': {
       const subs = field.fields.map((f) => control(f, ctx, `${path}.${f.key}`));
+      // A 公示期 ends on a day or after a number of working days, never both: a choice shows one.
+      const ways = subs.some((x) => x.key === 'end') && subs.some((x) => x.key === 'working_days')
+        ? periodChoice(subs, ctx) : null;
       const fs = el('fieldset', { class: 'field group', 'data-key': path, 'aria-describedby': describedBy },
-        el('legend', { text: labelText }), help, subs.map((s) => s.node), diag);
+        el('legend', { text: labelText }), help, ways?.node, subs.map((s) => s.node), diag);
       c = {
         node: fs,
         get: () => {
           const o = {};
-          for (const s of subs) { const v = s.get(); if (v !== null) o[s.key] = v; }
+          for (const s of subs) {
+            if (ways && ways.hides(s.key)) continue;
+            const v = s.get();
+            if (v !== null) o[s.key] = v;
+          }
           return Object.keys(o).length ? o : null;
         },
-        set: (v) => { for (const s of subs) s.set(v && typeof v === 'object' ? v[s.key] : null); },
+        set: (v) => {
+          for (const s of subs) s.set(v && typeof v === 'object' ? v[s.key] : null);
+          if (ways) {
+            const has = (k) => v && v[k] !== undefined && v[k] !== null;
+            // Both written (a mistake the check names): both stay shown, so neither is lost.
+            ways.pick(has('end') && has('working_days') ? null : has('end') ? 'end' : 'working_days');
+          }
+        },
         input: null,
         get first() { return subs[0].first || subs[0].input; },
         child: ([k, ...rest]) => {
@@ -301,6 +315,28 @@ function control(field, ctx, path) {
   c.diag = diag;
   c.id = id;
   return c;
+}
+
+// The two ways a 公示期 is given, as radio buttons; the other way's field is hidden.
+function periodChoice(subs, ctx) {
+  const name = nextId('way');
+  let way = 'working_days';
+  const radios = [['working_days', '按工作日数（自动跳过周末和节假日）'], ['end', '按结束日期']].map(([value, label]) => {
+    const id = nextId('w');
+    const input = el('input', { type: 'radio', name, id, value });
+    input.addEventListener('change', () => { if (input.checked) pick(value); ctx.changed(); });
+    return [input, el('span', { class: 'check-row' }, input, el('label', { for: id, text: label }))];
+  });
+  function pick(value) {
+    way = value;
+    for (const [input] of radios) input.checked = input.value === value;
+    for (const s of subs) {
+      if (s.key === 'end' || s.key === 'working_days') s.node.hidden = value !== null && s.key !== value;
+    }
+  }
+  const node = el('fieldset', { class: 'ways' }, el('legend', { text: '公示期怎么算' }), radios.map(([, row]) => row));
+  pick(way);
+  return { node, pick, hides: (key) => way !== null && (key === 'end' || key === 'working_days') && key !== way };
 }
 
 // ---------------------------------------------------------------- form
