@@ -443,6 +443,25 @@ async function showForm({ kind, path }) {
   const defaults = record ? record.values : (schema.defaults || {});
   for (const c of controls) c.set(defaults[c.key] ?? null);
   if (rare.some((c) => c.get() !== null)) more.open = true;
+
+  // Fields that belong to some choices only are shown with them (and whenever they hold a value,
+  // so nothing written is ever out of sight): the 回音壁 with a closed status, the 公示期 with a
+  // 公示, a project list's columns with a 项目清单.
+  const CLOSED = ['resolved', 'unresolvable', 'referred'];
+  function follow() {
+    if (byKey.echo && byKey.status) {
+      byKey.echo.node.hidden = !CLOSED.includes(byKey.status.get()) && byKey.echo.get() === null;
+    }
+    if (byKey.publicity && state.kind === 'notices' && byKey.kind) {
+      byKey.publicity.node.hidden = byKey.kind.get() !== 'publicity' && byKey.publicity.get() === null;
+    }
+    if (byKey.items && state.kind === 'services' && byKey.kind) {
+      form.classList.toggle('not-projects', byKey.kind.get() !== 'projects');
+    }
+  }
+  follow();
+  form.addEventListener('change', follow);
+  form.addEventListener('input', follow);
   body.value = record ? record.body : '';
   for (const c of controls) c.node.addEventListener('input', ctx.changed);
   for (const c of controls) c.node.addEventListener('change', ctx.changed);
