@@ -529,8 +529,22 @@ async function showForm({ kind, path }) {
   }
 
   let checks = 0;
+  let checking = false;
+  let again = false;
   async function runCheck(loud) {
     clearTimeout(checkTimer);
+    // On a large site a check takes a while: one at a time, the latest values next.
+    if (checking) { again = again || (loud ? 'loud' : true); return; }
+    checking = true;
+    try {
+      await checkOnce(loud);
+    } finally {
+      checking = false;
+    }
+    if (again) { const next = again; again = false; runCheck(next === 'loud'); }
+  }
+
+  async function checkOnce(loud) {
     const mine = ++checks;
     const r = await api('check', { method: 'POST', json: request() });
     // A later check or a save has spoken since: this answer is stale.
