@@ -825,3 +825,44 @@ fn a_file_the_form_cannot_read_opens_as_its_text_and_is_put_right() {
     let opened = s.open(PROBLEM);
     assert_eq!(opened["values"]["status"], "in_progress", "{opened}");
 }
+
+#[test]
+fn careless_or_hostile_requests_get_chinese_answers_and_the_server_stays() {
+    let s = start();
+    let weird = serde_json::json!({
+        "title": [1, 2], "date": {"a": 1}, "id": 2026, "measures": "一\n二",
+        "responsible": "物业", "progress": [1, "a", null, {"date": []}],
+        "echo": [], "status": {"x": 1}, "deadline": 1e300, "draft": "是",
+        "tags": {"a": "b"}, "unknown_key": "x"
+    });
+    for name in ["check", "save"] {
+        let (status, json) = s.post(
+            name,
+            serde_json::json!({"kind": "problems", "values": weird, "body": 5}),
+        );
+        assert!(status == 200 || status == 422, "{name}: {status} {json}");
+    }
+    for body in [
+        &b"not json"[..],
+        b"[1,2]",
+        b"\"x\"",
+        b"",
+        b"{\"kind\": \"nothing\"}",
+    ] {
+        let (status, json) = s.api("POST", "save", body);
+        assert_eq!(status, 400, "{json}");
+        assert!(common::is_chinese(message(&json)), "{json}");
+    }
+    let (status, _) = s.api(
+        "POST",
+        "upload?path=content/problems/2026-001-ludeng.md&name=",
+        b"x",
+    );
+    assert_eq!(status, 422);
+    let (status, _) = s.api("DELETE", "save", b"");
+    assert_eq!(status, 405);
+    let (status, _) = s.api("GET", "nothing", b"");
+    assert_eq!(status, 404);
+    let (status, json) = s.api("GET", "list", b"");
+    assert_eq!(status, 200, "still serving: {json}");
+}
