@@ -77,6 +77,7 @@ test('a worker creates a 公示 with a working-day period on a phone', async () 
   await page.getByLabel('按标题或文件名查找').fill('');
   await page.getByRole('link', { name: '新建公示公告' }).click();
   await page.getByLabel('标题（必填）').fill('关于2026年度低保对象的公示');
+  assert.equal(await page.title(), '新建公示公告 · 编辑台');
   await page.getByLabel('发布日期（必填）').fill('2026-11-23');
   await page.getByLabel('类型（必填）').selectOption({ label: '公示' });
   await page.getByLabel('分类').fill('低保');

@@ -382,6 +382,7 @@ async function showForm({ kind, path }) {
   const where = el('p', { class: 'where' });
   const setHeading = () => {
     title.textContent = record ? `修改${schema.label}` : `新建${schema.label}`;
+    document.title = `${title.textContent} · 编辑台`;
     where.replaceChildren(state.path ? el('code', { text: state.path }) : '保存时按标题和日期起文件名');
   };
   setHeading();
@@ -676,6 +677,7 @@ function showRaw(record) {
   const state = { path: record.path, hash: record.hash };
   const id = nextId('raw');
   const title = el('h1', { tabindex: '-1', text: '修改文件原文' });
+  document.title = '修改文件原文 · 编辑台';
   const status = el('div', { class: 'status save-status', role: 'status', 'aria-live': 'polite' });
   const alertBox = el('div', { class: 'alerts', role: 'alert' });
   const diags = el('ul', { class: 'diags', id: `${id}-diag`, 'aria-live': 'polite' });
