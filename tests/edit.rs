@@ -310,6 +310,7 @@ fn a_new_problem_is_written_as_a_person_would() {
     );
     assert_eq!(status, 200, "{json}");
     assert_eq!(json["path"], "content/problems/2026-002.md");
+    assert_eq!(json["url"], "/problems/2026-002/");
     let expected = "---
 title: 3号楼电梯异响
 date: 2026-11-20
@@ -592,6 +593,21 @@ fn uploads_go_into_the_records_folder_through_the_builds_rules() {
             .join("content/problems/2026-001-ludeng/mingdan.xlsx")
             .exists()
     );
+    // The preview may read the photo, not the spreadsheets or the record.
+    let (status, _) = s.send(
+        "GET",
+        "/__gongkai/edit/file?path=content/problems/2026-001-ludeng/xianchang.png",
+        &[],
+        b"",
+    );
+    assert_eq!(status, 200);
+    let (status, _) = s.send(
+        "GET",
+        "/__gongkai/edit/file?path=content/problems/2026-001-ludeng/index.md",
+        &[],
+        b"",
+    );
+    assert_eq!(status, 403);
     // Too large.
     let big = vec![0u8; 21 * 1024 * 1024];
     let (status, json) = s.api("POST", &format!("upload?path={bundle}&name=big.jpg"), &big);
@@ -723,6 +739,16 @@ withdrawn:
         "## 居住证\n\n带上身份证。\n",
     );
     assert_eq!(page, "content/ban-shi-zhi-nan.md");
+    // Once the server has rebuilt, the page is served where the save said it would be.
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let (status, html) = s.send("GET", "/ban-shi-zhi-nan/", &[], b"");
+        if status == 200 && html.contains("办事指南") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{status}: {html}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
     assert_eq!(
         s.read(&page),
         "---
@@ -798,4 +824,45 @@ fn a_file_the_form_cannot_read_opens_as_its_text_and_is_put_right() {
     // Now the form reads it.
     let opened = s.open(PROBLEM);
     assert_eq!(opened["values"]["status"], "in_progress", "{opened}");
+}
+
+#[test]
+fn careless_or_hostile_requests_get_chinese_answers_and_the_server_stays() {
+    let s = start();
+    let weird = serde_json::json!({
+        "title": [1, 2], "date": {"a": 1}, "id": 2026, "measures": "一\n二",
+        "responsible": "物业", "progress": [1, "a", null, {"date": []}],
+        "echo": [], "status": {"x": 1}, "deadline": 1e300, "draft": "是",
+        "tags": {"a": "b"}, "unknown_key": "x"
+    });
+    for name in ["check", "save"] {
+        let (status, json) = s.post(
+            name,
+            serde_json::json!({"kind": "problems", "values": weird, "body": 5}),
+        );
+        assert!(status == 200 || status == 422, "{name}: {status} {json}");
+    }
+    for body in [
+        &b"not json"[..],
+        b"[1,2]",
+        b"\"x\"",
+        b"",
+        b"{\"kind\": \"nothing\"}",
+    ] {
+        let (status, json) = s.api("POST", "save", body);
+        assert_eq!(status, 400, "{json}");
+        assert!(common::is_chinese(message(&json)), "{json}");
+    }
+    let (status, _) = s.api(
+        "POST",
+        "upload?path=content/problems/2026-001-ludeng.md&name=",
+        b"x",
+    );
+    assert_eq!(status, 422);
+    let (status, _) = s.api("DELETE", "save", b"");
+    assert_eq!(status, 405);
+    let (status, _) = s.api("GET", "nothing", b"");
+    assert_eq!(status, 404);
+    let (status, json) = s.api("GET", "list", b"");
+    assert_eq!(status, 200, "still serving: {json}");
 }

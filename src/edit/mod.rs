@@ -77,6 +77,7 @@ fn reply(status: StatusCode, value: &Value) -> Response<Vec<u8>> {
     let mut res = Response::new(value.to_string().into_bytes());
     *res.status_mut() = status;
     set(&mut res, "content-type", "application/json; charset=utf-8");
+    set(&mut res, "x-content-type-options", "nosniff");
     res
 }
 
@@ -363,20 +364,13 @@ impl Editor {
             Some("png") => "image/png",
             Some("webp") => "image/webp",
             Some("gif") => "image/gif",
-            _ => "application/octet-stream",
+            // Photos only: the preview needs nothing else, and a spreadsheet's hidden columns
+            // stay on the disk.
+            _ => return refuse(StatusCode::FORBIDDEN, "编辑台只为预览提供照片。"),
         };
         let mut res = Response::new(bytes);
         set(&mut res, "content-type", kind);
         set(&mut res, "x-content-type-options", "nosniff");
-        set(
-            &mut res,
-            "content-disposition",
-            if kind.starts_with("image/") {
-                "inline"
-            } else {
-                "attachment"
-            },
-        );
         res
     }
 
@@ -453,6 +447,9 @@ impl Editor {
         answer["path"] = json!(format!("content/{}", draft.rel));
         answer["hash"] = json!(save::hash(draft.text.as_bytes()));
         answer["created"] = json!(on_disk.is_none());
+        if !wants_draft && let Some(root) = self.site_config().map(|c| c.root) {
+            answer["url"] = json!(format!("{root}{}", record_path(&draft.rel, &draft.text)));
+        }
         reply(StatusCode::OK, &answer)
     }
 
@@ -608,6 +605,45 @@ impl Draft {
             }),
         ))
     }
+}
+
+/// Where a record is published below the site's root, by output.md's rules: its `slug`, a
+/// problem's `id` or its file's stem, made ASCII; a plain page under its folders.
+fn record_path(rel: &str, text: &str) -> String {
+    use crate::slug::slugify;
+    let file = crate::load::content_file(rel, text.to_string());
+    let field = |key: &str| {
+        let fm = file.front_matter.as_ref()?;
+        let root = crate::yaml::parse(&file.source, &fm.text, 1)
+            .ok()
+            .flatten()?;
+        let map = root.as_map()?;
+        map.iter()
+            .find(|(k, _)| k.scalar() == Some(key))
+            .and_then(|(_, v)| v.scalar().map(str::to_string))
+    };
+    let raw = field("slug")
+        .or_else(|| {
+            (file.section == Section::Problems)
+                .then(|| field("id"))
+                .flatten()
+        })
+        .unwrap_or_else(|| file.stem.clone());
+    let slug = match slugify(&raw) {
+        s if s.is_empty() => "record".to_string(),
+        s => s,
+    };
+    if file.section != Section::Pages {
+        return format!("{}/{slug}/", file.section.dir());
+    }
+    let mut dirs: Vec<&str> = file.dir.split('/').filter(|d| !d.is_empty()).collect();
+    if file.bundle {
+        dirs.pop();
+    }
+    let mut path: String = dirs.iter().map(|d| format!("{}/", slugify(d))).collect();
+    path.push_str(&slug);
+    path.push('/');
+    path
 }
 
 /// Whether a file's text says `draft: true`.

@@ -224,8 +224,9 @@ fn blocks(src: &SourceFile, fm: &str) -> Result<Vec<Block>, Unreadable> {
         })
         .collect();
     // Each key on a line of its own, at its start: otherwise one key's lines hold another's.
-    let one_a_line =
-        map.iter().all(|(k, _)| k.pos.col == 1) && starts.windows(2).all(|w| w[0].1 < w[1].1);
+    let one_a_line = map.iter().all(|(k, _)| k.pos.col == 1)
+        && starts.windows(2).all(|w| w[0].1 < w[1].1)
+        && starts.iter().all(|(_, s)| *s < lines.len());
     if !one_a_line {
         return Err(Unreadable(
             "字段区不是一行一个字段的写法（例如整个写成了 {…}），编辑台无法逐项修改".into(),
@@ -547,6 +548,20 @@ mod tests {
         let f = fields(Section::Pages);
         let values = map(json!({"title": "新标题", "date": "2026-11-01"}));
         assert!(merge(&f, old, &values, "").is_err());
+    }
+
+    #[test]
+    fn odd_line_ends_are_refused_not_a_panic() {
+        let f = fields(Section::Pages);
+        let values = map(json!({"title": "新"}));
+        for old in [
+            "---\rtitle: a\rdate: 2026-11-01\r---\r",
+            "---\ntitle: a\rdate: 2026-11-01\n---\n",
+            "---\ntitle: a\u{2028}date: 2026-11-01\n---\n",
+            "---\ntitle: a\r\rdate: 2026-11-01\n---\n",
+        ] {
+            let _ = merge(&f, old, &values, "");
+        }
     }
 
     #[test]

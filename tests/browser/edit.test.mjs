@@ -77,12 +77,19 @@ test('a worker creates a 公示 with a working-day period on a phone', async () 
   await page.getByLabel('按标题或文件名查找').fill('');
   await page.getByRole('link', { name: '新建公示公告' }).click();
   await page.getByLabel('标题（必填）').fill('关于2026年度低保对象的公示');
+  assert.equal(await page.title(), '新建公示公告 · 编辑台');
   await page.getByLabel('发布日期（必填）').fill('2026-11-23');
   await page.getByLabel('类型（必填）').selectOption({ label: '公示' });
   await page.getByLabel('分类').fill('低保');
   const period = page.locator('[data-key="publicity"]');
+  // By an end date or by working days: one is shown at a time.
+  await period.getByLabel('按结束日期').check();
+  await period.getByLabel('结束日期', { exact: true }).fill('2026-11-30');
+  assert.equal(await period.getByLabel('工作日数', { exact: true }).isVisible(), false);
+  await period.getByLabel('按工作日数（自动跳过周末和节假日）').check();
+  assert.equal(await period.getByLabel('结束日期', { exact: true }).isVisible(), false);
   await period.getByLabel('开始日期（必填）').fill('2026-11-23');
-  await period.getByLabel('工作日数').fill('5');
+  await period.getByLabel('工作日数', { exact: true }).fill('5');
   const contact = page.locator('[data-key="contact"]');
   await contact.getByLabel('联系人').fill('社区居委会');
   await contact.getByLabel('电话').fill('021-5555-0000');
@@ -128,6 +135,8 @@ test('a problem on the wall: a mistake told beside its field, fixed, closed with
   // The mistake: a deadline before the day the problem was put on the wall.
   await page.getByLabel('完成时限（必填）').fill('2026-11-01');
   await page.getByLabel('办理状态（必填）').selectOption({ label: '待办理' });
+  // The 回音壁 belongs to a closed item: not offered while it is 待办理.
+  assert.equal(await page.locator('[data-key="echo"]').isVisible(), false);
   await page.getByLabel('正文（Markdown）').fill('网格员巡查发现5号楼2单元楼道堆放杂物，堵塞消防通道。\n');
   await page.getByRole('button', { name: '保存', exact: true }).click();
   const deadline = page.getByLabel('完成时限（必填）');

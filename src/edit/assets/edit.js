@@ -223,16 +223,30 @@ function control(field, ctx, path) {
     }
     case 'object': {
       const subs = field.fields.map((f) => control(f, ctx, `${path}.${f.key}`));
+      // A 公示期 ends on a day or after a number of working days, never both: a choice shows one.
+      const ways = subs.some((x) => x.key === 'end') && subs.some((x) => x.key === 'working_days')
+        ? periodChoice(subs, ctx) : null;
       const fs = el('fieldset', { class: 'field group', 'data-key': path, 'aria-describedby': describedBy },
-        el('legend', { text: labelText }), help, subs.map((s) => s.node), diag);
+        el('legend', { text: labelText }), help, ways?.node, subs.map((s) => s.node), diag);
       c = {
         node: fs,
         get: () => {
           const o = {};
-          for (const s of subs) { const v = s.get(); if (v !== null) o[s.key] = v; }
+          for (const s of subs) {
+            if (ways && ways.hides(s.key)) continue;
+            const v = s.get();
+            if (v !== null) o[s.key] = v;
+          }
           return Object.keys(o).length ? o : null;
         },
-        set: (v) => { for (const s of subs) s.set(v && typeof v === 'object' ? v[s.key] : null); },
+        set: (v) => {
+          for (const s of subs) s.set(v && typeof v === 'object' ? v[s.key] : null);
+          if (ways) {
+            const has = (k) => v && v[k] !== undefined && v[k] !== null;
+            // Both written (a mistake the check names): both stay shown, so neither is lost.
+            ways.pick(has('end') && has('working_days') ? null : has('end') ? 'end' : 'working_days');
+          }
+        },
         input: null,
         get first() { return subs[0].first || subs[0].input; },
         child: ([k, ...rest]) => {
@@ -303,6 +317,28 @@ function control(field, ctx, path) {
   return c;
 }
 
+// The two ways a 公示期 is given, as radio buttons; the other way's field is hidden.
+function periodChoice(subs, ctx) {
+  const name = nextId('way');
+  let way = 'working_days';
+  const radios = [['working_days', '按工作日数（自动跳过周末和节假日）'], ['end', '按结束日期']].map(([value, label]) => {
+    const id = nextId('w');
+    const input = el('input', { type: 'radio', name, id, value });
+    input.addEventListener('change', () => { if (input.checked) pick(value); ctx.changed(); });
+    return [input, el('span', { class: 'check-row' }, input, el('label', { for: id, text: label }))];
+  });
+  function pick(value) {
+    way = value;
+    for (const [input] of radios) input.checked = input.value === value;
+    for (const s of subs) {
+      if (s.key === 'end' || s.key === 'working_days') s.node.hidden = value !== null && s.key !== value;
+    }
+  }
+  const node = el('fieldset', { class: 'ways' }, el('legend', { text: '公示期怎么算' }), radios.map(([, row]) => row));
+  pick(way);
+  return { node, pick, hides: (key) => way !== null && (key === 'end' || key === 'working_days') && key !== way };
+}
+
 // ---------------------------------------------------------------- form
 
 async function showForm({ kind, path }) {
@@ -346,6 +382,7 @@ async function showForm({ kind, path }) {
   const where = el('p', { class: 'where' });
   const setHeading = () => {
     title.textContent = record ? `修改${schema.label}` : `新建${schema.label}`;
+    document.title = `${title.textContent} · 编辑台`;
     where.replaceChildren(state.path ? el('code', { text: state.path }) : '保存时按标题和日期起文件名');
   };
   setHeading();
@@ -407,6 +444,25 @@ async function showForm({ kind, path }) {
   const defaults = record ? record.values : (schema.defaults || {});
   for (const c of controls) c.set(defaults[c.key] ?? null);
   if (rare.some((c) => c.get() !== null)) more.open = true;
+
+  // Fields that belong to some choices only are shown with them (and whenever they hold a value,
+  // so nothing written is ever out of sight): the 回音壁 with a closed status, the 公示期 with a
+  // 公示, a project list's columns with a 项目清单.
+  const CLOSED = ['resolved', 'unresolvable', 'referred'];
+  function follow() {
+    if (byKey.echo && byKey.status) {
+      byKey.echo.node.hidden = !CLOSED.includes(byKey.status.get()) && byKey.echo.get() === null;
+    }
+    if (byKey.publicity && state.kind === 'notices' && byKey.kind) {
+      byKey.publicity.node.hidden = byKey.kind.get() !== 'publicity' && byKey.publicity.get() === null;
+    }
+    if (byKey.items && state.kind === 'services' && byKey.kind) {
+      form.classList.toggle('not-projects', byKey.kind.get() !== 'projects');
+    }
+  }
+  follow();
+  form.addEventListener('change', follow);
+  form.addEventListener('input', follow);
   body.value = record ? record.body : '';
   for (const c of controls) c.node.addEventListener('input', ctx.changed);
   for (const c of controls) c.node.addEventListener('change', ctx.changed);
@@ -474,8 +530,22 @@ async function showForm({ kind, path }) {
   }
 
   let checks = 0;
+  let checking = false;
+  let again = false;
   async function runCheck(loud) {
     clearTimeout(checkTimer);
+    // On a large site a check takes a while: one at a time, the latest values next.
+    if (checking) { again = again || (loud ? 'loud' : true); return; }
+    checking = true;
+    try {
+      await checkOnce(loud);
+    } finally {
+      checking = false;
+    }
+    if (again) { const next = again; again = false; runCheck(next === 'loud'); }
+  }
+
+  async function checkOnce(loud) {
     const mine = ++checks;
     const r = await api('check', { method: 'POST', json: request() });
     // A later check or a save has spoken since: this answer is stale.
@@ -525,6 +595,9 @@ async function showForm({ kind, path }) {
       history.replaceState(null, '', `#edit/${encodeURIComponent(state.path)}`);
       const draftNote = values().draft ? '（草稿，不会发布）' : '';
       say(`已保存到 ${state.path}${draftNote}。`);
+      if (r.data.url) {
+        status.append(' ', el('a', { href: r.data.url, target: '_blank', rel: 'noopener', text: '在网站预览里查看（新窗口）' }));
+      }
       return;
     }
     if (r.status === 409) {
@@ -604,6 +677,7 @@ function showRaw(record) {
   const state = { path: record.path, hash: record.hash };
   const id = nextId('raw');
   const title = el('h1', { tabindex: '-1', text: '修改文件原文' });
+  document.title = '修改文件原文 · 编辑台';
   const status = el('div', { class: 'status save-status', role: 'status', 'aria-live': 'polite' });
   const alertBox = el('div', { class: 'alerts', role: 'alert' });
   const diags = el('ul', { class: 'diags', id: `${id}-diag`, 'aria-live': 'polite' });
