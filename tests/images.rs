@@ -312,7 +312,14 @@ fn a_site_without_images_does_no_image_work() {
     let run = site.build_into(&site.outside("out"), &[]);
     run.assert_code(0);
     assert!(!run.stdout.contains("图片"), "{}", run.describe());
-    assert!(!site.path(".gongkai").exists());
+    // No image cache; the build cache's record is the only thing kept.
+    assert!(!site.path(".gongkai/cache/images").exists());
+    let kept: Vec<_> = std::fs::read_dir(site.path(".gongkai/cache"))
+        .expect("the build cache")
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(kept, ["build"]);
 }
 
 #[test]
