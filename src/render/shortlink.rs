@@ -144,7 +144,7 @@ mod tests {
         // 24 characters exactly: still the record's own.
         let edge = "/meetings/2024-01-00001/";
         assert_eq!(edge.len(), MAX_PATH);
-        assert_eq!(qr_path("/", edge, "abc234").1, false);
+        assert!(!qr_path("/", edge, "abc234").1);
         let long = "/notices/2026-11-dangyuan-gongshi/";
         assert_eq!(
             qr_path("/", long, "abc234"),
