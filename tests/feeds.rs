@@ -456,7 +456,7 @@ fn sitemap_lists_every_page_with_absolute_urls_and_lastmod() {
             "{loc} listed twice"
         );
     }
-    // Exactly the pages the build wrote, less the short permalinks of paper (`p/CODE/`), which
+    // Exactly the pages the build wrote, less the short permalinks of paper (`p/CODE.html`), which
     // only send the browser on to a page listed under its own address.
     let pages: BTreeSet<String> = tree(out)
         .keys()

@@ -4,7 +4,7 @@
 use super::{Data, Files};
 use crate::derive::{Entry, Site, round4};
 use crate::model::Body;
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 fn date_desc(site: &Site, pred: impl Fn(&Entry) -> bool) -> Vec<usize> {
@@ -36,14 +36,25 @@ fn json_file(value: &impl Serialize) -> Data {
 
 /// A JSON array of records, made and written one record at a time: a 10,000-record export is
 /// never held as one `Value` (several times the size of its text) beside the pages being built.
+/// One record a line, each compact: a reader or `grep` still sees a record at a time, without
+/// the indentation that made a third of the text of the pretty-printed exports.
 fn json_list(order: Vec<usize>, item: impl Fn(usize) -> Value) -> Data {
-    struct Items<F>(Vec<usize>, F);
-    impl<F: Fn(usize) -> Value> Serialize for Items<F> {
-        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.collect_seq(self.0.iter().map(|&i| (self.1)(i)))
+    Data::Bytes(json_lines(order.into_iter().map(item)))
+}
+
+/// `items` as a JSON array of one compact item a line (an empty array is `[]`).
+pub fn json_lines<T: Serialize>(items: impl Iterator<Item = T>) -> Vec<u8> {
+    let mut out = b"[".to_vec();
+    let mut first = true;
+    for v in items {
+        out.extend_from_slice(if first { b"\n" } else { b",\n" });
+        first = false;
+        if serde_json::to_writer(&mut out, &v).is_err() {
+            out.extend_from_slice(b"null");
         }
     }
-    json_file(&Items(order, item))
+    out.extend_from_slice(if first { b"]\n" } else { b"\n]\n" });
+    out
 }
 
 pub fn notices(site: &Site, records: &Records) -> Data {

@@ -261,7 +261,11 @@ fn bytes(s: String) -> Data {
     Data::Bytes(s.into_bytes())
 }
 
+/// An array one compact item a line (as the exports of `data/`), anything else pretty-printed.
 fn json_bytes(value: &Value) -> Data {
+    if let Value::Array(items) = value {
+        return Data::Bytes(super::exports::json_lines(items.iter()));
+    }
     let mut out = serde_json::to_vec_pretty(value).unwrap_or_default();
     out.push(b'\n');
     Data::Bytes(out)

@@ -117,7 +117,7 @@ pub struct Prepared {
     series_members: HashMap<String, Vec<(u32, usize)>>,
     folder_pages: HashMap<String, Vec<usize>>,
     lists: Lists,
-    /// Per entry: its short permalink's code (`/p/CODE/`), for the kinds that print.
+    /// Per entry: its short permalink's code (`/p/CODE.html`), for the kinds that print.
     short: Vec<Option<String>>,
     site_value: Value,
     /// The page chrome (`partials/*.html`) by section and `nav_url`: rendered once each.
@@ -744,11 +744,11 @@ impl Prepared {
                 record["children"] = json!(children);
             }
         }
-        // Paper: a QR code of the short permalink, and a code of the source file's content.
+        // Paper: a QR code of a short address (the record's own or its short permalink), and a
+        // code of the source file's content.
         if let Some(code) = &self.short[i] {
-            let short = site
-                .config
-                .absolute(&format!("{}p/{code}/", site.config.root));
+            let (path, _) = shortlink::qr_path(&site.config.root, &e.url, code);
+            let short = site.config.absolute(&path);
             record["qr_svg"] = json!(qr::svg(&short));
             record["short_url"] = json!(short);
             record["print_code"] = json!(shortlink::content_code(&e.rec.file.source.text));
@@ -1071,11 +1071,12 @@ impl Prepared {
         if name.starts_with("search/") {
             return true;
         }
-        if let Some(code) = name
-            .strip_prefix("p/")
-            .and_then(|r| r.strip_suffix("/index.html"))
-        {
-            return self.short.iter().flatten().any(|c| c == code);
+        if name.starts_with("p/") {
+            return site.entries.iter().zip(&self.short).any(|(e, code)| {
+                code.as_ref().is_some_and(|c| {
+                    shortlink::qr_path(&site.config.root, &e.url, c).1 && shortlink::file(c) == name
+                })
+            });
         }
         if let Some(year) = name
             .strip_prefix("data/report-")
@@ -1137,17 +1138,17 @@ impl Prepared {
         let mut f = Files::new();
         exports::add_exports(site, &|i| self.full_of(i), &mut f);
         for (e, code) in site.entries.iter().zip(&self.short) {
-            if let Some(code) = code {
+            // A record whose own address is short enough is printed with it: no redirect.
+            if let Some(code) = code
+                && shortlink::qr_path(&site.config.root, &e.url, code).1
+            {
                 let html = shortlink::page(
                     &e.url,
                     &site.config.absolute(&e.url),
                     &format!("{} - {}", e.rec.common.title, site.config.title),
                     &site.config.language,
                 );
-                f.insert(
-                    format!("p/{code}/index.html"),
-                    Data::Bytes(html.into_bytes()),
-                );
+                f.insert(shortlink::file(code), Data::Bytes(html.into_bytes()));
             }
         }
         done(f);

@@ -97,8 +97,12 @@ pub fn load_theme(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Theme
         }
         (t, s, "themes/default/".to_string())
     };
+    let built_in = !disk.is_dir();
     for (rel, bytes) in templates {
-        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let mut text = String::from_utf8_lossy(&bytes).into_owned();
+        if built_in {
+            text = unindent(&text);
+        }
         theme
             .templates
             .insert(rel.clone(), (format!("{prefix}templates/{rel}"), text));
@@ -111,6 +115,19 @@ pub fn load_theme(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Theme
     }
     theme.statics.extend(statics);
     theme
+}
+
+/// The built-in theme's template text without the indentation of its lines. The templates are
+/// indented to be read; the pages they make need none of it (a line break and the spaces after it
+/// show as one space, as the break alone does), and on a 10,000-record site it was 600 bytes on
+/// every record page. Lines stay where they are, so a position in a template still points at its
+/// line; no template of the built-in theme has `<pre>` or `<textarea>`, where spaces would show.
+fn unindent(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        out.push_str(line.trim_start_matches([' ', '\t']));
+    }
+    out
 }
 
 /// `--> 3:5` in Tera's parse errors, so a template mistake points at its line.
@@ -315,6 +332,27 @@ fn tel(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_built_in_templates_lose_their_indentation_only() {
+        assert_eq!(
+            unindent("<ul>\n  <li>a</li>\n\t<li>b</li>\n</ul>\n"),
+            "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n"
+        );
+        assert_eq!(unindent("a  b\n  "), "a  b\n");
+        for file in DEFAULT_THEME
+            .get_dir("templates")
+            .into_iter()
+            .flat_map(|d| d.files().chain(d.dirs().flat_map(|d| d.files())))
+        {
+            let text = file.contents_utf8().unwrap_or_default();
+            assert!(
+                !text.contains("<pre") && !text.contains("<textarea"),
+                "{}: spaces at the start of a line would show",
+                file.path().display()
+            );
+        }
+    }
+
     #[test]
     fn tera_errors_read_in_chinese() {
         let parse = tera::Template::new("page.html", None, "<h1>{{ page.title </h1>")

@@ -265,7 +265,7 @@ mod tests {
             "notices/index.html",
             "no-such-page/index.html",
             "data/other.json",
-            "p/nosuchcode/index.html",
+            "p/nosuchcode.html",
             "schema/other.json",
             "tags/feed.xml",
         ] {

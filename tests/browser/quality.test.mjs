@@ -93,9 +93,9 @@ test('at 10,000 records no HTML page is over 150 KB and the home page is under 8
 
 test('Nu Html Checker: no errors on any kind of page, nor on a 10,000-record site\'s home, list and record', { skip: !java && 'java is not installed (scripts/test-all installs it)' }, () => {
   const files = Object.values(PAGE_KINDS).map((u) => fileOf(example.out, u));
-  // A short permalink of paper (/p/CODE/) is a page too.
+  // A short permalink of paper (/p/CODE.html) is a page too.
   const short = fs.readdirSync(path.join(example.out, 'p'))[0];
-  files.push(path.join(example.out, 'p', short, 'index.html'));
+  files.push(path.join(example.out, 'p', short));
   const notice = fs.readdirSync(path.join(big.out, 'notices')).find((d) => d !== 'page' && fs.existsSync(path.join(big.out, 'notices', d, 'index.html')));
   files.push(...['/', '/notices/', `/notices/${notice}/`, '/services/', '/org/grid-1/'].map((u) => fileOf(big.out, u)));
   assert.deepEqual(vnuErrors(files), []);

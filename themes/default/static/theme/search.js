@@ -22,7 +22,7 @@
 })(typeof self !== 'undefined' ? self : this, function () {
   'use strict';
 
-  var FORMAT = 1;
+  var FORMAT = 2;
   /** Results shown at a time. */
   var PAGE = 10;
   /** Postings bytes a query fetches before it leaves the rest to checking the shown records' text. */
@@ -147,6 +147,123 @@
 
   var utf8 = typeof TextDecoder !== 'undefined' ? new TextDecoder('utf-8') : null;
 
+  /* ---------------- inflate (RFC 1950 and 1951) ---------------- */
+
+  // The record-data chunks are zlib data: the records' text is most of the index and takes less
+  // than half its size so. A small inflater (after zlib's puff.c) rather than DecompressionStream,
+  // which the phones of iOS before 16.4 lack.
+  var LEN_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
+  var LEN_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
+  var DIST_BASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
+  var DIST_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
+  var CL_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+
+  /** A canonical Huffman code from its code lengths: codes per length, symbols in code order. */
+  function huffman(lengths) {
+    var count = new Uint16Array(16), offs = new Uint16Array(16), symbol = new Uint16Array(lengths.length);
+    var i;
+    for (i = 0; i < lengths.length; i++) count[lengths[i]]++;
+    count[0] = 0;
+    for (i = 1; i < 16; i++) offs[i] = offs[i - 1] + count[i - 1];
+    for (i = 0; i < lengths.length; i++) if (lengths[i]) symbol[offs[lengths[i]]++] = i;
+    return { count: count, symbol: symbol };
+  }
+
+  var FIXED = (function () {
+    var l = new Uint8Array(288), d = new Uint8Array(30), i;
+    for (i = 0; i < 288; i++) l[i] = i < 144 ? 8 : i < 256 ? 9 : i < 280 ? 7 : 8;
+    for (i = 0; i < 30; i++) d[i] = 5;
+    return { lit: huffman(l), dist: huffman(d) };
+  })();
+
+  /** zlib data → its bytes. Throws on data that is not zlib or is cut short. */
+  function inflate(src) {
+    if (src.length < 2 || (src[0] & 15) !== 8 || ((src[0] << 8) | src[1]) % 31 !== 0) throw new Error('not zlib data');
+    var pos = 2, buf = 0, cnt = 0, n = 0;
+    var out = new Uint8Array(src.length * 4 + 1024);
+    function bits(k) {
+      while (cnt < k) {
+        if (pos >= src.length) throw new Error('zlib data cut short');
+        buf |= src[pos++] << cnt;
+        cnt += 8;
+      }
+      var v = buf & ((1 << k) - 1);
+      buf >>>= k;
+      cnt -= k;
+      return v;
+    }
+    function put(b) {
+      if (n === out.length) { var more = new Uint8Array(out.length * 2); more.set(out); out = more; }
+      out[n++] = b;
+    }
+    function decode(h) {
+      var code = 0, first = 0, index = 0;
+      for (var len = 1; len < 16; len++) {
+        code |= bits(1);
+        var c = h.count[len];
+        if (code - first < c) return h.symbol[index + code - first];
+        index += c;
+        first = (first + c) << 1;
+        code <<= 1;
+      }
+      throw new Error('bad zlib code');
+    }
+    var last, i;
+    do {
+      last = bits(1);
+      var type = bits(2);
+      if (type === 0) {
+        buf = cnt = 0; // to the byte boundary
+        if (pos + 4 > src.length) throw new Error('zlib data cut short');
+        var len = src[pos] | (src[pos + 1] << 8);
+        pos += 4;
+        if (pos + len > src.length) throw new Error('zlib data cut short');
+        for (i = 0; i < len; i++) put(src[pos++]);
+        continue;
+      }
+      var lit, dist;
+      if (type === 1) {
+        lit = FIXED.lit;
+        dist = FIXED.dist;
+      } else if (type === 2) {
+        var nlen = bits(5) + 257, ndist = bits(5) + 1, ncode = bits(4) + 4;
+        var cl = new Uint8Array(19);
+        for (i = 0; i < ncode; i++) cl[CL_ORDER[i]] = bits(3);
+        var clcode = huffman(cl);
+        var lengths = new Uint8Array(nlen + ndist);
+        for (i = 0; i < nlen + ndist;) {
+          var sym = decode(clcode);
+          if (sym < 16) { lengths[i++] = sym; continue; }
+          var val = 0, rep;
+          if (sym === 16) {
+            if (i === 0) throw new Error('bad zlib lengths');
+            val = lengths[i - 1];
+            rep = 3 + bits(2);
+          } else if (sym === 17) rep = 3 + bits(3);
+          else rep = 11 + bits(7);
+          if (i + rep > nlen + ndist) throw new Error('bad zlib lengths');
+          while (rep--) lengths[i++] = val;
+        }
+        lit = huffman(lengths.subarray(0, nlen));
+        dist = huffman(lengths.subarray(nlen));
+      } else throw new Error('bad zlib block');
+      for (;;) {
+        var s = decode(lit);
+        if (s < 256) { put(s); continue; }
+        if (s === 256) break;
+        s -= 257;
+        if (s >= 29) throw new Error('bad zlib length');
+        var size = LEN_BASE[s] + bits(LEN_EXTRA[s]);
+        var d = decode(dist);
+        if (d >= 30) throw new Error('bad zlib distance');
+        var back = DIST_BASE[d] + bits(DIST_EXTRA[d]);
+        if (back > n) throw new Error('bad zlib distance');
+        while (size--) put(out[n - back]);
+      }
+    } while (!last);
+    return out.subarray(0, n);
+  }
+
   /** A token chunk → Map token → [start, end) of its postings in the bytes (decoded lazily). */
   function parseChunk(bytes) {
     var r = new Reader(bytes, 0);
@@ -227,7 +344,7 @@
 
   /**
    * opts: { fetchJSON(path) → Promise<value>, fetchBytes(path) → Promise<Uint8Array> }; paths are
-   * relative to the site's `search/` directory (`meta.json`, `DIR/t3.bin`, `DIR/d0.json`).
+   * relative to the site's `search/` directory (`meta.json`, `DIR/t3.bin`, `DIR/d0.bin`).
    */
   function createIndex(opts) {
     var metaPromise = null;
@@ -261,8 +378,10 @@
     }
 
     function docChunk(m, n) {
-      var path = m.dir + '/d' + n + '.json';
-      if (!files.has(path)) files.set(path, opts.fetchJSON(path));
+      var path = m.dir + '/d' + n + '.bin';
+      if (!files.has(path)) {
+        files.set(path, opts.fetchBytes(path).then(function (b) { return JSON.parse(utf8.decode(inflate(b))); }));
+      }
       return files.get(path);
     }
 
@@ -855,6 +974,7 @@
     compareTokens: compareTokens,
     chunkFor: chunkFor,
     parseChunk: parseChunk,
+    inflate: inflate,
     decodePostings: decodePostings,
     occurrences: occurrences,
     createIndex: createIndex,
