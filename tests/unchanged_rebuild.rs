@@ -2,6 +2,8 @@
 //! the last build left them does nothing: the real binary on a small site, with each file's
 //! inode and modification time telling whether it was written again.
 
+#![cfg(unix)]
+
 mod common;
 
 use common::*;
