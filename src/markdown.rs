@@ -72,6 +72,10 @@ pub struct QrLinks<'a> {
 /// A QR code holds at most 2,331 bytes at level M; a URL longer than this gets none.
 const MAX_QR_URL_BYTES: usize = 2000;
 
+/// The distinct URLs of one body that get a QR code: a body of 80,000 links must not make
+/// 80,000 files (the others show their URL only).
+const MAX_QR_URLS_PER_BODY: usize = 100;
+
 /// The text a link's QR code holds: the URL the browser follows (protocol-relative ones on
 /// https), with what `escape_href` percent-encodes, and every non-ASCII byte after the host,
 /// percent-encoded as a browser does, so that any phone's scanner reads one plain URL.
@@ -147,8 +151,8 @@ pub struct Rendered {
     pub broken_links: Vec<BrokenLink>,
     /// Byte offsets (of the `![`) of images without alt text.
     pub missing_alt: Vec<usize>,
-    /// The URLs (as [`qr_url`] gives them) of the links that leave the site and carry a
-    /// `data-qr`: their QR codes must be made.
+    /// The distinct URLs (as [`qr_url`] gives them) of the links that leave the site and carry
+    /// a `data-qr`, at most a hundred: their QR codes must be made.
     pub qr_urls: Vec<String>,
 }
 
@@ -882,7 +886,12 @@ impl<'a> Renderer<'a, '_> {
             return None;
         }
         let file = format!("{}{}", qr.root, qr_file(&url));
-        self.qr_urls.push(url);
+        if !self.qr_urls.contains(&url) {
+            if self.qr_urls.len() >= MAX_QR_URLS_PER_BODY {
+                return None;
+            }
+            self.qr_urls.push(url);
+        }
         Some(file)
     }
 
@@ -1965,10 +1974,7 @@ mod tests {
         );
         let r = render(&body, &opts, &no_resolve, &root);
         let cdn = "https://cdn.example.org/%E5%B1%85%E5%8A%A1%201";
-        assert_eq!(
-            r.qr_urls,
-            ["https://www.gov.cn/x", cdn, "https://www.gov.cn/x"]
-        );
+        assert_eq!(r.qr_urls, ["https://www.gov.cn/x", cdn]);
         let gov = format!("/sub/{}", qr_file("https://www.gov.cn/x"));
         assert!(gov.starts_with("/sub/qr/") && gov.len() == "/sub/qr/.svg".len() + 16);
         assert!(
@@ -1998,6 +2004,17 @@ mod tests {
             .clean("<a href=\"https://e.cn\" data-qr=\"/qr/0123456789abcdef.svg\">x</a>")
             .to_string();
         assert!(ours.contains("data-qr"), "{ours}");
+        // A body of many links gives codes to its first hundred URLs only.
+        let many: String = (0..150)
+            .map(|i| format!("[{i}](https://x.org/{i}) [again](https://x.org/0)\n"))
+            .collect();
+        let r = render(&many, &opts, &no_resolve, &root);
+        assert_eq!(r.qr_urls.len(), MAX_QR_URLS_PER_BODY);
+        assert_eq!(
+            r.html.matches("data-qr").count(),
+            100 + 150,
+            "every link to x.org/0 has one"
+        );
     }
 
     #[test]

@@ -317,3 +317,53 @@ fn saves_in_place_and_new_or_removed_files_all_reach_the_browser() {
     poll(port, "/xinzeng/", "the removal", |r| r.status == 404);
     drop(server);
 }
+
+/// The kiosk's QR code of a link that leaves the site is a file of the build, so `serve` has it
+/// too, and a link added by an edit gets its code on the next rebuild.
+#[test]
+fn serves_the_qr_code_files_of_links_that_leave_the_site() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = minimal_site(dir.path());
+    let about = root.join("content/about.md");
+    let text = std::fs::read_to_string(&about).expect("about.md");
+    std::fs::write(
+        &about,
+        format!("{text}\n见[中国政府网](https://www.gov.cn/)。\n"),
+    )
+    .expect("write");
+    let server = start(&root, "/");
+    let qr_of = |html: &str| {
+        let at = html.find(" data-qr=\"").expect("a link with data-qr") + " data-qr=\"".len();
+        html[at..].split('"').next().unwrap_or_default().to_string()
+    };
+    let page = get(server.port, "/about/");
+    assert_eq!(page.status, 200);
+    let first = qr_of(&page.body);
+    assert!(
+        first.starts_with("/qr/") && first.ends_with(".svg"),
+        "{first}"
+    );
+    let svg = get(server.port, &first);
+    assert_eq!(svg.status, 200, "{first}");
+    assert!(svg.head.contains("image/svg+xml"), "{}", svg.head);
+    assert!(
+        svg.body
+            .starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\"")
+    );
+    std::fs::write(
+        &about,
+        format!("{text}\n见[共产党员网](https://www.12371.cn/)。\n"),
+    )
+    .expect("write");
+    let page = poll(server.port, "/about/", "the edited link", |r| {
+        r.body.contains("12371.cn")
+    });
+    let second = qr_of(&page.body);
+    assert_ne!(first, second);
+    assert_eq!(get(server.port, &second).status, 200, "{second}");
+    assert_eq!(
+        get(server.port, &first).status,
+        404,
+        "the old code goes with its link"
+    );
+}

@@ -2,6 +2,8 @@
 //! the last build left them does nothing: the real binary on a small site, with each file's
 //! inode and modification time telling whether it was written again.
 
+#![cfg(unix)]
+
 mod common;
 
 use common::*;
@@ -216,4 +218,32 @@ fn a_failed_build_leaves_the_output_and_its_files_as_they_were() {
     let again = build(&site, &out, &[]);
     assert!(again.stdout.contains(UNCHANGED), "{}", again.describe());
     assert_eq!(fixed.stderr, again.stderr, "the same warnings, shown again");
+}
+
+/// Without `--now`, today is the site's day by the clock: a second build the same day does
+/// nothing. (A build just before midnight and one just after differ in the day: both build.)
+#[test]
+fn without_now_an_unchanged_rebuild_the_same_day_does_nothing() {
+    let site = TempSite::from_fixture("minimal");
+    let out = site.outside("out");
+    let args = [
+        "--root".to_string(),
+        site.root().display().to_string(),
+        "build".into(),
+        "--output".into(),
+        out.display().to_string(),
+    ];
+    let first = run(&args);
+    first.assert_code(0);
+    assert!(!first.stdout.contains(UNCHANGED), "{}", first.describe());
+    let before = stamps(&out);
+    let again = run(&args);
+    again.assert_code(0);
+    if again.stdout.contains(UNCHANGED) {
+        assert_eq!(stamps(&out), before);
+    } else {
+        // The site's midnight fell between the two runs: the next one is the same day.
+        let third = run(&args);
+        assert!(third.stdout.contains(UNCHANGED), "{}", third.describe());
+    }
 }
