@@ -2,7 +2,7 @@
 //! place of the one on disk (nothing is written), and each diagnostic of that file given the
 //! field it concerns; the body's preview through the build's Markdown renderer.
 
-use crate::build::{self, Options, Outcome};
+use crate::build::{self, Cache, Options, Outcome};
 use crate::diag::{Diagnostic, Severity};
 use serde_json::{Value, json};
 use std::path::Path;
@@ -15,9 +15,26 @@ pub struct Checked {
     pub trouble: Option<String>,
 }
 
-/// Checks the site with `text` at `content/REL`. Drafts are built, so that a draft's mistakes
-/// count as errors here: they are what would stop it from being published.
+/// Checks the site with `text` at `content/REL`, every check of `gongkai check`. Drafts are
+/// built, so that a draft's mistakes count as errors here: they are what would stop it from
+/// being published.
 pub fn run(root: &Path, now: Option<&str>, rel: &str, text: &str) -> Checked {
+    run_with(root, now, rel, text, None)
+}
+
+/// `run` as a person types: with a cache kept between checks, and without rendering every page
+/// through the theme (`build::check_in_memory`); a save runs the whole `run`.
+pub fn quick(root: &Path, now: Option<&str>, rel: &str, text: &str, cache: &mut Cache) -> Checked {
+    run_with(root, now, rel, text, Some(cache))
+}
+
+fn run_with(
+    root: &Path,
+    now: Option<&str>,
+    rel: &str,
+    text: &str,
+    cache: Option<&mut Cache>,
+) -> Checked {
     let opts = Options {
         root: root.to_path_buf(),
         output: None,
@@ -30,7 +47,11 @@ pub fn run(root: &Path, now: Option<&str>, rel: &str, text: &str) -> Checked {
         Some((dir, "index.md")) => Some(format!("content/{dir}/")),
         _ => None,
     };
-    let all = match build::check_with(&opts, rel, text) {
+    let outcome = match cache {
+        Some(cache) => build::check_in_memory(&opts, cache, rel, text),
+        None => build::check_with(&opts, rel, text),
+    };
+    let all = match outcome {
         Outcome::Failed(d) | Outcome::Done { diags: d, .. } => d,
         Outcome::BadNow(s) => {
             return Checked {

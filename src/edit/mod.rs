@@ -38,6 +38,8 @@ pub struct Editor {
     now: Option<String>,
     /// One change to the files at a time.
     writing: Mutex<()>,
+    /// What the checks as a person types keep from one to the next.
+    checks: Mutex<crate::build::Cache>,
 }
 
 /// The handler `serve` calls for every request below `/__gongkai/edit/`.
@@ -47,6 +49,7 @@ pub fn handler(root: &Path, now: Option<String>) -> EditHandler {
         token: new_token(),
         now,
         writing: Mutex::new(()),
+        checks: Mutex::new(crate::build::Cache::default()),
     });
     Arc::new(move |req| editor.answer(req))
 }
@@ -398,7 +401,14 @@ impl Editor {
             Ok(d) => d,
             Err(res) => return res,
         };
-        let result = check::run(&self.root, self.now.as_deref(), &draft.rel, &draft.text);
+        let mut cache = self.checks.lock().unwrap_or_else(|e| e.into_inner());
+        let result = check::quick(
+            &self.root,
+            self.now.as_deref(),
+            &draft.rel,
+            &draft.text,
+            &mut cache,
+        );
         reply(StatusCode::OK, &check::json(&result, &draft.text))
     }
 

@@ -679,6 +679,7 @@ function showRaw(record) {
   const title = el('h1', { tabindex: '-1', text: '修改文件原文' });
   document.title = '修改文件原文 · 编辑台';
   const status = el('div', { class: 'status save-status', role: 'status', 'aria-live': 'polite' });
+  const checkStatus = el('div', { class: 'status check-status', role: 'status', 'aria-live': 'polite' });
   const alertBox = el('div', { class: 'alerts', role: 'alert' });
   const diags = el('ul', { class: 'diags', id: `${id}-diag`, 'aria-live': 'polite' });
   const text = el('textarea', { id, rows: 24, class: 'body', 'aria-describedby': `${id}-help ${id}-diag` });
@@ -688,7 +689,7 @@ function showRaw(record) {
     el('p', { class: 'back' }, el('a', { href: '#', text: '← 返回列表' })),
     title, el('p', { class: 'where' }, el('code', { text: record.path })),
     el('p', { class: 'note', id: `${id}-help`, text: `表单读不懂这个文件（${record.unreadable}）。请直接改正下面的原文，检查结果会列在下面，写明第几行；改好保存后，再打开就能用表单了。` }),
-    alertBox, status,
+    alertBox, status, checkStatus,
     el('div', { class: 'field', 'data-key': 'raw' }, el('label', { for: id, text: '文件原文' }), text, diags),
     conflictBox,
     el('div', { class: 'actions' },
@@ -712,13 +713,21 @@ function showRaw(record) {
     if (errors) text.setAttribute('aria-invalid', 'true'); else text.removeAttribute('aria-invalid');
     return errors;
   }
+  let checks = 0;
   async function check(loud) {
+    clearTimeout(timer);
+    const mine = ++checks;
     const r = await api('check', { method: 'POST', json: { path: state.path, raw: text.value } });
+    // A later check or a save has spoken since.
+    if (mine !== checks) return;
     if (r.status !== 200) { alertBox.replaceChildren(el('p', { class: 'error', text: r.data.error })); return; }
     const errors = show(r.data.diagnostics);
-    status.textContent = errors ? `检查发现 ${errors} 处错误。` : (loud ? '检查通过，可以保存。' : '');
+    checkStatus.textContent = errors ? `检查发现 ${errors} 处错误。` : (loud ? '检查通过，可以保存。' : '');
   }
   async function save() {
+    clearTimeout(timer);
+    checks++;
+    checkStatus.textContent = '';
     status.textContent = '正在保存……';
     const r = await api('save', { method: 'POST', json: { path: state.path, raw: text.value, hash: state.hash } });
     if (r.status === 200) {
