@@ -262,3 +262,62 @@ pub fn encode(s: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for e in std::fs::read_dir(from).expect("read_dir").flatten() {
+            let target = to.join(e.file_name());
+            if e.path().is_dir() {
+                copy(&e.path(), &target);
+            } else {
+                std::fs::copy(e.path(), target).expect("copy");
+            }
+        }
+    }
+
+    fn said(c: &Checked) -> Vec<(String, String, u32)> {
+        let mut v: Vec<_> = c
+            .diags
+            .iter()
+            .map(|d| (d.code.to_string(), d.file.clone(), d.line))
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// The checks while typing (cached, no theme rendering) say what the whole check says about
+    /// the file, edit after edit.
+    #[test]
+    fn the_quick_check_agrees_with_the_whole_check() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let root = dir.path();
+        copy(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal"),
+            root,
+        );
+        let rel = "problems/2026-009.md";
+        let good = "---\ntitle: 楼道灯\ndate: 2026-11-01\nid: 2026-009\nresponsible:\n  unit: 物业\nmeasures:\n  - 换灯\ndeadline: 2026-12-01\nstatus: open\n---\n\n正文。\n";
+        let texts = [
+            good.to_string(),
+            good.replace("deadline: 2026-12-01", "deadline: 2026-10-01"),
+            good.replace("id: 2026-009", "id: 2026-001"),
+            good.replace("正文。", "见[会议](../meetings/nothing.md)。"),
+            good.replace("measures:\n  - 换灯\n", ""),
+            good.replace("title: 楼道灯", "title：楼道灯"),
+            good.replace("status: open", "status: resolved"),
+            good.to_string(),
+        ];
+        let mut cache = Cache::default();
+        for text in &texts {
+            let whole = run(root, Some("2026-11-21"), rel, text);
+            let fast = quick(root, Some("2026-11-21"), rel, text, &mut cache);
+            assert_eq!(said(&fast), said(&whole), "{text}");
+            assert_eq!(fast.errors, whole.errors, "{text}");
+        }
+        assert!(run(root, Some("2026-11-21"), rel, &texts[1]).errors > 0);
+    }
+}
