@@ -343,6 +343,7 @@ impl Editor {
                 "unknown": unknown,
                 "hash": save::hash(&bytes),
                 "bundle": file.bundle,
+                "files": bundle_files(&full, file.bundle),
             }),
         )
     }
@@ -654,6 +655,25 @@ fn record_path(rel: &str, text: &str) -> String {
     path.push_str(&slug);
     path.push('/');
     path
+}
+
+/// The files beside a bundle's `index.md`, for the attachments' file names.
+fn bundle_files(index: &Path, bundle: bool) -> Vec<String> {
+    let Some(dir) = index.parent().filter(|_| bundle) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter(|e| e.path().is_file())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n != "index.md" && !crate::load::ignored(n))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
 }
 
 /// Whether a file's text says `draft: true`.

@@ -117,7 +117,7 @@ function control(field, ctx, path) {
       else if (field.type === 'date') input = el('input', { ...common, type: 'date' });
       else if (field.type === 'int') input = el('input', { ...common, type: 'number', min: 0, step: 1, inputmode: 'numeric' });
       else if (field.type === 'number') input = el('input', { ...common, type: 'number', step: 'any', inputmode: 'decimal' });
-      else input = el('input', { ...common, type: 'text' });
+      else input = el('input', { ...common, type: 'text', list: path === 'attachments.file' ? ctx.filesList : undefined });
       c = {
         node: wrap(input),
         get: () => {
@@ -371,7 +371,11 @@ async function showForm({ kind, path }) {
   };
   let checkTimer = null;
   let previewTimer = null;
+  // The files in the record's folder, offered for an attachment's file name.
+  const filesList = nextId('files');
+  const datalist = el('datalist', { id: filesList }, (record?.files || []).map((f) => el('option', { value: f })));
   const ctx = {
+    filesList,
     orgs: schema.orgs, meeting_kinds: schema.meeting_kinds, meetings: schema.meetings,
     changed: () => { state.dirty = true; clearTimeout(checkTimer); checkTimer = setTimeout(runCheck, 900); },
   };
@@ -438,7 +442,7 @@ async function showForm({ kind, path }) {
 
   main.replaceChildren(...[
     el('p', { class: 'back' }, el('a', { href: '#', text: '← 返回列表' })),
-    title, where, alertBox, status, checkStatus, general, unknown, conflictBox, form, bodySection, buttons].filter(Boolean));
+    title, where, alertBox, status, checkStatus, general, unknown, conflictBox, form, bodySection, buttons, datalist].filter(Boolean));
 
   // Values.
   const defaults = record ? record.values : (schema.defaults || {});
@@ -651,6 +655,7 @@ async function showForm({ kind, path }) {
     }
     if (r.status !== 200) { uploadStatus.textContent = r.data.error; uploadStatus.classList.add('error'); return; }
     uploadStatus.classList.remove('error');
+    datalist.append(el('option', { value: r.data.file }));
     if (r.data.attachment && byKey.attachments) {
       byKey.attachments.add({ file: r.data.file, title: r.data.file.replace(/\.[^.]+$/, '') });
     } else {
