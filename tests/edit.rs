@@ -552,6 +552,11 @@ fn uploads_go_into_the_records_folder_through_the_builds_rules() {
         photo
     );
     let bundle = "content/problems/2026-001-ludeng/index.md";
+    // The form offers the folder's files for an attachment's name.
+    assert_eq!(
+        s.open(bundle)["files"],
+        serde_json::json!(["xianchang.png"])
+    );
     // Refused: HEIC, a page a browser would run, a personal number in the name, a path.
     for (name, bytes) in [
         ("IMG_0001.HEIC", photo.clone()),

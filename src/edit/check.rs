@@ -2,7 +2,7 @@
 //! place of the one on disk (nothing is written), and each diagnostic of that file given the
 //! field it concerns; the body's preview through the build's Markdown renderer.
 
-use crate::build::{self, Options, Outcome};
+use crate::build::{self, Cache, Options, Outcome};
 use crate::diag::{Diagnostic, Severity};
 use serde_json::{Value, json};
 use std::path::Path;
@@ -15,9 +15,26 @@ pub struct Checked {
     pub trouble: Option<String>,
 }
 
-/// Checks the site with `text` at `content/REL`. Drafts are built, so that a draft's mistakes
-/// count as errors here: they are what would stop it from being published.
+/// Checks the site with `text` at `content/REL`, every check of `gongkai check`. Drafts are
+/// built, so that a draft's mistakes count as errors here: they are what would stop it from
+/// being published.
 pub fn run(root: &Path, now: Option<&str>, rel: &str, text: &str) -> Checked {
+    run_with(root, now, rel, text, None)
+}
+
+/// `run` as a person types: with a cache kept between checks, and without rendering every page
+/// through the theme (`build::check_in_memory`); a save runs the whole `run`.
+pub fn quick(root: &Path, now: Option<&str>, rel: &str, text: &str, cache: &mut Cache) -> Checked {
+    run_with(root, now, rel, text, Some(cache))
+}
+
+fn run_with(
+    root: &Path,
+    now: Option<&str>,
+    rel: &str,
+    text: &str,
+    cache: Option<&mut Cache>,
+) -> Checked {
     let opts = Options {
         root: root.to_path_buf(),
         output: None,
@@ -30,7 +47,11 @@ pub fn run(root: &Path, now: Option<&str>, rel: &str, text: &str) -> Checked {
         Some((dir, "index.md")) => Some(format!("content/{dir}/")),
         _ => None,
     };
-    let all = match build::check_with(&opts, rel, text) {
+    let outcome = match cache {
+        Some(cache) => build::check_in_memory(&opts, cache, rel, text),
+        None => build::check_with(&opts, rel, text),
+    };
+    let all = match outcome {
         Outcome::Failed(d) | Outcome::Done { diags: d, .. } => d,
         Outcome::BadNow(s) => {
             return Checked {
@@ -244,4 +265,63 @@ pub fn encode(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for e in std::fs::read_dir(from).expect("read_dir").flatten() {
+            let target = to.join(e.file_name());
+            if e.path().is_dir() {
+                copy(&e.path(), &target);
+            } else {
+                std::fs::copy(e.path(), target).expect("copy");
+            }
+        }
+    }
+
+    fn said(c: &Checked) -> Vec<(String, String, u32)> {
+        let mut v: Vec<_> = c
+            .diags
+            .iter()
+            .map(|d| (d.code.to_string(), d.file.clone(), d.line))
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// The checks while typing (cached, no theme rendering) say what the whole check says about
+    /// the file, edit after edit.
+    #[test]
+    fn the_quick_check_agrees_with_the_whole_check() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let root = dir.path();
+        copy(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal"),
+            root,
+        );
+        let rel = "problems/2026-009.md";
+        let good = "---\ntitle: 楼道灯\ndate: 2026-11-01\nid: 2026-009\nresponsible:\n  unit: 物业\nmeasures:\n  - 换灯\ndeadline: 2026-12-01\nstatus: open\n---\n\n正文。\n";
+        let texts = [
+            good.to_string(),
+            good.replace("deadline: 2026-12-01", "deadline: 2026-10-01"),
+            good.replace("id: 2026-009", "id: 2026-001"),
+            good.replace("正文。", "见[会议](../meetings/nothing.md)。"),
+            good.replace("measures:\n  - 换灯\n", ""),
+            good.replace("title: 楼道灯", "title：楼道灯"),
+            good.replace("status: open", "status: resolved"),
+            good.to_string(),
+        ];
+        let mut cache = Cache::default();
+        for text in &texts {
+            let whole = run(root, Some("2026-11-21"), rel, text);
+            let fast = quick(root, Some("2026-11-21"), rel, text, &mut cache);
+            assert_eq!(said(&fast), said(&whole), "{text}");
+            assert_eq!(fast.errors, whole.errors, "{text}");
+        }
+        assert!(run(root, Some("2026-11-21"), rel, &texts[1]).errors > 0);
+    }
 }

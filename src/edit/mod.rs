@@ -38,6 +38,8 @@ pub struct Editor {
     now: Option<String>,
     /// One change to the files at a time.
     writing: Mutex<()>,
+    /// What the checks as a person types keep from one to the next.
+    checks: Mutex<crate::build::Cache>,
 }
 
 /// The handler `serve` calls for every request below `/__gongkai/edit/`.
@@ -47,6 +49,7 @@ pub fn handler(root: &Path, now: Option<String>) -> EditHandler {
         token: new_token(),
         now,
         writing: Mutex::new(()),
+        checks: Mutex::new(crate::build::Cache::default()),
     });
     Arc::new(move |req| editor.answer(req))
 }
@@ -340,6 +343,7 @@ impl Editor {
                 "unknown": unknown,
                 "hash": save::hash(&bytes),
                 "bundle": file.bundle,
+                "files": bundle_files(&full, file.bundle),
             }),
         )
     }
@@ -398,7 +402,14 @@ impl Editor {
             Ok(d) => d,
             Err(res) => return res,
         };
-        let result = check::run(&self.root, self.now.as_deref(), &draft.rel, &draft.text);
+        let mut cache = self.checks.lock().unwrap_or_else(|e| e.into_inner());
+        let result = check::quick(
+            &self.root,
+            self.now.as_deref(),
+            &draft.rel,
+            &draft.text,
+            &mut cache,
+        );
         reply(StatusCode::OK, &check::json(&result, &draft.text))
     }
 
@@ -644,6 +655,25 @@ fn record_path(rel: &str, text: &str) -> String {
     path.push_str(&slug);
     path.push('/');
     path
+}
+
+/// The files beside a bundle's `index.md`, for the attachments' file names.
+fn bundle_files(index: &Path, bundle: bool) -> Vec<String> {
+    let Some(dir) = index.parent().filter(|_| bundle) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter(|e| e.path().is_file())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n != "index.md" && !crate::load::ignored(n))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
 }
 
 /// Whether a file's text says `draft: true`.

@@ -60,7 +60,9 @@ const realErrors = (log) => log.errors.filter((e) => !/status of 4(09|22)/.test(
 async function savedAs(page) {
   await page.locator('.save-status').filter({ hasText: '已保存到' }).waitFor({ timeout: 120000 });
   const text = await page.locator('.save-status').textContent();
-  return text.match(/已保存到 (content\/\S+?\.md)/)[1];
+  const m = text.match(/已保存到 (content\/\S+?\.md)/);
+  assert.ok(m, text);
+  return m[1];
 }
 
 test('a worker creates a 公示 with a working-day period on a phone', async () => {

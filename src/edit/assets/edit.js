@@ -117,7 +117,7 @@ function control(field, ctx, path) {
       else if (field.type === 'date') input = el('input', { ...common, type: 'date' });
       else if (field.type === 'int') input = el('input', { ...common, type: 'number', min: 0, step: 1, inputmode: 'numeric' });
       else if (field.type === 'number') input = el('input', { ...common, type: 'number', step: 'any', inputmode: 'decimal' });
-      else input = el('input', { ...common, type: 'text' });
+      else input = el('input', { ...common, type: 'text', list: path === 'attachments.file' ? ctx.filesList : undefined });
       c = {
         node: wrap(input),
         get: () => {
@@ -371,7 +371,11 @@ async function showForm({ kind, path }) {
   };
   let checkTimer = null;
   let previewTimer = null;
+  // The files in the record's folder, offered for an attachment's file name.
+  const filesList = nextId('files');
+  const datalist = el('datalist', { id: filesList }, (record?.files || []).map((f) => el('option', { value: f })));
   const ctx = {
+    filesList,
     orgs: schema.orgs, meeting_kinds: schema.meeting_kinds, meetings: schema.meetings,
     changed: () => { state.dirty = true; clearTimeout(checkTimer); checkTimer = setTimeout(runCheck, 900); },
   };
@@ -438,7 +442,7 @@ async function showForm({ kind, path }) {
 
   main.replaceChildren(...[
     el('p', { class: 'back' }, el('a', { href: '#', text: '← 返回列表' })),
-    title, where, alertBox, status, checkStatus, general, unknown, conflictBox, form, bodySection, buttons].filter(Boolean));
+    title, where, alertBox, status, checkStatus, general, unknown, conflictBox, form, bodySection, buttons, datalist].filter(Boolean));
 
   // Values.
   const defaults = record ? record.values : (schema.defaults || {});
@@ -651,6 +655,7 @@ async function showForm({ kind, path }) {
     }
     if (r.status !== 200) { uploadStatus.textContent = r.data.error; uploadStatus.classList.add('error'); return; }
     uploadStatus.classList.remove('error');
+    datalist.append(el('option', { value: r.data.file }));
     if (r.data.attachment && byKey.attachments) {
       byKey.attachments.add({ file: r.data.file, title: r.data.file.replace(/\.[^.]+$/, '') });
     } else {
@@ -679,6 +684,7 @@ function showRaw(record) {
   const title = el('h1', { tabindex: '-1', text: '修改文件原文' });
   document.title = '修改文件原文 · 编辑台';
   const status = el('div', { class: 'status save-status', role: 'status', 'aria-live': 'polite' });
+  const checkStatus = el('div', { class: 'status check-status', role: 'status', 'aria-live': 'polite' });
   const alertBox = el('div', { class: 'alerts', role: 'alert' });
   const diags = el('ul', { class: 'diags', id: `${id}-diag`, 'aria-live': 'polite' });
   const text = el('textarea', { id, rows: 24, class: 'body', 'aria-describedby': `${id}-help ${id}-diag` });
@@ -688,7 +694,7 @@ function showRaw(record) {
     el('p', { class: 'back' }, el('a', { href: '#', text: '← 返回列表' })),
     title, el('p', { class: 'where' }, el('code', { text: record.path })),
     el('p', { class: 'note', id: `${id}-help`, text: `表单读不懂这个文件（${record.unreadable}）。请直接改正下面的原文，检查结果会列在下面，写明第几行；改好保存后，再打开就能用表单了。` }),
-    alertBox, status,
+    alertBox, status, checkStatus,
     el('div', { class: 'field', 'data-key': 'raw' }, el('label', { for: id, text: '文件原文' }), text, diags),
     conflictBox,
     el('div', { class: 'actions' },
@@ -712,13 +718,21 @@ function showRaw(record) {
     if (errors) text.setAttribute('aria-invalid', 'true'); else text.removeAttribute('aria-invalid');
     return errors;
   }
+  let checks = 0;
   async function check(loud) {
+    clearTimeout(timer);
+    const mine = ++checks;
     const r = await api('check', { method: 'POST', json: { path: state.path, raw: text.value } });
+    // A later check or a save has spoken since.
+    if (mine !== checks) return;
     if (r.status !== 200) { alertBox.replaceChildren(el('p', { class: 'error', text: r.data.error })); return; }
     const errors = show(r.data.diagnostics);
-    status.textContent = errors ? `检查发现 ${errors} 处错误。` : (loud ? '检查通过，可以保存。' : '');
+    checkStatus.textContent = errors ? `检查发现 ${errors} 处错误。` : (loud ? '检查通过，可以保存。' : '');
   }
   async function save() {
+    clearTimeout(timer);
+    checks++;
+    checkStatus.textContent = '';
     status.textContent = '正在保存……';
     const r = await api('save', { method: 'POST', json: { path: state.path, raw: text.value, hash: state.hash } });
     if (r.status === 200) {
