@@ -493,10 +493,9 @@ pub fn check_in_memory(opts: &Options, cache: &mut Cache, rel: &str, text: &str)
                     diags,
                     records,
                     files: 0,
-                    images: ImageStats {
-                        encoded: 0,
-                        cached: 0,
-                    },
+                    images: ImageStats::default(),
+                    kept: 0,
+                    unchanged: false,
                 }
             }
         }
