@@ -479,28 +479,16 @@ fn check_only(opts: &Options, progress: &dyn Fn(Stage), overlay: Option<(&str, &
 /// the file being edited is read and parsed again, and without rendering every page through the
 /// theme (the save runs `check_with`, which does). The diagnostics of config, load, model, derive
 /// and the Markdown bodies, links included.
-pub fn check_in_memory(opts: &Options, cache: &mut Cache, rel: &str, text: &str) -> Outcome {
-    match front(opts, &|_| {}, Some(cache), false, Some((rel, text))) {
-        Ok(front) => {
-            let records = front.prepared.site.entries.len();
-            let errors = front.diags.has_errors();
-            let diags = front.diags.into_sorted();
-            drop_in_background(front.prepared);
-            if errors {
-                Outcome::Failed(diags)
-            } else {
-                Outcome::Done {
-                    diags,
-                    records,
-                    files: 0,
-                    images: ImageStats::default(),
-                    kept: 0,
-                    unchanged: false,
-                }
-            }
-        }
-        Err(outcome) => outcome,
-    }
+pub fn check_in_memory(
+    opts: &Options,
+    cache: &mut Cache,
+    rel: &str,
+    text: &str,
+) -> Result<Vec<Diagnostic>, Outcome> {
+    let front = front(opts, &|_| {}, Some(cache), false, Some((rel, text)))?;
+    let diags = front.diags.into_sorted();
+    drop_in_background(front.prepared);
+    Ok(diags)
 }
 
 /// Reads and verifies the ledger and gives the site its history. Records are hashed only where

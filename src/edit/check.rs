@@ -49,11 +49,11 @@ fn run_with(
     };
     let outcome = match cache {
         Some(cache) => build::check_in_memory(&opts, cache, rel, text),
-        None => build::check_with(&opts, rel, text),
+        None => Err(build::check_with(&opts, rel, text)),
     };
     let all = match outcome {
-        Outcome::Failed(d) | Outcome::Done { diags: d, .. } => d,
-        Outcome::BadNow(s) => {
+        Ok(d) | Err(Outcome::Failed(d) | Outcome::Done { diags: d, .. }) => d,
+        Err(Outcome::BadNow(s)) => {
             return Checked {
                 diags: Vec::new(),
                 errors: 0,
