@@ -14,7 +14,6 @@ use crate::slug::slugify;
 use jiff::ToSpan;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use std::fmt::Write as _;
 use std::fs;
 use std::io::{self, Write as _};
 use std::path::Path;
@@ -254,28 +253,6 @@ fn front_matter_id(text: &str) -> Option<String> {
     None
 }
 
-/// A YAML double-quoted scalar: safe for any title (`:`, `#`, quotes, leading `-` …).
-fn yaml_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            // Control characters and YAML's other line breaks would end or corrupt the scalar.
-            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
-                let _ = write!(out, "\\u{:04X}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// Chinese text as it is (as a person would write it); anything with ASCII in it quoted, to be safe.
 fn plain_or_quoted(s: &str) -> String {
     if !s.is_empty()
@@ -284,7 +261,7 @@ fn plain_or_quoted(s: &str) -> String {
     {
         s.to_string()
     } else {
-        yaml_quote(s)
+        crate::yaml::quote(s)
     }
 }
 
@@ -383,44 +360,59 @@ fn meeting_text(title: &str, date: Date, site: &SiteInfo) -> String {
         .or_else(|| site.meeting_kinds.first())
         .map_or_else(|| "党员大会".to_string(), |k| plain_or_quoted(k));
     let mut fm = FrontMatter::default();
-    fm.line(format!("title: {}", yaml_quote(title)), "标题（必填）")
-        .line(
-            format!("date: {date}"),
-            format!("会议日期（必填），可带时间：{date}T14:30:00+08:00"),
-        )
-        .line(
-            format!("kind: {kind}"),
-            format!("会议类型（必填）：{}", site.meeting_kinds.join("、")),
-        )
-        .line("# theme: 会议主题", "会议主题（一月一会一主题）")
-        .line("# location: 社区党群服务中心会议室", "会议地点")
-        .line("# host: 主持人", "主持人")
-        .line("# recorder: 记录人", "记录人")
-        .line("# attendance:", "出席人数")
-        .line("#   expected: 20", "应到")
-        .line("#   present: 18", "实到，不能多于应到")
-        .line("#   on_leave: 2", "请假")
-        .line("# participants:", "参加单位（共建单位等）")
-        .line("#   - 共建单位名称", "每行写一个")
-        .line("# decisions:", "一事一议：每个议题和会议的决定")
-        .line("#   - item: 议题", "议题")
-        .line("#     decision: 决定内容", "决定")
-        .line(
-            "#     votes: {for: 18, against: 0, abstain: 0}",
-            "表决：赞成、反对、弃权",
-        );
+    fm.line(
+        format!("title: {}", crate::yaml::quote(title)),
+        "标题（必填）",
+    )
+    .line(
+        format!("date: {date}"),
+        format!("会议日期（必填），可带时间：{date}T14:30:00+08:00"),
+    )
+    .line(
+        format!("kind: {kind}"),
+        format!("会议类型（必填）：{}", site.meeting_kinds.join("、")),
+    )
+    .line("# theme: 会议主题", "会议主题（一月一会一主题）")
+    .line("# location: 社区党群服务中心会议室", "会议地点")
+    .line("# host: 主持人", "主持人")
+    .line("# recorder: 记录人", "记录人")
+    .line("# attendance:", "出席人数")
+    .line("#   expected: 20", "应到")
+    .line("#   present: 18", "实到，不能多于应到")
+    .line("#   on_leave: 2", "请假")
+    .line("# participants:", "参加单位（共建单位等）")
+    .line("#   - 共建单位名称", "每行写一个")
+    .line("# decisions:", "一事一议：每个议题和会议的决定")
+    .line("#   - item: 议题", "议题")
+    .line("#     decision: 决定内容", "决定")
+    .line(
+        "#     votes: {for: 18, against: 0, abstain: 0}",
+        "表决：赞成、反对、弃权",
+    );
     common_fields(&mut fm, date, site, "文件名");
     fm.render("会议议程、讨论情况和决定事项写在这里（Markdown）。\n")
 }
 
 fn notice_text(title: &str, date: Date, site: &SiteInfo, calendar: &Calendar) -> String {
     let mut fm = FrontMatter::default();
-    fm.line(format!("title: {}", yaml_quote(title)), "标题（必填）")
-        .line(format!("date: {date}"), "发布日期（必填）")
-        .line("kind: publicity", "类型（必填）：publicity 公示 | announcement 公告 | notification 通知 | disclosure 公开")
-        .line("# category: 发展党员", "分类：发展党员、低保、评先评优、财务、项目……")
-        .line("publicity:", "公示期（公示必填，两头都算；其他类型删去这一段）")
-        .line(format!("  start: {date}"), "开始日期");
+    fm.line(
+        format!("title: {}", crate::yaml::quote(title)),
+        "标题（必填）",
+    )
+    .line(format!("date: {date}"), "发布日期（必填）")
+    .line(
+        "kind: publicity",
+        "类型（必填）：publicity 公示 | announcement 公告 | notification 通知 | disclosure 公开",
+    )
+    .line(
+        "# category: 发展党员",
+        "分类：发展党员、低保、评先评优、财务、项目……",
+    )
+    .line(
+        "publicity:",
+        "公示期（公示必填，两头都算；其他类型删去这一段）",
+    )
+    .line(format!("  start: {date}"), "开始日期");
     // working_days needs the official holidays of every year it touches; otherwise a plain end date.
     let end = date.saturating_add(6.days());
     if calendar
@@ -469,7 +461,7 @@ fn notice_text(title: &str, date: Date, site: &SiteInfo, calendar: &Calendar) ->
 fn problem_text(title: &str, date: Date, id: &str, site: &SiteInfo) -> String {
     let deadline = date.saturating_add(30.days());
     let mut fm = FrontMatter::default();
-    fm.line(format!("title: {}", yaml_quote(title)), "问题名称（必填）")
+    fm.line(format!("title: {}", crate::yaml::quote(title)), "问题名称（必填）")
         .line(format!("id: {id}"), "编号（必填）：全站唯一，也是网址")
         .line(format!("date: {date}"), "上墙日期（必填）")
         .line("# source: 居民反映", "来源：居民反映、网格巡查、党建联席会议、12345热线……")
@@ -495,7 +487,7 @@ fn problem_text(title: &str, date: Date, id: &str, site: &SiteInfo) -> String {
 
 fn service_text(title: &str, date: Date, site: &SiteInfo) -> String {
     let mut fm = FrontMatter::default();
-    fm.line(format!("title: {}", yaml_quote(title)), "标题（必填）")
+    fm.line(format!("title: {}", crate::yaml::quote(title)), "标题（必填）")
         .line(format!("date: {date}"), "清单日期（必填）")
         .line("kind: services", "清单类型（必填）：services 服务清单 | resources 资源清单 | projects 项目清单 | needs 需求清单")
         .line("# provider: 社区居委会", "提供方")
@@ -521,8 +513,11 @@ fn service_text(title: &str, date: Date, site: &SiteInfo) -> String {
 
 fn page_text(title: &str, date: Date, site: &SiteInfo) -> String {
     let mut fm = FrontMatter::default();
-    fm.line(format!("title: {}", yaml_quote(title)), "标题（必填）")
-        .line(format!("date: {date}"), "发布日期（页面可以不写）");
+    fm.line(
+        format!("title: {}", crate::yaml::quote(title)),
+        "标题（必填）",
+    )
+    .line(format!("date: {date}"), "发布日期（页面可以不写）");
     common_fields(&mut fm, date, site, "文件名");
     fm.render("页面正文写在这里（Markdown）。\n")
 }
@@ -686,7 +681,7 @@ mod tests {
             "'单引号'",
             "\u{7}x\u{2028}",
         ] {
-            let text = format!("title: {}\n", yaml_quote(title));
+            let text = format!("title: {}\n", crate::yaml::quote(title));
             let file = SourceFile::new("t.md", text.clone());
             let root = yaml::parse(&file, &text, 0)
                 .expect("parses")

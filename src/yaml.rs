@@ -125,6 +125,29 @@ enum Frame {
     Map(Pos, Vec<(Node, Node)>, Option<Node>),
 }
 
+/// A YAML double-quoted scalar: safe for any text (`:`, `#`, quotes, a leading `-` …), as
+/// `gongkai new` and the 编辑台 write a value that would not read back as itself unquoted.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            // Control characters and YAML's other line breaks would end or corrupt the scalar.
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+                out.push_str(&format!("\\u{:04X}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Parses one YAML document. `line_offset` is added to every line (front matter starts below
 /// the opening `---`). An empty document is `None`. A Chinese-keyboard mistake is reported as
 /// itself, in place of whatever the parser would have made of it.

@@ -89,7 +89,11 @@ fn scalar(ty: Ty, v: &Value) -> String {
 /// Text as a YAML scalar: plain when the project's own YAML reader gives back exactly this text
 /// as a plain string, otherwise double-quoted.
 pub fn text(s: &str) -> String {
-    if plain_ok(s) { s.to_string() } else { quote(s) }
+    if plain_ok(s) {
+        s.to_string()
+    } else {
+        crate::yaml::quote(s)
+    }
 }
 
 fn plain_ok(s: &str) -> bool {
@@ -124,27 +128,6 @@ fn plain_ok(s: &str) -> bool {
         }),
         _ => false,
     }
-}
-
-/// A YAML double-quoted scalar: safe for any text.
-pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
-                out.push_str(&format!("\\u{:04X}", u32::from(c)));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// A new file: every filled-in field in the form's order, then the body.
