@@ -93,7 +93,7 @@ test('at 10,000 records no HTML page is over 150 KB and the home page is under 8
 });
 
 test('at 10,000 records the whole output stays small: its files\' bytes and its folders', () => {
-  // README "Page weight at 10,000 records": 172 MB of files in 10,902 folders with the built-in
+  // README "Page weight at 10,000 records": 168 MB of files in 10,902 folders with the built-in
   // theme (this site's copy of the theme on disk keeps its templates' indentation, ~4 MB more).
   // Folders count because each takes a block of the disk: paper's short permalinks were once
   // a folder each.
