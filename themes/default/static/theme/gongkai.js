@@ -384,6 +384,24 @@
     var boxes = $all('[data-gk-read]');
     var synth = window.speechSynthesis;
     if (!boxes.length || !synth || typeof window.SpeechSynthesisUtterance !== 'function') return;
+    /* The page carries an empty box: its buttons are made here, where they can work. */
+    var button = function (cls, attr, text) {
+      var b = doc.createElement('button');
+      b.type = 'button';
+      b.className = 'button ' + cls;
+      b.setAttribute(attr, '');
+      b.textContent = text;
+      return b;
+    };
+    boxes.forEach(function (box) {
+      if (box.querySelector('[data-gk-read-play]')) return;
+      var p = button('read-play', 'data-gk-read-play', '朗读');
+      p.setAttribute('aria-pressed', 'false');
+      var s = button('read-stop', 'data-gk-read-stop', '停止');
+      s.disabled = true;
+      box.appendChild(p);
+      box.appendChild(s);
+    });
     var state = 'idle';   /* idle | speaking | paused */
     var play, stop;
     var show = function (voice) {
@@ -558,6 +576,24 @@
     $all('.site-header a[href]').forEach(function (a) {
       if (a.getAttribute('href') === home) a.setAttribute('href', kioskHome);
     });
+    /* The bar is made here (pages carry none), unless the theme wrote its own. */
+    if (!doc.querySelector('.kiosk-bar')) {
+      var bar = doc.createElement('nav');
+      bar.className = 'kiosk-bar';
+      bar.setAttribute('aria-label', '触摸屏导航');
+      var back = doc.createElement('button');
+      back.type = 'button';
+      back.className = 'kiosk-bar-button';
+      back.setAttribute('data-gk-back', '');
+      back.textContent = '‹ 返回';
+      var home = doc.createElement('a');
+      home.className = 'kiosk-bar-button';
+      home.href = kioskHome;
+      home.textContent = '回到首页';
+      bar.appendChild(back);
+      bar.appendChild(home);
+      doc.body.appendChild(bar);
+    }
     $all('.kiosk-bar').forEach(function (bar) { bar.hidden = false; });
     $all('[data-gk-back]').forEach(function (btn) {
       btn.addEventListener('click', function () {
