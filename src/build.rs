@@ -439,21 +439,32 @@ fn front(
 /// stop the site: they are warnings that say the draft will not be published until corrected.
 /// This is how the 编辑台 keeps a record that does not build yet, and it is never published.
 fn drafts_not_built(loaded: &load::Loaded, ds: &mut [Diagnostic]) {
-    let drafts: HashSet<&str> = loaded
+    // Only a file with an error can be a draft to excuse: the others' front matter is not read
+    // a second time (`gongkai new` writes `draft: false` into every file).
+    let erring: HashSet<&str> = ds
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.file.as_str())
+        .collect();
+    if erring.is_empty() {
+        return;
+    }
+    let drafts: HashSet<String> = loaded
         .files
         .iter()
+        .filter(|f| erring.contains(f.source.rel.as_str()))
         .filter(|f| {
             f.front_matter
                 .as_ref()
                 .is_some_and(|fm| model::front_matter_says_draft(&f.source, &fm.text))
         })
-        .map(|f| f.source.rel.as_str())
+        .map(|f| f.source.rel.clone())
         .collect();
     if drafts.is_empty() {
         return;
     }
     for d in ds.iter_mut() {
-        if d.severity == Severity::Error && drafts.contains(d.file.as_str()) {
+        if d.severity == Severity::Error && drafts.contains(&d.file) {
             d.severity = Severity::Warning;
             d.message.push_str("（这是草稿，改正之前不会发布）");
         }

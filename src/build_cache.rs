@@ -99,7 +99,7 @@ pub fn input_key(opts: &Options, output: &Path) -> Option<String> {
         field(&mut h, rel.as_bytes());
         field(&mut h, &digest);
     }
-    Some(hex(&h.finalize()))
+    Some(crate::digest::hex(&h.finalize()))
 }
 
 /// Every input file's name below the root and the SHA-256 of its bytes (empty for a folder,
@@ -260,18 +260,9 @@ fn output_digest(output: &Path) -> Option<String> {
             h.update(nanos(meta.modified().ok()?).to_le_bytes());
         }
     }
-    Some(hex(&h.finalize()))
+    Some(crate::digest::hex(&h.finalize()))
 }
 
 fn nanos(t: std::time::SystemTime) -> u128 {
     t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
-        out.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
-    }
-    out
 }

@@ -14,8 +14,13 @@ pub fn sha256_hex_of(parts: &[&[u8]]) -> String {
     for part in parts {
         h.update(part);
     }
-    let mut out = String::with_capacity(64);
-    for b in h.finalize().iter() {
+    hex(&h.finalize())
+}
+
+/// Bytes as lowercase hex, two digits a byte.
+pub fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
         out.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
         out.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
     }
