@@ -94,20 +94,29 @@ pub fn qr_url(href: &str) -> String {
     let mut out = String::with_capacity(full.len() + 16);
     out.push_str(head);
     for c in tail.chars() {
-        match c {
-            '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}' | ' ' => {
-                out.push_str(&format!("%{:02X}", c as u32));
-            }
-            c if c.is_control() || !c.is_ascii() => {
-                let mut buf = [0u8; 4];
-                for b in c.encode_utf8(&mut buf).bytes() {
-                    out.push_str(&format!("%{b:02X}"));
-                }
-            }
-            c => out.push(c),
+        if never_raw_in_url(c) || !c.is_ascii() {
+            push_percent_encoded(&mut out, c);
+        } else {
+            out.push(c);
         }
     }
     out
+}
+
+/// Characters that are never valid raw in a URL.
+fn never_raw_in_url(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}' | ' '
+    ) || c.is_control()
+}
+
+/// `c` as its UTF-8 bytes, percent-encoded.
+fn push_percent_encoded(out: &mut String, c: char) {
+    let mut buf = [0u8; 4];
+    for b in c.encode_utf8(&mut buf).bytes() {
+        out.push_str(&format!("%{b:02X}"));
+    }
 }
 
 /// The output file of the QR code of `url` (a [`qr_url`]): `qr/` and the first 16 hex digits
@@ -1233,15 +1242,7 @@ fn escape_href(out: &mut String, s: &str) {
         match c {
             '&' => out.push_str("&amp;"),
             '\'' => out.push_str("&#39;"),
-            '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}' | ' ' => {
-                out.push_str(&format!("%{:02X}", c as u32));
-            }
-            c if c.is_control() => {
-                let mut buf = [0u8; 4];
-                for b in c.encode_utf8(&mut buf).bytes() {
-                    out.push_str(&format!("%{b:02X}"));
-                }
-            }
+            c if never_raw_in_url(c) => push_percent_encoded(out, c),
             _ => out.push(c),
         }
     }

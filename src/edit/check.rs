@@ -213,7 +213,7 @@ pub fn preview(root: &Path, dir: &str, body: &str, allow_raw_html: bool) -> Stri
             None => (target, None),
         };
         let path = crate::markdown::percent_decode(path).into_owned();
-        let rel = normalize(&format!("{dir}/{path}"));
+        let rel = crate::model::normalize(&format!("{dir}/{path}"));
         let Some(rel) = rel else {
             return LinkTarget::Missing("不在网站里".into());
         };
@@ -232,39 +232,11 @@ pub fn preview(root: &Path, dir: &str, body: &str, allow_raw_html: bool) -> Stri
         LinkTarget::Url(format!(
             "{}file?path={}",
             crate::serve::EDIT_PREFIX,
-            encode(&rel)
+            crate::render::encode_path(&rel)
         ))
     };
     let root_relative = |target: &str| LinkTarget::Url(target.to_string());
     crate::markdown::render(body, &opts, &resolve, &root_relative).html
-}
-
-/// `a/b/../c` → `a/c`; None when it climbs above the start.
-fn normalize(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for p in path.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-/// Percent-encodes a query value.
-pub fn encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
