@@ -24,6 +24,11 @@ macro_rules! code_label_enum {
                 Self::ALL.iter().copied().find(|v| v.code() == s || v.label() == s)
             }
 
+            /// Every value as (code, label), in order: the choices of a form's list.
+            pub fn code_labels() -> Vec<(&'static str, &'static str)> {
+                Self::ALL.iter().map(|v| (v.code(), v.label())).collect()
+            }
+
             /// `open（待办理）、in_progress（办理中）…` for "write one of these" messages.
             pub fn choices() -> String {
                 Self::ALL

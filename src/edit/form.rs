@@ -71,42 +71,9 @@ const fn hint(field: Field, help: &'static str) -> Field {
     Field { help, ..field }
 }
 
-fn choices<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-) -> Vec<(&'static str, &'static str)> {
-    all.iter().map(|v| (code(*v), label(*v))).collect()
-}
-
-fn notice_kinds() -> Vec<(&'static str, &'static str)> {
-    choices(NoticeKind::ALL, NoticeKind::code, NoticeKind::label)
-}
-fn problem_statuses() -> Vec<(&'static str, &'static str)> {
-    choices(
-        ProblemStatus::ALL,
-        ProblemStatus::code,
-        ProblemStatus::label,
-    )
-}
-fn service_kinds() -> Vec<(&'static str, &'static str)> {
-    choices(ServiceKind::ALL, ServiceKind::code, ServiceKind::label)
-}
-fn fees() -> Vec<(&'static str, &'static str)> {
-    choices(Fee::ALL, Fee::code, Fee::label)
-}
-fn project_statuses() -> Vec<(&'static str, &'static str)> {
-    choices(
-        ProjectStatus::ALL,
-        ProjectStatus::code,
-        ProjectStatus::label,
-    )
-}
-fn after_expiry() -> Vec<(&'static str, &'static str)> {
-    choices(AfterExpiry::ALL, AfterExpiry::code, AfterExpiry::label)
-}
+/// The personal numbers a record may allow (`privacy_allow`), as (code, label).
 fn pii_kinds() -> Vec<(&'static str, &'static str)> {
-    choices(&PiiKind::ALL, PiiKind::code, PiiKind::label)
+    PiiKind::ALL.iter().map(|k| (k.code(), k.label())).collect()
 }
 
 const ATTACHMENT: &[Field] = &[
@@ -154,7 +121,7 @@ const COMMON: &[Field] = &[
         f("expires", "到期日期", Ty::Date),
         "过了这一天，按“到期后”的设置撤下详情",
     ),
-    f("after_expiry", "到期后", Ty::Enum(after_expiry)),
+    f("after_expiry", "到期后", Ty::Enum(AfterExpiry::code_labels)),
     hint(
         f("privacy_allow", "允许公开的个人信息", Ty::Multi(pii_kinds)),
         "只在确有必要公开时勾选",
@@ -212,7 +179,7 @@ const WITHDRAWN: &[Field] = &[
     req("reason", "撤回原因", Ty::Long),
 ];
 const NOTICE: &[Field] = &[
-    req("kind", "类型", Ty::Enum(notice_kinds)),
+    req("kind", "类型", Ty::Enum(NoticeKind::code_labels)),
     hint(
         f("category", "分类", Ty::Text),
         "发展党员、低保、评先评优、财务、项目……",
@@ -274,7 +241,7 @@ const PROBLEM: &[Field] = &[
         "至少一条，每行一条",
     ),
     hint(req("deadline", "完成时限", Ty::Date), "不早于上墙日期"),
-    req("status", "办理状态", Ty::Enum(problem_statuses)),
+    req("status", "办理状态", Ty::Enum(ProblemStatus::code_labels)),
     hint(
         f("progress", "办理进展", Ty::List(PROGRESS)),
         "按日期先后写，不早于上墙日期",
@@ -293,11 +260,15 @@ const ITEM: &[Field] = &[
     f("location", "地点", Ty::Text),
     f("hours", "时间", Ty::Text),
     f("contact", "联系方式", Ty::Text),
-    f("fee", "收费", Ty::Enum(fees)),
+    f("fee", "收费", Ty::Enum(Fee::code_labels)),
     f("description", "说明", Ty::Long),
     f("org", "所属组织", Ty::Org),
     hint(
-        f("status", "状态（项目清单）", Ty::Enum(project_statuses)),
+        f(
+            "status",
+            "状态（项目清单）",
+            Ty::Enum(ProjectStatus::code_labels),
+        ),
         "只用于项目清单",
     ),
     hint(f("budget", "预算（万元）", Ty::Number), "只用于项目清单"),
@@ -305,7 +276,7 @@ const ITEM: &[Field] = &[
     hint(f("beneficiaries", "受益人数", Ty::Int), "只用于项目清单"),
 ];
 const SERVICE: &[Field] = &[
-    req("kind", "清单类型", Ty::Enum(service_kinds)),
+    req("kind", "清单类型", Ty::Enum(ServiceKind::code_labels)),
     hint(f("provider", "提供方", Ty::Text), "社区、共建单位……"),
     hint(
         f("items", "清单条目", Ty::List(ITEM)),
@@ -585,7 +556,7 @@ mod tests {
 
     #[test]
     fn the_same_value_written_two_ways_is_the_same() {
-        let status = Ty::Enum(problem_statuses);
+        let status = Ty::Enum(ProblemStatus::code_labels);
         assert_eq!(
             normalize(status, &json!("办理中")),
             normalize(status, &json!("in_progress"))
