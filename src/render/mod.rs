@@ -4,9 +4,12 @@
 
 pub mod accountability;
 pub mod card_html;
+mod context;
 pub mod exports;
 pub mod feeds;
+pub mod generate;
 pub mod pages;
+pub mod plan;
 pub mod qr;
 pub mod search;
 pub mod shortlink;

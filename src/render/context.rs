@@ -1,0 +1,369 @@
+//! The context each page's template receives, built only when that page is rendered: a record
+//! page's `record`, a list page's `paginator` and groups, the home page's blocks.
+
+use super::accountability::{self, For};
+use super::plan::{CHANGES_PER_PAGE, Grouping, Job, PageKind};
+use super::{Cards, Prepared, paginator, qr, shortlink, views};
+use crate::enums::PeriodStatus;
+use crate::model::Body;
+use serde_json::{Value, json};
+
+/// At most this many cards in one block of the home page; each block links to its full list, so
+/// the home page stays light at any size of site (output.md "Page weight").
+const HOME_BLOCK: usize = 6;
+
+/// `record.print_weight`: a rough height in CSS px of what a record's printed sheet shows
+/// besides its template's fixed parts, as the default theme's print style sets them: the body
+/// (`body_weight`), the title, the attachments, and a problem's measures, timeline and result.
+/// Computed here once; in the templates, loops with `set_global` cost as much as the rest of a
+/// problem page. Rounded up, so that it crosses the theme's whole-number thresholds exactly when
+/// the unrounded sum does.
+fn sheet_weight(record: &Value, body_weight: u32) -> u32 {
+    let chars = |v: &Value| v.as_str().map_or(0, |s| s.chars().count()) as f64;
+    let each = |key: &str, per_item: f64, per_char: f64, text: &dyn Fn(&Value) -> &Value| {
+        record[key].as_array().map_or(0.0, |items| {
+            items
+                .iter()
+                .map(|x| per_item + chars(text(x)) * per_char)
+                .sum::<f64>()
+        })
+    };
+    let timeline = each("timeline", 22.0, 0.4, &|t| &t["text"]);
+    let measures = each("measures", 20.0, 0.4, &|m| m);
+    let attachments = record["attachments"].as_array().map_or(0, Vec::len) as f64;
+    let extra = timeline
+        + measures
+        + chars(&record["echo"]["result"]) * 0.45
+        + chars(&record["title"]) * 3.0
+        + attachments * 22.0
+        // A 公示 changed during its period says so under its status, on paper too.
+        + if record["ledger"]["changed_during_period"].is_string() {
+            60.0
+        } else {
+            0.0
+        };
+    (f64::from(body_weight) + extra).ceil() as u32
+}
+
+impl Prepared {
+    /// use and never kept.
+    pub(super) fn full_of(&self, i: usize) -> Value {
+        views::full(&self.site, &self.site.entries[i], self.card_of(i).clone())
+    }
+
+    /// A record as lists show it.
+    pub(super) fn card_of(&self, i: usize) -> &Value {
+        self.cards.get_or_init(i, || {
+            views::card(&self.site, &self.site.entries[i], &self.bodies[i].summary)
+        })
+    }
+
+    pub fn cards(&self) -> Cards<'_> {
+        Cards(self)
+    }
+
+    fn cards_of(&self, v: &[usize]) -> Vec<Value> {
+        v.iter().map(|&i| self.card_of(i).clone()).collect()
+    }
+
+    fn intro(&self, dir: &str) -> Value {
+        match self.intros.get(dir) {
+            Some((title, html)) => json!({"title": title, "html": html}),
+            None => Value::Null,
+        }
+    }
+
+    /// Every page of the site, in a stable order.
+    /// A record page's `record`: its card plus the body and the kind-specific detail.
+    fn record_value(&self, i: usize) -> Value {
+        let site = &self.site;
+        let e = &site.entries[i];
+        let mut record = self.full_of(i);
+        let b = &self.bodies[i];
+        let c = &e.rec.common;
+        record["content"] = json!(b.html);
+        record["attachments"] = self.attachments[i].clone();
+        record["approval"] = json!(c.approval.as_ref().map(|a| json!({
+            "reviewed_by": a.reviewed_by, "approved_by": a.approved_by, "approved_on": a.approved_on.to_string(),
+        })));
+        match &e.rec.body {
+            Body::Notice(n) => {
+                let rounds: Vec<Value> = match &n.series {
+                    Some(series) if !e.redacted => self
+                        .plan
+                        .series_members
+                        .get(series.as_str())
+                        .map(Vec::as_slice)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|&(round, j)| {
+                            let other = self.card_of(j);
+                            json!({
+                                "round": round, "title": other["title"], "url": other["url"],
+                                "status": other["status"], "status_label": other["status_label"], "current": i == j,
+                                "publicity": other["publicity"], "withdrawn": other["withdrawn"],
+                            })
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                record["series_rounds"] = Value::Array(rounds);
+            }
+            Body::Meeting(_) => {
+                let problems = match site.meeting_problems.get(&i) {
+                    Some(v) if !e.redacted => self.cards_of(v),
+                    _ => Vec::new(),
+                };
+                record["problems"] = Value::Array(problems);
+            }
+            Body::Problem(p) => {
+                record["meeting"] = site
+                    .problem_meeting
+                    .get(&i)
+                    .map_or(Value::Null, |&m| self.card_of(m).clone());
+                let mut timeline = vec![
+                    json!({"date": e.rec.date().map(|d| d.to_string()), "label": "上墙", "text": format!("问题上墙，完成时限 {}", crate::dates::zh(p.deadline))}),
+                ];
+                timeline.extend(
+                    p.progress.iter().map(
+                        |x| json!({"date": x.date.to_string(), "label": "进展", "text": x.text}),
+                    ),
+                );
+                if let Some(echo) = &p.echo {
+                    timeline.push(json!({"date": echo.date.to_string(), "label": p.status.label(), "text": echo.result}));
+                }
+                record["timeline"] = json!(if e.redacted { Vec::new() } else { timeline });
+            }
+            Body::Service(l) => {
+                let mut groups: Vec<(Option<String>, Vec<Value>)> = Vec::new();
+                if !e.redacted {
+                    for item in &l.items {
+                        let v = views::item(&site.config, item);
+                        match groups.iter_mut().find(|(c, _)| *c == item.category) {
+                            Some((_, items)) => items.push(v),
+                            None => groups.push((item.category.clone(), vec![v])),
+                        }
+                    }
+                }
+                record["groups"] = json!(groups.into_iter().map(|(c, items)| json!({"category": c.unwrap_or_else(|| "其他".into()), "items": items})).collect::<Vec<_>>());
+            }
+            Body::Page => {
+                // A folder's own page lists the pages inside the folder.
+                let children: Vec<Value> = if e.rec.file.bundle {
+                    let mut kids = self
+                        .plan
+                        .folder_pages
+                        .get(e.rec.file.dir.as_str())
+                        .cloned()
+                        .unwrap_or_default();
+                    kids.retain(|&k| k != i);
+                    kids.sort_by(|&a, &b| {
+                        site.entries[a]
+                            .rec
+                            .common
+                            .title
+                            .cmp(&site.entries[b].rec.common.title)
+                    });
+                    self.cards_of(&kids)
+                } else {
+                    Vec::new()
+                };
+                record["children"] = json!(children);
+            }
+        }
+        // Paper: a QR code of a short address (the record's own or its short permalink), and a
+        // code of the source file's content.
+        if let Some(code) = &self.plan.short[i] {
+            let (path, _) = shortlink::qr_path(&site.config.root, &e.url, code);
+            let short = site.config.absolute(&path);
+            record["qr_svg"] = json!(qr::svg(&short));
+            record["short_url"] = json!(short);
+            record["print_code"] = json!(shortlink::content_code(&e.rec.file.source.text));
+        }
+        let history = site.history.of(&crate::ledger::record_path(&e.rec));
+        // Paper names the version only when the page shows it: a change not yet recorded by
+        // `publish` is no version of the ledger.
+        if let Some(h) = history
+            && record["print_code"].as_str() == Some(h.code.as_str())
+        {
+            record["print_version"] = json!(h.version);
+        }
+        record["ledger"] = json!(history);
+        record["print_weight"] = json!(sheet_weight(&record, b.print_weight));
+        record
+    }
+
+    /// The page's own variables, besides the site-wide ones.
+    pub(super) fn vars(&self, job: &Job) -> Vec<(&'static str, Value)> {
+        let root = &self.site.config.root;
+        let l = &self.plan.lists;
+        match &job.kind {
+            PageKind::Record(i) => vec![("record", self.record_value(*i))],
+            PageKind::List {
+                items,
+                number,
+                range,
+                base_url,
+                intro,
+                extra,
+                per_page,
+                grouping,
+            } => {
+                let slice = &items[range.clone()];
+                let mut vars = Vec::new();
+                if *grouping != Grouping::None {
+                    vars.push(self.groups_of(slice, *grouping));
+                }
+                let page = paginator(
+                    self.cards_of(slice),
+                    *number,
+                    items.len(),
+                    base_url,
+                    *per_page,
+                );
+                vars.push(("paginator", page));
+                if let Some(dir) = intro {
+                    vars.push(("intro", self.intro(dir)));
+                }
+                vars.extend(extra.iter().cloned());
+                vars
+            }
+            PageKind::Tags(tags) => vec![("tags", tags.clone())],
+            PageKind::Home => {
+                let recent_notices: Vec<usize> = l
+                    .notices
+                    .iter()
+                    .copied()
+                    .filter(|&i| !self.site.entries[i].is_active_notice())
+                    .take(5)
+                    .collect();
+                let overdue: Vec<usize> = l
+                    .wall
+                    .iter()
+                    .copied()
+                    .filter(|&i| self.site.entries[i].problem.overdue)
+                    .collect();
+                let intro = self.intro("");
+                let mut home = json!({
+                    "intro_html": intro["html"].as_str().unwrap_or_default(),
+                    "intro_title": intro["title"],
+                    "stats": self.site.stats,
+                    "catalogue": {
+                        "items": self.site.catalogue.items.len(),
+                        "summary": self.site.catalogue.summary,
+                        "url": format!("{root}catalogue/"),
+                        "dues": accountability::open_dues(&self.site, PeriodStatus::Current),
+                        "done_dues": accountability::open_dues(&self.site, PeriodStatus::Done),
+                    },
+                    "block_size": HOME_BLOCK,
+                    "active_total": l.active.len(),
+                    "overdue_total": overdue.len(),
+                    "service_total": l.services.len(),
+                });
+                let first = |v: &[usize], n: usize| v[..v.len().min(n)].to_vec();
+                for (key, cards) in [
+                    ("active_notices", first(&l.active, HOME_BLOCK)),
+                    ("recent_notices", recent_notices),
+                    ("overdue_problems", first(&overdue, HOME_BLOCK)),
+                    ("recent_meetings", first(&l.meetings, 5)),
+                    ("service_lists", first(&l.services, HOME_BLOCK)),
+                    ("recent_echo", first(&l.echo, 3)),
+                ] {
+                    home[key] = Value::Array(self.cards_of(&cards));
+                }
+                vec![("home", home)]
+            }
+            PageKind::Kiosk => {
+                let mut kiosk = json!({
+                    "notices_url": format!("{root}notices/"), "problems_url": format!("{root}problems/"), "echo_url": format!("{root}echo/"),
+                    "services_url": format!("{root}services/"), "meetings_url": format!("{root}meetings/"), "search_url": format!("{root}search/"),
+                });
+                kiosk["active_notices"] = Value::Array(self.cards_of(&l.active));
+                vec![("kiosk", kiosk)]
+            }
+            PageKind::Catalogue => vec![(
+                "catalogue",
+                accountability::catalogue(&self.site, For::Page),
+            )],
+            PageKind::Stats => vec![("stats", accountability::stats(&self.site))],
+            PageKind::Report(i) => vec![("report", accountability::report(&self.site, *i))],
+            PageKind::Plain => Vec::new(),
+            PageKind::Tombstone(t) => vec![("removed", json!(self.site.history.tombstones[*t]))],
+            PageKind::Changes { number, range } => {
+                let rows = &self.site.history.changes;
+                let base_url = format!("{root}changes/");
+                let mut page =
+                    paginator(Vec::new(), *number, rows.len(), &base_url, CHANGES_PER_PAGE);
+                if let Some(p) = page.as_object_mut() {
+                    p.remove("items");
+                }
+                vec![(
+                    "changes",
+                    json!({
+                        "number": number,
+                        "total": rows.len(),
+                        "rows": rows[range.clone()],
+                        "paginator": page,
+                    }),
+                )]
+            }
+        }
+    }
+
+    /// A grouped list page's slice under its headings, in the order of the slice.
+    fn groups_of(&self, slice: &[usize], grouping: Grouping) -> (&'static str, Value) {
+        let mut groups: Vec<Value> = Vec::new();
+        let mut last: Option<&'static str> = None;
+        for &i in slice {
+            let e = &self.site.entries[i];
+            let (key, label, items_key) = match (grouping, &e.rec.body) {
+                (Grouping::ServiceKind, Body::Service(s)) => {
+                    (s.kind.code(), s.kind.label(), "lists")
+                }
+                _ => {
+                    let (ty, label) = views::type_of(e.section());
+                    (ty, label, "items")
+                }
+            };
+            if last != Some(key) {
+                let mut g = match grouping {
+                    Grouping::ServiceKind => json!({"kind": key, "kind_label": label}),
+                    _ => json!({"type": key, "type_label": label}),
+                };
+                g[items_key] = json!([]);
+                groups.push(g);
+                last = Some(key);
+            }
+            if let Some(Value::Array(v)) = groups.last_mut().map(|g| &mut g[items_key]) {
+                v.push(self.card_of(i).clone());
+            }
+        }
+        let name = if grouping == Grouping::ServiceKind {
+            "groups"
+        } else {
+            "records"
+        };
+        (name, Value::Array(groups))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sheet_weight;
+    use serde_json::json;
+
+    #[test]
+    fn sheet_weight_adds_title_attachments_and_a_problems_lists_to_the_body() {
+        let problem = json!({
+            "title": "南段路灯",                               // 4 × 3 = 12
+            "attachments": [{"title": "a"}],                    // 22
+            "measures": ["更换灯具", "检查线路"],               // 2 × (20 + 4 × 0.4) = 43.2
+            "timeline": [{"text": "问题上墙"}, {"text": null}],  // 22 + 1.6 + 22 = 45.6
+            "echo": {"result": "已修复"},                       // 3 × 0.45 = 1.35
+        });
+        // 100 + 12 + 22 + 43.2 + 45.6 + 1.35 = 224.15, rounded up.
+        assert_eq!(sheet_weight(&problem, 100), 225);
+        let notice = json!({"title": "公示", "attachments": []});
+        assert_eq!(sheet_weight(&notice, 50), 56);
+    }
+}
