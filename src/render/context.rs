@@ -3,6 +3,9 @@
 
 use super::accountability::{self, For};
 use super::plan::{CHANGES_PER_PAGE, Grouping, Job, PageKind};
+use super::views::{
+    ApprovalView, Iso, ItemGroup, Paper, RecordLinks, RecordPage, RoundView, TimelineStep,
+};
 use super::{Cards, Prepared, paginator, qr, shortlink, views};
 use crate::enums::PeriodStatus;
 use crate::model::Body;
@@ -73,22 +76,14 @@ impl Prepared {
         }
     }
 
-    /// Every page of the site, in a stable order.
-    /// A record page's `record`: its card plus the body and the kind-specific detail.
+    /// A record page's `record`: its full view plus what its own page adds.
     fn record_value(&self, i: usize) -> Value {
         let site = &self.site;
         let e = &site.entries[i];
-        let mut record = self.full_of(i);
         let b = &self.bodies[i];
-        let c = &e.rec.common;
-        record["content"] = json!(b.html);
-        record["attachments"] = self.attachments[i].clone();
-        record["approval"] = json!(c.approval.as_ref().map(|a| json!({
-            "reviewed_by": a.reviewed_by, "approved_by": a.approved_by, "approved_on": a.approved_on.to_string(),
-        })));
-        match &e.rec.body {
-            Body::Notice(n) => {
-                let rounds: Vec<Value> = match &n.series {
+        let links = match &e.rec.body {
+            Body::Notice(n) => RecordLinks::Notice {
+                series_rounds: match &n.series {
                     Some(series) if !e.redacted => self
                         .plan
                         .series_members
@@ -98,58 +93,73 @@ impl Prepared {
                         .iter()
                         .map(|&(round, j)| {
                             let other = self.card_of(j);
-                            json!({
-                                "round": round, "title": other["title"], "url": other["url"],
-                                "status": other["status"], "status_label": other["status_label"], "current": i == j,
-                                "publicity": other["publicity"], "withdrawn": other["withdrawn"],
-                            })
+                            RoundView {
+                                round,
+                                title: &other["title"],
+                                url: &other["url"],
+                                status: &other["status"],
+                                status_label: &other["status_label"],
+                                current: i == j,
+                                publicity: &other["publicity"],
+                                withdrawn: &other["withdrawn"],
+                            }
                         })
                         .collect(),
                     _ => Vec::new(),
-                };
-                record["series_rounds"] = Value::Array(rounds);
-            }
-            Body::Meeting(_) => {
-                let problems = match site.meeting_problems.get(&i) {
-                    Some(v) if !e.redacted => self.cards_of(v),
+                },
+            },
+            Body::Meeting(_) => RecordLinks::Meeting {
+                problems: match site.meeting_problems.get(&i) {
+                    Some(v) if !e.redacted => v.iter().map(|&j| self.card_of(j)).collect(),
                     _ => Vec::new(),
-                };
-                record["problems"] = Value::Array(problems);
-            }
-            Body::Problem(p) => {
-                record["meeting"] = site
-                    .problem_meeting
-                    .get(&i)
-                    .map_or(Value::Null, |&m| self.card_of(m).clone());
-                let mut timeline = vec![
-                    json!({"date": e.rec.date().map(|d| d.to_string()), "label": "上墙", "text": format!("问题上墙，完成时限 {}", crate::dates::zh(p.deadline))}),
-                ];
-                timeline.extend(
-                    p.progress.iter().map(
-                        |x| json!({"date": x.date.to_string(), "label": "进展", "text": x.text}),
-                    ),
-                );
-                if let Some(echo) = &p.echo {
-                    timeline.push(json!({"date": echo.date.to_string(), "label": p.status.label(), "text": echo.result}));
-                }
-                record["timeline"] = json!(if e.redacted { Vec::new() } else { timeline });
-            }
+                },
+            },
+            Body::Problem(p) => RecordLinks::Problem {
+                meeting: site.problem_meeting.get(&i).map(|&m| self.card_of(m)),
+                timeline: if e.redacted {
+                    Vec::new()
+                } else {
+                    let raised = TimelineStep {
+                        date: e.rec.date().map(Iso),
+                        label: "上墙",
+                        text: format!("问题上墙，完成时限 {}", crate::dates::zh(p.deadline)).into(),
+                    };
+                    let progress = p.progress.iter().map(|x| TimelineStep {
+                        date: Some(Iso(x.date)),
+                        label: "进展",
+                        text: x.text.as_str().into(),
+                    });
+                    let closed = p.echo.as_ref().map(|echo| TimelineStep {
+                        date: Some(Iso(echo.date)),
+                        label: p.status.label(),
+                        text: echo.result.as_str().into(),
+                    });
+                    std::iter::once(raised)
+                        .chain(progress)
+                        .chain(closed)
+                        .collect()
+                },
+            },
             Body::Service(l) => {
-                let mut groups: Vec<(Option<String>, Vec<Value>)> = Vec::new();
+                let mut groups: Vec<ItemGroup> = Vec::new();
                 if !e.redacted {
                     for item in &l.items {
-                        let v = views::item(&site.config, item);
-                        match groups.iter_mut().find(|(c, _)| *c == item.category) {
-                            Some((_, items)) => items.push(v),
-                            None => groups.push((item.category.clone(), vec![v])),
+                        let category = item.category.as_deref().unwrap_or("其他");
+                        let view = views::item(&site.config, item);
+                        match groups.iter_mut().find(|g| g.category == category) {
+                            Some(g) => g.items.push(view),
+                            None => groups.push(ItemGroup {
+                                category,
+                                items: vec![view],
+                            }),
                         }
                     }
                 }
-                record["groups"] = json!(groups.into_iter().map(|(c, items)| json!({"category": c.unwrap_or_else(|| "其他".into()), "items": items})).collect::<Vec<_>>());
+                RecordLinks::Service { groups }
             }
-            Body::Page => {
+            Body::Page => RecordLinks::Page {
                 // A folder's own page lists the pages inside the folder.
-                let children: Vec<Value> = if e.rec.file.bundle {
+                children: if e.rec.file.bundle {
                     let mut kids = self
                         .plan
                         .folder_pages
@@ -164,31 +174,46 @@ impl Prepared {
                             .title
                             .cmp(&site.entries[b].rec.common.title)
                     });
-                    self.cards_of(&kids)
+                    kids.iter().map(|&k| self.card_of(k)).collect()
                 } else {
                     Vec::new()
-                };
-                record["children"] = json!(children);
-            }
-        }
+                },
+            },
+        };
         // Paper: a QR code of a short address (the record's own or its short permalink), and a
         // code of the source file's content.
-        if let Some(code) = &self.plan.short[i] {
+        let paper = self.plan.short[i].as_ref().map(|code| {
             let (path, _) = shortlink::qr_path(&site.config.root, &e.url, code);
             let short = site.config.absolute(&path);
-            record["qr_svg"] = json!(qr::svg(&short));
-            record["short_url"] = json!(short);
-            record["print_code"] = json!(shortlink::content_code(&e.rec.file.source.text));
-        }
-        let history = site.history.of(&crate::ledger::record_path(&e.rec));
+            Paper {
+                qr_svg: qr::svg(&short),
+                short_url: short,
+                print_code: shortlink::content_code(&e.rec.file.source.text),
+            }
+        });
+        let ledger = site.history.of(&crate::ledger::record_path(&e.rec));
         // Paper names the version only when the page shows it: a change not yet recorded by
         // `publish` is no version of the ledger.
-        if let Some(h) = history
-            && record["print_code"].as_str() == Some(h.code.as_str())
-        {
-            record["print_version"] = json!(h.version);
+        let print_version = ledger
+            .filter(|h| paper.as_ref().is_some_and(|p| p.print_code == h.code))
+            .map(|h| h.version);
+        let page = RecordPage {
+            content: &b.html,
+            attachments: &self.attachments[i],
+            approval: e.rec.common.approval.as_ref().map(|a| ApprovalView {
+                reviewed_by: &a.reviewed_by,
+                approved_by: &a.approved_by,
+                approved_on: Iso(a.approved_on),
+            }),
+            links,
+            paper,
+            print_version,
+            ledger,
+        };
+        let mut record = self.full_of(i);
+        if let (Some(obj), Value::Object(more)) = (record.as_object_mut(), views::to_value(page)) {
+            obj.extend(more);
         }
-        record["ledger"] = json!(history);
         record["print_weight"] = json!(sheet_weight(&record, b.print_weight));
         record
     }
