@@ -3,10 +3,14 @@
 
 use super::accountability::{self, For};
 use super::plan::{CHANGES_PER_PAGE, Grouping, Job, PageKind};
+use super::views::page::{
+    Changes, Groups, Home, HomeCatalogue, Intro, KindGroup, KioskView, ListExtra, ListVars,
+    PageVars, TypeGroup, paginator,
+};
 use super::views::{
     ApprovalView, Iso, ItemGroup, Paper, RecordLinks, RecordPage, RoundView, TimelineStep,
 };
-use super::{Cards, Prepared, paginator, qr, shortlink, views};
+use super::{Cards, Prepared, qr, shortlink, views};
 use crate::enums::PeriodStatus;
 use crate::model::Body;
 use serde_json::{Value, json};
@@ -65,15 +69,15 @@ impl Prepared {
         Cards(self)
     }
 
-    fn cards_of(&self, v: &[usize]) -> Vec<Value> {
-        v.iter().map(|&i| self.card_of(i).clone()).collect()
+    fn cards_of(&self, v: &[usize]) -> Vec<&Value> {
+        v.iter().map(|&i| self.card_of(i)).collect()
     }
 
-    fn intro(&self, dir: &str) -> Value {
-        match self.intros.get(dir) {
-            Some((title, html)) => json!({"title": title, "html": html}),
-            None => Value::Null,
-        }
+    fn intro(&self, dir: &str) -> Option<Intro<'_>> {
+        self.intros.get(dir).map(|(title, html)| Intro {
+            title: title.as_deref(),
+            html,
+        })
     }
 
     /// A record page's `record`: its full view plus what its own page adds.
@@ -219,11 +223,13 @@ impl Prepared {
     }
 
     /// The page's own variables, besides the site-wide ones.
-    pub(super) fn vars(&self, job: &Job) -> Vec<(&'static str, Value)> {
+    pub(super) fn vars<'a>(&'a self, job: &'a Job) -> PageVars<'a> {
         let root = &self.site.config.root;
         let l = &self.plan.lists;
         match &job.kind {
-            PageKind::Record(i) => vec![("record", self.record_value(*i))],
+            PageKind::Record(i) => PageVars::Record {
+                record: self.record_value(*i),
+            },
             PageKind::List {
                 items,
                 number,
@@ -235,25 +241,26 @@ impl Prepared {
                 grouping,
             } => {
                 let slice = &items[range.clone()];
-                let mut vars = Vec::new();
-                if *grouping != Grouping::None {
-                    vars.push(self.groups_of(slice, *grouping));
-                }
-                let page = paginator(
-                    self.cards_of(slice),
-                    *number,
-                    items.len(),
-                    base_url,
-                    *per_page,
-                );
-                vars.push(("paginator", page));
-                if let Some(dir) = intro {
-                    vars.push(("intro", self.intro(dir)));
-                }
-                vars.extend(extra.iter().cloned());
-                vars
+                PageVars::List(ListVars {
+                    paginator: paginator(
+                        Some(self.cards_of(slice)),
+                        *number,
+                        items.len(),
+                        base_url,
+                        *per_page,
+                    ),
+                    intro: intro.map(|dir| self.intro(dir)),
+                    groups: self.groups_of(slice, *grouping),
+                    catalogue: match &**extra {
+                        ListExtra::Unit { unit, .. } => {
+                            Some(accountability::unit_catalogue(&self.site, &unit.id))
+                        }
+                        _ => None,
+                    },
+                    extra,
+                })
             }
-            PageKind::Tags(tags) => vec![("tags", tags.clone())],
+            PageKind::Tags(tags) => PageVars::Tags { tags },
             PageKind::Home => {
                 let recent_notices: Vec<usize> = l
                     .notices
@@ -269,106 +276,119 @@ impl Prepared {
                     .filter(|&i| self.site.entries[i].problem.overdue)
                     .collect();
                 let intro = self.intro("");
-                let mut home = json!({
-                    "intro_html": intro["html"].as_str().unwrap_or_default(),
-                    "intro_title": intro["title"],
-                    "stats": self.site.stats,
-                    "catalogue": {
-                        "items": self.site.catalogue.items.len(),
-                        "summary": self.site.catalogue.summary,
-                        "url": format!("{root}catalogue/"),
-                        "dues": accountability::open_dues(&self.site, PeriodStatus::Current),
-                        "done_dues": accountability::open_dues(&self.site, PeriodStatus::Done),
+                let first = |v: &[usize], n: usize| self.cards_of(&v[..v.len().min(n)]);
+                PageVars::Home {
+                    home: Home {
+                        intro_html: intro.as_ref().map_or("", |i| i.html),
+                        intro_title: intro.and_then(|i| i.title),
+                        stats: &self.site.stats,
+                        catalogue: HomeCatalogue {
+                            items: self.site.catalogue.items.len(),
+                            summary: &self.site.catalogue.summary,
+                            url: format!("{root}catalogue/"),
+                            dues: accountability::open_dues(&self.site, PeriodStatus::Current),
+                            done_dues: accountability::open_dues(&self.site, PeriodStatus::Done),
+                        },
+                        block_size: HOME_BLOCK,
+                        active_total: l.active.len(),
+                        overdue_total: overdue.len(),
+                        service_total: l.services.len(),
+                        active_notices: first(&l.active, HOME_BLOCK),
+                        recent_notices: self.cards_of(&recent_notices),
+                        overdue_problems: first(&overdue, HOME_BLOCK),
+                        recent_meetings: first(&l.meetings, 5),
+                        service_lists: first(&l.services, HOME_BLOCK),
+                        recent_echo: first(&l.echo, 3),
                     },
-                    "block_size": HOME_BLOCK,
-                    "active_total": l.active.len(),
-                    "overdue_total": overdue.len(),
-                    "service_total": l.services.len(),
-                });
-                let first = |v: &[usize], n: usize| v[..v.len().min(n)].to_vec();
-                for (key, cards) in [
-                    ("active_notices", first(&l.active, HOME_BLOCK)),
-                    ("recent_notices", recent_notices),
-                    ("overdue_problems", first(&overdue, HOME_BLOCK)),
-                    ("recent_meetings", first(&l.meetings, 5)),
-                    ("service_lists", first(&l.services, HOME_BLOCK)),
-                    ("recent_echo", first(&l.echo, 3)),
-                ] {
-                    home[key] = Value::Array(self.cards_of(&cards));
                 }
-                vec![("home", home)]
             }
-            PageKind::Kiosk => {
-                let mut kiosk = json!({
-                    "notices_url": format!("{root}notices/"), "problems_url": format!("{root}problems/"), "echo_url": format!("{root}echo/"),
-                    "services_url": format!("{root}services/"), "meetings_url": format!("{root}meetings/"), "search_url": format!("{root}search/"),
-                });
-                kiosk["active_notices"] = Value::Array(self.cards_of(&l.active));
-                vec![("kiosk", kiosk)]
-            }
-            PageKind::Catalogue => vec![(
-                "catalogue",
-                accountability::catalogue(&self.site, For::Page),
-            )],
-            PageKind::Stats => vec![("stats", accountability::stats(&self.site))],
-            PageKind::Report(i) => vec![("report", accountability::report(&self.site, *i))],
-            PageKind::Plain => Vec::new(),
-            PageKind::Tombstone(t) => vec![("removed", json!(self.site.history.tombstones[*t]))],
+            PageKind::Kiosk => PageVars::Kiosk {
+                kiosk: KioskView {
+                    notices_url: format!("{root}notices/"),
+                    problems_url: format!("{root}problems/"),
+                    echo_url: format!("{root}echo/"),
+                    services_url: format!("{root}services/"),
+                    meetings_url: format!("{root}meetings/"),
+                    search_url: format!("{root}search/"),
+                    active_notices: self.cards_of(&l.active),
+                },
+            },
+            PageKind::Catalogue => PageVars::Catalogue {
+                catalogue: accountability::catalogue(&self.site, For::Page),
+            },
+            PageKind::Stats => PageVars::Stats {
+                stats: accountability::stats(&self.site),
+            },
+            PageKind::Report(i) => PageVars::Report {
+                report: accountability::report(&self.site, *i),
+            },
+            PageKind::Plain => PageVars::Plain {},
+            PageKind::Tombstone(t) => PageVars::Tombstone {
+                removed: &self.site.history.tombstones[*t],
+            },
             PageKind::Changes { number, range } => {
                 let rows = &self.site.history.changes;
                 let base_url = format!("{root}changes/");
-                let mut page =
-                    paginator(Vec::new(), *number, rows.len(), &base_url, CHANGES_PER_PAGE);
-                if let Some(p) = page.as_object_mut() {
-                    p.remove("items");
+                PageVars::Changes {
+                    changes: Changes {
+                        number: *number,
+                        total: rows.len(),
+                        rows: &rows[range.clone()],
+                        paginator: paginator(
+                            None,
+                            *number,
+                            rows.len(),
+                            &base_url,
+                            CHANGES_PER_PAGE,
+                        ),
+                    },
                 }
-                vec![(
-                    "changes",
-                    json!({
-                        "number": number,
-                        "total": rows.len(),
-                        "rows": rows[range.clone()],
-                        "paginator": page,
-                    }),
-                )]
             }
         }
     }
 
     /// A grouped list page's slice under its headings, in the order of the slice.
-    fn groups_of(&self, slice: &[usize], grouping: Grouping) -> (&'static str, Value) {
-        let mut groups: Vec<Value> = Vec::new();
-        let mut last: Option<&'static str> = None;
-        for &i in slice {
-            let e = &self.site.entries[i];
-            let (key, label, items_key) = match (grouping, &e.rec.body) {
-                (Grouping::ServiceKind, Body::Service(s)) => {
-                    (s.kind.code(), s.kind.label(), "lists")
+    fn groups_of(&self, slice: &[usize], grouping: Grouping) -> Option<Groups<'_>> {
+        let entries = &self.site.entries;
+        match grouping {
+            Grouping::None => None,
+            Grouping::ServiceKind => {
+                let mut groups: Vec<KindGroup> = Vec::new();
+                for &i in slice {
+                    let Body::Service(s) = &entries[i].rec.body else {
+                        continue;
+                    };
+                    if groups.last().is_none_or(|g| g.kind != s.kind.code()) {
+                        groups.push(KindGroup {
+                            kind: s.kind.code(),
+                            kind_label: s.kind.label(),
+                            lists: Vec::new(),
+                        });
+                    }
+                    if let Some(g) = groups.last_mut() {
+                        g.lists.push(self.card_of(i));
+                    }
                 }
-                _ => {
-                    let (ty, label) = views::type_of(e.section());
-                    (ty, label, "items")
-                }
-            };
-            if last != Some(key) {
-                let mut g = match grouping {
-                    Grouping::ServiceKind => json!({"kind": key, "kind_label": label}),
-                    _ => json!({"type": key, "type_label": label}),
-                };
-                g[items_key] = json!([]);
-                groups.push(g);
-                last = Some(key);
+                Some(Groups::ByKind(groups))
             }
-            if let Some(Value::Array(v)) = groups.last_mut().map(|g| &mut g[items_key]) {
-                v.push(self.card_of(i).clone());
+            Grouping::Section => {
+                let mut groups: Vec<TypeGroup> = Vec::new();
+                for &i in slice {
+                    let (type_, type_label) = views::type_of(entries[i].section());
+                    if groups.last().is_none_or(|g| g.type_ != type_) {
+                        groups.push(TypeGroup {
+                            type_,
+                            type_label,
+                            items: Vec::new(),
+                        });
+                    }
+                    if let Some(g) = groups.last_mut() {
+                        g.items.push(self.card_of(i));
+                    }
+                }
+                Some(Groups::ByType(groups))
             }
         }
-        let name = if grouping == Grouping::ServiceKind {
-            "groups"
-        } else {
-            "records"
-        };
-        (name, Value::Array(groups))
     }
 }
 

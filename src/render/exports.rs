@@ -159,15 +159,18 @@ pub fn add_exports(site: &Site, records: &Records, files: &mut Files) {
     files.insert("data/stats.json".into(), json_file(&json!(site.stats)));
     files.insert(
         "data/catalogue.json".into(),
-        json_file(&super::accountability::catalogue(
+        // Through a map, whose keys are in order, as every export's are.
+        json_file(&super::views::to_value(super::accountability::catalogue(
             site,
             super::accountability::For::Export,
-        )),
+        ))),
     );
     for (i, r) in site.reports.iter().enumerate() {
         files.insert(
             format!("data/report-{}.json", r.year),
-            json_file(&super::accountability::report(site, i)),
+            json_file(&super::views::to_value(super::accountability::report(
+                site, i,
+            ))),
         );
     }
 }

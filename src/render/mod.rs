@@ -652,40 +652,6 @@ fn date_desc(a: &Entry, b: &Entry) -> std::cmp::Ordering {
         .then_with(|| a.slug.cmp(&b.slug))
 }
 
-/// The site-wide part of every context, built once.
-fn site_value(site: &Site) -> Value {
-    let c = &site.config;
-    fn unit(c: &crate::config::SiteConfig, u: &crate::config::OrgUnit) -> Value {
-        json!({"id": u.id, "name": u.name, "url": format!("{}org/{}/", c.root, u.id),
-               "children": u.children.iter().map(|k| unit(c, k)).collect::<Vec<_>>()})
-    }
-    let nav: Vec<Value> = [
-        ("home", "首页", ""),
-        ("notices", "公示公告", "notices/"),
-        ("problems", "问题墙", "problems/"),
-        ("echo", "回音壁", "echo/"),
-        ("meetings", "会议记录", "meetings/"),
-        ("services", "服务清单", "services/"),
-        ("search", "搜索", "search/"),
-    ]
-    .iter()
-    .map(|(key, title, path)| json!({"key": key, "title": title, "url": format!("{}{path}", c.root)}))
-    .collect();
-    json!({
-        "title": c.title,
-        "community": c.community,
-        "base_url": c.base_url,
-        "root": c.root,
-        "language": c.language,
-        "timezone": c.timezone,
-        "contact": c.contact,
-        "kiosk": c.kiosk,
-        "org": c.org.iter().map(|u| unit(c, u)).collect::<Vec<_>>(),
-        "nav": nav,
-        "extra": c.extra,
-    })
-}
-
 /// Receives each page as soon as it is rendered (and each generated file: feeds, exports, search
 /// index), so that a build never holds all of them at once.
 pub trait PageSink: Sync {
@@ -720,42 +686,12 @@ fn paginate(
         .collect()
 }
 
-fn page_url(base_url: &str, n: usize) -> String {
+pub(crate) fn page_url(base_url: &str, n: usize) -> String {
     if n == 1 {
         base_url.to_string()
     } else {
         format!("{base_url}page/{n}/")
     }
-}
-
-/// The `paginator` a list template receives for page `number` of `total_items` items.
-fn paginator(
-    items: Vec<Value>,
-    number: usize,
-    total_items: usize,
-    base_url: &str,
-    per_page: usize,
-) -> Value {
-    let total_pages = total_items.div_ceil(per_page.max(1)).max(1);
-    let url_of = |n: usize| page_url(base_url, n);
-    // Only the pages a pager links to (the ends and three either side of this one): the full list
-    // on every page of a list would make the list's pages quadratic in its length.
-    let pages: Vec<Value> = (1..=total_pages)
-        .filter(|&n| n == 1 || n == total_pages || n.abs_diff(number) <= 3)
-        .map(|n| json!({"number": n, "url": url_of(n), "current": n == number}))
-        .collect();
-    let mut paginator = json!({
-        "number": number,
-        "total_pages": total_pages,
-        "total_items": total_items,
-        "previous_url": (number > 1).then(|| url_of(number - 1)),
-        "next_url": (number < total_pages).then(|| url_of(number + 1)),
-        "first_url": url_of(1),
-        "pages": pages,
-    });
-    // Moved in, not through `json!`, which would copy every card once more.
-    paginator["items"] = Value::Array(items);
-    paginator
 }
 
 /// The cards of a build, by entry index (made on first use).

@@ -6,11 +6,12 @@
 use super::card_html::{CardHtml, CardStore};
 use super::generate::Generator;
 use super::plan::{self, Job, Plan};
+use super::views::{self, page::PageView};
 use super::{Files, PageSink, Rendered, theme};
 use crate::derive::Site;
 use crate::diag::{Diagnostic, Pos, SourceFile};
 use rayon::prelude::*;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tera::{Context, Tera};
@@ -61,7 +62,7 @@ impl Prepared {
         let cards = Arc::new(CardStore::new(site.entries.iter().map(|e| e.url.as_str())));
         Prepared {
             plan: plan::plan(&site),
-            site_value: super::site_value(&site),
+            site_value: views::to_value(views::page::site(&site.config)),
             chrome: Mutex::new(HashMap::new()),
             today: site.today.day.to_string(),
             tera: with_card_html(&parts.tera, &cards),
@@ -98,18 +99,19 @@ impl Prepared {
     /// `render` with the shared context at hand: the page's own variables go in for this page
     /// and come out again afterwards.
     fn render_with(&self, shared: &mut Context, job: &Job) -> Result<Vec<u8>, Box<Diagnostic>> {
-        let mut own = Map::new();
-        own.insert("section".into(), json!(job.section));
-        own.insert("page_url".into(), json!(job.url));
-        own.insert(
-            "permalink".into(),
-            json!(self.site.config.absolute(&job.url)),
-        );
-        own.insert("page_title".into(), json!(job.title));
-        own.insert("chrome".into(), self.chrome(job)?);
-        for (k, v) in self.vars(job) {
-            own.insert(k.into(), v);
-        }
+        let page = PageView {
+            section: job.section,
+            page_url: &job.url,
+            permalink: self.site.config.absolute(&job.url),
+            page_title: &job.title,
+            chrome: self.chrome(job)?,
+            vars: self.vars(job),
+        };
+        // A struct always serialises to a map.
+        let own = match views::to_value(page) {
+            Value::Object(own) => own,
+            _ => Map::new(),
+        };
         let keys: Vec<String> = own.keys().cloned().collect();
         if let Ok(own) = Context::from_value(Value::Object(own)) {
             shared.extend(own);

@@ -2,14 +2,13 @@
 //! with which template, and which records each list shows. Nothing here renders; `pages` turns
 //! a job into HTML when a build or a browser asks for it.
 
-use super::accountability;
 use super::views;
+use super::views::page::{KindCount, ListExtra, TagCount, TypeCount, UnitRef, UnitView};
 use super::{date_desc, page_path, paginate, shortlink};
 use crate::derive::{Entry, Site};
 use crate::enums::ServiceKind;
 use crate::load::{ContentFile, Section};
 use crate::model::Body;
-use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -41,11 +40,11 @@ pub(super) enum PageKind {
         base_url: Arc<str>,
         /// The folder whose `_index.md` text the page shows as `intro`.
         intro: Option<&'static str>,
-        extra: Arc<Vec<(&'static str, Value)>>,
+        extra: Arc<ListExtra>,
         per_page: usize,
         grouping: Grouping,
     },
-    Tags(Value),
+    Tags(Vec<TagCount>),
     Home,
     Kiosk,
     /// `/catalogue/`: the 公开目录 at today.
@@ -238,7 +237,7 @@ fn pages(site: &Site, lists: &Lists) -> Vec<Job> {
                 title: &str,
                 section: &'static str,
                 intro: Option<&'static str>,
-                extra: Vec<(&'static str, Value)>,
+                extra: ListExtra,
                 per_page: usize,
                 grouping: Grouping| {
         let base_url: Arc<str> = format!("{root}{base}").into();
@@ -283,7 +282,7 @@ fn pages(site: &Site, lists: &Lists) -> Vec<Job> {
             title,
             section,
             intro,
-            vec![],
+            ListExtra::Nothing {},
             per_page,
             Grouping::None,
         );
@@ -299,7 +298,7 @@ fn pages(site: &Site, lists: &Lists) -> Vec<Job> {
     services.sort_by_key(|&i| kind_rank(i));
     let services_url = format!("{root}services/");
     let services_per_page = per_page.max(SERVICE_CARDS);
-    let kinds: Vec<Value> = ServiceKind::ALL
+    let kinds: Vec<KindCount> = ServiceKind::ALL
         .iter()
         .enumerate()
         .filter_map(|(rank, k)| {
@@ -309,10 +308,12 @@ fn pages(site: &Site, lists: &Lists) -> Vec<Job> {
                 .filter(|&&i| kind_rank(i) == Some(rank))
                 .count();
             let page = super::page_url(&services_url, first / services_per_page + 1);
-            Some(
-                json!({"kind": k.code(), "kind_label": k.label(), "count": count,
-                "url": format!("{page}#kind-{}", k.code())}),
-            )
+            Some(KindCount {
+                kind: k.code(),
+                kind_label: k.label(),
+                count,
+                url: format!("{page}#kind-{}", k.code()),
+            })
         })
         .collect();
     list(
@@ -323,7 +324,7 @@ fn pages(site: &Site, lists: &Lists) -> Vec<Job> {
         "服务清单",
         "services",
         Some("services"),
-        vec![("kinds", Value::Array(kinds))],
+        ListExtra::Services { kinds },
         services_per_page,
         Grouping::ServiceKind,
     );
@@ -344,25 +345,28 @@ fn pages(site: &Site, lists: &Lists) -> Vec<Job> {
             }
         }
     }
-    let tag_value = |slug: &str, name: &str, count: usize| json!({"name": name, "slug": slug, "url": views::tag_url(&site.config, slug), "count": count});
-    let mut tag_values: Vec<(usize, &str, Value)> = tags
+    let tag_count = |slug: &str, name: &str, count: usize| TagCount {
+        name: name.to_string(),
+        slug: slug.to_string(),
+        url: views::tag_url(&site.config, slug),
+        count,
+    };
+    let mut tag_counts: Vec<TagCount> = tags
         .iter()
-        .map(|(slug, (name, v))| (v.len(), slug.as_str(), tag_value(slug, name, v.len())))
+        .map(|(slug, (name, v))| tag_count(slug, name, v.len()))
         .collect();
-    tag_values.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    tag_counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.slug.cmp(&b.slug)));
     jobs.push(Job {
         out: "tags/index.html".into(),
         template: "tags.html",
         url: format!("{root}tags/"),
         title: "标签".into(),
         section: "",
-        kind: PageKind::Tags(Value::Array(
-            tag_values.into_iter().map(|(_, _, v)| v).collect(),
-        )),
+        kind: PageKind::Tags(tag_counts),
     });
     for (slug, (name, mut members)) in tags {
         members.sort_unstable_by_key(|&i| rank[i]);
-        let tag = tag_value(&slug, &name, members.len());
+        let tag = tag_count(&slug, &name, members.len());
         list(
             &mut jobs,
             members,
@@ -371,7 +375,7 @@ fn pages(site: &Site, lists: &Lists) -> Vec<Job> {
             &format!("标签：{name}"),
             "",
             None,
-            vec![("tag", tag)],
+            ListExtra::Tag { tag },
             per_page.max(ROWS_PER_PAGE),
             Grouping::None,
         );
@@ -399,9 +403,13 @@ fn pages(site: &Site, lists: &Lists) -> Vec<Job> {
         }
     }
     for (id, unit) in &site.config.org_index {
-        let unit_ref = |id: &str| json!({"id": id, "name": site.config.org_name(id), "url": format!("{root}org/{id}/")});
-        let mut children: Vec<Value> = unit.children.iter().map(|c| unit_ref(c)).collect();
-        children.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+        let unit_ref = |id: &str| UnitRef {
+            id: id.to_string(),
+            name: site.config.org_name(id).map(str::to_string),
+            url: format!("{root}org/{id}/"),
+        };
+        let mut children: Vec<UnitRef> = unit.children.iter().map(|c| unit_ref(c)).collect();
+        children.sort_by(|a, b| a.id.cmp(&b.id));
         let members = by_unit.remove(id.as_str()).unwrap_or_default();
         // Paginated: the sections one after another, each page grouping its slice by section;
         // `record_counts` gives every section's whole count.
@@ -413,12 +421,21 @@ fn pages(site: &Site, lists: &Lists) -> Vec<Job> {
             }
             members.sort_unstable_by_key(|&i| rank[i]);
             let (ty, label) = views::type_of(section);
-            counts.push(json!({"type": ty, "type_label": label, "count": members.len()}));
+            counts.push(TypeCount {
+                type_: ty,
+                type_label: label,
+                count: members.len(),
+            });
             items.extend(members);
         }
-        let unit = json!({"id": id, "name": unit.name, "url": format!("{root}org/{id}/"),
-            "parent": unit.parent.as_deref().map(unit_ref), "children": children});
-        let title = unit["name"].as_str().unwrap_or_default().to_string();
+        let unit = UnitView {
+            id: id.clone(),
+            name: unit.name.clone(),
+            url: format!("{root}org/{id}/"),
+            parent: unit.parent.as_deref().map(unit_ref),
+            children,
+        };
+        let title = unit.name.clone();
         list(
             &mut jobs,
             items,
@@ -427,11 +444,10 @@ fn pages(site: &Site, lists: &Lists) -> Vec<Job> {
             &title,
             "",
             None,
-            vec![
-                ("catalogue", accountability::unit_catalogue(site, id)),
-                ("unit", unit),
-                ("record_counts", Value::Array(counts)),
-            ],
+            ListExtra::Unit {
+                unit,
+                record_counts: counts,
+            },
             per_page.max(ROWS_PER_PAGE),
             Grouping::Section,
         );

@@ -2,6 +2,8 @@
 //! into the values templates receive. themes/default/README.md documents them, and its field
 //! list is checked against what these types produce (`tests/theme_contract.rs`).
 
+pub mod page;
+
 use crate::config::SiteConfig;
 use crate::derive::{Entry, Site, pct, round4};
 use crate::ledger::history::RecordHistory;
