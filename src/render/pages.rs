@@ -96,17 +96,33 @@ impl Prepared {
         ctx
     }
 
-    /// `render` with the shared context at hand: the page's own variables go in for this page
-    /// and come out again afterwards.
-    fn render_with(&self, shared: &mut Context, job: &Job) -> Result<Vec<u8>, Box<Diagnostic>> {
-        let page = PageView {
+    /// The whole context `job`'s template receives, as data: what the theme contract documents
+    /// (themes/default/README.md), and what its test reads.
+    pub fn context_of(&self, job: &Job) -> Result<Value, Box<Diagnostic>> {
+        let mut context = match views::to_value(self.page_view(job)?) {
+            Value::Object(own) => own,
+            _ => Map::new(),
+        };
+        context.insert("site".into(), self.site_value.clone());
+        context.insert("today".into(), Value::String(self.today.clone()));
+        Ok(Value::Object(context))
+    }
+
+    fn page_view<'a>(&'a self, job: &'a Job) -> Result<PageView<'a>, Box<Diagnostic>> {
+        Ok(PageView {
             section: job.section,
             page_url: &job.url,
             permalink: self.site.config.absolute(&job.url),
             page_title: &job.title,
             chrome: self.chrome(job)?,
             vars: self.vars(job),
-        };
+        })
+    }
+
+    /// `render` with the shared context at hand: the page's own variables go in for this page
+    /// and come out again afterwards.
+    fn render_with(&self, shared: &mut Context, job: &Job) -> Result<Vec<u8>, Box<Diagnostic>> {
+        let page = self.page_view(job)?;
         // A struct always serialises to a map.
         let own = match views::to_value(page) {
             Value::Object(own) => own,

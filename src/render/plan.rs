@@ -103,6 +103,13 @@ pub struct Plan {
     pub(super) short: Vec<Option<String>>,
 }
 
+impl Job {
+    /// The theme's template that renders this page.
+    pub fn template(&self) -> &'static str {
+        self.template
+    }
+}
+
 impl Plan {
     /// The page that goes to `out` (`notices/a/index.html`), if the site has one.
     pub fn job(&self, out: &str) -> Option<&Job> {
