@@ -9,7 +9,7 @@
 pub mod build;
 pub mod build_cache;
 pub mod calendar;
-pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod dates;
 pub mod derive;
@@ -24,7 +24,6 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod privacy;
-pub mod progress;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
