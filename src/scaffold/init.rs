@@ -248,4 +248,23 @@ mod tests {
                 .any(|(rel, _)| rel == "content/problems/2026-001-loudao-duiwu.md")
         );
     }
+
+    #[test]
+    fn init_refuses_a_file_and_a_folder_with_anything_in_it() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let file = tmp.path().join("a-file");
+        fs::write(&file, "x").expect("file");
+        match init(&file) {
+            Err(e @ InitError::NotADirectory(_)) => {
+                assert!(e.to_string().contains("不是目录"), "{e}")
+            }
+            other => panic!("{other:?}"),
+        }
+        let site = init(&tmp.path().join("site")).expect("a new folder");
+        assert!(site.dir.join("site.yaml").is_file());
+        assert!(
+            matches!(init(&site.dir), Err(InitError::NotEmpty(_))),
+            "a second init into the same folder"
+        );
+    }
 }

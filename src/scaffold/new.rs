@@ -666,4 +666,60 @@ mod tests {
             "{uncovered}"
         );
     }
+
+    /// What `new` returns is what the command layer words: the path it wrote, the warning it
+    /// went on despite, and the refusal to write over that file, with the file left as it was.
+    #[test]
+    fn new_record_returns_the_path_its_warnings_and_its_refusal() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        fs::write(tmp.path().join("site.yaml"), "title: [\n").expect("site.yaml");
+        let mut warnings = Vec::new();
+        let run = |warnings: &mut Vec<NewWarning>| {
+            new_record(
+                tmp.path(),
+                RecordKind::Page,
+                "关于我们",
+                Some("2026-11-21"),
+                &mut |w| warnings.push(w),
+            )
+        };
+        let created = run(&mut warnings).expect("written");
+        assert_eq!(created.path, "content/guan-yu-wo-men.md");
+        assert_eq!(warnings, [NewWarning::SiteDefaults]);
+        fs::write(tmp.path().join(&created.path), "edited").expect("edit");
+        match run(&mut warnings) {
+            Err(NewError::Exists { path }) => assert_eq!(path, created.path),
+            other => panic!("{other:?}"),
+        }
+        let kept = fs::read_to_string(tmp.path().join(&created.path)).expect("kept");
+        assert_eq!(kept, "edited");
+    }
+
+    #[test]
+    fn command_line_mistakes_come_before_the_site_is_read() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let mut never = |w: NewWarning| panic!("{w}");
+        let empty = new_record(tmp.path(), RecordKind::Notice, " ", None, &mut never);
+        assert!(matches!(empty, Err(NewError::EmptyTitle)), "{empty:?}");
+        let bad = new_record(
+            tmp.path(),
+            RecordKind::Notice,
+            "t",
+            Some("2026-13-01"),
+            &mut never,
+        );
+        match bad {
+            Err(e @ NewError::BadDate { .. }) => assert!(
+                e.to_string().starts_with("--date 的值「2026-13-01」"),
+                "{e}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        let no_site = new_record(tmp.path(), RecordKind::Notice, "t", None, &mut never);
+        assert!(
+            matches!(no_site, Err(NewError::NoSiteYaml { .. })),
+            "{no_site:?}"
+        );
+        assert!(!tmp.path().join("content").exists(), "nothing written");
+    }
 }
