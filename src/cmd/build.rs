@@ -1,7 +1,7 @@
 //! `gongkai build`: the whole site into the output folder.
 
 use super::Status;
-use super::print::{bad_now, diagnostics, say, summary_line, warn};
+use super::print::{bad_now, diagnostics, say, say_err, summary_line};
 use super::progress::Progress;
 use crate::build::{self, Options, Outcome};
 use std::path::{Path, PathBuf};
@@ -28,7 +28,7 @@ pub(super) fn run(root: &Path, args: Args) -> Status {
     if let Some(u) = &args.base_url
         && crate::config::split_base_url(u).is_none()
     {
-        warn(&format!(
+        say_err(&format!(
             "错误：--base-url 的值「{u}」不是完整的网址；写成 https://gongkai.xingfuli.cn/ 这样以 http:// 或 https:// 开头的网址"
         ));
         return Status::CommandLine;

@@ -1,7 +1,7 @@
 //! `gongkai explain`: what a diagnostic code means, from `diag::explain`'s table.
 
 use super::Status;
-use super::print::{say, warn};
+use super::print::{say, say_err};
 use crate::diag::explain as codes;
 
 #[derive(clap::Args, Debug)]
@@ -28,14 +28,14 @@ pub(super) fn run(args: &Args) -> Status {
             Status::Done
         }
         None => {
-            warn(&format!("错误：没有「{code}」这个代码。"));
+            say_err(&format!("错误：没有「{code}」这个代码。"));
             let near = codes::nearest(code, 5);
             if near.is_empty() {
-                warn(
+                say_err(
                     "代码写成 E-FIELD-MISSING 这样，在 check 的输出里 error[…] 或 warning[…] 的方括号中。",
                 );
             } else {
-                warn(&format!("相近的代码：{}", near.join("、")));
+                say_err(&format!("相近的代码：{}", near.join("、")));
             }
             Status::CommandLine
         }

@@ -1,7 +1,7 @@
 //! `gongkai init`: what the new site holds and what to do next.
 
 use super::Status;
-use super::print::{say, warn};
+use super::print::{say, say_err};
 use crate::scaffold;
 use std::path::PathBuf;
 
@@ -16,7 +16,7 @@ pub(super) fn run(args: &Args) -> Status {
     let site = match scaffold::init(&args.dir) {
         Ok(site) => site,
         Err(e) => {
-            warn(&format!("错误：{e}"));
+            say_err(&format!("错误：{e}"));
             return Status::Failed;
         }
     };

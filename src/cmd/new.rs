@@ -1,7 +1,7 @@
 //! `gongkai new`: prints the new record's path, or why it was not written.
 
 use super::Status;
-use super::print::{say, warn};
+use super::print::{say, say_err};
 use crate::scaffold::{self, NewError, RecordKind};
 use clap::ValueEnum;
 use std::path::Path;
@@ -47,7 +47,7 @@ pub(super) fn run(root: &Path, args: &Args) -> Status {
         args.kind.into(),
         &args.title,
         args.date.as_deref(),
-        &mut |warning| warn(&format!("警告：{warning}")),
+        &mut |warning| say_err(&format!("警告：{warning}")),
     );
     match made {
         Ok(created) => {
@@ -55,7 +55,7 @@ pub(super) fn run(root: &Path, args: &Args) -> Status {
             Status::Done
         }
         Err(e) => {
-            warn(&format!("错误：{e}"));
+            say_err(&format!("错误：{e}"));
             match e {
                 NewError::EmptyTitle | NewError::BadDate { .. } => Status::CommandLine,
                 NewError::NoSiteYaml { .. }

@@ -11,7 +11,7 @@ pub(super) fn say(text: &str) {
 }
 
 /// Prints a line to stderr, where mistakes and warnings go.
-pub(super) fn warn(text: &str) {
+pub(super) fn say_err(text: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
@@ -38,7 +38,7 @@ pub(super) fn diagnostics(diags: &[Diagnostic]) {
 
 /// `--now` that is not a date: a command-line mistake.
 pub(super) fn bad_now(s: &str) -> Status {
-    warn(&format!(
+    say_err(&format!(
         "错误：--now 的值「{s}」不是日期；写成 2026-11-21 或 2026-11-21T09:00:00+08:00"
     ));
     Status::CommandLine

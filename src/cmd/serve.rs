@@ -1,7 +1,7 @@
 //! `gongkai serve`: the server runs in `serve`; this says what it reports.
 
 use super::Status;
-use super::print::{bad_now, say, warn};
+use super::print::{bad_now, say, say_err};
 use crate::diag::render_text;
 use crate::serve::{self, Event, ServeError};
 use std::io::Write;
@@ -46,7 +46,7 @@ pub(super) fn run(root: PathBuf, args: Args) -> Status {
         edit,
     } = args;
     if edit && !is_loopback(&bind) {
-        warn(&format!(
+        say_err(&format!(
             "错误：--edit 只能在本机回环地址上使用（不写 --bind，或写 --bind 127.0.0.1），因为编辑台可以改动网站的文件；「{bind}」不是本机回环地址。"
         ));
         return Status::CommandLine;
@@ -74,14 +74,14 @@ pub(super) fn run(root: PathBuf, args: Args) -> Status {
         Ok(()) => Status::Done,
         Err(ServeError::BadNow(s)) => bad_now(&s),
         Err(ServeError::Bind { addr, error }) => {
-            warn(&format!(
+            say_err(&format!(
                 "错误：无法监听 {addr}：{}",
                 crate::diag::io_zh(&error)
             ));
             Status::CommandLine
         }
         Err(ServeError::Start(why)) => {
-            warn(&format!("错误：{why}"));
+            say_err(&format!("错误：{why}"));
             Status::Failed
         }
     }
@@ -103,10 +103,10 @@ fn print_event(event: Event<'_>) {
         } => say(&format!(
             "已生成 {records} 条记录（{pages} 个页面），用时 {secs:.2} 秒"
         )),
-        Event::FirstBuildFailed => warn("网站有错误，改正后会自动重新生成。"),
+        Event::FirstBuildFailed => say_err("网站有错误，改正后会自动重新生成。"),
         Event::Listening { url, exposed } => {
             if exposed {
-                warn(
+                say_err(
                     "警告：--bind 的地址不是本机回环地址，同一网络里的其他电脑也能打开这个预览网站（包括还没发布的草稿和修改）。只想自己看，就去掉 --bind 或写 --bind 127.0.0.1。",
                 );
             }
@@ -115,14 +115,14 @@ fn print_event(event: Event<'_>) {
         Event::Rebuilt { records, pages, ms } => say(&format!(
             "已重新生成 {records} 条记录（{pages} 个页面），用时 {ms} 毫秒"
         )),
-        Event::RebuildFailed { errors, ms } => warn(&format!(
+        Event::RebuildFailed { errors, ms } => say_err(&format!(
             "发现 {errors} 个错误（用时 {ms} 毫秒）；浏览器里继续显示上一次成功生成的网站。"
         )),
-        Event::PagesFailed { count } => warn(&format!(
+        Event::PagesFailed { count } => say_err(&format!(
             "有 {count} 个页面的模板出错；浏览器里继续显示能生成的页面。"
         )),
         Event::WatchFailed { path, error } => {
-            warn(&format!("警告：无法监视 {}：{error}", path.display()))
+            say_err(&format!("警告：无法监视 {}：{error}", path.display()))
         }
     }
     let _ = std::io::stdout().flush();
