@@ -143,3 +143,44 @@ fn is_loopback(bind: &str) -> bool {
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_addresses_take_the_editor() {
+        for bind in [
+            "127.0.0.1",
+            "127.8.9.10",
+            "::1",
+            "[::1]",
+            "localhost",
+            "LocalHost",
+        ] {
+            assert!(is_loopback(bind), "{bind}");
+        }
+        for bind in [
+            "0.0.0.0",
+            "::",
+            "192.168.1.5",
+            "example.com",
+            "localhost.evil",
+            "",
+        ] {
+            assert!(!is_loopback(bind), "{bind}");
+        }
+    }
+
+    #[test]
+    fn the_editor_sits_at_the_servers_root_whatever_the_sites_path() {
+        assert_eq!(
+            editor_url("http://127.0.0.1:1111/"),
+            "http://127.0.0.1:1111/__gongkai/edit/"
+        );
+        assert_eq!(
+            editor_url("http://[::1]:8080/shequ/"),
+            "http://[::1]:8080/__gongkai/edit/"
+        );
+    }
+}
