@@ -5,11 +5,15 @@
 //! typed records, `derive` decides what is published and computes every fact that depends on the
 //! day, `render` produces HTML through the theme, `emit` writes a fresh output directory and swaps
 //! it in. `diag` carries every mistake, with file, line and column, to the person who made it.
+//!
+//! Around the pipeline: `build` runs it, `serve` runs it again on every change, `scaffold`
+//! writes new records and sites, `edit` is the form editor. None of them prints; `cmd`, one file
+//! a command, is the only code that writes to the terminal or chooses the exit status.
 
 pub mod build;
 pub mod build_cache;
 pub mod calendar;
-pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod dates;
 pub mod derive;
@@ -24,7 +28,6 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod privacy;
-pub mod progress;
 pub mod render;
 pub mod scaffold;
 pub mod serve;

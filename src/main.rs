@@ -6,8 +6,5 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    match gongkai::cli::parse() {
-        Ok(cli) => gongkai::cli::run(cli),
-        Err(code) => code,
-    }
+    gongkai::cmd::run()
 }

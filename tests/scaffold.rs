@@ -579,3 +579,33 @@ fn date_defaults_to_today_in_the_site_zone() {
     assert!(text.contains("\nkind: 党员大会 "), "{text}");
     assert_check_passes(&site);
 }
+
+#[test]
+fn new_with_a_broken_site_yaml_warns_and_writes_with_the_defaults() {
+    let tmp = TempDir::new().expect("temp dir");
+    let site = tmp.path();
+    fs::write(site.join("site.yaml"), "title: [\n").expect("write site.yaml");
+    let args = ["new", "meeting", "支委会", "--date", "2026-11-21"];
+    let out = gongkai(&args, Some(site));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "警告：site.yaml 有错误（运行 gongkai check 查看），这次按默认设置填写\n"
+    );
+    let rel = stdout(&out).trim().to_string();
+    let text = fs::read_to_string(site.join(&rel)).expect("written");
+    // The first of the default meeting kinds, as site.yaml could not name its own.
+    assert!(text.contains("\nkind: 党员大会 "), "{text}");
+
+    // Refused the second time, after the same warning: both on stderr, in that order.
+    let again = gongkai(&args, Some(site));
+    assert_eq!(code(&again), 1, "{}", stderr(&again));
+    assert_eq!(
+        stderr(&again),
+        format!(
+            "警告：site.yaml 有错误（运行 gongkai check 查看），这次按默认设置填写\n\
+             错误：{rel} 已经存在，没有覆盖它；换一个标题或 --date，或者先把原文件改名\n"
+        )
+    );
+    assert!(stdout(&again).is_empty(), "{}", stdout(&again));
+}

@@ -11,7 +11,7 @@
 //! The seams: `site` (the last good build and its lazily rendered pages), `watch` (file events
 //! and the rebuild loop), `live` (events and status), `http` (the hyper server, its limits and
 //! the request guard). Nothing here prints: what the person should read goes to a [`Report`],
-//! which `cli` words and prints.
+//! which `cmd` words and prints.
 
 mod http;
 mod live;
@@ -43,7 +43,7 @@ pub struct Settings {
     pub edit: Option<EditHandler>,
 }
 
-/// What happens, for the person at the terminal; `cli` words it.
+/// What happens, for the person at the terminal; `cmd` words it.
 pub enum Event<'a> {
     /// A build's diagnostics (errors and warnings), each to print.
     Diagnostics(&'a [Diagnostic]),

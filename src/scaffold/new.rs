@@ -1,35 +1,26 @@
-//! `gongkai new` and `gongkai init`: files a person then edits, which build as they are written.
-//!
-//! `new` lists every field of a record's kind: required ones filled with a placeholder that passes
-//! `gongkai check`, optional ones commented out (the build refuses unknown or empty keys, so a
-//! comment is the only way to show a field without setting it). `init` copies the example site in
-//! `src/scaffold/init/`, with its dates moved relative to today.
+//! `gongkai new`: one record of a kind, every field listed with a Chinese note.
 
+use super::{DEFAULT_TZ, write_new};
 use crate::calendar::Calendar;
-use crate::cli::NewKind;
 use crate::config::{self, DEFAULT_MEETING_KINDS};
 use crate::dates::{Today, read_day};
-use crate::diag::SourceFile;
+use crate::diag::{SourceFile, io_zh};
 use crate::slug::slugify;
 use jiff::ToSpan;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
+use std::fmt;
 use std::fs;
-use std::io::{self, Write as _};
+use std::io;
 use std::path::Path;
-use std::process::ExitCode;
 use unicode_width::UnicodeWidthStr;
 
-const DEFAULT_TZ: &str = "Asia/Shanghai";
 /// Slugs are cut here: URLs end up in QR codes on paper notices, and file names have length limits.
 const SLUG_MAX: usize = 48;
 /// Comments line up at this display column unless the code is longer.
 const COMMENT_COLUMN_MAX: usize = 36;
 /// How long a new 公示 runs: `working_days` when the calendar knows the years, else seven days.
 const PUBLICITY_WORKING_DAYS: u32 = 5;
-
-// ---------------------------------------------------------------------------------------------
-// gongkai new
 
 /// What `new` takes from site.yaml; defaults when site.yaml has errors (check reports those).
 struct SiteInfo {
@@ -53,10 +44,112 @@ impl SiteInfo {
     }
 }
 
-pub fn new_record(root: &Path, kind: NewKind, title: &str, date: Option<&str>) -> ExitCode {
+/// The kinds of record `gongkai new` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordKind {
+    Meeting,
+    Notice,
+    Problem,
+    Service,
+    Page,
+}
+
+/// A record `new` wrote.
+#[derive(Debug)]
+pub struct Created {
+    /// Under the site, with `/` separators: `content/notices/2026-11-21-guanyu.md`.
+    pub path: String,
+}
+
+/// Something `new` went on despite; told as it happens, before the file is written or refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum NewWarning {
+    /// site.yaml does not load, so the time zone, meeting kinds and org id are the defaults.
+    SiteDefaults,
+}
+
+impl fmt::Display for NewWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NewWarning::SiteDefaults => {
+                f.write_str("site.yaml 有错误（运行 gongkai check 查看），这次按默认设置填写")
+            }
+        }
+    }
+}
+
+/// Why `new` wrote nothing. `EmptyTitle` and `BadDate` are mistakes in the command line; the rest
+/// are about the site or the disk.
+#[derive(Debug)]
+pub enum NewError {
+    EmptyTitle,
+    BadDate {
+        value: String,
+        message: String,
+        help: String,
+    },
+    NoSiteYaml {
+        root: std::path::PathBuf,
+    },
+    ReadSiteYaml(io::Error),
+    CreateDir {
+        dir: &'static str,
+        error: io::Error,
+    },
+    Exists {
+        path: String,
+    },
+    Write {
+        path: String,
+        error: io::Error,
+    },
+}
+
+impl fmt::Display for NewError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NewError::EmptyTitle => {
+                f.write_str("标题不能为空；例如 gongkai new notice \"关于张某某同志的公示\"")
+            }
+            NewError::BadDate {
+                value,
+                message,
+                help,
+            } => write!(
+                f,
+                "--date 的值「{value}」{message}；{help}，例如 --date 2026-11-21"
+            ),
+            NewError::NoSiteYaml { root } => write!(
+                f,
+                "在 {} 里找不到 site.yaml\n  在网站根目录运行，或用 --root 指定网站目录；还没有网站就先运行 gongkai init 目录名",
+                root.display()
+            ),
+            NewError::ReadSiteYaml(error) => write!(f, "无法读取 site.yaml：{}", io_zh(error)),
+            NewError::CreateDir { dir, error } => {
+                write!(f, "无法创建目录 {dir}：{}", io_zh(error))
+            }
+            NewError::Exists { path } => write!(
+                f,
+                "{path} 已经存在，没有覆盖它；换一个标题或 --date，或者先把原文件改名"
+            ),
+            NewError::Write { path, error } => write!(f, "写入 {path} 失败：{}", io_zh(error)),
+        }
+    }
+}
+
+impl std::error::Error for NewError {}
+
+/// Writes a new record of `kind` under `root`, never over an existing file; `warn` hears what it
+/// went on despite.
+pub fn new_record(
+    root: &Path,
+    kind: RecordKind,
+    title: &str,
+    date: Option<&str>,
+    warn: &mut dyn FnMut(NewWarning),
+) -> Result<Created, NewError> {
     if title.trim().is_empty() {
-        eprintln!("错误：标题不能为空；例如 gongkai new notice \"关于张某某同志的公示\"");
-        return ExitCode::from(2);
+        return Err(NewError::EmptyTitle);
     }
     // A wrong --date is a command-line mistake, reported before anything about the site.
     let given = match date {
@@ -64,26 +157,32 @@ pub fn new_record(root: &Path, kind: NewKind, title: &str, date: Option<&str>) -
             Ok(d) => Some(d),
             Err(e) => {
                 let (message, help) = e.explain();
-                eprintln!("错误：--date 的值「{s}」{message}；{help}，例如 --date 2026-11-21");
-                return ExitCode::from(2);
+                return Err(NewError::BadDate {
+                    value: s.to_string(),
+                    message,
+                    help,
+                });
             }
         },
         None => None,
     };
-    let site = match read_site(root) {
-        Ok(site) => site,
-        Err(code) => return code,
+    let site = match read_site(root)? {
+        Some(site) => site,
+        None => {
+            warn(NewWarning::SiteDefaults);
+            SiteInfo::defaults()
+        }
     };
     let date = given.unwrap_or_else(|| Today::from_clock(&site.tz).day);
 
     let slug = short_slug(title);
     let (dir, stem, text) = match kind {
-        NewKind::Meeting => (
+        RecordKind::Meeting => (
             "content/meetings",
             dated_stem(date, &slug),
             meeting_text(title, date, &site),
         ),
-        NewKind::Notice => {
+        RecordKind::Notice => {
             let calendar = calendar_of(root);
             (
                 "content/notices",
@@ -91,7 +190,7 @@ pub fn new_record(root: &Path, kind: NewKind, title: &str, date: Option<&str>) -
                 notice_text(title, date, &site, &calendar),
             )
         }
-        NewKind::Problem => {
+        RecordKind::Problem => {
             let id = next_problem_id(&root.join("content/problems"), date.year());
             let stem = if slug.is_empty() {
                 id.clone()
@@ -104,13 +203,13 @@ pub fn new_record(root: &Path, kind: NewKind, title: &str, date: Option<&str>) -
                 problem_text(title, date, &id, &site),
             )
         }
-        NewKind::Service => (
+        RecordKind::Service => (
             "content/services",
             dated_stem(date, &slug),
             service_text(title, date, &site),
         ),
         // Plain pages' URLs mirror their path, so no date in the name.
-        NewKind::Page => {
+        RecordKind::Page => {
             let stem = if slug.is_empty() {
                 format!("page-{date}")
             } else {
@@ -119,45 +218,30 @@ pub fn new_record(root: &Path, kind: NewKind, title: &str, date: Option<&str>) -
             ("content", stem, page_text(title, date, &site))
         }
     };
-    let rel = format!("{dir}/{stem}.md");
-    if let Err(e) = fs::create_dir_all(root.join(dir)) {
-        eprintln!("错误：无法创建目录 {dir}：{}", crate::diag::io_zh(&e));
-        return ExitCode::from(1);
-    }
-    match write_new(&root.join(&rel), &text) {
-        Ok(()) => {
-            println!("{rel}");
-            ExitCode::SUCCESS
-        }
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-            eprintln!("错误：{rel} 已经存在，没有覆盖它；换一个标题或 --date，或者先把原文件改名");
-            ExitCode::from(1)
-        }
-        Err(e) => {
-            eprintln!("错误：写入 {rel} 失败：{}", crate::diag::io_zh(&e));
-            ExitCode::from(1)
-        }
+    let path = format!("{dir}/{stem}.md");
+    fs::create_dir_all(root.join(dir)).map_err(|error| NewError::CreateDir { dir, error })?;
+    match write_new(&root.join(&path), &text) {
+        Ok(()) => Ok(Created { path }),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(NewError::Exists { path }),
+        Err(error) => Err(NewError::Write { path, error }),
     }
 }
 
-fn read_site(root: &Path) -> Result<SiteInfo, ExitCode> {
+/// What site.yaml says, or `None` when it has errors (check reports those; `new` uses defaults).
+fn read_site(root: &Path) -> Result<Option<SiteInfo>, NewError> {
     let bytes = match fs::read(root.join("site.yaml")) {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            eprintln!(
-                "错误：在 {} 里找不到 site.yaml\n  在网站根目录运行，或用 --root 指定网站目录；还没有网站就先运行 gongkai init 目录名",
-                root.display()
-            );
-            return Err(ExitCode::from(1));
+            return Err(NewError::NoSiteYaml {
+                root: root.to_path_buf(),
+            });
         }
-        Err(e) => {
-            eprintln!("错误：无法读取 site.yaml：{}", crate::diag::io_zh(&e));
-            return Err(ExitCode::from(1));
-        }
+        Err(e) => return Err(NewError::ReadSiteYaml(e)),
     };
     let text = String::from_utf8_lossy(&bytes).into_owned();
-    match config::load_site(&SourceFile::new("site.yaml", text), None) {
-        Ok(cfg) => Ok(SiteInfo {
+    Ok(config::load_site(&SourceFile::new("site.yaml", text), None)
+        .ok()
+        .map(|cfg| SiteInfo {
             tz: cfg.tz,
             meeting_kinds: cfg.meeting_kinds,
             org_example: cfg
@@ -165,12 +249,7 @@ fn read_site(root: &Path) -> Result<SiteInfo, ExitCode> {
                 .first()
                 .map_or_else(|| "zongzhi".into(), |u| u.id.clone()),
             phone: cfg.contact.phone,
-        }),
-        Err(_) => {
-            eprintln!("警告：site.yaml 有错误（运行 gongkai check 查看），这次按默认设置填写");
-            Ok(SiteInfo::defaults())
-        }
-    }
+        }))
 }
 
 /// The built-in calendar plus holidays.yaml, to know whether `working_days` can be counted.
@@ -203,15 +282,6 @@ pub(crate) fn dated_stem(date: Date, slug: &str) -> String {
     } else {
         format!("{date}-{slug}")
     }
-}
-
-/// Creates the file only if it does not exist yet: refusing to overwrite cannot race.
-fn write_new(path: &Path, text: &str) -> io::Result<()> {
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
-    file.write_all(text.as_bytes())
 }
 
 /// `YEAR-NNN`, one above the highest id of that year in `dir` (0 when there is none).
@@ -522,144 +592,6 @@ fn page_text(title: &str, date: Date, site: &SiteInfo) -> String {
     fm.render("页面正文写在这里（Markdown）。\n")
 }
 
-// ---------------------------------------------------------------------------------------------
-// gongkai init
-
-const INIT_SITE: &str = include_str!("scaffold/init/site.yaml");
-const INIT_INDEX: &str = include_str!("scaffold/init/_index.md");
-const INIT_ABOUT: &str = include_str!("scaffold/init/about.md");
-const INIT_MEETING: &str = include_str!("scaffold/init/meeting.md");
-const INIT_NOTICE: &str = include_str!("scaffold/init/notice.md");
-const INIT_PROBLEM: &str = include_str!("scaffold/init/problem.md");
-const INIT_SERVICE: &str = include_str!("scaffold/init/service.md");
-const INIT_STATIC_NOTE: &str = include_str!("scaffold/init/weihu-shuoming.txt");
-
-pub fn init(dir: &Path) -> ExitCode {
-    if dir.exists() && !dir.is_dir() {
-        eprintln!("错误：{} 已经存在，而且不是目录", dir.display());
-        return ExitCode::from(1);
-    }
-    match fs::read_dir(dir) {
-        Ok(mut entries) => {
-            if entries.next().is_some() {
-                eprintln!(
-                    "错误：目录 {} 不是空的；gongkai init 只在新目录或空目录里建网站，不会覆盖已有文件",
-                    dir.display()
-                );
-                return ExitCode::from(1);
-            }
-        }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => {
-            eprintln!("错误：无法读取目录 {}：{e}", dir.display());
-            return ExitCode::from(1);
-        }
-    }
-    let tz = TimeZone::get(DEFAULT_TZ).unwrap_or(TimeZone::UTC);
-    for (rel, text) in init_files(Today::from_clock(&tz).day) {
-        let path = dir.join(&rel);
-        let written = match path.parent() {
-            Some(parent) => fs::create_dir_all(parent).and_then(|()| write_new(&path, &text)),
-            None => write_new(&path, &text),
-        };
-        if let Err(e) = written {
-            eprintln!("错误：写入 {} 失败：{e}", path.display());
-            return ExitCode::from(1);
-        }
-    }
-    let shown = dir.display().to_string();
-    let cd = if shown.contains(char::is_whitespace) {
-        format!("\"{shown}\"")
-    } else {
-        shown.clone()
-    };
-    println!("已在 {shown} 新建网站：");
-    println!("  site.yaml   网站配置：标题、社区名称、网址、联系方式、组织架构");
-    println!("  content/    公示公告、会议记录、问题墙、服务清单各一篇示例，还有首页和“关于我们”");
-    println!("  static/     原样复制到网站根目录的文件");
-    println!();
-    println!("下一步：");
-    println!("  cd {cd} && gongkai serve");
-    println!(
-        "然后用浏览器打开 http://127.0.0.1:1111/ 预览。先把 site.yaml 里的社区名称和网址改成自己的，"
-    );
-    println!("再用 gongkai new notice \"标题\" 等命令新建记录，gongkai build 生成网站。");
-    println!(
-        "示例文字（示例社区、待填写等）和示例网址还没换掉时，gongkai check 会在所在的行提醒。"
-    );
-    ExitCode::SUCCESS
-}
-
-/// Every file of the example site, as (path under the site, text), with dates set around `today`
-/// so that the 公示 is running and the problem is open whenever init is run.
-fn init_files(today: Date) -> Vec<(String, String)> {
-    let day = |n: i32| today.saturating_add(n.days()).to_string();
-    let problem_date = today.saturating_sub(5.days());
-    let problem_id = format!("{:04}-001", problem_date.year());
-    let vars: Vec<(&str, String)> = vec![
-        ("ABOUT_DATE", day(-30)),
-        ("SERVICE_DATE", day(-30)),
-        ("MEETING_DATE", day(-7)),
-        ("PROBLEM_DATE", problem_date.to_string()),
-        ("PROBLEM_DEADLINE", day(25)),
-        ("PROGRESS_DATE", day(-1)),
-        ("NOTICE_DATE", day(-2)),
-        ("NOTICE_END", day(4)),
-        ("PROBLEM_ID", problem_id.clone()),
-    ];
-    let f = |tpl: &str| fill(tpl, &vars);
-    vec![
-        ("site.yaml".into(), INIT_SITE.to_string()),
-        (".gitignore".into(), "output/\n.gongkai/\n".into()),
-        ("content/_index.md".into(), f(INIT_INDEX)),
-        ("content/about.md".into(), f(INIT_ABOUT)),
-        (
-            "content/meetings/dangjian-lianxi-huiyi.md".into(),
-            f(INIT_MEETING),
-        ),
-        (
-            "content/notices/fazhan-duixiang-gongshi.md".into(),
-            f(INIT_NOTICE),
-        ),
-        (
-            format!("content/problems/{problem_id}-loudao-duiwu.md"),
-            f(INIT_PROBLEM),
-        ),
-        ("content/services/fuwu-qingdan.md".into(), f(INIT_SERVICE)),
-        (
-            "static/files/weihu-shuoming.txt".into(),
-            INIT_STATIC_NOTE.to_string(),
-        ),
-    ]
-}
-
-/// Replaces each `{{NAME}}` in one pass, so substituted text is never scanned again.
-fn fill(template: &str, vars: &[(&str, String)]) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let value = after.find("}}").and_then(|end| {
-            vars.iter()
-                .find(|(k, _)| *k == &after[..end])
-                .map(|(_, v)| (end, v))
-        });
-        match value {
-            Some((end, v)) => {
-                out.push_str(v);
-                rest = &after[end + 2..];
-            }
-            None => {
-                out.push_str("{{");
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -693,84 +625,6 @@ mod tests {
                 .map(str::to_string);
             assert_eq!(value.as_deref(), Some(title), "{text}");
         }
-    }
-
-    #[test]
-    fn fill_replaces_once_and_keeps_unknown_markers() {
-        let vars = vec![("A", "{{B}}".to_string()), ("B", "b".to_string())];
-        assert_eq!(fill("x{{A}}y{{B}}z{{C}}", &vars), "x{{B}}ybz{{C}}");
-    }
-
-    #[test]
-    fn init_templates_have_no_unfilled_markers() {
-        for (rel, text) in init_files(d("2026-01-02")) {
-            assert!(!text.contains("{{"), "{rel} still has a marker");
-        }
-    }
-
-    /// The example site must build without an error, with a running 公示 and an open problem,
-    /// whatever day init runs on: year ends, leap days, years the calendar does not know. Its only
-    /// warnings are the ones that remind a new site to replace the sample text and address.
-    #[test]
-    fn init_site_builds_clean_on_any_day() {
-        use crate::build::{self, Options, Outcome};
-        for today in ["2026-01-03", "2026-12-30", "2028-02-29", "2031-07-15"] {
-            let tmp = tempfile::tempdir().expect("temp dir");
-            for (rel, text) in init_files(d(today)) {
-                let path = tmp.path().join("site").join(rel);
-                fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
-                fs::write(&path, text).expect("write");
-            }
-            let out = tmp.path().join("out");
-            let opts = Options {
-                root: tmp.path().join("site"),
-                output: Some(out.clone()),
-                now: Some(today.into()),
-                drafts: false,
-                base_url: None,
-            };
-            match build::run(&opts) {
-                Outcome::Done { diags, .. } => {
-                    assert!(
-                        diags
-                            .iter()
-                            .all(|d| ["W-PLACEHOLDER", "W-EXAMPLE-DOMAIN"].contains(&d.code)),
-                        "{today}: {diags:?}"
-                    );
-                    assert!(
-                        diags.iter().any(|d| d.code == "W-EXAMPLE-DOMAIN"),
-                        "{today}"
-                    );
-                    assert!(diags.iter().any(|d| d.code == "W-PLACEHOLDER"), "{today}");
-                }
-                Outcome::Failed(diags) => panic!("{today}: {diags:?}"),
-                Outcome::BadNow(s) => panic!("{today}: bad now {s}"),
-            }
-            let json = |name: &str| -> serde_json::Value {
-                let text = fs::read_to_string(out.join("data").join(name)).expect("export written");
-                serde_json::from_str(&text).expect("valid JSON")
-            };
-            let notices = json("notices.json");
-            assert_eq!(notices[0]["status"], "active", "{today}: {notices}");
-            let problems = json("problems.json");
-            assert_eq!(problems[0]["status"], "in_progress", "{today}: {problems}");
-            assert_eq!(problems[0]["overdue"], false, "{today}: {problems}");
-            let meetings = json("meetings.json");
-            assert_eq!(
-                meetings[0]["problems"][0], problems[0]["id"],
-                "{today}: the problem names the meeting"
-            );
-        }
-    }
-
-    #[test]
-    fn init_problem_id_follows_the_problem_date_year() {
-        let files = init_files(d("2027-01-02"));
-        assert!(
-            files
-                .iter()
-                .any(|(rel, _)| rel == "content/problems/2026-001-loudao-duiwu.md")
-        );
     }
 
     #[test]
@@ -811,5 +665,61 @@ mod tests {
                 && uncovered.contains("\n  # working_days: 5"),
             "{uncovered}"
         );
+    }
+
+    /// What `new` returns is what the command layer words: the path it wrote, the warning it
+    /// went on despite, and the refusal to write over that file, with the file left as it was.
+    #[test]
+    fn new_record_returns_the_path_its_warnings_and_its_refusal() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        fs::write(tmp.path().join("site.yaml"), "title: [\n").expect("site.yaml");
+        let mut warnings = Vec::new();
+        let run = |warnings: &mut Vec<NewWarning>| {
+            new_record(
+                tmp.path(),
+                RecordKind::Page,
+                "关于我们",
+                Some("2026-11-21"),
+                &mut |w| warnings.push(w),
+            )
+        };
+        let created = run(&mut warnings).expect("written");
+        assert_eq!(created.path, "content/guan-yu-wo-men.md");
+        assert_eq!(warnings, [NewWarning::SiteDefaults]);
+        fs::write(tmp.path().join(&created.path), "edited").expect("edit");
+        match run(&mut warnings) {
+            Err(NewError::Exists { path }) => assert_eq!(path, created.path),
+            other => panic!("{other:?}"),
+        }
+        let kept = fs::read_to_string(tmp.path().join(&created.path)).expect("kept");
+        assert_eq!(kept, "edited");
+    }
+
+    #[test]
+    fn command_line_mistakes_come_before_the_site_is_read() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let mut never = |w: NewWarning| panic!("{w}");
+        let empty = new_record(tmp.path(), RecordKind::Notice, " ", None, &mut never);
+        assert!(matches!(empty, Err(NewError::EmptyTitle)), "{empty:?}");
+        let bad = new_record(
+            tmp.path(),
+            RecordKind::Notice,
+            "t",
+            Some("2026-13-01"),
+            &mut never,
+        );
+        match bad {
+            Err(e @ NewError::BadDate { .. }) => assert!(
+                e.to_string().starts_with("--date 的值「2026-13-01」"),
+                "{e}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        let no_site = new_record(tmp.path(), RecordKind::Notice, "t", None, &mut never);
+        assert!(
+            matches!(no_site, Err(NewError::NoSiteYaml { .. })),
+            "{no_site:?}"
+        );
+        assert!(!tmp.path().join("content").exists(), "nothing written");
     }
 }
