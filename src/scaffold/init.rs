@@ -46,10 +46,20 @@ impl fmt::Display for InitError {
                 dir.display()
             ),
             InitError::ReadDir { dir, error } => {
-                write!(f, "无法读取目录 {}：{error}", dir.display())
+                write!(
+                    f,
+                    "无法读取目录 {}：{}",
+                    dir.display(),
+                    crate::diag::io_zh(error)
+                )
             }
             InitError::Write { path, error } => {
-                write!(f, "写入 {} 失败：{error}", path.display())
+                write!(
+                    f,
+                    "写入 {} 失败：{}",
+                    path.display(),
+                    crate::diag::io_zh(error)
+                )
             }
         }
     }
