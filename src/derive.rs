@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 pub mod catalogue;
+pub mod links;
 pub mod wall;
 
 /// Top-level URL segments the build itself uses; a plain page may not take them.

@@ -232,7 +232,7 @@ pub fn preview(root: &Path, dir: &str, body: &str, allow_raw_html: bool) -> Stri
         LinkTarget::Url(format!(
             "{}file?path={}",
             crate::serve::EDIT_PREFIX,
-            crate::render::encode_path(&rel)
+            crate::derive::links::encode_path(&rel)
         ))
     };
     let root_relative = |target: &str| LinkTarget::Url(target.to_string());

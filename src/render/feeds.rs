@@ -6,8 +6,9 @@
 //! records and the build's "today" only, so a fixed `--now` gives byte-identical output.
 //! Redacted records appear in no feed or export (content.md §2); their page stays in the sitemap.
 
-use super::{Data, Files, Rendered, encode_path};
+use super::{Data, Files, Rendered};
 use crate::config::SiteConfig;
+use crate::derive::links::encode_path;
 use crate::derive::{Entry, Site};
 use crate::load::Section;
 use crate::model::Body;

@@ -19,18 +19,19 @@ pub mod views;
 use pages::Parts;
 pub use pages::Prepared;
 
+use crate::derive::links::{Links, Target};
 use crate::derive::{Entry, Site};
 use crate::diag::{Diagnostic, Pos, SourceFile};
 use crate::images::{self, Images, Publish, Source};
 use crate::load::{ContentFile, Loaded};
 use crate::markdown::{self, ImageSize, LinkKind, LinkTarget, RenderOptions, percent_decode};
-use crate::model::{AssetPath, normalize, resolve_asset};
+use crate::model::AssetPath;
 use crate::privacy::{self, PiiKind};
 use crate::sheet;
 use rayon::prelude::*;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tera::Tera;
@@ -65,62 +66,14 @@ fn print_weight(html: &str, text: &str) -> u32 {
     estimate.round() as u32
 }
 
-/// Percent-encodes what a URL path may not carry as it is (Chinese file names, spaces).
-pub fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// Where content assets are published: inside a bundle, beside its page; elsewhere, at their path.
+/// The derived site's addresses, and the published images' sizes for `<img>`.
 struct AssetUrls<'a> {
-    site: &'a Site,
-    bundle_dirs: HashMap<&'a str, usize>,
-    /// Every Markdown file that exists, valid or not, so a link to a record with its own errors
-    /// is not reported a second time as broken.
-    markdown_files: HashSet<&'a str>,
-    /// Every published record's URL → its entry.
-    page_urls: HashMap<&'a str, usize>,
+    links: Links<'a>,
     images: &'a Images,
     root_dir: &'a std::path::Path,
 }
 
 impl AssetUrls<'_> {
-    fn url(&self, path: &AssetPath) -> (String, Option<(String, String)>) {
-        let root = &self.site.config.root;
-        match path {
-            AssetPath::Static(p) => (format!("{root}{}", encode_path(p)), None),
-            AssetPath::Content(p) => {
-                let mut dir = p.as_str();
-                while let Some(i) = dir.rfind('/') {
-                    dir = &dir[..i];
-                    if let Some(&e) = self.bundle_dirs.get(dir) {
-                        let entry = &self.site.entries[e];
-                        let rest = &p[dir.len() + 1..];
-                        let out = format!(
-                            "{}{rest}",
-                            entry.url.strip_prefix(root.as_str()).unwrap_or(&entry.url)
-                        );
-                        return (
-                            format!("{}{}", entry.url, encode_path(rest)),
-                            Some((p.clone(), out)),
-                        );
-                    }
-                }
-                (
-                    format!("{root}{}", encode_path(p)),
-                    Some((p.clone(), p.clone())),
-                )
-            }
-        }
-    }
-
     /// A raster image's size and copies as published at `url`; `None` for anything else, and
     /// for an image that cannot be published (publishing it reports why).
     fn image_size(&self, path: &AssetPath, url: &str) -> Option<ImageSize> {
@@ -155,95 +108,6 @@ impl AssetUrls<'_> {
             srcset,
             sizes: images::SIZES,
         })
-    }
-}
-
-impl AssetUrls<'_> {
-    /// Whether a root-relative URL (already under the site's root) is something the site
-    /// publishes: a record's page, a page the build makes, a file of `static/` or `content/`.
-    fn published(&self, url: &str, loaded: &Loaded) -> Result<(), String> {
-        let site = self.site;
-        let path = url.split(['#', '?']).next().unwrap_or(url);
-        let Some(rest) = path.strip_prefix(site.config.root.as_str()) else {
-            return Ok(());
-        };
-        let rest = markdown::percent_decode(rest);
-        let Some(norm) = normalize(&rest) else {
-            return Err(format!("链接「{path}」超出了网站目录"));
-        };
-        if norm.is_empty()
-            || norm == "index.html"
-            || loaded.static_files.contains(&norm)
-            || loaded.content_assets.contains(&norm)
-            || norm
-                .strip_prefix("static/")
-                .is_some_and(|p| loaded.static_files.contains(p))
-        {
-            return Ok(());
-        }
-        let page = norm.strip_suffix("/index.html").unwrap_or(&norm);
-        let top = page.split('/').next().unwrap_or_default();
-        let sections = ["notices", "meetings", "problems", "services"];
-        // The build's own pages (lists, tags, search, feeds, exports …) are not checked one by one,
-        // except a record section's: `/notices/x/` must be a published notice.
-        if crate::derive::RESERVED.contains(&top) && !sections.contains(&top) {
-            return Ok(());
-        }
-        let mut parts = page.split('/');
-        let second = parts.nth(1).unwrap_or_default();
-        if sections.contains(&top) && (second.is_empty() || second == "page") {
-            return Ok(());
-        }
-        let root = site.config.root.as_str();
-        let wanted = format!("{root}{page}/");
-        if self.page_urls.contains_key(wanted.as_str()) {
-            return Ok(());
-        }
-        // A file inside a published bundle's folder.
-        let full = format!("{root}{norm}");
-        let mut cut = full.as_str();
-        while let Some(i) = cut
-            .get(..cut.len().saturating_sub(1))
-            .and_then(|c| c.rfind('/'))
-        {
-            cut = &full[..=i];
-            if let Some(&e) = self.page_urls.get(cut) {
-                let file = &site.entries[e].rec.file;
-                let inner = &full[cut.len()..];
-                if file.bundle
-                    && loaded
-                        .content_assets
-                        .contains(&format!("{}/{inner}", file.dir))
-                {
-                    return Ok(());
-                }
-                break;
-            }
-        }
-        // A Markdown file that would be this page but is not published, or has its own errors
-        // (reported there, not again here).
-        let would_be = |rel: &str| {
-            let stem = rel.strip_suffix(".md").unwrap_or(rel);
-            let stem = stem.strip_suffix("/index").unwrap_or(stem);
-            let path: Vec<String> = stem.split('/').map(crate::slug::slugify).collect();
-            path.join("/") == page
-        };
-        if let Some(rel) = self
-            .markdown_files
-            .iter()
-            .find(|rel| !site.by_path.contains_key(**rel) && would_be(rel))
-        {
-            return if site.unpublished.contains(*rel) {
-                Err(format!(
-                    "链接的页面「{path}」没有发布（草稿、未审批或已下架）"
-                ))
-            } else {
-                Ok(())
-            };
-        }
-        Err(format!(
-            "网站里没有「{path}」：以 / 开头的链接要指向 static/ 里的文件（写成 /文件名）或网站里的页面"
-        ))
     }
 }
 
@@ -285,36 +149,18 @@ fn render_markdown(
         let path_part = target.split('#').next().unwrap_or_default();
         if sheet::is_spreadsheet(path_part) {
             return match kind {
-                LinkKind::Image => embed_sheet(input, file, &target, allow, &sheet_diags),
+                LinkKind::Image => {
+                    embed_sheet(input, &assets.links, file, &target, allow, &sheet_diags)
+                }
                 LinkKind::Link => LinkTarget::Missing(format!(
                     "表格文件「{target}」不单独发布（隐藏的行、列和工作表会随文件公开）"
                 )),
             };
         }
-        let joined = if file.dir.is_empty() {
-            target.clone()
-        } else {
-            format!("{}/{target}", file.dir)
-        };
-        let Some(norm) = normalize(&joined) else {
-            return LinkTarget::Missing(format!("链接「{target}」超出了网站目录"));
-        };
-        if kind == LinkKind::Link && norm.ends_with(".md") {
-            return match site.by_path.get(&norm) {
-                Some(&i) => LinkTarget::Url(site.entries[i].url.clone()),
-                None if site.unpublished.contains(&norm) => LinkTarget::Missing(format!(
-                    "链接的记录「{target}」没有发布（草稿、未审批或已下架）"
-                )),
-                None if norm == "_index.md" => LinkTarget::Url(site.config.root.clone()),
-                None if assets.markdown_files.contains(norm.as_str()) => {
-                    LinkTarget::Url(site.config.root.clone())
-                }
-                None => LinkTarget::Missing(format!("找不到链接的记录「{target}」")),
-            };
-        }
-        match resolve_asset(file, &target, input.loaded) {
-            Ok(path) => {
-                let (url, copy) = assets.url(&path);
+        match assets.links.relative(file, &target, kind == LinkKind::Link) {
+            Target::Page(url) => LinkTarget::Url(url),
+            Target::Asset(path) => {
+                let (url, copy) = assets.links.url(&path);
                 copies.borrow_mut().extend(copy);
                 let size = match kind {
                     LinkKind::Image => assets.image_size(&path, &url),
@@ -325,7 +171,7 @@ fn render_markdown(
                     None => LinkTarget::Url(url),
                 }
             }
-            Err(message) => LinkTarget::Missing(message),
+            Target::Missing(message) => LinkTarget::Missing(message),
         }
     };
     let root = &site.config.root;
@@ -335,7 +181,7 @@ fn render_markdown(
         } else {
             format!("{root}{}", t.trim_start_matches('/'))
         };
-        match assets.published(&url, input.loaded) {
+        match assets.links.published(&url) {
             Ok(()) => LinkTarget::Url(url),
             Err(message) => LinkTarget::Missing(message),
         }
@@ -412,6 +258,7 @@ fn render_markdown(
 /// personal numbers (content.md §4), each hit reported at the spreadsheet's row and column.
 fn embed_sheet(
     input: &RenderInput,
+    links: &Links,
     file: &ContentFile,
     target: &str,
     allow: &[PiiKind],
@@ -422,7 +269,7 @@ fn embed_sheet(
         Some((n, _)) => (n, None),
         None => (target, None),
     };
-    let (path, rel) = match resolve_asset(file, name, input.loaded) {
+    let (path, rel) = match links.asset(file, name) {
         Ok(AssetPath::Content(p)) => (input.root.join("content").join(&p), format!("content/{p}")),
         Ok(AssetPath::Static(p)) => (input.root.join("static").join(&p), format!("static/{p}")),
         Err(_) => return LinkTarget::Missing(format!("找不到表格文件「{name}」")),
@@ -498,8 +345,8 @@ fn check_published_names_and_texts(
         let allow = src
             .match_indices('/')
             .rev()
-            .find_map(|(i, _)| assets.bundle_dirs.get(&src[..i]))
-            .map_or(&[][..], |&i| {
+            .find_map(|(i, _)| assets.links.bundle(&src[..i]))
+            .map_or(&[][..], |i| {
                 &input.site.entries[i].rec.common.privacy_allow[..]
             });
         let disk = input.root.join("content").join(src);
@@ -549,8 +396,8 @@ fn render_body(input: &RenderInput, assets: &AssetUrls, e: &Entry) -> BodyOutcom
     let file = &e.rec.file;
     let mut body = render_markdown(input, assets, file, &e.rec.common.privacy_allow);
     for a in &e.rec.common.attachments {
-        if let Ok(path) = resolve_asset(file, &a.file, input.loaded) {
-            body.copies.extend(assets.url(&path).1);
+        if let Ok(path) = assets.links.asset(file, &a.file) {
+            body.copies.extend(assets.links.url(&path).1);
         }
     }
     let summary = match &e.rec.common.summary {
@@ -723,25 +570,8 @@ pub fn prepare(
             loaded,
             root,
         };
-        let bundle_dirs: HashMap<&str, usize> = site
-            .entries
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.rec.file.bundle && !e.redacted)
-            .map(|(i, e)| (e.rec.file.dir.as_str(), i))
-            .collect();
-        let markdown_files = loaded.files.iter().map(|f| f.rel.as_str()).collect();
-        let page_urls = site
-            .entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.url.as_str(), i))
-            .collect();
         let assets = AssetUrls {
-            site: &site,
-            bundle_dirs,
-            markdown_files,
-            page_urls,
+            links: Links::new(&site, loaded),
             images,
             root_dir: root,
         };
@@ -755,8 +585,8 @@ pub fn prepare(
                 continue;
             }
             if let Some(dir) = asset.rfind('/').map(|i| &asset[..i])
-                && assets.bundle_dirs.contains_key(dir)
-                && let (_, Some(c)) = assets.url(&AssetPath::Content(asset.clone()))
+                && assets.links.bundle(dir).is_some()
+                && let (_, Some(c)) = assets.links.url(&AssetPath::Content(asset.clone()))
             {
                 copies.insert(c.0, c.1);
             }
@@ -764,21 +594,13 @@ pub fn prepare(
         let attachments = site
             .entries
             .iter()
-            .map(|e| {
-                if e.redacted {
-                    return json!([]);
-                }
-                json!(e.rec.common.attachments.iter().filter_map(|a| {
-                    let path = resolve_asset(&e.rec.file, &a.file, loaded).ok()?;
-                    Some(json!({"title": a.title, "url": assets.url(&path).0, "file": a.file}))
-                }).collect::<Vec<_>>())
-            })
+            .map(|e| assets.links.attachments(e))
             .collect();
         // An attachment a browser would run is refused wherever it lives.
         let mut runnable = std::collections::BTreeSet::new();
         for e in site.entries.iter().filter(|e| !e.redacted) {
             for a in &e.rec.common.attachments {
-                if let Ok(AssetPath::Static(p)) = resolve_asset(&e.rec.file, &a.file, loaded)
+                if let Ok(AssetPath::Static(p)) = assets.links.asset(&e.rec.file, &a.file)
                     && images::is_runnable(&p)
                 {
                     runnable.insert(format!("static/{p}"));

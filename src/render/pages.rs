@@ -9,6 +9,7 @@ use super::plan::{self, Job, Plan};
 use super::views::{self, page::PageView};
 use super::{Files, PageSink, Rendered, theme};
 use crate::derive::Site;
+use crate::derive::links::Attachment;
 use crate::diag::{Diagnostic, Pos, SourceFile};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -29,7 +30,7 @@ pub struct Prepared {
     /// Cards are made when first needed: `serve` shows one page without making 10,000 of them.
     pub(super) cards: Arc<CardStore>,
     /// Per entry: its attachments as its page lists them.
-    pub(super) attachments: Vec<Value>,
+    pub(super) attachments: Vec<Vec<Attachment>>,
     /// `_index.md` texts by folder: (title, HTML).
     pub(super) intros: HashMap<String, (Option<String>, String)>,
     site_value: Value,
@@ -44,7 +45,7 @@ pub struct Prepared {
 pub(super) struct Parts {
     pub(super) tera: Arc<Tera>,
     pub(super) bodies: Vec<Arc<Rendered>>,
-    pub(super) attachments: Vec<Value>,
+    pub(super) attachments: Vec<Vec<Attachment>>,
     pub(super) intros: HashMap<String, (Option<String>, String)>,
     pub(super) files: Files,
 }

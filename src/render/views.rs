@@ -5,6 +5,7 @@
 pub mod page;
 
 use crate::config::SiteConfig;
+use crate::derive::links::Attachment;
 use crate::derive::{Entry, Site, pct, round4};
 use crate::ledger::history::RecordHistory;
 use crate::load::Section;
@@ -501,8 +502,7 @@ pub fn item<'a>(config: &'a SiteConfig, i: &'a ServiceItem) -> ItemView<'a> {
 pub struct RecordPage<'a> {
     /// The body as HTML; empty when redacted.
     pub content: &'a str,
-    /// `[{title, url, file}]`.
-    pub attachments: &'a Value,
+    pub attachments: &'a [Attachment],
     pub approval: Option<ApprovalView<'a>>,
     #[serde(flatten)]
     pub links: RecordLinks<'a>,

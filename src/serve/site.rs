@@ -134,7 +134,10 @@ pub(super) fn find(root: &str, path: &str, has: &dyn Fn(&str) -> bool) -> Found 
     } else if has(&format!("{norm}/index.html")) {
         // Built from the name found, not from the request: `//evil.example/x` must not come
         // back as a `Location` that leaves the site.
-        redirect(format!("{root}{}/", crate::render::encode_path(&norm)))
+        redirect(format!(
+            "{root}{}/",
+            crate::derive::links::encode_path(&norm)
+        ))
     } else {
         Found::Missing
     }
