@@ -68,6 +68,20 @@ fn top(path: &str) -> &str {
     &path[..end]
 }
 
+/// Drops a path that another path spells out further (`a` beside `a.b`, `a[]…` or `a → x`).
+fn drop_covered(paths: &mut BTreeSet<String>) {
+    let all: Vec<String> = paths.iter().cloned().collect();
+    paths.retain(|p| {
+        !all.iter().any(|q| {
+            q.len() > p.len()
+                && q.starts_with(p.as_str())
+                && [".", "[]", " →"]
+                    .iter()
+                    .any(|sep| q[p.len()..].starts_with(sep))
+        })
+    });
+}
+
 #[derive(Default)]
 struct Shapes {
     /// Shape name (`card`, `card: notice`, `record: problem`, `home.html` …) → field paths.
@@ -135,16 +149,7 @@ impl Shapes {
     fn tidy(&mut self) {
         // A path that is null on some pages and a map on others is listed as the map.
         for paths in self.fields.values_mut() {
-            let all: Vec<String> = paths.iter().cloned().collect();
-            paths.retain(|p| {
-                !all.iter().any(|q| {
-                    q.len() > p.len()
-                        && q.starts_with(p.as_str())
-                        && ["." as &str, "[]", " →"]
-                            .iter()
-                            .any(|sep| q[p.len()..].starts_with(sep))
-                })
-            });
+            drop_covered(paths);
         }
         // Fields every kind has are listed once for all kinds; a record's page, besides.
         let card = self.common("card");
@@ -194,16 +199,7 @@ impl Shapes {
             }
         }
         // Again: one kind's null beside another's map.
-        let all: Vec<String> = common.iter().cloned().collect();
-        common.retain(|p| {
-            !all.iter().any(|q| {
-                q.len() > p.len()
-                    && q.starts_with(p.as_str())
-                    && ["." as &str, "[]", " →"]
-                        .iter()
-                        .any(|sep| q[p.len()..].starts_with(sep))
-            })
-        });
+        drop_covered(&mut common);
         self.fields.insert(family.to_string(), common.clone());
         common
     }
