@@ -1812,7 +1812,7 @@ fn links_that_leave_the_site_get_a_qr_code_file() {
             "{url}: {about}"
         );
         let svg = std::fs::read_to_string(out.join(&file)).expect("QR file written");
-        assert_eq!(svg, gongkai::render::qr::svg(url), "{url}");
+        assert_eq!(svg, gongkai::pipeline::render::qr::svg(url), "{url}");
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
     }
     assert!(

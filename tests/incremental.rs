@@ -5,9 +5,9 @@
 mod common;
 
 use common::{NOW, TempSite};
-use gongkai::build::{Cache, Options, Outcome, prepare_in_memory};
 use gongkai::diag::Diagnostic;
-use gongkai::render::Prepared;
+use gongkai::pipeline::build::{Cache, Options, Outcome, prepare_in_memory};
+use gongkai::pipeline::render::Prepared;
 
 fn options(site: &TempSite) -> Options {
     Options {

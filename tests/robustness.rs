@@ -1,11 +1,11 @@
 //! No panic, ever: valid fixture records corrupted by a seeded pseudo-random mutator must give
-//! exit 0 or 1 (in-process through `gongkai::build::run` for speed, and through the real binary),
+//! exit 0 or 1 (in-process through `gongkai::pipeline::build::run` for speed, and through the real binary),
 //! within a time bound. Also: output directories that would destroy the site are refused.
 
 mod common;
 
 use common::*;
-use gongkai::build::{Options, Outcome};
+use gongkai::pipeline::build::{Options, Outcome};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -398,8 +398,9 @@ fn run_in_process(root: &Path, output: Option<PathBuf>, bound: Duration) -> Resu
         base_url: None,
     };
     std::thread::spawn(move || {
-        let result =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| gongkai::build::run(&opts)));
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            gongkai::pipeline::build::run(&opts)
+        }));
         let _ = tx.send(result.map(|o| match o {
             Outcome::Done { files, .. } => Ran::Ok(files),
             Outcome::Failed(diags) => Ran::Errors(diags.len()),

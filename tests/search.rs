@@ -1006,7 +1006,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// The token names of a postings chunk (format in src/render/search.rs).
+/// The token names of a postings chunk (format in src/pipeline/render/search.rs).
 fn chunk_tokens(b: &[u8]) -> Vec<String> {
     fn varint(b: &[u8], p: &mut usize) -> usize {
         let (mut v, mut shift) = (0usize, 0);

@@ -621,7 +621,7 @@ fn a_broken_xls_is_refused_in_chinese() {
 
 #[test]
 fn serve_reads_an_edited_spreadsheet_again() {
-    use gongkai::build::{Cache, Options, prepare_in_memory};
+    use gongkai::pipeline::build::{Cache, Options, prepare_in_memory};
     let s = site();
     s.write_bytes(
         "content/services/fuwu/fuwu.csv",

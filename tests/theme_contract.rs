@@ -1,5 +1,5 @@
 //! The template contract: the field list at the end of themes/default/README.md is what the typed
-//! views (src/render/views/) give the templates, page by page, on the example community and the
+//! views (src/pipeline/render/views/) give the templates, page by page, on the example community and the
 //! test fixtures. A field added to a view, or renamed, fails this test until the README says so;
 //! `UPDATE_THEME_README=1 cargo test --test theme_contract` rewrites the list, for a person to
 //! read in the diff.
@@ -7,7 +7,7 @@
 mod common;
 
 use common::{TempSite, run};
-use gongkai::build::{Cache, Options, Outcome, prepare_in_memory};
+use gongkai::pipeline::build::{Cache, Options, Outcome, prepare_in_memory};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -209,7 +209,7 @@ impl Shapes {
         out.push_str(BEGIN);
         out.push_str(
             "\n## Every field, as the views give it\n\n\
-             Generated from what the views in `src/render/views/` give each template on the \
+             Generated from what the views in `src/pipeline/render/views/` give each template on the \
              example community and the test fixtures; `tests/theme_contract.rs` fails when the \
              views and this list differ. `[]` is a list's items; `→ name` a shape listed under its \
              own name; `card` and `record` hold the fields of every kind, `card: KIND` and \

@@ -3,7 +3,7 @@
 use super::Status;
 use super::print::{bad_now, diagnostics, say, say_err, summary_line};
 use super::progress::Progress;
-use crate::build::{self, Options, Outcome};
+use crate::pipeline::build::{self, Options, Outcome};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -26,7 +26,7 @@ pub struct Args {
 pub(super) fn run(root: &Path, args: Args) -> Status {
     // A malformed --base-url is a command-line mistake (exit 2), not a site error.
     if let Some(u) = &args.base_url
-        && crate::config::split_base_url(u).is_none()
+        && crate::pipeline::config::split_base_url(u).is_none()
     {
         say_err(&format!(
             "错误：--base-url 的值「{u}」不是完整的网址；写成 https://gongkai.xingfuli.cn/ 这样以 http:// 或 https:// 开头的网址"

@@ -2,8 +2,8 @@
 
 use super::Status;
 use super::print::{bad_now, diagnostics, say};
-use crate::build::{self, Options, Outcome};
 use crate::diag::{Severity, render_json};
+use crate::pipeline::build::{self, Options, Outcome};
 use clap::ValueEnum;
 use std::path::Path;
 

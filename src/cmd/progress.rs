@@ -1,7 +1,7 @@
 //! A one-line progress indicator on stderr for builds that take longer than a second; only on a
 //! terminal, and cleared when the build ends so the summary line stands alone.
 
-use crate::build::Stage;
+use crate::pipeline::build::Stage;
 use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;

@@ -3,7 +3,7 @@
 use super::Status;
 use super::print::{bad_now, diagnostics, say, summary_line};
 use super::progress::Progress;
-use crate::build::{self, Options, Outcome};
+use crate::pipeline::build::{self, Options, Outcome};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 

@@ -2,8 +2,8 @@
 //! place of the one on disk (nothing is written), and each diagnostic of that file given the
 //! field it concerns; the body's preview through the build's Markdown renderer.
 
-use crate::build::{self, Cache, Options, Outcome};
 use crate::diag::{Diagnostic, Severity};
+use crate::pipeline::build::{self, Cache, Options, Outcome};
 use serde_json::{Value, json};
 use std::path::Path;
 
@@ -80,7 +80,7 @@ fn run_with(
 /// hold it, `body` below the front matter, `file` for the file as a whole; a diagnostic of a
 /// file in the record's folder goes to `attachments` when it is attached, else to `body`.
 pub fn json(c: &Checked, text: &str) -> Value {
-    let (fm, body_offset) = crate::load::split_front_matter(text);
+    let (fm, body_offset) = crate::pipeline::load::split_front_matter(text);
     let body_line = text[..body_offset.min(text.len())].lines().count() as u32 + 1;
     // (key, first line, last line) in file lines (line 1 is the opening `---`).
     let mut keys: Vec<(String, u32)> = Vec::new();
@@ -188,7 +188,7 @@ fn locate(node: &crate::yaml::Node, line: u32, prefix: &str) -> Option<String> {
 /// fill in.
 fn missing_key(file: &str, message: &str, keys: &[(String, u32)]) -> Option<String> {
     let rel = file.strip_prefix("content/")?;
-    let section = crate::load::content_file(rel, String::new()).section;
+    let section = crate::pipeline::load::content_file(rel, String::new()).section;
     let fields = super::form::fields(section);
     message
         .split(['`', '（', '）', '(', ')'])
@@ -213,7 +213,7 @@ pub fn preview(root: &Path, dir: &str, body: &str, allow_raw_html: bool) -> Stri
             None => (target, None),
         };
         let path = crate::markdown::percent_decode(path).into_owned();
-        let rel = crate::model::normalize(&format!("{dir}/{path}"));
+        let rel = crate::pipeline::model::normalize(&format!("{dir}/{path}"));
         let Some(rel) = rel else {
             return LinkTarget::Missing("不在网站里".into());
         };
@@ -232,7 +232,7 @@ pub fn preview(root: &Path, dir: &str, body: &str, allow_raw_html: bool) -> Stri
         LinkTarget::Url(format!(
             "{}file?path={}",
             crate::serve::EDIT_PREFIX,
-            crate::derive::links::encode_path(&rel)
+            crate::pipeline::derive::links::encode_path(&rel)
         ))
     };
     let root_relative = |target: &str| LinkTarget::Url(target.to_string());

@@ -3,7 +3,7 @@
 //! draws its forms from this; saving reads the form's values back through it.
 
 use crate::enums::{AfterExpiry, Fee, NoticeKind, ProblemStatus, ProjectStatus, ServiceKind};
-use crate::load::Section;
+use crate::pipeline::load::Section;
 use crate::privacy::PiiKind;
 use serde_json::{Value, json};
 
@@ -547,7 +547,7 @@ mod tests {
     #[test]
     fn every_key_the_loader_allows_is_in_the_form_in_its_order() {
         for (section, _, _) in KINDS {
-            let (allowed, _) = crate::model::allowed_keys(*section);
+            let (allowed, _) = crate::pipeline::model::allowed_keys(*section);
             let form: Vec<&str> = fields(*section).iter().map(|f| f.key).collect();
             let expected: Vec<&str> = allowed.into_iter().filter(|k| *k != "extra").collect();
             assert_eq!(form, expected, "{section:?}");

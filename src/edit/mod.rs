@@ -15,7 +15,7 @@ pub mod form;
 pub mod save;
 mod upload;
 
-use crate::load::Section;
+use crate::pipeline::load::Section;
 use crate::serve::EditHandler;
 use form::Field;
 use hyper::body::Bytes;
@@ -39,7 +39,7 @@ pub struct Editor {
     /// One change to the files at a time.
     writing: Mutex<()>,
     /// What the checks as a person types keep from one to the next.
-    checks: Mutex<crate::build::Cache>,
+    checks: Mutex<crate::pipeline::build::Cache>,
 }
 
 /// The handler `serve` calls for every request below `/__gongkai/edit/`.
@@ -49,7 +49,7 @@ pub fn handler(root: &Path, now: Option<String>) -> EditHandler {
         token: new_token(),
         now,
         writing: Mutex::new(()),
-        checks: Mutex::new(crate::build::Cache::default()),
+        checks: Mutex::new(crate::pipeline::build::Cache::default()),
     });
     Arc::new(move |req| editor.answer(req))
 }
@@ -197,9 +197,9 @@ impl Editor {
         }
     }
 
-    fn site_config(&self) -> Option<crate::config::SiteConfig> {
+    fn site_config(&self) -> Option<crate::pipeline::config::SiteConfig> {
         let text = std::fs::read_to_string(self.root.join("site.yaml")).ok()?;
-        crate::config::load_site(
+        crate::pipeline::config::load_site(
             &crate::diag::SourceFile::new("site.yaml", text.as_str()),
             None,
         )
@@ -208,7 +208,7 @@ impl Editor {
 
     /// Every record and page, by kind, with its title, file and whether it is a draft.
     fn list(&self) -> Response<Vec<u8>> {
-        let loaded = crate::load::load(&self.root, None);
+        let loaded = crate::pipeline::load::load(&self.root, None);
         let mut kinds: Vec<Value> = Vec::new();
         for (section, name, label) in form::KINDS {
             let mut records: Vec<(String, Value)> = loaded
@@ -267,7 +267,7 @@ impl Editor {
             }
         }
         let meeting_kinds: Vec<String> = config.map(|c| c.meeting_kinds).unwrap_or_default();
-        let meetings: Vec<Value> = crate::load::load(&self.root, None)
+        let meetings: Vec<Value> = crate::pipeline::load::load(&self.root, None)
             .files
             .iter()
             .filter(|f| f.section == Section::Meetings && !f.is_index)
@@ -308,7 +308,7 @@ impl Editor {
                 "这个文件不是 UTF-8 编码的文本，请先用编辑器另存为 UTF-8。",
             );
         };
-        let file = crate::load::content_file(&rel, text.clone());
+        let file = crate::pipeline::load::content_file(&rel, text.clone());
         let fields = form::fields(file.section);
         // A file the form cannot read is opened as its text, to be put right by hand with the
         // check's help.
@@ -507,7 +507,7 @@ impl Editor {
         {
             Some(path) => {
                 let (full, rel) = self.content_path(Some(path), true)?;
-                let section = crate::load::content_file(&rel, String::new()).section;
+                let section = crate::pipeline::load::content_file(&rel, String::new()).section;
                 let fields = form::fields(section);
                 let old = std::fs::read(&full)
                     .ok()
@@ -526,7 +526,7 @@ impl Editor {
                 let mut effective = values.clone();
                 let mut body = body.to_string();
                 if let Some(base) = base {
-                    let (fm, offset) = crate::load::split_front_matter(&old);
+                    let (fm, offset) = crate::pipeline::load::split_front_matter(&old);
                     let disk = fm.and_then(|fm| {
                         save::read_values(
                             &fields,
@@ -622,7 +622,7 @@ impl Draft {
 /// problem's `id` or its file's stem, made ASCII; a plain page under its folders.
 fn record_path(rel: &str, text: &str) -> String {
     use crate::slug::slugify;
-    let file = crate::load::content_file(rel, text.to_string());
+    let file = crate::pipeline::load::content_file(rel, text.to_string());
     let field = |key: &str| {
         let fm = file.front_matter.as_ref()?;
         let root = crate::yaml::parse(&file.source, &fm.text, 1)
@@ -668,7 +668,7 @@ fn bundle_files(index: &Path, bundle: bool) -> Vec<String> {
                 .flatten()
                 .filter(|e| e.path().is_file())
                 .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| n != "index.md" && !crate::load::ignored(n))
+                .filter(|n| n != "index.md" && !crate::pipeline::load::ignored(n))
                 .collect()
         })
         .unwrap_or_default();
@@ -678,9 +678,9 @@ fn bundle_files(index: &Path, bundle: bool) -> Vec<String> {
 
 /// Whether a file's text says `draft: true`.
 fn says_draft(text: &str) -> bool {
-    let (fm, _) = crate::load::split_front_matter(text);
+    let (fm, _) = crate::pipeline::load::split_front_matter(text);
     fm.is_some_and(|fm| {
-        crate::model::front_matter_says_draft(
+        crate::pipeline::model::front_matter_says_draft(
             &crate::diag::SourceFile::new("x", fm.text.as_str()),
             &fm.text,
         )
@@ -688,7 +688,7 @@ fn says_draft(text: &str) -> bool {
 }
 
 /// Title, date and draft flag of a file, read from its front matter for the list.
-fn headline(f: &crate::load::ContentFile) -> (String, Option<String>, bool) {
+fn headline(f: &crate::pipeline::load::ContentFile) -> (String, Option<String>, bool) {
     let root = f
         .front_matter
         .as_ref()
@@ -705,7 +705,7 @@ fn headline(f: &crate::load::ContentFile) -> (String, Option<String>, bool) {
     (title, date, draft)
 }
 
-fn flatten_org(units: &[crate::config::OrgUnit], depth: usize, out: &mut Vec<Value>) {
+fn flatten_org(units: &[crate::pipeline::config::OrgUnit], depth: usize, out: &mut Vec<Value>) {
     for u in units {
         out.push(json!([u.id, u.name, depth]));
         flatten_org(&u.children, depth + 1, out);

@@ -270,7 +270,7 @@ pub fn merge(
     values: &serde_json::Map<String, Value>,
     body: &str,
 ) -> Result<String, Unreadable> {
-    let (fm, body_offset) = crate::load::split_front_matter(old_text);
+    let (fm, body_offset) = crate::pipeline::load::split_front_matter(old_text);
     let Some(fm) = fm else {
         return Err(Unreadable("文件开头没有字段区".into()));
     };
@@ -489,7 +489,7 @@ pub fn hash(bytes: &[u8]) -> String {
 mod tests {
     use super::super::form::fields;
     use super::*;
-    use crate::load::Section;
+    use crate::pipeline::load::Section;
     use serde_json::json;
 
     fn map(v: Value) -> serde_json::Map<String, Value> {

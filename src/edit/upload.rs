@@ -8,7 +8,7 @@
 //! kept.
 
 use super::{check, form, refuse, reply, save};
-use crate::load::Section;
+use crate::pipeline::load::Section;
 use hyper::{Response, StatusCode};
 use serde_json::{Value, json};
 use std::path::Path;
@@ -221,7 +221,7 @@ pub fn run(
             "hash": save::hash(text.as_bytes()),
             "moved": moved,
             "warnings": warnings,
-            "kind": form::section_name(crate::load::content_file(&rel, String::new()).section),
+            "kind": form::section_name(crate::pipeline::load::content_file(&rel, String::new()).section),
         }),
     )
 }
@@ -268,7 +268,7 @@ fn is_heif(bytes: &[u8]) -> bool {
 /// The record at `content/REL` as a bundle: already one, or moved from `NAME.md` to
 /// `NAME/index.md` when nothing else links to `NAME.md`. Returns the new REL and whether it moved.
 fn to_bundle(root: &Path, rel: &str) -> Result<(String, bool), String> {
-    let file = crate::load::content_file(rel, String::new());
+    let file = crate::pipeline::load::content_file(rel, String::new());
     if file.bundle {
         return Ok((rel.to_string(), false));
     }

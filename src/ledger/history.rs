@@ -8,10 +8,10 @@
 //! masked (and warned about): a version recorded before a number was noticed must not publish it.
 
 use super::{Action, Ledger, LedgerEntry};
-use crate::derive::Site;
 use crate::diag::{Diagnostic, Pos, SourceFile};
-use crate::load::split_front_matter;
-use crate::model::Body;
+use crate::pipeline::derive::Site;
+use crate::pipeline::load::split_front_matter;
+use crate::pipeline::model::Body;
 use crate::privacy::{self, PiiKind};
 use serde::Serialize;
 use serde_json::{Value, json};

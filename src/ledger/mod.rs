@@ -16,11 +16,11 @@
 
 pub mod history;
 
-use crate::derive::{Entry, Site};
 use crate::diag::{Diagnostic, Pos, SourceFile};
 use crate::digest::sha256_hex;
-use crate::load::Loaded;
-use crate::model::{AssetPath, Record, resolve_asset};
+use crate::pipeline::derive::{Entry, Site};
+use crate::pipeline::load::Loaded;
+use crate::pipeline::model::{AssetPath, Record, resolve_asset};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;

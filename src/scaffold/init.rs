@@ -199,7 +199,7 @@ mod tests {
     /// warnings are the ones that remind a new site to replace the sample text and address.
     #[test]
     fn init_site_builds_clean_on_any_day() {
-        use crate::build::{self, Options, Outcome};
+        use crate::pipeline::build::{self, Options, Outcome};
         for today in ["2026-01-03", "2026-12-30", "2028-02-29", "2031-07-15"] {
             let tmp = tempfile::tempdir().expect("temp dir");
             for (rel, text) in init_files(d(today)) {

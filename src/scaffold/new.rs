@@ -2,9 +2,9 @@
 
 use super::{DEFAULT_TZ, write_new};
 use crate::calendar::Calendar;
-use crate::config::{self, DEFAULT_MEETING_KINDS};
 use crate::dates::{Today, read_day};
 use crate::diag::{SourceFile, io_zh};
+use crate::pipeline::config::{self, DEFAULT_MEETING_KINDS};
 use crate::slug::slugify;
 use jiff::ToSpan;
 use jiff::civil::Date;

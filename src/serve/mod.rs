@@ -22,8 +22,8 @@ pub use http::{
     EDIT_PREFIX, EditHandler, Guard, HEAD_TIMEOUT, MAX_BODY, MAX_CONNECTIONS, MAX_HEAD,
 };
 
-use crate::build::{self, Cache, Options, Outcome};
 use crate::diag::{Diagnostic, Severity, render_json, render_text};
+use crate::pipeline::build::{self, Cache, Options, Outcome};
 use site::Good;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
@@ -255,7 +255,8 @@ fn site_root(root: &Path) -> String {
     std::fs::read_to_string(root.join("site.yaml"))
         .ok()
         .and_then(|t| {
-            crate::config::load_site(&crate::diag::SourceFile::new("site.yaml", t), None).ok()
+            crate::pipeline::config::load_site(&crate::diag::SourceFile::new("site.yaml", t), None)
+                .ok()
         })
         .map_or_else(|| "/".to_string(), |c| c.root)
 }

@@ -2,7 +2,7 @@
 //! and how a request path maps onto them.
 
 use crate::diag::Diagnostic;
-use crate::render::{Data, Files, Prepared};
+use crate::pipeline::render::{Data, Files, Prepared};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
@@ -126,7 +126,7 @@ pub(super) fn find(root: &str, path: &str, has: &dyn Fn(&str) -> bool) -> Found 
             Found::Missing
         };
     }
-    let Some(norm) = crate::model::normalize(trimmed) else {
+    let Some(norm) = crate::pipeline::model::normalize(trimmed) else {
         return Found::Missing;
     };
     if has(&norm) {
@@ -136,7 +136,7 @@ pub(super) fn find(root: &str, path: &str, has: &dyn Fn(&str) -> bool) -> Found 
         // back as a `Location` that leaves the site.
         redirect(format!(
             "{root}{}/",
-            crate::derive::links::encode_path(&norm)
+            crate::pipeline::derive::links::encode_path(&norm)
         ))
     } else {
         Found::Missing
@@ -226,7 +226,7 @@ mod tests {
 
     /// The fixture with feeds, prepared as `serve` prepares it.
     fn prepared() -> Prepared {
-        let opts = crate::build::Options {
+        let opts = crate::pipeline::build::Options {
             root: std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("tests/fixtures/feeds-site"),
             output: None,
@@ -234,7 +234,10 @@ mod tests {
             drafts: false,
             base_url: None,
         };
-        match crate::build::prepare_in_memory(&opts, &mut crate::build::Cache::default()) {
+        match crate::pipeline::build::prepare_in_memory(
+            &opts,
+            &mut crate::pipeline::build::Cache::default(),
+        ) {
             Ok((site, _)) => site,
             Err(_) => panic!("the fixture builds"),
         }

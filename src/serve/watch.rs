@@ -4,8 +4,8 @@
 
 use super::site::Good;
 use super::{Event, Failure, Report, Shared};
-use crate::build::{self, Cache, Options, Outcome};
 use crate::diag::Severity;
+use crate::pipeline::build::{self, Cache, Options, Outcome};
 use notify::{EventKind, RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -130,7 +130,7 @@ fn edited_markdown(burst: &[notify::Event], roots: &[&Path]) -> Option<Vec<Strin
         }
         let left_out = |p: &PathBuf| {
             p.file_name()
-                .is_some_and(|n| crate::load::ignored(&n.to_string_lossy()))
+                .is_some_and(|n| crate::pipeline::load::ignored(&n.to_string_lossy()))
         };
         if event.paths.iter().all(left_out) && !event.paths.is_empty() {
             continue;

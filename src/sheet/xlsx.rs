@@ -87,7 +87,7 @@ fn sheet_part(zip: &mut Archive, sheet: &str) -> Result<String, String> {
         .ok_or_else(broken)?;
     Ok(match target.strip_prefix('/') {
         Some(abs) => abs.to_string(),
-        None => crate::model::normalize(&format!("xl/{target}")).ok_or_else(broken)?,
+        None => crate::pipeline::model::normalize(&format!("xl/{target}")).ok_or_else(broken)?,
     })
 }
 

@@ -5,10 +5,10 @@
 use super::views;
 use super::views::page::{KindCount, ListExtra, TagCount, TypeCount, UnitRef, UnitView};
 use super::{date_desc, page_path, paginate, shortlink};
-use crate::derive::{Entry, Site};
 use crate::enums::ServiceKind;
-use crate::load::{ContentFile, Section};
-use crate::model::Body;
+use crate::pipeline::derive::{Entry, Site};
+use crate::pipeline::load::{ContentFile, Section};
+use crate::pipeline::model::Body;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 

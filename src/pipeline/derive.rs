@@ -1,12 +1,12 @@
 //! Records + today → what is published, at which URL, with which status: every fact a page
 //! shows that is computed rather than typed in.
 
-use crate::config::SiteConfig;
 use crate::dates::{Today, days_between};
 use crate::diag::{Diagnostic, Pos};
 use crate::enums::{AfterExpiry, NoticeKind, NoticeStatus, ProblemStatus};
-use crate::load::Section;
-use crate::model::{Body, IndexPage, Model, Notice, Problem, Record, Withdrawn};
+use crate::pipeline::config::SiteConfig;
+use crate::pipeline::load::Section;
+use crate::pipeline::model::{Body, IndexPage, Model, Notice, Problem, Record, Withdrawn};
 use crate::slug::slugify;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -559,7 +559,7 @@ fn meeting_keys(r: &Record) -> [String; 2] {
 }
 
 /// A file that failed to parse might be the meeting named: by its file name, or a `slug:` line.
-fn failed_meeting_named(failed: &[crate::load::ContentFile], key: &str) -> bool {
+fn failed_meeting_named(failed: &[crate::pipeline::load::ContentFile], key: &str) -> bool {
     failed
         .iter()
         .filter(|f| f.section == Section::Meetings)
@@ -648,7 +648,7 @@ fn closest_meetings(written: &str, meetings: &[&Record]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Echo, Evaluation, Responsible};
+    use crate::pipeline::model::{Echo, Evaluation, Responsible};
 
     fn d(s: &str) -> Date {
         s.parse().expect("date")

@@ -4,9 +4,9 @@
 //! something the site publishes. The render stage asks here; it never resolves a path itself.
 
 use super::{Entry, Site};
-use crate::load::{ContentFile, Loaded};
 use crate::markdown::percent_decode;
-use crate::model::{AssetPath, normalize, resolve_asset};
+use crate::pipeline::load::{ContentFile, Loaded};
+use crate::pipeline::model::{AssetPath, normalize, resolve_asset};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
@@ -200,7 +200,7 @@ impl<'a> Links<'a> {
         let sections = ["notices", "meetings", "problems", "services"];
         // The build's own pages (lists, tags, search, feeds, exports …) are not checked one by one,
         // except a record section's: `/notices/x/` must be a published notice.
-        if crate::derive::RESERVED.contains(&top) && !sections.contains(&top) {
+        if crate::pipeline::derive::RESERVED.contains(&top) && !sections.contains(&top) {
             return Ok(());
         }
         let mut parts = page.split('/');

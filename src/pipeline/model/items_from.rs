@@ -7,7 +7,7 @@ use super::kinds::ServiceItem;
 use super::{AssetPath, Context, resolve_asset};
 use crate::diag::{Diagnostic, Pos, SourceFile};
 use crate::enums::{Fee, ProjectStatus, ServiceKind};
-use crate::load::ContentFile;
+use crate::pipeline::load::ContentFile;
 use crate::privacy::{self, PiiKind};
 use crate::sheet::{self, Table};
 use crate::yaml::{Fields, Node};

@@ -62,8 +62,8 @@
 
 use super::Cards;
 use super::{Data, Rendered};
-use crate::derive::Site;
-use crate::model::Body;
+use crate::pipeline::derive::Site;
+use crate::pipeline::model::Body;
 use foldhash::fast::FixedState;
 use rayon::prelude::*;
 use serde_json::{Value, json};

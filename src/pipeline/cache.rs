@@ -10,9 +10,9 @@
 //! finished. One record a site and output folder, in `.gongkai/cache/build/` at the site root;
 //! deleting it is always safe, the next build is then a full one.
 
-use crate::build::Options;
 use crate::dates::Today;
 use crate::diag::{Diagnostic, Severity};
+use crate::pipeline::build::Options;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -65,7 +65,7 @@ pub struct Unchanged {
 /// `--now`, an unknown binary): such a build is never skipped.
 pub fn input_key(opts: &Options, output: &Path) -> Option<String> {
     let site_yaml = std::fs::read_to_string(opts.root.join("site.yaml")).ok()?;
-    let config = crate::config::load_site(
+    let config = crate::pipeline::config::load_site(
         &crate::diag::SourceFile::new("site.yaml", site_yaml.as_str()),
         opts.base_url.as_deref(),
     )

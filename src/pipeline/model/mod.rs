@@ -8,11 +8,11 @@ pub mod typing;
 pub use kinds::*;
 
 use crate::calendar::Calendar;
-use crate::config::SiteConfig;
 use crate::dates::{DateValue, DayError, day_error, parse_date_value, read_day};
 use crate::diag::{Diagnostic, Pos, Severity, SourceFile};
 use crate::enums::AfterExpiry;
-use crate::load::{ContentFile, Loaded, Section};
+use crate::pipeline::config::SiteConfig;
+use crate::pipeline::load::{ContentFile, Loaded, Section};
 use crate::privacy::{self, PiiKind};
 use crate::yaml::{self, Fields, Node};
 use jiff::civil::Date;

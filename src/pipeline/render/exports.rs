@@ -2,8 +2,8 @@
 //! Redacted records are left out entirely (content.md §2: nothing in exports).
 
 use super::{Data, Files};
-use crate::derive::{Entry, Site, round4};
-use crate::model::Body;
+use crate::pipeline::derive::{Entry, Site, round4};
+use crate::pipeline::model::Body;
 use serde::Serialize;
 use serde_json::{Value, json};
 

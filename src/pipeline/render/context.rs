@@ -12,7 +12,7 @@ use super::views::{
 };
 use super::{Cards, Prepared, qr, shortlink, views};
 use crate::enums::PeriodStatus;
-use crate::model::Body;
+use crate::pipeline::model::Body;
 use serde_json::{Value, json};
 
 /// At most this many cards in one block of the home page; each block links to its full list, so

@@ -7,11 +7,11 @@
 //! Redacted records appear in no feed or export (content.md §2); their page stays in the sitemap.
 
 use super::{Data, Files, Rendered};
-use crate::config::SiteConfig;
-use crate::derive::links::encode_path;
-use crate::derive::{Entry, Site};
-use crate::load::Section;
-use crate::model::Body;
+use crate::pipeline::config::SiteConfig;
+use crate::pipeline::derive::links::encode_path;
+use crate::pipeline::derive::{Entry, Site};
+use crate::pipeline::load::Section;
+use crate::pipeline::model::Body;
 use jiff::civil::Date;
 use jiff::tz::{Offset, TimeZone};
 use jiff::{Timestamp, ToSpan};
@@ -25,20 +25,20 @@ const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The JSON Schemas published under `/schema/`, one per JSON export (name → schema text).
 pub const SCHEMAS: &[(&str, &str)] = &[
-    ("notices", include_str!("../../schema/notices.json")),
-    ("meetings", include_str!("../../schema/meetings.json")),
-    ("problems", include_str!("../../schema/problems.json")),
-    ("services", include_str!("../../schema/services.json")),
-    ("stats", include_str!("../../schema/stats.json")),
-    ("catalogue", include_str!("../../schema/catalogue.json")),
-    ("report", include_str!("../../schema/report.json")),
+    ("notices", include_str!("../../../schema/notices.json")),
+    ("meetings", include_str!("../../../schema/meetings.json")),
+    ("problems", include_str!("../../../schema/problems.json")),
+    ("services", include_str!("../../../schema/services.json")),
+    ("stats", include_str!("../../../schema/stats.json")),
+    ("catalogue", include_str!("../../../schema/catalogue.json")),
+    ("report", include_str!("../../../schema/report.json")),
     (
         "open311-services",
-        include_str!("../../schema/open311-services.json"),
+        include_str!("../../../schema/open311-services.json"),
     ),
     (
         "open311-requests",
-        include_str!("../../schema/open311-requests.json"),
+        include_str!("../../../schema/open311-requests.json"),
     ),
 ];
 

@@ -4,11 +4,11 @@
 
 use super::catalogue::{Ledger, unit_name};
 use super::{Entry, Ratings, pct, round4};
-use crate::config::SiteConfig;
-use crate::config::catalogue::root_unit;
 use crate::dates::days_between;
 use crate::enums::{NoticeKind, PeriodStatus};
-use crate::model::{Body, Problem};
+use crate::pipeline::config::SiteConfig;
+use crate::pipeline::config::catalogue::root_unit;
+use crate::pipeline::model::{Body, Problem};
 use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -182,7 +182,7 @@ pub fn wall_tables(config: &SiteConfig, entries: &[Entry]) -> WallTables {
     let mut org_groups = grouped(problems(entries), |e, _| {
         e.rec.common.org.clone().unwrap_or_else(|| root.to_string())
     });
-    let by_org = crate::config::catalogue::units_by_level(&config.org)
+    let by_org = crate::pipeline::config::catalogue::units_by_level(&config.org)
         .into_iter()
         .filter_map(|(id, _)| {
             let acc = org_groups.remove(id)?;

@@ -7,9 +7,9 @@
 //! ignore it); every static host serves it as it is. The sheet also carries a short hash of the
 //! record's source file, so a reader can tell two printings of different texts apart.
 
-use crate::derive::Site;
 use crate::markdown::escape_html;
-use crate::model::Body;
+use crate::pipeline::derive::Site;
+use crate::pipeline::model::Body;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 

@@ -6,7 +6,7 @@
 use super::pages::Pages;
 use super::{Data, Files, PageSink, Prepared, exports, feeds, search, shortlink};
 use crate::diag::Diagnostic;
-use crate::load::Section;
+use crate::pipeline::load::Section;
 use rayon::prelude::*;
 use std::sync::Mutex;
 

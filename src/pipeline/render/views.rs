@@ -4,13 +4,13 @@
 
 pub mod page;
 
-use crate::config::SiteConfig;
-use crate::derive::links::Attachment;
-use crate::derive::{Entry, Site, pct, round4};
 use crate::ledger::history::RecordHistory;
-use crate::load::Section;
-use crate::model::NoticeContact;
-use crate::model::{Body, ServiceItem};
+use crate::pipeline::config::SiteConfig;
+use crate::pipeline::derive::links::Attachment;
+use crate::pipeline::derive::{Entry, Site, pct, round4};
+use crate::pipeline::load::Section;
+use crate::pipeline::model::NoticeContact;
+use crate::pipeline::model::{Body, ServiceItem};
 use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 

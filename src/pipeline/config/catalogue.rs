@@ -6,7 +6,7 @@ use super::{OrgEntry, OrgUnit};
 use crate::dates::parse_date;
 use crate::diag::{Diagnostic, Pos, SourceFile};
 use crate::enums::{Every, NoticeKind, ServiceKind};
-use crate::load::Section;
+use crate::pipeline::load::Section;
 use crate::yaml::{Fields, Node, nearest};
 use jiff::civil::Date;
 use std::collections::{HashMap, HashSet};
@@ -474,13 +474,15 @@ fn read_match(m: &Fields, meeting_kinds: &[String], diags: &mut Vec<Diagnostic>)
 
 #[cfg(test)]
 mod tests {
-    use crate::config::load_site;
     use crate::diag::SourceFile;
     use crate::enums::Every;
+    use crate::pipeline::config::load_site;
 
     const HEAD: &str = "title: T\ncommunity: C\nbase_url: https://x.cn/\norg:\n  - id: zz\n    name: 总支\n    children:\n      - id: g1\n        name: 一支部\n        children:\n          - id: g1-a\n            name: 一组\n      - id: g2\n        name: 二支部\n";
 
-    fn load(catalogue: &str) -> Result<crate::config::SiteConfig, Vec<crate::diag::Diagnostic>> {
+    fn load(
+        catalogue: &str,
+    ) -> Result<crate::pipeline::config::SiteConfig, Vec<crate::diag::Diagnostic>> {
         let text = format!("{HEAD}{catalogue}");
         load_site(&SourceFile::new("site.yaml", text.as_str()), None)
     }

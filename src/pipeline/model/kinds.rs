@@ -4,7 +4,7 @@ use super::{COMMON_KEYS, Context, read_date, read_org_ref};
 use crate::dates::DateValue;
 use crate::diag::{Diagnostic, Pos};
 use crate::enums::{Fee, NoticeKind, ProblemStatus, ProjectStatus, ServiceKind};
-use crate::load::{ContentFile, Section};
+use crate::pipeline::load::{ContentFile, Section};
 use crate::privacy::PiiKind;
 use crate::yaml::{Fields, Node};
 use jiff::civil::Date;

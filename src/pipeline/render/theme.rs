@@ -299,11 +299,10 @@ impl tera::Filter for ZhTime {
 }
 
 fn pct_filter(value: &Value, _: &std::collections::HashMap<String, Value>) -> tera::Result<Value> {
-    Ok(Value::String(
-        value
-            .as_f64()
-            .map_or_else(|| "—".to_string(), crate::derive::pct),
-    ))
+    Ok(Value::String(value.as_f64().map_or_else(
+        || "—".to_string(),
+        crate::pipeline::derive::pct,
+    )))
 }
 
 /// `"010-6512 3456" | tel` → `01065123456`, for `href="tel:…"`; empty when the text is not a

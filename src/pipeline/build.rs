@@ -1,17 +1,17 @@
 //! The whole pipeline, config → load → model → derive → render → emit, for `build` and `check`.
 
-use crate::build_cache;
 use crate::calendar::Calendar;
-use crate::config::{self, SiteConfig};
 use crate::dates::Today;
-use crate::derive;
 use crate::diag::{Diagnostic, Diagnostics, Pos, Severity, SourceFile};
-use crate::emit;
 use crate::images::{CacheMode, ImageStats, Images};
 use crate::ledger::{self, Ledger, RecordState, history};
-use crate::load;
-use crate::model;
-use crate::render::{self, Files, PageSink, Prepared, theme};
+use crate::pipeline::cache;
+use crate::pipeline::config::{self, SiteConfig};
+use crate::pipeline::derive;
+use crate::pipeline::emit;
+use crate::pipeline::load;
+use crate::pipeline::model;
+use crate::pipeline::render::{self, Files, PageSink, Prepared, theme};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -106,9 +106,9 @@ pub fn run_with(opts: &Options, progress: &dyn Fn(Stage)) -> Outcome {
         return write_failed(Vec::new(), output, e);
     }
     let output_path = emit::stable_path(output);
-    let key = build_cache::input_key(opts, &output_path);
+    let key = cache::input_key(opts, &output_path);
     if let Some(key) = &key
-        && let Some(last) = build_cache::unchanged(&opts.root, &output_path, key)
+        && let Some(last) = cache::unchanged(&opts.root, &output_path, key)
     {
         return Outcome::Done {
             diags: last.warnings,
@@ -143,7 +143,7 @@ pub fn run_with(opts: &Options, progress: &dyn Fn(Stage)) -> Outcome {
         },
     ) = (&key, &outcome)
     {
-        build_cache::store(&opts.root, &output_path, key, *records, *files, diags);
+        cache::store(&opts.root, &output_path, key, *records, *files, diags);
     }
     outcome
 }

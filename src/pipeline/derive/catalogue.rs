@@ -6,13 +6,13 @@
 //! are assigned to its periods in one pass in date order.
 
 use super::Entry;
-use crate::config::SiteConfig;
-use crate::config::catalogue::{CatalogueItem, Match, root_unit};
 use crate::dates::{days_between, zh};
 use crate::diag::Diagnostic;
 use crate::enums::{Every, PeriodStatus};
-use crate::load::Section;
-use crate::model::{Body, Record};
+use crate::pipeline::config::SiteConfig;
+use crate::pipeline::config::catalogue::{CatalogueItem, Match, root_unit};
+use crate::pipeline::load::Section;
+use crate::pipeline::model::{Body, Record};
 use jiff::ToSpan;
 use jiff::civil::{Date, date};
 use std::collections::{BTreeSet, HashMap};

@@ -19,13 +19,13 @@ pub mod views;
 use pages::Parts;
 pub use pages::Prepared;
 
-use crate::derive::links::{Links, Target};
-use crate::derive::{Entry, Site};
 use crate::diag::{Diagnostic, Pos, SourceFile};
 use crate::images::{self, Images, Publish, Source};
-use crate::load::{ContentFile, Loaded};
 use crate::markdown::{self, ImageSize, LinkKind, LinkTarget, RenderOptions, percent_decode};
-use crate::model::AssetPath;
+use crate::pipeline::derive::links::{Links, Target};
+use crate::pipeline::derive::{Entry, Site};
+use crate::pipeline::load::{ContentFile, Loaded};
+use crate::pipeline::model::AssetPath;
 use crate::privacy::{self, PiiKind};
 use crate::sheet;
 use rayon::prelude::*;

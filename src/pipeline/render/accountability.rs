@@ -3,12 +3,12 @@
 //! One view per fact, shared by the page and its export, so the two never disagree.
 
 use super::views::{self, Iso};
-use crate::config::catalogue::CatalogueItem;
-use crate::derive::catalogue::{ItemLedger, PeriodState, Summary, UnitLedger, unit_name};
-use crate::derive::wall::Report;
-use crate::derive::{Site, Stats};
 use crate::enums::{NoticeKind, PeriodStatus, ServiceKind};
-use crate::load::Section;
+use crate::pipeline::config::catalogue::CatalogueItem;
+use crate::pipeline::derive::catalogue::{ItemLedger, PeriodState, Summary, UnitLedger, unit_name};
+use crate::pipeline::derive::wall::Report;
+use crate::pipeline::derive::{Site, Stats};
+use crate::pipeline::load::Section;
 use serde::Serialize;
 
 /// How the records are referred to: pages link them by title, exports give their URLs.

@@ -2,12 +2,14 @@
 //! each kind of page's own variables (themes/default/README.md, "Context every template receives"
 //! and "Page-specific context").
 
-use crate::config::{Contact, Kiosk, OrgUnit, SiteConfig};
-use crate::derive::Stats;
-use crate::derive::catalogue::Summary;
-use crate::derive::wall::Report;
 use crate::ledger::history::{ChangeRow, Tombstone};
-use crate::render::accountability::{CatalogueView, ItemView as CatalogueItem, StatsView};
+use crate::pipeline::config::{Contact, Kiosk, OrgUnit, SiteConfig};
+use crate::pipeline::derive::Stats;
+use crate::pipeline::derive::catalogue::Summary;
+use crate::pipeline::derive::wall::Report;
+use crate::pipeline::render::accountability::{
+    CatalogueView, ItemView as CatalogueItem, StatsView,
+};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -309,7 +311,7 @@ pub fn paginator<'a>(
     per_page: usize,
 ) -> Paginator<'a> {
     let total_pages = total_items.div_ceil(per_page.max(1)).max(1);
-    let url_of = |n: usize| crate::render::page_url(base_url, n);
+    let url_of = |n: usize| crate::pipeline::render::page_url(base_url, n);
     // Only the pages a pager links to (the ends and three either side of this one): the full list
     // on every page of a list would make the list's pages quadratic in its length.
     let pages = (1..=total_pages)
