@@ -274,6 +274,16 @@ struct LedgerView {
     withheld: HashSet<String>,
 }
 
+/// What the configuration stage reads: `site.yaml`, the day, the holiday calendar.
+struct Settings {
+    config: SiteConfig,
+    /// The texts they were read from, which the parse cache's key includes.
+    config_text: String,
+    holidays_text: Option<String>,
+    today: Today,
+    calendar: Calendar,
+}
+
 /// config → load → model → derive → Markdown bodies. Stops early (`Err`) only when nothing can
 /// be rendered: an unreadable site.yaml, a bad `--now`, a theme that does not compile.
 fn front(
@@ -284,40 +294,7 @@ fn front(
     overlay: Option<(&str, &str)>,
 ) -> Result<Front, Outcome> {
     let mut diags = Diagnostics::new();
-    let (config, config_text) = match read_site_config(&opts.root, opts.base_url.as_deref()) {
-        Ok(c) => c,
-        Err(ds) => return Err(Outcome::Failed(sorted(diags, ds))),
-    };
-    {
-        let src = SourceFile::new("site.yaml", config_text.as_str());
-        let mut ds = Vec::new();
-        let yaml = model::leftovers::YamlLines {
-            first: 1,
-            last: u32::MAX,
-        };
-        model::leftovers::sample_text(&src, Some(yaml), &mut ds);
-        if opts.base_url.is_none() {
-            model::leftovers::example_base_url(&src, &mut ds);
-        }
-        diags.extend(ds);
-    }
-    let today = match &opts.now {
-        Some(s) => match Today::parse(s, &config.tz) {
-            Some(t) => t,
-            None => return Err(Outcome::BadNow(s.clone())),
-        },
-        None => Today::from_clock(&config.tz),
-    };
-    let mut calendar = Calendar::builtin();
-    let holidays_text = std::fs::read_to_string(opts.root.join("holidays.yaml")).ok();
-    if let Some(text) = &holidays_text {
-        let ds = config::load_holidays(
-            &SourceFile::new("holidays.yaml", text.as_str()),
-            &mut calendar,
-        );
-        calendar.incomplete = ds.iter().any(|d| d.severity == Severity::Error);
-        diags.extend(ds);
-    }
+    let settings = read_settings(opts, &mut diags)?;
     progress(Stage::Load);
     let mut loaded = load::load(&opts.root, cache.as_deref_mut().map(|c| &mut c.files));
     if let Some((rel, text)) = overlay {
@@ -327,42 +304,28 @@ fn front(
         files: loaded.files.len(),
     });
     let mut ds: Vec<Diagnostic> = loaded.diags.clone();
-    let ctx = model::Context {
-        config: &config,
-        root: &opts.root,
-        calendar: &calendar,
-        loaded: &loaded,
+    let parse_world = parse_world(opts, &settings, &loaded);
+    let model = {
+        let ctx = model::Context {
+            config: &settings.config,
+            root: &opts.root,
+            calendar: &settings.calendar,
+            loaded: &loaded,
+        };
+        let parse_cache = cache.as_deref_mut().map(|c| (parse_world, &mut c.parsed));
+        model::build_model(&ctx, parse_cache, &mut ds)
     };
-    // Parsing reads the configuration, the calendar and which files exist besides the file itself.
-    let parse_world = fingerprint(|h| {
-        (&config_text, &holidays_text, &opts.base_url).hash(h);
-        for f in &loaded.files {
-            f.rel.hash(h);
-        }
-        (&loaded.content_assets, &loaded.static_files).hash(h);
-        // Records read spreadsheets (`items_from`, embedded tables): an edited one is a new world.
-        for (dir, files) in [
-            ("content", &loaded.content_assets),
-            ("static", &loaded.static_files),
-        ] {
-            for rel in files.iter().filter(|r| crate::sheet::is_spreadsheet(r)) {
-                let meta = std::fs::metadata(opts.root.join(dir).join(rel));
-                meta.ok().map(|m| (m.len(), m.modified().ok())).hash(h);
-            }
-        }
-    });
-    let parse_cache = cache.as_deref_mut().map(|c| (parse_world, &mut c.parsed));
-    let model = model::build_model(&ctx, parse_cache, &mut ds);
     if !opts.drafts {
         drafts_not_built(&loaded, &mut ds);
     }
+    let today = settings.today;
     let withheld: HashSet<String> = model
         .records
         .iter()
         .filter(|r| derive::is_unlisted(r, today.day))
         .map(|r| ledger::record_path(r))
         .collect();
-    let mut site = derive::derive(model, config, today, opts.drafts, &mut ds);
+    let mut site = derive::derive(model, settings.config, today, opts.drafts, &mut ds);
     let ledger = read_ledger(
         &opts.root, &loaded, &mut site, withheld, publishing, &mut ds,
     );
@@ -382,29 +345,7 @@ fn front(
     progress(Stage::Render {
         records: site.entries.len(),
     });
-    // A body's links resolve against every record's path, URL and visibility.
-    let link_world = fingerprint(|h| {
-        (parse_world, site.today.day, opts.drafts).hash(h);
-        for e in &site.entries {
-            (&e.rec.file.rel, &e.url, e.redacted).hash(h);
-        }
-        let mut unpublished: Vec<&String> = site.unpublished.iter().collect();
-        unpublished.sort();
-        unpublished.hash(h);
-        // A body's <img> carries its image's size: a photo replaced under the same name must
-        // render the bodies again. Only `serve` keeps bodies, so only it looks.
-        if cache.is_some() {
-            let rasters = (loaded.content_assets.iter().map(|p| ("content", p)))
-                .chain(loaded.static_files.iter().map(|p| ("static", p)))
-                .filter(|(_, p)| crate::images::is_raster(p));
-            for (dir, p) in rasters {
-                let stamp = std::fs::metadata(opts.root.join(dir).join(p))
-                    .ok()
-                    .map(|m| (m.len(), m.modified().ok()));
-                (p, stamp).hash(h);
-            }
-        }
-    });
+    let link_world = link_world(opts, parse_world, &site, &loaded, cache.is_some());
     let mut ds = Vec::new();
     // `check` writes nothing, not even the image cache; `build` and `serve` keep their work.
     let image_cache = if opts.output.is_some() || cache.is_some() {
@@ -432,6 +373,111 @@ fn front(
         diags,
         images: images.stats(),
         ledger,
+    })
+}
+
+/// The configuration stage: `site.yaml` (with the sample texts and example address a new site
+/// still carries), the day the build is for, and the holiday calendar.
+fn read_settings(opts: &Options, diags: &mut Diagnostics) -> Result<Settings, Outcome> {
+    let (config, config_text) = match read_site_config(&opts.root, opts.base_url.as_deref()) {
+        Ok(c) => c,
+        Err(ds) => return Err(Outcome::Failed(sorted(Diagnostics::new(), ds))),
+    };
+    let src = SourceFile::new("site.yaml", config_text.as_str());
+    let mut ds = Vec::new();
+    let yaml = model::leftovers::YamlLines {
+        first: 1,
+        last: u32::MAX,
+    };
+    model::leftovers::sample_text(&src, Some(yaml), &mut ds);
+    if opts.base_url.is_none() {
+        model::leftovers::example_base_url(&src, &mut ds);
+    }
+    diags.extend(ds);
+    let today = match &opts.now {
+        Some(s) => match Today::parse(s, &config.tz) {
+            Some(t) => t,
+            None => return Err(Outcome::BadNow(s.clone())),
+        },
+        None => Today::from_clock(&config.tz),
+    };
+    let mut calendar = Calendar::builtin();
+    let holidays_text = std::fs::read_to_string(opts.root.join("holidays.yaml")).ok();
+    if let Some(text) = &holidays_text {
+        let ds = config::load_holidays(
+            &SourceFile::new("holidays.yaml", text.as_str()),
+            &mut calendar,
+        );
+        calendar.incomplete = ds.iter().any(|d| d.severity == Severity::Error);
+        diags.extend(ds);
+    }
+    Ok(Settings {
+        config,
+        config_text,
+        holidays_text,
+        today,
+        calendar,
+    })
+}
+
+/// What parsing a record reads besides its own file: the configuration, the calendar, which
+/// files exist, and the spreadsheets records read. The parse cache is valid while it holds.
+fn parse_world(opts: &Options, settings: &Settings, loaded: &load::Loaded) -> u64 {
+    fingerprint(|h| {
+        (
+            &settings.config_text,
+            &settings.holidays_text,
+            &opts.base_url,
+        )
+            .hash(h);
+        for f in &loaded.files {
+            f.rel.hash(h);
+        }
+        (&loaded.content_assets, &loaded.static_files).hash(h);
+        // Records read spreadsheets (`items_from`, embedded tables): an edited one is a new world.
+        for (dir, files) in [
+            ("content", &loaded.content_assets),
+            ("static", &loaded.static_files),
+        ] {
+            for rel in files.iter().filter(|r| crate::sheet::is_spreadsheet(r)) {
+                let meta = std::fs::metadata(opts.root.join(dir).join(rel));
+                meta.ok().map(|m| (m.len(), m.modified().ok())).hash(h);
+            }
+        }
+    })
+}
+
+/// What a body's links resolve against: every record's path, URL and visibility, and (for
+/// `serve`, the only one that keeps bodies) the images whose sizes the bodies carry. The body
+/// cache is valid while it holds.
+fn link_world(
+    opts: &Options,
+    parse_world: u64,
+    site: &derive::Site,
+    loaded: &load::Loaded,
+    keeps_bodies: bool,
+) -> u64 {
+    fingerprint(|h| {
+        (parse_world, site.today.day, opts.drafts).hash(h);
+        for e in &site.entries {
+            (&e.rec.file.rel, &e.url, e.redacted).hash(h);
+        }
+        let mut unpublished: Vec<&String> = site.unpublished.iter().collect();
+        unpublished.sort();
+        unpublished.hash(h);
+        // A body's <img> carries its image's size: a photo replaced under the same name must
+        // render the bodies again.
+        if keeps_bodies {
+            let rasters = (loaded.content_assets.iter().map(|p| ("content", p)))
+                .chain(loaded.static_files.iter().map(|p| ("static", p)))
+                .filter(|(_, p)| crate::images::is_raster(p));
+            for (dir, p) in rasters {
+                let stamp = std::fs::metadata(opts.root.join(dir).join(p))
+                    .ok()
+                    .map(|m| (m.len(), m.modified().ok()));
+                (p, stamp).hash(h);
+            }
+        }
     })
 }
 
