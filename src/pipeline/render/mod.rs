@@ -578,81 +578,15 @@ pub fn prepare(
         let mut qr_urls = BTreeSet::new();
         let (bodies, mut copies) = render_bodies(&input, &assets, cache, &mut qr_urls, diags);
         let intros = render_intros(&input, &assets, &mut copies, &mut qr_urls, diags);
-        // A published bundle's folder is published with it, so its images and files work.
-        for asset in &loaded.content_assets {
-            // A spreadsheet is published as its table only (content.md §3.1), never as a file.
-            if sheet::is_spreadsheet(asset) {
-                continue;
-            }
-            if let Some(dir) = asset.rfind('/').map(|i| &asset[..i])
-                && assets.links.bundle(dir).is_some()
-                && let (_, Some(c)) = assets.links.url(&AssetPath::Content(asset.clone()))
-            {
-                copies.insert(c.0, c.1);
-            }
-        }
+        bundle_copies(&input, &assets.links, &mut copies);
         let attachments = site
             .entries
             .iter()
             .map(|e| assets.links.attachments(e))
             .collect();
-        // An attachment a browser would run is refused wherever it lives.
-        let mut runnable = std::collections::BTreeSet::new();
-        for e in site.entries.iter().filter(|e| !e.redacted) {
-            for a in &e.rec.common.attachments {
-                if let Ok(AssetPath::Static(p)) = assets.links.asset(&e.rec.file, &a.file)
-                    && images::is_runnable(&p)
-                {
-                    runnable.insert(format!("static/{p}"));
-                }
-            }
-        }
-        diags.extend(runnable.iter().map(|rel| images::runnable_error(rel)));
+        refuse_runnable_attachments(&input, &assets.links, diags);
         check_published_names_and_texts(&input, &assets, &copies, diags);
-        let mut files = Files::new();
-        let mut publish = Vec::new();
-        for (path, bytes) in theme_statics {
-            publish.push(Publish {
-                out: path.clone(),
-                rel: format!("themes/{}/static/{path}", site.config.theme),
-                source: Source::Bytes(bytes.clone()),
-                from_content: false,
-            });
-        }
-        files.insert(
-            "theme/highlight.css".into(),
-            Data::Bytes(markdown::highlight_css().into_bytes()),
-        );
-        for path in &loaded.static_files {
-            if !sheet::is_spreadsheet(path) {
-                publish.push(Publish {
-                    out: path.clone(),
-                    rel: format!("static/{path}"),
-                    source: Source::File(root.join("static").join(path)),
-                    from_content: false,
-                });
-            }
-        }
-        for (src, out) in copies {
-            publish.push(Publish {
-                out,
-                source: Source::File(root.join("content").join(&src)),
-                rel: format!("content/{src}"),
-                from_content: true,
-            });
-        }
-        images::publish(images, publish, &mut files, diags);
-        // The QR codes the kiosk shows for links that leave the site (a static file of the same
-        // name wins, as a static file of a page's name does).
-        let codes: Vec<(String, Vec<u8>)> = qr_urls
-            .par_iter()
-            .map(|url| (markdown::qr_file(url), qr::svg(url).into_bytes()))
-            .collect();
-        for (name, svg) in codes {
-            if !svg.is_empty() {
-                files.entry(name).or_insert(Data::Bytes(svg));
-            }
-        }
+        let files = files_to_publish(&input, theme_statics, images, copies, &qr_urls, diags);
         Parts {
             tera,
             bodies,
@@ -662,4 +596,93 @@ pub fn prepare(
         }
     };
     Prepared::new(site, parts)
+}
+
+/// A published bundle's folder is published with it, so its images and files work.
+fn bundle_copies(input: &RenderInput, links: &Links, copies: &mut BTreeMap<String, String>) {
+    for asset in &input.loaded.content_assets {
+        // A spreadsheet is published as its table only (content.md §3.1), never as a file.
+        if sheet::is_spreadsheet(asset) {
+            continue;
+        }
+        if let Some(dir) = asset.rfind('/').map(|i| &asset[..i])
+            && links.bundle(dir).is_some()
+            && let (_, Some(c)) = links.url(&AssetPath::Content(asset.clone()))
+        {
+            copies.insert(c.0, c.1);
+        }
+    }
+}
+
+/// An attachment a browser would run is refused wherever it lives.
+fn refuse_runnable_attachments(input: &RenderInput, links: &Links, diags: &mut Vec<Diagnostic>) {
+    let mut runnable = BTreeSet::new();
+    for e in input.site.entries.iter().filter(|e| !e.redacted) {
+        for a in &e.rec.common.attachments {
+            if let Ok(AssetPath::Static(p)) = links.asset(&e.rec.file, &a.file)
+                && images::is_runnable(&p)
+            {
+                runnable.insert(format!("static/{p}"));
+            }
+        }
+    }
+    diags.extend(runnable.iter().map(|rel| images::runnable_error(rel)));
+}
+
+/// The files a build copies rather than renders: the theme's assets, `static/`, the content
+/// files records publish (images processed on the way), and the kiosk's QR codes.
+fn files_to_publish(
+    input: &RenderInput,
+    theme_statics: &BTreeMap<String, Vec<u8>>,
+    images: &Images,
+    copies: BTreeMap<String, String>,
+    qr_urls: &BTreeSet<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> Files {
+    let root = input.root;
+    let mut files = Files::new();
+    let mut publish = Vec::new();
+    for (path, bytes) in theme_statics {
+        publish.push(Publish {
+            out: path.clone(),
+            rel: format!("themes/{}/static/{path}", input.site.config.theme),
+            source: Source::Bytes(bytes.clone()),
+            from_content: false,
+        });
+    }
+    files.insert(
+        "theme/highlight.css".into(),
+        Data::Bytes(markdown::highlight_css().into_bytes()),
+    );
+    for path in &input.loaded.static_files {
+        if !sheet::is_spreadsheet(path) {
+            publish.push(Publish {
+                out: path.clone(),
+                rel: format!("static/{path}"),
+                source: Source::File(root.join("static").join(path)),
+                from_content: false,
+            });
+        }
+    }
+    for (src, out) in copies {
+        publish.push(Publish {
+            out,
+            source: Source::File(root.join("content").join(&src)),
+            rel: format!("content/{src}"),
+            from_content: true,
+        });
+    }
+    images::publish(images, publish, &mut files, diags);
+    // The QR codes the kiosk shows for links that leave the site (a static file of the same
+    // name wins, as a static file of a page's name does).
+    let codes: Vec<(String, Vec<u8>)> = qr_urls
+        .par_iter()
+        .map(|url| (markdown::qr_file(url), qr::svg(url).into_bytes()))
+        .collect();
+    for (name, svg) in codes {
+        if !svg.is_empty() {
+            files.entry(name).or_insert(Data::Bytes(svg));
+        }
+    }
+    files
 }
