@@ -288,7 +288,9 @@ fn fnv(h: &mut u64, bytes: &[u8]) {
 
 /// Writes the search index through `emit`, file by file. The record-data chunks are made twice,
 /// once for the directory's hash and once to be written, rather than held: at 10,000 records they
-/// are 21 MB, and the index is the build's peak of memory.
+/// are 33 MB, and the index is made while the pages render, at the build's peak of memory. For
+/// the same reason the chunks are compressed a few at a time as they are made; only the
+/// compressed postings chunks are held, until the directory's name is known.
 pub fn add_search_index(
     site: &Site,
     cards: &Cards,
@@ -339,14 +341,16 @@ pub fn add_search_index(
         .unwrap_or(0) as u32
         + 1;
 
-    // Groups: the filterable facts of a record, one code per record in meta.json.
+    // Groups: the filterable facts of a record, one code per record in meta.json. Each record's
+    // own copy is let go once it has its code (10,000 small maps).
     let mut groups: Vec<Value> = Vec::new();
     let mut group_of: Vec<usize> = Vec::with_capacity(docs.len());
-    for d in &docs {
-        let g = match groups.iter().position(|g| *g == d.group) {
+    for d in &mut docs {
+        let group = std::mem::take(&mut d.group);
+        let g = match groups.iter().position(|g| *g == group) {
             Some(g) => g,
             None => {
-                groups.push(d.group.clone());
+                groups.push(group);
                 groups.len() - 1
             }
         };
@@ -421,20 +425,34 @@ pub fn add_search_index(
             }
         }
     }
+    doc_hash.finish(&mut |chunk| fnv_chunk(&mut docs_fnv, &chunk));
+    let doc_counts = doc_hash.counts;
+
+    // The directory's hash: everything meta.json says of the chunks, then the postings chunks'
+    // plain bytes as each is packed, then the record-data chunks' hash made above.
+    let mut hash = FNV_START;
+    fnv(&mut hash, &base.to_le_bytes());
+    fnv(&mut hash, group_codes.as_bytes());
+    fnv(&mut hash, doc_counts.as_bytes());
+
     // In the order of the tokens as strings: `#` initials first, then code-point order.
     let mut tokens: Vec<(Key, Postings)> = postings.into_iter().collect();
     tokens.sort_unstable_by_key(|&(k, _)| (k >> NS_SHIFT == 0, k));
 
-    // Pack tokens into chunks.
+    // Pack tokens into chunks, stored zlib-compressed (the hash is of their plain bytes); a few
+    // plain chunks at a time are compressed in parallel and let go, only the stored ones wait
+    // for the directory's name.
     let mut token_chunks: Vec<Vec<u8>> = Vec::new();
+    let mut plain = Compressor::default();
     let mut first_tokens: Vec<String> = Vec::new();
     let mut body: Vec<u8> = Vec::new();
     let mut count = 0u64;
-    let flush = |body: &mut Vec<u8>, count: &mut u64, out: &mut Vec<Vec<u8>>| {
+    let mut flush = |body: &mut Vec<u8>, count: &mut u64, plain: &mut Compressor| {
         let mut chunk = Vec::with_capacity(body.len() + 4);
         varint(&mut chunk, *count);
         chunk.append(body);
-        out.push(chunk);
+        fnv_chunk(&mut hash, &chunk);
+        plain.push(chunk, &mut |c| token_chunks.push(c));
         *count = 0;
     };
     // Each token's postings are dropped as soon as they are in a chunk.
@@ -446,10 +464,11 @@ pub fn add_search_index(
         let mut blob = Vec::with_capacity(p.bytes.len() + 4);
         varint(&mut blob, p.docs);
         blob.extend_from_slice(&p.bytes);
+        drop(p);
         varint(&mut entry, blob.len() as u64);
         entry.extend_from_slice(&blob);
         if count > 0 && body.len() + entry.len() > TOKEN_CHUNK_BYTES {
-            flush(&mut body, &mut count, &mut token_chunks);
+            flush(&mut body, &mut count, &mut plain);
         }
         if count == 0 {
             first_tokens.push(token);
@@ -458,24 +477,14 @@ pub fn add_search_index(
         count += 1;
     }
     if count > 0 {
-        flush(&mut body, &mut count, &mut token_chunks);
+        flush(&mut body, &mut count, &mut plain);
     }
+    drop(flush);
+    plain.finish(&mut |c| token_chunks.push(c));
 
-    doc_hash.finish(&mut |chunk| fnv_chunk(&mut docs_fnv, &chunk));
-    let doc_counts = doc_hash.counts;
-
-    let mut hash = FNV_START;
-    fnv(&mut hash, &base.to_le_bytes());
-    fnv(&mut hash, group_codes.as_bytes());
-    fnv(&mut hash, doc_counts.as_bytes());
-    for c in &token_chunks {
-        fnv_chunk(&mut hash, c);
-    }
     fnv(&mut hash, &docs_fnv.to_le_bytes());
     let dir = format!("{:012x}", hash >> 16);
 
-    // Postings chunks are stored zlib-compressed too (the hash above is of their plain bytes).
-    let token_chunks: Vec<Vec<u8>> = token_chunks.par_iter().map(|c| zlib(c)).collect();
     // One character per postings chunk: its size as stored in 2 KiB steps (capped at 63), so a
     // query can fetch the cheapest bigrams first and keep to its budget.
     let token_sizes: String = token_chunks
@@ -501,19 +510,60 @@ pub fn add_search_index(
     for (n, c) in token_chunks.into_iter().enumerate() {
         emit(format!("search/{dir}/t{n}.bin"), Data::Bytes(c));
     }
-    // The record data again, now packed, then compressed in parallel and written.
+    // The record data again, now packed; a few chunks at a time are compressed in parallel and
+    // written, so that the whole of it is never held.
     let mut chunks = DocChunks::default();
-    let mut packed: Vec<Vec<u8>> = Vec::new();
-    let mut keep = |chunk: Vec<u8>| packed.push(chunk);
-    for d in &docs {
-        let rest = record_text(site, d.entry, &bodies[d.entry].text);
-        chunks.push(doc_data(site, cards, d, &rest), &mut keep);
-    }
-    chunks.finish(&mut keep);
-    let compressed: Vec<Vec<u8>> = packed.par_iter().map(|c| zlib(c)).collect();
-    drop(packed);
-    for (n, chunk) in compressed.into_iter().enumerate() {
+    let mut packed = Compressor::default();
+    let mut n = 0usize;
+    let mut write = |chunk: Vec<u8>| {
         emit(format!("search/{dir}/d{n}.bin"), Data::Bytes(chunk));
+        n += 1;
+    };
+    for batch in docs.chunks(BATCH) {
+        let data: Vec<String> = batch
+            .par_iter()
+            .map(|d| {
+                doc_data(
+                    site,
+                    cards,
+                    d,
+                    &record_text(site, d.entry, &bodies[d.entry].text),
+                )
+            })
+            .collect();
+        for doc in data {
+            chunks.push(doc, &mut |chunk| packed.push(chunk, &mut write));
+        }
+    }
+    chunks.finish(&mut |chunk| packed.push(chunk, &mut write));
+    packed.finish(&mut write);
+}
+
+/// Plain chunks waiting to be compressed: [`Compressor::BATCH`] of them at a time are compressed
+/// in parallel and handed on in order, so that neither all the plain nor all the compressed
+/// chunks are ever held at once.
+#[derive(Default)]
+struct Compressor {
+    waiting: Vec<Vec<u8>>,
+}
+
+impl Compressor {
+    /// Enough chunks for both threads to stay busy, few enough to be a small part of the index.
+    const BATCH: usize = 64;
+
+    fn push(&mut self, chunk: Vec<u8>, done: &mut dyn FnMut(Vec<u8>)) {
+        self.waiting.push(chunk);
+        if self.waiting.len() == Self::BATCH {
+            self.finish(done);
+        }
+    }
+
+    fn finish(&mut self, done: &mut dyn FnMut(Vec<u8>)) {
+        let compressed: Vec<Vec<u8>> = self.waiting.par_iter().map(|c| zlib(c)).collect();
+        self.waiting.clear();
+        for c in compressed {
+            done(c);
+        }
     }
 }
 
