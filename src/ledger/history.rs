@@ -429,7 +429,7 @@ fn short(sha: &str) -> String {
 fn split(text: &str) -> (String, &str) {
     let (front, offset) = split_front_matter(text);
     (
-        front.map(|f| f.text).unwrap_or_default(),
+        front.map(|f| f.text.to_string()).unwrap_or_default(),
         text.get(offset..).unwrap_or_default(),
     )
 }

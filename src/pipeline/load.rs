@@ -4,7 +4,9 @@
 use crate::diag::{Diagnostic, Pos, SourceFile, to_u32};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 use walkdir::WalkDir;
 
@@ -70,9 +72,41 @@ impl ContentFile {
 
 #[derive(Debug, Clone)]
 pub struct FrontMatter {
-    pub text: String,
+    pub text: Span,
     /// False when the opening `---` has no closing one.
     pub closed: bool,
+}
+
+/// A part of a file's text that shares the file's buffer rather than copying it: every record of
+/// a large site holds its file, and its front matter was a fifth of the file again.
+#[derive(Clone)]
+pub struct Span {
+    all: Arc<str>,
+    range: Range<usize>,
+}
+
+impl Span {
+    fn new(all: Arc<str>, range: Range<usize>) -> Span {
+        Span { all, range }
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.all.get(self.range.clone()).unwrap_or_default()
+    }
+}
+
+impl std::ops::Deref for Span {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for Span {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
 }
 
 #[derive(Debug, Default)]
@@ -412,7 +446,8 @@ pub fn content_file(rel: &str, text: String) -> ContentFile {
     } else {
         name.strip_suffix(".md").unwrap_or(name).to_string()
     };
-    let (front_matter, body_offset) = split_front_matter(&text);
+    let text: Arc<str> = text.into();
+    let (front_matter, body_offset) = split_shared(&text);
     ContentFile {
         source: SourceFile::new(site_rel_path, text),
         rel: rel.to_string(),
@@ -441,6 +476,36 @@ impl Loaded {
 
 /// `---\nYAML\n---\nbody`: the YAML and where the body starts. No opening line → no front matter.
 pub fn split_front_matter(text: &str) -> (Option<FrontMatter>, usize) {
+    match front_matter_range(text) {
+        // Only the front matter is copied, as before.
+        Some((range, closed, offset)) => {
+            let fm = FrontMatter {
+                text: Span::new(Arc::from(&text[range.clone()]), 0..range.len()),
+                closed,
+            };
+            (Some(fm), offset)
+        }
+        None => (None, 0),
+    }
+}
+
+/// `split_front_matter` of a file's whole text, the front matter a view of it.
+fn split_shared(text: &Arc<str>) -> (Option<FrontMatter>, usize) {
+    match front_matter_range(text) {
+        Some((range, closed, offset)) => {
+            let fm = FrontMatter {
+                text: Span::new(text.clone(), range),
+                closed,
+            };
+            (Some(fm), offset)
+        }
+        None => (None, 0),
+    }
+}
+
+/// Where the front matter's YAML is, whether its closing `---` was found, and the byte offset
+/// of the body; `None` when the file does not start with `---`.
+fn front_matter_range(text: &str) -> Option<(Range<usize>, bool, usize)> {
     let start = if text.starts_with('\u{feff}') {
         '\u{feff}'.len_utf8()
     } else {
@@ -449,26 +514,18 @@ pub fn split_front_matter(text: &str) -> (Option<FrontMatter>, usize) {
     let rest = &text[start..];
     let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
     if rest[..first_line_end].trim_end() != "---" {
-        return (None, 0);
+        return None;
     }
     let yaml_start = start + first_line_end;
     let mut offset = yaml_start;
     for line in text[yaml_start..].split_inclusive('\n') {
         if line.trim_end() == "---" {
-            let fm = FrontMatter {
-                text: text[yaml_start..offset].to_string(),
-                closed: true,
-            };
-            return (Some(fm), offset + line.len());
+            return Some((yaml_start..offset, true, offset + line.len()));
         }
         offset += line.len();
     }
     // An opening line without a closing one: the whole rest is (broken) front matter.
-    let fm = FrontMatter {
-        text: text[yaml_start..].to_string(),
-        closed: false,
-    };
-    (Some(fm), text.len())
+    Some((yaml_start..text.len(), false, text.len()))
 }
 
 #[cfg(test)]
@@ -479,7 +536,10 @@ mod tests {
     fn splits_front_matter_and_body() {
         let text = "---\ntitle: x\n---\n正文\n";
         let (fm, off) = split_front_matter(text);
-        assert_eq!(fm.map(|f| f.text), Some("title: x\n".to_string()));
+        assert_eq!(
+            fm.map(|f| f.text.to_string()),
+            Some("title: x\n".to_string())
+        );
         assert_eq!(&text[off..], "正文\n");
     }
 
@@ -487,7 +547,10 @@ mod tests {
     fn crlf_and_bom_are_accepted() {
         let text = "\u{feff}---\r\ntitle: x\r\n---\r\nbody";
         let (fm, off) = split_front_matter(text);
-        assert_eq!(fm.map(|f| f.text), Some("title: x\r\n".to_string()));
+        assert_eq!(
+            fm.map(|f| f.text.to_string()),
+            Some("title: x\r\n".to_string())
+        );
         assert_eq!(&text[off..], "body");
     }
 

@@ -261,15 +261,32 @@ struct Postings {
     bytes: Vec<u8>,
 }
 
-/// One searchable record, before ids are assigned.
-struct Doc {
+/// One searchable record, before ids are assigned: what sorts it and what its entry in the
+/// record-data chunks needs besides its text, borrowed from the site and the cards where they
+/// hold it.
+struct Doc<'a> {
     entry: usize,
-    title: String,
-    initials: Option<(String, Vec<String>)>,
-    date: Option<String>,
-    url: String,
-    group: Value,
+    title: &'a str,
+    /// The title's initials aligned with its characters, for a title with Han characters.
+    initials: Option<String>,
+    date: Option<&'a str>,
+    url: &'a str,
+    /// What makes the record's group in meta.json: its type, kind and status with their
+    /// labels, and whether it is overdue.
+    group: ([&'a Value; 6], bool),
 }
+
+/// The fields of a card that make its group, in the order of `Doc::group`.
+const GROUP_FIELDS: [&str; 6] = [
+    "type",
+    "type_label",
+    "kind",
+    "kind_label",
+    "status",
+    "status_label",
+];
+
+static NULL: Value = Value::Null;
 
 const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
 
@@ -304,25 +321,21 @@ pub fn add_search_index(
         .map(|i| {
             let e = &site.entries[i];
             let c = &cards[i];
-            let title = e.rec.common.title.clone();
-            let title_norm: String = title.chars().map(norm_char).collect();
+            let title = e.rec.common.title.as_str();
             let initials = title.chars().any(is_han).then(|| {
-                let mut variants: Vec<String> = crate::slug::initials_variants(&title_norm).into_iter().map(|v| v.to_ascii_lowercase()).collect();
-                variants.dedup();
-                (aligned_initials(&title_norm), variants)
-            });
-            let s = |k: &str| c.get(k).cloned().unwrap_or(Value::Null);
-            let group = json!({
-                "type": s("type"), "type_label": s("type_label"), "kind": s("kind"), "kind_label": s("kind_label"),
-                "status": s("status"), "status_label": s("status_label"), "overdue": c.get("overdue").and_then(Value::as_bool).unwrap_or(false),
+                let title_norm: String = title.chars().map(norm_char).collect();
+                aligned_initials(&title_norm)
             });
             Doc {
                 entry: i,
                 title,
                 initials,
-                date: c.get("date").and_then(Value::as_str).map(str::to_string),
-                url: e.url.clone(),
-                group,
+                date: c.get("date").and_then(Value::as_str),
+                url: &e.url,
+                group: (
+                    GROUP_FIELDS.map(|k| c.get(k).unwrap_or(&NULL)),
+                    c.get("overdue").and_then(Value::as_bool).unwrap_or(false),
+                ),
             }
         })
         .collect();
@@ -331,7 +344,7 @@ pub fn add_search_index(
             .is_none()
             .cmp(&b.date.is_none())
             .then_with(|| b.date.cmp(&a.date))
-            .then_with(|| a.url.cmp(&b.url))
+            .then_with(|| a.url.cmp(b.url))
     });
 
     let base = docs
@@ -341,21 +354,31 @@ pub fn add_search_index(
         .unwrap_or(0) as u32
         + 1;
 
-    // Groups: the filterable facts of a record, one code per record in meta.json. Each record's
-    // own copy is let go once it has its code (10,000 small maps).
-    let mut groups: Vec<Value> = Vec::new();
+    // Groups: the filterable facts of a record, one code per record in meta.json.
+    let mut groups: Vec<([&Value; 6], bool)> = Vec::new();
     let mut group_of: Vec<usize> = Vec::with_capacity(docs.len());
-    for d in &mut docs {
-        let group = std::mem::take(&mut d.group);
-        let g = match groups.iter().position(|g| *g == group) {
+    for d in &docs {
+        let g = match groups.iter().position(|g| *g == d.group) {
             Some(g) => g,
             None => {
-                groups.push(group);
+                groups.push(d.group);
                 groups.len() - 1
             }
         };
         group_of.push(g);
     }
+    let groups: Vec<Value> = groups
+        .iter()
+        .map(|(fields, overdue)| {
+            let mut group: serde_json::Map<String, Value> = GROUP_FIELDS
+                .iter()
+                .zip(fields)
+                .map(|(k, v)| (k.to_string(), (*v).clone()))
+                .collect();
+            group.insert("overdue".into(), Value::Bool(*overdue));
+            Value::Object(group)
+        })
+        .collect();
     let width = if groups.len() <= 64 {
         1
     } else if groups.len() <= 4096 {
@@ -380,12 +403,18 @@ pub fn add_search_index(
             .par_iter()
             .map(|d| {
                 let mut toks = Vec::new();
-                bigrams(&d.title, 0, 0, &mut toks);
+                bigrams(d.title, 0, 0, &mut toks);
                 // Made again for the record-data chunks rather than kept: 10,000 records' text.
                 let rest = record_text(site, d.entry, &bodies[d.entry].text);
                 bigrams(&rest, base, 0, &mut toks);
                 let data = doc_data(site, cards, d, &rest);
-                if let Some((_, variants)) = &d.initials {
+                if d.initials.is_some() {
+                    let title_norm: String = d.title.chars().map(norm_char).collect();
+                    let mut variants: Vec<String> = crate::slug::initials_variants(&title_norm)
+                        .into_iter()
+                        .map(|v| v.to_ascii_lowercase())
+                        .collect();
+                    variants.dedup();
                     // The most common reading at 0, the other readings from `base` on (ranked after it).
                     if let Some((first, others)) = variants.split_first() {
                         bigrams(first, 0, 1, &mut toks);
@@ -580,11 +609,11 @@ fn doc_data(site: &Site, cards: &Cards, d: &Doc, rest: &str) -> String {
     let e = &site.entries[d.entry];
     let c = &cards[d.entry];
     let mut data = DocData {
-        u: &d.url,
-        t: &d.title,
-        d: d.date.as_deref(),
+        u: d.url,
+        t: d.title,
+        d: d.date,
         x: rest,
-        i: d.initials.as_ref().map(|(aligned, _)| aligned.as_str()),
+        i: d.initials.as_deref(),
         ..DocData::default()
     };
     match &e.rec.body {
