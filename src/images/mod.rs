@@ -12,7 +12,7 @@ pub mod strip;
 pub mod svg;
 
 use crate::diag::{Diagnostic, Pos, SourceFile};
-use crate::pipeline::render::{Data, Files};
+use crate::pipeline::output::{Data, Files};
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageFormat, ImageReader};
 use rayon::prelude::*;

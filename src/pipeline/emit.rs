@@ -6,7 +6,7 @@
 //! the file system has no hard links), so it keeps its time, and a sync to a CDN that compares
 //! times and sizes uploads only what changed. The previous output is only read, never changed.
 
-use crate::pipeline::render::{Data, Files, PageSink};
+use crate::pipeline::output::{Data, Files, PageSink};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;

@@ -20,4 +20,5 @@ pub mod derive;
 pub mod emit;
 pub mod load;
 pub mod model;
+pub mod output;
 pub mod render;

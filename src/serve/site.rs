@@ -2,7 +2,8 @@
 //! and how a request path maps onto them.
 
 use crate::diag::Diagnostic;
-use crate::pipeline::render::{Data, Files, Prepared};
+use crate::pipeline::output::{Data, Files};
+use crate::pipeline::render::Prepared;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 

@@ -16,6 +16,7 @@ pub mod shortlink;
 pub mod theme;
 pub mod views;
 
+pub use crate::pipeline::output::{Data, Files, PageSink};
 use pages::Parts;
 pub use pages::Prepared;
 
@@ -35,16 +36,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tera::Tera;
-
-/// What goes into one output file.
-#[derive(Debug, Clone)]
-pub enum Data {
-    Bytes(Vec<u8>),
-    Copy(PathBuf),
-}
-
-/// Output path below the output directory (`notices/a/index.html`) → content.
-pub type Files = BTreeMap<String, Data>;
 
 /// A record's rendered body and the text search and summaries use.
 pub struct Rendered {
@@ -497,12 +488,6 @@ fn date_desc(a: &Entry, b: &Entry) -> std::cmp::Ordering {
         .date()
         .cmp(&a.rec.date())
         .then_with(|| a.slug.cmp(&b.slug))
-}
-
-/// Receives each page as soon as it is rendered (and each generated file: feeds, exports, search
-/// index), so that a build never holds all of them at once.
-pub trait PageSink: Sync {
-    fn page(&self, path: String, html: Vec<u8>);
 }
 
 fn page_path(url: &str, root: &str) -> String {
