@@ -9,7 +9,8 @@
 //! emit     every file → a fresh folder beside the output, swapped in when complete
 //! ```
 //!
-//! `build` runs the stages in that order for `build`, `check`, `publish` and `serve`; `cache`
+//! `output` is what passes from render to emit: each file's content by its path, and the sink
+//! that takes a file as soon as it is made. `build` runs the stages in that order for `build`, `check`, `publish` and `serve`; `cache`
 //! lets a build with nothing to do skip them all. Every stage returns its mistakes as
 //! diagnostics; none of them prints.
 
