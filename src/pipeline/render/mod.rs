@@ -395,10 +395,13 @@ fn render_body(input: &RenderInput, assets: &AssetUrls, e: &Entry) -> BodyOutcom
         Some(s) => s.clone(),
         None => markdown::summarize(&body.out.first_paragraph, 120),
     };
+    // Every body is held until the last page is written: each in a buffer of its own size,
+    // not in the one it grew in (up to twice as big; shrinking it in place frees nothing when
+    // the allocator keeps a block that is still at least half used).
     let rendered = Rendered {
         print_weight: print_weight(&body.out.html, &body.out.text),
-        html: body.out.html,
-        text: body.out.text,
+        html: body.out.html.as_str().to_owned(),
+        text: body.out.text.as_str().to_owned(),
         summary,
     };
     BodyOutcome {

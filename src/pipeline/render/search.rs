@@ -508,7 +508,6 @@ pub fn add_search_index(
     if count > 0 {
         flush(&mut body, &mut count, &mut plain);
     }
-    drop(flush);
     plain.finish(&mut |c| token_chunks.push(c));
 
     fnv(&mut hash, &docs_fnv.to_le_bytes());
