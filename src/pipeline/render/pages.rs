@@ -100,10 +100,7 @@ impl Prepared {
     /// The whole context `job`'s template receives, as data: what the theme contract documents
     /// (themes/default/README.md), and what its test reads.
     pub fn context_of(&self, job: &Job) -> Result<Value, Box<Diagnostic>> {
-        let mut context = match views::to_value(self.page_view(job)?) {
-            Value::Object(own) => own,
-            _ => Map::new(),
-        };
+        let mut context = self.page_view(job)?.into_map();
         context.insert("site".into(), self.site_value.clone());
         context.insert("today".into(), Value::String(self.today.clone()));
         Ok(Value::Object(context))
@@ -125,10 +122,7 @@ impl Prepared {
     fn render_with(&self, shared: &mut Context, job: &Job) -> Result<Vec<u8>, Box<Diagnostic>> {
         let page = self.page_view(job)?;
         // A struct always serialises to a map.
-        let own = match views::to_value(page) {
-            Value::Object(own) => own,
-            _ => Map::new(),
-        };
+        let own = page.into_map();
         let keys: Vec<String> = own.keys().cloned().collect();
         if let Ok(own) = Context::from_value(Value::Object(own)) {
             shared.extend(own);

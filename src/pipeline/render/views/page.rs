@@ -11,7 +11,7 @@ use crate::pipeline::render::accountability::{
     CatalogueView, ItemView as CatalogueItem, StatsView,
 };
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// `site`: the same on every page, serialised once a build.
 #[derive(Serialize)]
@@ -100,6 +100,28 @@ pub struct PageView<'a> {
     pub chrome: Value,
     #[serde(flatten)]
     pub vars: PageVars<'a>,
+}
+
+impl PageView<'_> {
+    /// The context as a map: the typed parts serialised; the values already built (a record's
+    /// `record`, the rendered `chrome`) moved in, not copied once more through serde.
+    pub fn into_map(mut self) -> Map<String, Value> {
+        let chrome = std::mem::take(&mut self.chrome);
+        let record = match &mut self.vars {
+            PageVars::Record { record } => Some(std::mem::take(record)),
+            _ => None,
+        };
+        // A struct always serialises to a map.
+        let mut map = match super::to_value(&self) {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
+        map.insert("chrome".into(), chrome);
+        if let Some(record) = record {
+            map.insert("record".into(), record);
+        }
+        map
+    }
 }
 
 /// A page's own variables, by kind of page. Cards are the lists' own values, borrowed.
