@@ -171,6 +171,64 @@ pub fn parse(
     parsed.map_err(|d| vec![*d])
 }
 
+/// `parse`; and when its mistakes are only ones a Chinese keyboard makes that can be mended in
+/// place without moving any other character (a full-width colon after a key, followed by a space
+/// or the end of the line; a full-width space in the indentation), also the tree of the mended
+/// text, so that the file's other mistakes are found in the same run. The mistakes are always
+/// returned; the tree only when the mended text parses cleanly.
+pub fn parse_mending(
+    file: &SourceFile,
+    text: &str,
+    line_offset: u32,
+) -> (Option<Node>, Vec<Diagnostic>) {
+    let mistakes = match parse(file, text, line_offset) {
+        Ok(root) => return (root, Vec::new()),
+        Err(mistakes) => mistakes,
+    };
+    let Some(mended) = mend(text, line_offset, &mistakes) else {
+        return (None, mistakes);
+    };
+    match parse(file, &mended, line_offset) {
+        Ok(root) => (root, mistakes),
+        Err(_) => (None, mistakes),
+    }
+}
+
+/// `text` with every mistake of `mistakes` mended in place, or `None` when one of them is of a
+/// kind that cannot be (or no mistake is a keyboard one at all).
+fn mend(text: &str, line_offset: u32, mistakes: &[Diagnostic]) -> Option<String> {
+    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    for d in mistakes {
+        let index = usize::try_from(d.line.checked_sub(line_offset)?.checked_sub(1)?).ok()?;
+        let line = lines.get_mut(index)?;
+        let col = usize::try_from(d.column.checked_sub(1)?).ok()?;
+        let mut chars: Vec<char> = line.chars().collect();
+        match d.code {
+            "E-YAML-FULLWIDTH-COLON" => {
+                let followed = chars.get(col + 1).is_none_or(|c| *c == ' ');
+                if chars.get(col) != Some(&'：') || !followed {
+                    return None;
+                }
+                chars[col] = ':';
+            }
+            "E-YAML-FULLWIDTH-SPACE" => {
+                let indent = chars.iter().take_while(|c| c.is_whitespace()).count();
+                if !chars[..indent].contains(&'\u{3000}') {
+                    return None;
+                }
+                for c in &mut chars[..indent] {
+                    if *c == '\u{3000}' {
+                        *c = ' ';
+                    }
+                }
+            }
+            _ => return None,
+        }
+        *line = chars.into_iter().collect();
+    }
+    Some(lines.join("\n"))
+}
+
 fn parse_events(
     file: &SourceFile,
     text: &str,

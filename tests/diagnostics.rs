@@ -1430,3 +1430,49 @@ fn clashes_are_reported_with_every_other_error_in_one_run() {
     }
     assert_eq!(diags.len(), 3, "{}", list(&diags));
 }
+
+#[test]
+fn a_chinese_keyboards_mistakes_do_not_hide_the_files_other_mistakes() {
+    let site = TempSite::from_fixture("minimal");
+    // Two full-width colons (each followed by a space), a full-width space in the indentation and,
+    // on other lines, an impossible date and a status that does not exist: all five in one run.
+    let text = PROBLEM
+        .replace("date: 2026-11-01", "date: 2026-11-31")
+        .replace("responsible:", "responsible： ")
+        .replace("  unit: 物业服务中心", "　 unit: 物业服务中心")
+        .replace("deadline: 2026-11-30", "deadline： 2026-11-30")
+        .replace("status: open", "status: 已经办好");
+    site.write(P, &text);
+    let (run, diags) = site.check();
+    assert_eq!(run.code, Some(1), "{}", list(&diags));
+    let found: Vec<(&str, u32)> = diags
+        .iter()
+        .filter(|d| d.file == P)
+        .map(|d| (d.code.as_str(), d.line))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("E-DATE-IMPOSSIBLE", 4),
+            ("E-YAML-FULLWIDTH-COLON", 5),
+            ("E-YAML-FULLWIDTH-SPACE", 6),
+            ("E-YAML-FULLWIDTH-COLON", 9),
+            ("E-FIELD-VALUE", 10),
+        ],
+        "{}",
+        list(&diags)
+    );
+    // A mistake that cannot be mended in place (a colon with no space after it, where the
+    // key and the value run together) still stops the file at that mistake alone.
+    site.write(
+        P,
+        &with(PROBLEM, "deadline: 2026-11-30", "deadline：2026-11-30"),
+    );
+    let (_, diags) = site.check();
+    let found: Vec<&str> = diags
+        .iter()
+        .filter(|d| d.file == P)
+        .map(|d| d.code.as_str())
+        .collect();
+    assert_eq!(found, vec!["E-YAML-FULLWIDTH-COLON"], "{}", list(&diags));
+}

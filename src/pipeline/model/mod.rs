@@ -250,7 +250,15 @@ fn parse_record_file(
         ));
         return None;
     }
-    let root = match yaml::parse(src, &fm.text, 1) {
+    // A Chinese keyboard's mistakes are reported, and the rest of the file is still checked.
+    let (root, mistakes) = yaml::parse_mending(src, &fm.text, 1);
+    let parsed = match (root, mistakes.is_empty()) {
+        (Some(root), _) => Ok(Some(root)),
+        (None, true) => Ok(None),
+        (None, false) => Err(Vec::new()),
+    };
+    diags.extend(mistakes);
+    let root = match parsed {
         Ok(Some(root)) => root,
         Ok(None) => {
             diags.push(src.error(
