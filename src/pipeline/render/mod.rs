@@ -1,6 +1,10 @@
-//! Records → pages. `prepare` renders the Markdown bodies (reporting broken links) and gathers
-//! the files to copy; `pages::Prepared` then renders any page of output.md through the theme's
-//! Tera templates: all of them in parallel for a build, one at a time as `serve` is asked.
+//! Records → every output file. `prepare` renders the Markdown bodies (links resolved by
+//! `derive::links`, broken ones reported) and gathers the files to copy into a `Prepared`, the
+//! context every step below reads: `plan` lays out every page, `context` makes a page's typed
+//! variables (`views`), `pages` renders them through the theme's Tera templates, and the
+//! `generate` module's generators (the pages, the search index, the exports, the feeds, the
+//! short links, the ledger's files) make every file: all of them for a build, one page at a
+//! time as `serve` is asked.
 
 pub mod accountability;
 pub mod card_html;
