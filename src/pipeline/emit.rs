@@ -283,8 +283,17 @@ fn same_file_bytes(path: &Path, src: &Path) -> bool {
 /// Puts the previous output's file at `target` unchanged: a hard link, or where there can be
 /// none, a copy given the previous file's modification time.
 fn keep(previous: &Path, target: &Path) -> std::io::Result<()> {
+    keep_with(previous, target, |from, to| std::fs::hard_link(from, to))
+}
+
+/// `keep`, linking with `link` (a test makes it fail, as across file systems or on FAT).
+fn keep_with(
+    previous: &Path,
+    target: &Path,
+    link: impl Fn(&Path, &Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     remove_if_present(target)?;
-    if std::fs::hard_link(previous, target).is_ok() {
+    if link(previous, target).is_ok() {
         return Ok(());
     }
     let modified = std::fs::metadata(previous)?.modified()?;
@@ -357,6 +366,48 @@ fn swap(staging: &Path, output: &Path, old: &Path) -> Result<(), EmitError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_kept_file_is_copied_with_its_time_where_it_cannot_be_linked() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let previous = dir.path().join("previous.html");
+        let target = dir.path().join("staging.html");
+        std::fs::write(&previous, "同样的字节").expect("write");
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+        std::fs::File::options()
+            .write(true)
+            .open(&previous)
+            .and_then(|f| f.set_modified(old))
+            .expect("set the time");
+        std::fs::write(&target, "stale").expect("write");
+        let no_links = |_: &Path, _: &Path| Err(std::io::Error::other("no hard links here"));
+        keep_with(&previous, &target, no_links).expect("kept by a copy");
+        assert_eq!(
+            std::fs::read_to_string(&target).expect("read"),
+            "同样的字节"
+        );
+        let meta = std::fs::metadata(&target).expect("meta");
+        assert_eq!(
+            meta.modified().expect("time"),
+            old,
+            "the copy keeps the old time"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let before = std::fs::metadata(&previous).expect("meta");
+            assert_ne!(meta.ino(), before.ino(), "a copy, not a link");
+        }
+        // With links, the same file.
+        keep(&previous, &target).expect("kept by a link");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let linked = std::fs::metadata(&target).expect("meta");
+            let before = std::fs::metadata(&previous).expect("meta");
+            assert_eq!(linked.ino(), before.ino(), "a hard link");
+        }
+    }
 
     #[test]
     fn refuses_paths_that_climb_out() {
