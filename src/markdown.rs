@@ -882,10 +882,6 @@ impl<'a> Renderer<'a, '_> {
         self.out.push(Event::Html(CowStr::from(s)));
     }
 
-    /// An image's target: a URL, or a table for a spreadsheet, whose `#sheet` part the resolver
-    /// needs (the part after `#` of any other image is kept for the URL).
-    /// A target that does not exist: recorded as broken, and kept as written so the page still
-    /// renders.
     /// The `data-qr` of a link that leaves the site, noting its URL; none without `qr`, for the
     /// site's own absolute URLs and for URLs too long for a QR code.
     fn qr_file(&mut self, href: &str) -> Option<String> {
@@ -904,6 +900,8 @@ impl<'a> Renderer<'a, '_> {
         Some(file)
     }
 
+    /// A target that does not exist: recorded as broken, and kept as written so the page still
+    /// renders.
     fn missing(&mut self, offset: usize, dest: &str, message: String) -> Option<String> {
         self.broken.push(BrokenLink {
             offset,
@@ -913,6 +911,8 @@ impl<'a> Renderer<'a, '_> {
         Some(dest.to_owned())
     }
 
+    /// An image's target: a URL, or a table for a spreadsheet, whose `#sheet` part the resolver
+    /// needs (the part after `#` of any other image is kept for the URL).
     fn image_target(&mut self, dest: &str, offset: usize) -> Option<ImageTarget> {
         let split = dest.find(['#', '?']).unwrap_or(dest.len());
         let path = percent_decode(dest.get(..split).unwrap_or(dest)).into_owned();
