@@ -177,12 +177,13 @@ status: 待办理
   const body = page.getByLabel('正文（Markdown）');
   await body.focus();
   await body.press('End');
-  await page.getByLabel('上传照片、表格或 PDF 到这条记录的文件夹').setInputFiles(path.join(repo, 'content/meetings/2026-05-yishihui/heying.jpg'));
-  await page.getByRole('button', { name: '上传', exact: true }).click();
-  await page.locator('.upload-status').filter({ hasText: '已上传 heying.jpg' }).waitFor({ timeout: 120000 });
-  await page.getByLabel('上传照片、表格或 PDF 到这条记录的文件夹').setInputFiles(path.join(repo, 'content/notices/2026-dibao-sanbang.xlsx'));
-  await page.getByRole('button', { name: '上传', exact: true }).click();
-  await page.locator('.upload-status').filter({ hasText: '已上传 2026-dibao-sanbang.xlsx' }).waitFor({ timeout: 120000 });
+  const upload = async (file) => {
+    await page.getByLabel('上传照片、表格或 PDF 到这条记录的文件夹').setInputFiles(path.join(repo, file));
+    await page.getByRole('button', { name: '上传', exact: true }).click();
+    await page.locator('.upload-status').filter({ hasText: `已上传 ${path.basename(file)}` }).waitFor({ timeout: 120000 });
+  };
+  await upload('content/meetings/2026-05-yishihui/heying.jpg');
+  await upload('content/notices/2026-dibao-sanbang.xlsx');
   await page.locator('.preview table').waitFor({ timeout: 120000 });
   assert.ok(await page.locator('.preview img').count() >= 1, 'the photo shows in the preview');
 
