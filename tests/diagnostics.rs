@@ -1476,3 +1476,29 @@ fn a_chinese_keyboards_mistakes_do_not_hide_the_files_other_mistakes() {
         .collect();
     assert_eq!(found, vec!["E-YAML-FULLWIDTH-COLON"], "{}", list(&diags));
 }
+
+#[test]
+fn in_site_yaml_too_a_full_width_colon_does_not_hide_the_files_other_mistakes() {
+    let site = TempSite::from_fixture("minimal");
+    site.edit(SITE, |t| {
+        t.replacen("community: ", "community： ", 1).replacen(
+            "  phone: 021-5555-0000",
+            "  phone: 021-5555-0000\n  fax: 021-5555-0001",
+            1,
+        )
+    });
+    let (run, diags) = site.check();
+    assert_eq!(run.code, Some(1), "{}", list(&diags));
+    let found: Vec<(&str, u32)> = diags
+        .iter()
+        .filter(|d| d.file == SITE)
+        .map(|d| (d.code.as_str(), d.line))
+        .collect();
+    // Line 3: the colon; line 7: a key contact does not have, found on the mended text.
+    assert_eq!(
+        found,
+        vec![("E-YAML-FULLWIDTH-COLON", 3), ("E-FIELD-UNKNOWN", 7)],
+        "{}",
+        list(&diags)
+    );
+}

@@ -137,10 +137,11 @@ pub fn load_site(
     file: &SourceFile,
     base_url_override: Option<&str>,
 ) -> Result<SiteConfig, Vec<Diagnostic>> {
-    let mut diags = Vec::new();
-    let root = match yaml::parse(file, &file.text, 0) {
-        Ok(Some(root)) => root,
-        Ok(None) => {
+    // A Chinese keyboard's mistakes are reported, and the rest of the file is still checked.
+    let (root, mut diags) = yaml::parse_mending(file, &file.text, 0);
+    let root = match root {
+        Some(root) => root,
+        None if diags.is_empty() => {
             return Err(vec![file.error(
                 "E-SITE-EMPTY",
                 Pos::START,
@@ -148,7 +149,7 @@ pub fn load_site(
                 "至少写上 title、community 和 base_url 三个字段",
             )]);
         }
-        Err(mistakes) => return Err(mistakes),
+        None => return Err(diags),
     };
     // Titles, names, `extra`: all of it is published (content.md §4).
     crate::privacy::check_yaml(file, &root, &[], &mut diags);
@@ -398,11 +399,10 @@ fn read_units(
 
 /// `holidays.yaml`: `YEAR: {holidays: [...], workdays: [...]}` layered over the built-in calendar.
 pub fn load_holidays(file: &SourceFile, calendar: &mut Calendar) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    let root = match yaml::parse(file, &file.text, 0) {
-        Ok(Some(root)) => root,
-        Ok(None) => return diags,
-        Err(mistakes) => return mistakes,
+    // As in site.yaml: a keyboard's mistakes do not hide the file's others.
+    let (root, mut diags) = yaml::parse_mending(file, &file.text, 0);
+    let Some(root) = root else {
+        return diags;
     };
     let Some(years) = root.as_map() else {
         diags.push(file.error(
